@@ -1,0 +1,68 @@
+"""Architecture rules for the simulator core.
+
+The simulator package is a pure, synchronous library: it must not depend on the web
+front end or on web/async/database frameworks, and plotting stays in one module.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SIMULATOR_DIR = REPO_ROOT / "simulator"
+
+FORBIDDEN_TOP_LEVEL = frozenset(
+    {"web", "fastapi", "jinja2", "uvicorn", "starlette", "sqlalchemy", "asyncio"}
+)
+PLOTLY_ALLOWED = frozenset({"simulator/plots.py"})
+
+
+def _simulator_modules() -> list[Path]:
+    return sorted(p for p in SIMULATOR_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(REPO_ROOT).as_posix()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Absolute module names imported by `path` (relative imports are in-package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def _top_level(module: str) -> str:
+    return module.split(".", 1)[0]
+
+
+MODULES = _simulator_modules()
+
+
+def test_found_simulator_modules() -> None:
+    assert SIMULATOR_DIR.is_dir(), f"{SIMULATOR_DIR} is missing"
+    assert MODULES, "no modules found under simulator/; the checks below would pass vacuously"
+    assert SIMULATOR_DIR / "__init__.py" in MODULES
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_no_forbidden_imports(path: Path) -> None:
+    bad = sorted(m for m in _imported_modules(path) if _top_level(m) in FORBIDDEN_TOP_LEVEL)
+    assert not bad, f"{_rel(path)} imports {bad}; simulator/ must stay free of these"
+
+
+def test_plotly_only_in_plots_module() -> None:
+    importers = {
+        _rel(p) for p in MODULES if any(_top_level(m) == "plotly" for m in _imported_modules(p))
+    }
+    assert importers <= PLOTLY_ALLOWED, (
+        f"only {sorted(PLOTLY_ALLOWED)} may import plotly, found {sorted(importers)}"
+    )
