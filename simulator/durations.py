@@ -1,0 +1,146 @@
+"""Durations as people write them ("30min", "4h", "1d12h") and the random
+distributions a restore time may follow.
+
+Simulated time is kept in whole seconds: integer arithmetic keeps event order
+exact (float sums can merge or split "simultaneous" events).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+
+UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+_PART = r"(\d+(?:\.\d+)?)\s*(min|s|h|d|w)"
+_FULL = re.compile(rf"^\s*(?:{_PART}\s*)+$")
+_ONE = re.compile(_PART)
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(min|s|h|d|w)\s*)+$"
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as "90s", "30min", "4h", "3d", "1w" or "1d12h"."""
+    if not _FULL.match(text):
+        raise ValueError(
+            f"not a duration: {text!r}; write a number and a unit (s, min, h, d, w), e.g. '30min'"
+        )
+    total = sum(float(n) * UNIT_SECONDS[u] for n, u in _ONE.findall(text))
+    return round(total)
+
+
+def format_duration(seconds: int) -> str:
+    """The shortest exact spelling of a duration: 5400 -> "1h30min"."""
+    if seconds == 0:
+        return "0min"
+    out = []
+    rest = seconds
+    for unit in ("d", "h", "min", "s"):
+        n, rest = divmod(rest, UNIT_SECONDS[unit])
+        if n:
+            out.append(f"{n}{unit}")
+    return "".join(out)
+
+
+def _to_seconds(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, bool):
+        raise ValueError("a duration must be text such as '30min', not true/false")
+    if isinstance(value, int | float):
+        # Scenario files must spell the unit: a bare 2 could mean minutes or hours.
+        # Code (and the files' own round trip) passes whole seconds.
+        from_file = bool(info.context and info.context.get("from_file"))
+        if from_file and value != 0:
+            raise ValueError(
+                f"write a unit with the number {value}, e.g. '{value}h' or '{value}min'"
+            )
+        if value < 0:
+            raise ValueError("a duration cannot be negative")
+        return round(value)
+    raise ValueError("a duration must be text such as '30min', '4h' or '3d'")
+
+
+Duration = Annotated[
+    int,
+    BeforeValidator(_to_seconds),
+    Field(ge=0),
+    WithJsonSchema(
+        {"type": "string", "pattern": DURATION_PATTERN, "examples": ["30min", "4h", "3d"]}
+    ),
+]
+"""A non-negative duration, written with a unit in files, held as whole seconds."""
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Triangular(_Dist):
+    """Triangular distribution: most likely `mode`, never below `min` or above `max`."""
+
+    dist: Literal["triangular"]
+    min: Duration
+    mode: Duration
+    max: Duration
+
+    def sample(self, rng: random.Random) -> int:
+        return round(rng.triangular(self.min, self.max, self.mode))
+
+    def check(self) -> str | None:
+        if not self.min <= self.mode <= self.max:
+            return "needs min <= mode <= max"
+        return None
+
+
+class Uniform(_Dist):
+    """Uniform distribution between `min` and `max`."""
+
+    dist: Literal["uniform"]
+    min: Duration
+    max: Duration
+
+    def sample(self, rng: random.Random) -> int:
+        return round(rng.uniform(self.min, self.max))
+
+    def check(self) -> str | None:
+        return None if self.min <= self.max else "needs min <= max"
+
+
+class LogNormal(_Dist):
+    """Log-normal distribution given by its `median` and the `sigma` of the log:
+    a long right tail, as restore times have (most restores quick, a few very slow)."""
+
+    dist: Literal["lognormal"]
+    median: Duration
+    sigma: float = Field(gt=0, le=5)
+
+    def sample(self, rng: random.Random) -> int:
+        return round(rng.lognormvariate(math.log(max(self.median, 1)), self.sigma))
+
+    def check(self) -> str | None:
+        return None
+
+
+Distribution = Annotated[Triangular | Uniform | LogNormal, Field(discriminator="dist")]
+DurationOrDist = Duration | Distribution
+
+
+def sample(value: int | Triangular | Uniform | LogNormal, rng: random.Random) -> int:
+    """A duration in seconds: fixed, or drawn from `rng`."""
+    if isinstance(value, int):
+        return value
+    return max(0, value.sample(rng))
+
+
+def mean_seconds(value: int | Triangular | Uniform | LogNormal) -> float:
+    """Expected value of a fixed or random duration, for planning figures."""
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, Triangular):
+        return (value.min + value.mode + value.max) / 3
+    if isinstance(value, Uniform):
+        return (value.min + value.max) / 2
+    return max(value.median, 1) * math.exp(value.sigma**2 / 2)

@@ -1,0 +1,309 @@
+"""The scenario file format: a company model and the scenarios played on it.
+
+Plain pydantic models with `extra="forbid"`, so a misspelt field is an error,
+not a silent default. Cross-references (an asset named in a dependency, a team
+named in a recovery) are checked by `simulator.validation`, which reports every
+problem at once with its location.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from simulator.commands import Command
+from simulator.durations import Duration, DurationOrDist
+from simulator.hazards import HazardSpec
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Text(BaseModel):
+    """Text in German and English; either may be missing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    de: str | None = None
+    en: str | None = None
+
+
+LocalizedText = str | Text
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AssetKind(StrEnum):
+    site = "site"
+    utility = "utility"
+    it_system = "it_system"
+    application = "application"
+    data = "data"
+    supplier = "supplier"
+    logistics = "logistics"
+    staff = "staff"
+    business_process = "business_process"
+
+
+class DepType(StrEnum):
+    """Rinaldi et al. (2001): the four classes of infrastructure interdependency."""
+
+    physical = "physical"  # material or energy flows: power, milk, CO2, cooling
+    cyber = "cyber"  # information flows: network, ERP data, AD authentication
+    geographic = "geographic"  # co-location: a common cause hits both
+    logical = "logical"  # anything else: policy, contract, a decision
+
+
+class Provider(Strict):
+    """One member of a redundancy group with the share of the need it can cover."""
+
+    asset: Id
+    share: float = Field(default=1.0, gt=0, le=1)
+
+
+ProviderRef = Id | Provider
+
+
+class KOfN(Strict):
+    k: int = Field(ge=1)
+    of: list[ProviderRef] = Field(min_length=1)
+
+
+class Resupply(Strict):
+    """Deliveries that refill a buffer (diesel for a generator, packaging stock).
+
+    An order goes out when the level falls to `reorder_at`; it arrives after
+    `lead_time` if the delivering asset is up then, adding `amount` of cover.
+    """
+
+    by: Id
+    amount: Duration = Field(gt=0)
+    lead_time: Duration = 0
+    reorder_at: Duration | None = None  # default: capacity - amount
+
+
+class Buffer(Strict):
+    """Stored cover that bridges a need while its supply falls short.
+
+    `capacity` is how long a full buffer covers a total loss of supply (UPS
+    minutes, generator fuel hours, days of stock); it drains at the rate of the
+    shortfall, so half the supply lasts twice as long. Buffers of one need are
+    drawn in the order listed.
+    """
+
+    id: Id
+    capacity: Duration = Field(gt=0)
+    initial: Duration | None = None  # default: full
+    refill: Duration | None = None  # time to refill from empty once supply is back; None: never
+    via: Id | None = None  # an asset that must be up to draw on the buffer (the generator)
+    resupply: Resupply | None = None
+
+
+class Need(Strict):
+    """A dependency of an asset on one or more providers.
+
+    Exactly one of `all_of` (every provider is needed), `any_of` (pooled: the
+    members' shares add up, so one of two full links suffices) or `k_of_n`
+    (k of the n members are needed, e.g. 2 of 3 cooling units).
+    """
+
+    id: Id | None = None  # default: "<type>-<position>"
+    type: DepType = DepType.physical
+    all_of: list[Id] | None = None
+    any_of: list[ProviderRef] | None = None
+    k_of_n: KOfN | None = None
+    delay: Duration = 0  # time to impact: the loss bites only after this long
+    buffers: list[Buffer] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_group(self) -> Need:
+        given = [n for n in ("all_of", "any_of", "k_of_n") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of all_of, any_of, k_of_n"
+                + (f" (found {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+class Recovery(Strict):
+    """How an asset is restored after damage that does not heal by itself."""
+
+    time: DurationOrDist
+    team: Id | None = None
+    requires: list[Id] = Field(default_factory=list)  # must be up before the restore starts
+
+
+class Standby(Strict):
+    """An asset held in reserve (DR site, alternate supplier, mobile generator):
+    idle until activated, then up after `lead_time` at `capacity`."""
+
+    lead_time: Duration = 0
+    capacity: Fraction = 1.0
+
+
+class Backup(Strict):
+    """Backups of a data asset, taken every `interval` from the scenario start
+    shifted by `offset`; data lost on damage = time since the last backup."""
+
+    interval: Duration = Field(gt=0)
+    offset: Duration = 0
+
+
+class ImpactStep(Strict):
+    after: Duration  # time since the outage began
+    per_hour: float = Field(ge=0)
+
+
+class BIA(Strict):
+    """Business impact analysis figures of a business process (ISO 22301, BSI 200-4).
+
+    - `rto` (WAZ): target time to resume at least `mbco`;
+    - `mtpd` (MTA): the hard limit after which the outage is unacceptable;
+    - `mbco` (Notbetriebsniveau): minimum capacity of emergency operation;
+    - `rpo`: tolerable data loss;
+    - impact per hour of a full outage, scaled by the capacity lost; either a
+      flat `impact_per_hour` or a step curve `impact` over the outage's age.
+    """
+
+    rto: Duration
+    mtpd: Duration
+    mbco: Fraction = 0.5
+    rpo: Duration | None = None
+    impact_per_hour: float | None = Field(default=None, ge=0)
+    impact: list[ImpactStep] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BIA:
+        if self.rto > self.mtpd:
+            raise ValueError("rto must not exceed mtpd (ISO 22301: the RTO lies within the MTPD)")
+        if self.impact_per_hour is not None and self.impact is not None:
+            raise ValueError("give impact_per_hour or an impact curve, not both")
+        return self
+
+
+class Workaround(Strict):
+    """A manual workaround that keeps a process running at reduced capacity
+    while the needs it `covers` are lost (paper order entry, manual dispatch)."""
+
+    name: LocalizedText | None = None
+    capacity: Fraction
+    lead_time: Duration = 0
+    covers: list[Id] | None = None  # need ids; None: all needs
+
+
+class Asset(Strict):
+    id: Id
+    kind: AssetKind
+    name: LocalizedText | None = None
+    description: LocalizedText | None = None
+    utility: Literal["power", "network", "telecom", "water", "heat", "gas", "fuel"] | None = None
+    location: Id | None = None  # the site it stands on (informational; geographic needs bind)
+    tags: list[str] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    restart: Duration = 0  # time to come back after its supply returns
+    recovery: Recovery | None = None
+    standby: Standby | None = None
+    backup: Backup | None = None
+    bia: BIA | None = None
+    workaround: Workaround | None = None
+
+
+class Team(Strict):
+    """A limited recovery team: restores needing it queue by RTO priority."""
+
+    name: LocalizedText | None = None
+    size: int = Field(ge=1)
+
+
+class CompanyInfo(Strict):
+    id: Id
+    name: LocalizedText
+    description: LocalizedText | None = None
+
+
+class Company(Strict):
+    """A company model: assets, their needs, BIA figures and recovery teams."""
+
+    company: CompanyInfo
+    teams: dict[Id, Team] = Field(default_factory=dict)
+    assets: list[Asset] = Field(min_length=1)
+
+
+class HazardEntry(Strict):
+    """A hazard that starts at `at` (time from the scenario start)."""
+
+    at: Duration = 0
+    hazard: HazardSpec
+
+
+class MselInject(Strict):
+    """An entry of the master scenario events list: at `at`, tell the players
+    `message` and apply `do` to the simulation."""
+
+    id: Id
+    at: Duration
+    title: LocalizedText
+    message: LocalizedText | None = None
+    do: list[Command] = Field(default_factory=list)
+
+
+class PlayerAction(Strict):
+    """A decision the players may take, with the commands it applies."""
+
+    id: Id
+    title: LocalizedText
+    description: LocalizedText | None = None
+    do: list[Command] = Field(min_length=1)
+
+
+class Objective(Strict):
+    """A measurable exercise goal: a process back within its RTO, or never past its MTPD."""
+
+    id: Id
+    title: LocalizedText
+    process: Id
+    check: Literal["within_rto", "within_mtpd"]
+
+
+class ScenarioInfo(Strict):
+    id: Id
+    title: LocalizedText
+    narrative: LocalizedText | None = None
+
+
+class Scenario(Strict):
+    """A scenario: a company (file path relative to this file), when it starts,
+    how long it runs, the seed, and the hazards and injects it plays."""
+
+    scenario: ScenarioInfo
+    company: str
+    start: datetime = datetime(2026, 1, 5, 8, 0)
+    horizon: Duration = Field(default=7 * 86400, gt=0)
+    seed: int = Field(default=1, ge=0)
+    hazards: list[HazardEntry] = Field(default_factory=list)
+    injects: list[MselInject] = Field(default_factory=list)
+    actions: list[PlayerAction] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+def text(value: LocalizedText | None, lang: str = "en") -> str:
+    """The text in `lang`, falling back to the other language, or ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    first, second = (value.de, value.en) if lang == "de" else (value.en, value.de)
+    return first or second or ""
+
+
+class ScenarioBundle(BaseModel):
+    """A scenario together with the company it plays on: what the engine runs."""
+
+    model_config = ConfigDict(frozen=True)
+    scenario: Scenario
+    company: Company
