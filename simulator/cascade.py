@@ -1,0 +1,373 @@
+"""How outages spread: capacities, needs, buffers, delays and restarts.
+
+The cascade keeps each asset's capacity and each need's effective supply.
+When something changes (damage, a provider's capacity, a buffer running
+dry) it re-evaluates only the needs that change touches and walks on to
+their owners through a FIFO work list — so the cost of a change is
+proportional to the assets it affects. Delayed effects (time to impact,
+buffer exhaustion, restart after power returns) are SimPy timeouts created
+only while something is failing; a superseded timer is ignored through a
+generation number, not removed from the queue.
+
+Capacity of an asset = min(own damage, min over its needs of the supply that
+reaches it), a need's supply = min over providers (all-of) or
+min(1, sum(share * capacity) / k) (any-of, k-of-n).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import simpy
+
+from simulator.model import DEP_TYPES, MODE_ALL, CompiledWorkaround, Model
+from simulator.records import (
+    EPSILON,
+    EVENT_BUFFER_EMPTY,
+    EVENT_RESUPPLY,
+    EVENT_STATE,
+    Record,
+    State,
+    state_of,
+)
+from simulator.schema import Buffer, DepType
+
+IDLE_STANDBY = "standby"  # damage key that holds an unactivated standby asset at 0
+RETRY_DELIVERY = 3600  # a delivery blocked by a down supplier is retried this often (s)
+
+
+@dataclass(slots=True)
+class BufferState:
+    """A buffer's level in seconds of full cover; it changes at `rate` per
+    second since `t0` (negative while drawn, positive while refilling)."""
+
+    spec: Buffer
+    via: int | None
+    by: int | None
+    level: float
+    t0: int = 0
+    rate: float = 0.0
+    gen: int = 0
+    order_pending: bool = False
+
+    def level_at(self, now: int) -> float:
+        level = self.level + self.rate * (now - self.t0)
+        return min(float(self.spec.capacity), max(0.0, level))
+
+    def sync(self, now: int) -> None:
+        self.level, self.t0 = self.level_at(now), now
+
+
+class Cascade:
+    """Capacity state of one simulation and the rules that propagate it."""
+
+    def __init__(self, env: simpy.Environment, model: Model, records: list[Record]) -> None:
+        self.env = env
+        self.m = model
+        self.records = records
+        self.cap = [1.0] * model.size
+        self.eff = [1.0] * len(model.need_owner)
+        self.damage: dict[int, dict[str, tuple[float, bool]]] = {}
+        self.intrinsic: dict[int, float] = {}
+        self.isolated: dict[int, int] = {}  # asset -> bit mask of cut dependency types
+        self.workarounds: dict[int, CompiledWorkaround] = {}  # active ones
+        self.hops = 0
+        self._pre: dict[int, float] = {}  # need -> supply waiting out its time to impact
+        self._drop_gen: dict[int, int] = {}  # need -> generation of its pending impact timer
+        self._restart_gen: dict[int, int] = {}
+        self._restart_ready: set[int] = set()
+        self._gen = 0
+        self._queue: deque[int] = deque()
+        self._queued: dict[int, str] = {}
+        self._up_waiters: dict[int, list[simpy.Event]] = {}
+        self.buffers: dict[int, list[BufferState]] = {}
+        self._via: dict[int, list[int]] = {}  # asset -> needs whose buffers run via it
+        index = model.index
+        for n, specs in model.buffers.items():
+            states = []
+            for b in specs:
+                via = index[b.via] if b.via is not None else None
+                by = index[b.resupply.by] if b.resupply is not None else None
+                level = b.capacity if b.initial is None else b.initial
+                states.append(BufferState(b, via, by, float(level)))
+                if via is not None:
+                    self._via.setdefault(via, []).append(n)
+            self.buffers[n] = states
+
+    # --- reading -------------------------------------------------------------
+
+    def state(self, a: int) -> State:
+        if self.cap[a] <= EPSILON and IDLE_STANDBY in self.damage.get(a, ()):
+            return "standby"
+        return state_of(self.cap[a])
+
+    def when_up(self, a: int) -> simpy.Event:
+        """An event that fires when asset `a` next rises above capacity 0."""
+        event = self.env.event()
+        self._up_waiters.setdefault(a, []).append(event)
+        return event
+
+    # --- changes from outside ------------------------------------------------
+
+    def set_damage(self, a: int, capacity: float, cause: str, restorable: bool) -> None:
+        """Limit `a` to `capacity` on behalf of `cause` (several causes: the lowest wins)."""
+        self.damage.setdefault(a, {})[cause] = (capacity, restorable)
+        self._update_intrinsic(a, cause)
+
+    def clear_damage(self, a: int, cause: str, keys: Callable[[str, bool], bool]) -> None:
+        """Drop the damage entries of `a` for which `keys(key, restorable)` holds."""
+        entries = self.damage.get(a)
+        if not entries:
+            return
+        for key in [k for k, (_, r) in entries.items() if keys(k, r)]:
+            del entries[key]
+        self._update_intrinsic(a, cause)
+
+    def set_workaround(self, a: int, workaround: CompiledWorkaround | None, cause: str) -> None:
+        if workaround is None:
+            self.workarounds.pop(a, None)
+        else:
+            self.workarounds[a] = workaround
+        self._mark(a, cause)
+        self.settle()
+
+    def isolate(self, a: int, types: list[str], cause: str, on: bool) -> None:
+        """Cut (or, with on=False, reconnect) every need of the given types into
+        and out of `a`."""
+        mask = 0
+        for t in types:
+            mask |= 1 << DEP_TYPES.index(DepType(t))
+        if on:
+            self.isolated[a] = self.isolated.get(a, 0) | mask
+        else:
+            mask = self.isolated.pop(a, 0)
+        m = self.m
+        touched = [n for n in m.needs_of(a)] + list(m.dependents(a))
+        for n in touched:
+            if (1 << m.need_type[n]) & mask:
+                self._eval_need(n, cause)
+        self.settle()
+
+    # --- propagation ---------------------------------------------------------
+
+    def _update_intrinsic(self, a: int, cause: str) -> None:
+        entries = self.damage.get(a)
+        if entries:
+            self.intrinsic[a] = min(c for c, _ in entries.values())
+        else:
+            self.intrinsic.pop(a, None)
+            self.damage.pop(a, None)
+        self._mark(a, cause)
+        self.settle()
+
+    def _mark(self, a: int, cause: str) -> None:
+        if a not in self._queued:
+            self._queued[a] = cause
+            self._queue.append(a)
+
+    def settle(self) -> None:
+        """Recompute every marked asset, and whatever that changes, now."""
+        queue, queued = self._queue, self._queued
+        while queue:
+            a = queue.popleft()
+            self._recompute(a, queued.pop(a))
+
+    def _target(self, a: int) -> float:
+        m, eff = self.m, self.eff
+        q = self.intrinsic.get(a, 1.0)
+        w = self.workarounds.get(a)
+        for n in range(m.need_start[a], m.need_start[a + 1]):
+            e = eff[n]
+            if w is not None and e < w.capacity and (w.covers is None or n in w.covers):
+                e = w.capacity
+            if e < q:
+                q = e
+        return round(q, 6)
+
+    def _recompute(self, a: int, cause: str) -> None:
+        new = self._target(a)
+        old = self.cap[a]
+        if new <= EPSILON:
+            if self._restart_gen.pop(a, None) is not None:
+                self._gen += 1
+            self._restart_ready.discard(a)
+        elif old <= EPSILON and a in self.m.restart and IDLE_STANDBY not in self.damage.get(a, ()):
+            # Equipment that lost its supply needs a restart once it returns.
+            if a in self._restart_ready:
+                self._restart_ready.discard(a)
+            else:
+                if a not in self._restart_gen:
+                    self._gen += 1
+                    self._restart_gen[a] = self._gen
+                    self._after(self.m.restart[a], self._restarted, a, self._gen)
+                return
+        if abs(new - old) <= EPSILON:
+            return
+        self.cap[a] = new
+        self.records.append(
+            Record(len(self.records), int(self.env.now), EVENT_STATE, self.m.ids[a],
+                   old, new, self.state(a), cause)
+        )  # fmt: skip
+        if old <= EPSILON < new and a in self._up_waiters:
+            for event in self._up_waiters.pop(a):
+                event.succeed()
+        source = "asset:" + self.m.ids[a]
+        for n in self.m.dependents(a):
+            self._eval_need(n, source)
+        for n in self._via.get(a, ()):
+            self._eval_need(n, source)
+
+    def _restarted(self, a: int, gen: int) -> None:
+        if self._restart_gen.get(a) != gen:
+            return
+        del self._restart_gen[a]
+        self._restart_ready.add(a)
+        self._mark(a, "restart")
+        self.settle()
+
+    def _supply(self, n: int) -> float:
+        m, cap = self.m, self.cap
+        lo, hi = m.prov_start[n], m.prov_start[n + 1]
+        isolated = self.isolated
+        cut = 0
+        if isolated:
+            cut = 1 << m.need_type[n]
+            if isolated.get(m.need_owner[n], 0) & cut:
+                return 0.0
+        if m.need_mode[n] == MODE_ALL:
+            s = 1.0
+            for i in range(lo, hi):
+                p = m.prov[i]
+                q = 0.0 if cut and isolated.get(p, 0) & cut else cap[p]
+                if q < s:
+                    s = q
+            return s
+        total = 0.0
+        share = m.share
+        for i in range(lo, hi):
+            p = m.prov[i]
+            if not (cut and isolated.get(p, 0) & cut):
+                total += share[i] * cap[p]
+        s = total / m.need_k[n]
+        return 1.0 if s > 1.0 else s
+
+    def _eval_need(self, n: int, cause: str) -> None:
+        self.hops += 1
+        s = self._supply(n)
+        if n in self.buffers:
+            s = self._draw_buffers(n, s)
+        e = self.eff[n]
+        if s >= e - EPSILON:
+            if self._drop_gen.pop(n, None) is not None:
+                self._pre.pop(n, None)
+            if s > e + EPSILON:
+                self.eff[n] = s
+                self._mark(self.m.need_owner[n], cause)
+            return
+        delay = self.m.need_delay[n]
+        if delay == 0:
+            self.eff[n] = s
+            self._mark(self.m.need_owner[n], cause)
+            return
+        self._pre[n] = s
+        if n not in self._drop_gen:
+            self._gen += 1
+            self._drop_gen[n] = self._gen
+            self._after(delay, self._impact, n, self._gen, cause)
+
+    def _impact(self, n: int, gen: int, cause: str) -> None:
+        """The time to impact of a supply loss has run out: it bites now."""
+        if self._drop_gen.get(n) != gen:
+            return
+        del self._drop_gen[n]
+        self.eff[n] = self._pre.pop(n)
+        self._mark(self.m.need_owner[n], cause)
+        self.settle()
+
+    # --- buffers -------------------------------------------------------------
+
+    def _draw_buffers(self, n: int, s: float) -> float:
+        """Supply of need `n` after its buffers: the first usable buffer covers
+        the shortfall while it lasts; with full supply they refill."""
+        now = int(self.env.now)
+        states = self.buffers[n]
+        drawn = None
+        if s < 1 - EPSILON:
+            for b in states:
+                b.sync(now)
+                usable = b.via is None or self.cap[b.via] > EPSILON
+                if drawn is None and usable and b.level > 0.5:
+                    drawn = b
+        for b in states:
+            b.sync(now)
+            b.gen += 1
+            if b is drawn:
+                b.rate = -(1.0 - s)
+                self._plan_drain(n, b)
+            elif s >= 1 - EPSILON and b.spec.refill and b.level < b.spec.capacity:
+                b.rate = b.spec.capacity / b.spec.refill
+            else:
+                b.rate = 0.0
+        return 1.0 if drawn is not None else s
+
+    def _plan_drain(self, n: int, b: BufferState) -> None:
+        burn = -b.rate
+        self._after(math.ceil(b.level / burn - 1e-9), self._buffer_empty, n, b, b.gen)
+        r = b.spec.resupply
+        if r is None or b.order_pending:
+            return
+        reorder_at = r.reorder_at if r.reorder_at is not None else b.spec.capacity - r.amount
+        if b.level <= reorder_at + 1e-9:
+            self._order(n, b)
+        else:
+            wait = math.ceil((b.level - reorder_at) / burn - 1e-9)
+            self._after(wait, self._reorder_due, n, b, b.gen)
+
+    def _buffer_empty(self, n: int, b: BufferState, gen: int) -> None:
+        if b.gen != gen:
+            return
+        b.sync(int(self.env.now))
+        b.level = 0.0
+        owner = self.m.ids[self.m.need_owner[n]]
+        self._event(EVENT_BUFFER_EMPTY, owner, f"buffer:{owner}/{b.spec.id}", b.spec.id)
+        self._eval_need(n, f"buffer:{owner}/{b.spec.id}")
+        self.settle()
+
+    def _reorder_due(self, n: int, b: BufferState, gen: int) -> None:
+        if b.gen == gen and not b.order_pending:
+            self._order(n, b)
+
+    def _order(self, n: int, b: BufferState) -> None:
+        assert b.spec.resupply is not None
+        b.order_pending = True
+        self._after(max(b.spec.resupply.lead_time, 1), self._deliver, n, b)
+
+    def _deliver(self, n: int, b: BufferState) -> None:
+        r = b.spec.resupply
+        assert r is not None and b.by is not None
+        supplier = self.cap[b.by]
+        if supplier <= EPSILON:  # the delivery cannot come: try again later
+            self._after(max(r.lead_time, RETRY_DELIVERY), self._deliver, n, b)
+            return
+        b.order_pending = False
+        b.sync(int(self.env.now))
+        b.level = min(float(b.spec.capacity), b.level + r.amount * supplier)
+        owner = self.m.ids[self.m.need_owner[n]]
+        self._event(EVENT_RESUPPLY, owner, "asset:" + self.m.ids[b.by], b.spec.id)
+        self._eval_need(n, f"buffer:{owner}/{b.spec.id}")
+        self.settle()
+
+    # --- helpers ---------------------------------------------------------------
+
+    def _event(self, event: str, asset: str | None, cause: str, detail: str | None) -> None:
+        self.records.append(
+            Record(len(self.records), int(self.env.now), event, asset, cause=cause, detail=detail)
+        )
+
+    def _after(self, delay: int, fn: Callable[..., None], *args: object) -> None:
+        """Call `fn(*args)` `delay` seconds from now."""
+        timer = self.env.timeout(delay)
+        timer.callbacks.append(lambda _event: fn(*args))

@@ -1,0 +1,421 @@
+"""The discrete-event engine: a company under hazards, injects and decisions.
+
+`Simulation` runs on a plain `simpy.Environment` and is pulled, not pushed:
+the caller advances it to a simulated time and applies commands in between;
+every call returns the records it produced. A live exercise, a replay and a
+notebook drive it the same way, so scenario + seed + the logged commands
+reproduce a run record for record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import simpy
+
+from simulator.cascade import IDLE_STANDBY, Cascade
+from simulator.commands import (
+    ActivateStandby,
+    AddTeam,
+    Command,
+    DeactivateStandby,
+    Degrade,
+    Down,
+    Isolate,
+    Message,
+    Reconnect,
+    Restore,
+    StartHazard,
+    StartWorkaround,
+    StopWorkaround,
+)
+from simulator.durations import sample
+from simulator.hazards import CATALOGUE, HazardSpec
+from simulator.model import Model, compile_model
+from simulator.records import (
+    EPSILON,
+    EVENT_DATA_LOSS,
+    EVENT_DECISION,
+    EVENT_INJECT,
+    EVENT_RESTORE_DONE,
+    EVENT_RESTORE_START,
+    Record,
+    State,
+)
+from simulator.schema import AssetKind, MselInject, ScenarioBundle, text
+from simulator.streams import Streams
+
+EVENT_HAZARD = "hazard"
+NO_PRIORITY = 10**12  # restore priority of assets no business process needs
+
+
+class CommandError(ValueError):
+    """A command that cannot apply to this scenario; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class Team(simpy.PriorityResource):
+    """A recovery team: restores queue by priority (lowest RTO first), and the
+    team can grow during an exercise (external responders arrive)."""
+
+    def resize(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._trigger_put(None)
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    size: int
+    busy: int
+    queued: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only view of a simulation at time `t` (seconds from the start)."""
+
+    t: int
+    capacity: Mapping[str, float]
+    state: Mapping[str, State]
+    buffers: Mapping[str, float]  # "<asset>/<buffer>" -> hours of cover left
+    teams: Mapping[str, TeamStatus]
+    workarounds: frozenset[str]
+    isolated: frozenset[str]
+    records: int
+
+
+class Simulation:
+    """One run of a scenario: `advance`, `inject`, `apply`, `snapshot`.
+
+    `autoplay_msel=False` leaves the scenario's scheduled injects to the caller
+    (a facilitator releases them with `release`); the hazards listed in the
+    scenario always play at their times.
+    """
+
+    def __init__(
+        self,
+        source: ScenarioBundle | Model,
+        seed: int | None = None,
+        *,
+        autoplay_msel: bool = True,
+    ) -> None:
+        self._events = 0
+        self.model = source if isinstance(source, Model) else compile_model(source)
+        self.bundle = self.model.bundle
+        scenario = self.bundle.scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.horizon = scenario.horizon
+        self.env = simpy.Environment()
+        self.records: list[Record] = []
+        self.streams = Streams(self.seed)
+        self.cascade = Cascade(self.env, self.model, self.records)
+        self.teams = {
+            tid: Team(self.env, capacity=t.size) for tid, t in self.bundle.company.teams.items()
+        }
+        self._restoring: dict[int, simpy.Process] = {}
+        self._priority: dict[int, int] = {}
+        self._counts: dict[str, int] = {}
+        self._msel = {entry.id: entry for entry in scenario.injects}
+        for a in self.model.standby:
+            self.cascade.set_damage(a, 0.0, IDLE_STANDBY, restorable=False)
+        if scenario.hazards:
+            self.env.process(self._play_hazards())
+        if autoplay_msel and scenario.injects:
+            self.env.process(self._play_msel())
+        self._settle_now()
+
+    # --- driving ---------------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        return int(self.env.now)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Work done so far: SimPy events processed, need evaluations (hops), records."""
+        return {"events": self._events, "hops": self.cascade.hops, "records": len(self.records)}
+
+    def advance(self, until: int) -> list[Record]:
+        """Play every event up to and including time `until` (capped at the
+        horizon) and return the new records."""
+        start = len(self.records)
+        until = min(int(until), self.horizon)
+        env = self.env
+        while env.peek() <= until:
+            env.step()
+            self._events += 1
+        if until > env.now:
+            env.run(until=until)  # nothing due: only moves the clock
+        return self.records[start:]
+
+    def run(self) -> list[Record]:
+        """Play to the horizon; returns the new records."""
+        return self.advance(self.horizon)
+
+    def inject(self, command: Command, source: str | None = None) -> list[Record]:
+        """Apply a facilitator's inject now; `source` labels its effects."""
+        return self._command(command, source or self._label("inject"), EVENT_INJECT)
+
+    def apply(self, command: Command, source: str | None = None) -> list[Record]:
+        """Apply a player decision now; `source` labels its effects."""
+        return self._command(command, source or self._label("decision"), EVENT_DECISION)
+
+    def release(self, inject_id: str) -> list[Record]:
+        """Play the scheduled inject `inject_id` of the MSEL now."""
+        entry = self._msel.get(inject_id)
+        if entry is None:
+            raise CommandError("inject", f"no scheduled inject {inject_id!r} in the scenario")
+        start = len(self.records)
+        self._play_inject(entry)
+        self._settle_now()
+        return self.records[start:]
+
+    def snapshot(self) -> Snapshot:
+        c, m, now = self.cascade, self.model, self.now
+        ids = m.ids
+        buffers = {
+            f"{ids[m.need_owner[n]]}/{b.spec.id}": round(b.level_at(now) / 3600, 4)
+            for n, states in c.buffers.items()
+            for b in states
+        }
+        teams = {
+            tid: TeamStatus(int(t.capacity), len(t.users), len(t.queue))
+            for tid, t in self.teams.items()
+        }
+        return Snapshot(
+            t=now,
+            capacity=MappingProxyType(dict(zip(ids, c.cap, strict=True))),
+            state=MappingProxyType({ids[a]: c.state(a) for a in range(m.size)}),
+            buffers=MappingProxyType(buffers),
+            teams=MappingProxyType(teams),
+            workarounds=frozenset(ids[a] for a in c.workarounds),
+            isolated=frozenset(ids[a] for a in c.isolated),
+            records=len(self.records),
+        )
+
+    # --- what the engine can be told ----------------------------------------
+
+    def damage(self, asset: str, capacity: float, cause: str, *, until_restored: bool) -> None:
+        """Limit `asset` to `capacity` for `cause` (hazards call this).
+
+        Damage `until_restored` starts the asset's recovery process if it has
+        one; otherwise the cause heals it with `heal`. Destroyed data loses
+        what changed since its last backup.
+        """
+        a = self._asset(asset, "asset")
+        if until_restored and capacity <= EPSILON and self.model.kinds[a] is AssetKind.data:
+            self._data_loss(a, cause)
+        self.cascade.set_damage(a, capacity, cause, restorable=until_restored)
+        if until_restored and a in self.model.recovery and a not in self._restoring:
+            self._restoring[a] = self.env.process(self._recover(a))
+
+    def heal(self, asset: str, cause: str) -> None:
+        """Withdraw the damage that `cause` did to `asset`."""
+        a = self._asset(asset, "asset")
+        self.cascade.clear_damage(a, cause, lambda key, _r: key == cause)
+
+    def validate(self, command: Command) -> None:
+        """Raise `CommandError` if `command` names something this scenario lacks."""
+        m = self.model
+        match command:
+            case ActivateStandby() | DeactivateStandby():
+                if self._asset(command.asset, "asset") not in m.standby:
+                    raise CommandError("asset", f"{command.asset!r} is not a standby asset")
+            case StartWorkaround() | StopWorkaround():
+                if self._asset(command.process, "process") not in m.workaround:
+                    raise CommandError("process", f"{command.process!r} has no workaround")
+            case AddTeam():
+                if command.team not in self.teams:
+                    raise CommandError("team", f"unknown team {command.team!r}")
+            case StartHazard():
+                for asset in command.hazard.assets:
+                    self._asset(asset, "hazard.assets")
+            case Message():
+                pass
+            case _:
+                self._asset(command.asset, "asset")
+
+    # --- internals -------------------------------------------------------------
+
+    def _command(self, command: Command, source: str, event: str) -> list[Record]:
+        self.validate(command)
+        start = len(self.records)
+        detail = json.dumps(command.model_dump(mode="json", exclude_none=True), sort_keys=True)
+        self.records.append(Record(len(self.records), self.now, event, cause=source, detail=detail))
+        self._execute(command, source)
+        self._settle_now()
+        return self.records[start:]
+
+    def _execute(self, command: Command, source: str) -> None:
+        c = self.cascade
+        match command:
+            case Down() | Degrade():
+                capacity = command.capacity if isinstance(command, Degrade) else 0.0
+                lasting = command.duration is None
+                self.damage(command.asset, capacity, source, until_restored=lasting)
+                if command.duration is not None:
+                    self.env.process(self._heal_later(command.asset, source, command.duration))
+            case Restore():
+                a = self._asset(command.asset, "asset")
+                process = self._restoring.pop(a, None)
+                if process is not None and process.is_alive:
+                    process.interrupt("restored")
+                c.clear_damage(a, source, lambda key, _r: key != IDLE_STANDBY)
+            case ActivateStandby():
+                a = self._asset(command.asset, "asset")
+                self.env.process(self._activate(a, source))
+            case DeactivateStandby():
+                c.set_damage(self._asset(command.asset, "asset"), 0.0, IDLE_STANDBY, False)
+            case StartWorkaround():
+                a = self._asset(command.process, "process")
+                self.env.process(self._start_workaround(a, source))
+            case StopWorkaround():
+                c.set_workaround(self._asset(command.process, "process"), None, source)
+            case Isolate():
+                c.isolate(self._asset(command.asset, "asset"), list(command.types), source, True)
+            case Reconnect():
+                c.isolate(self._asset(command.asset, "asset"), [], source, False)
+            case AddTeam():
+                team = self.teams[command.team]
+                team.resize(int(team.capacity) + command.count)
+            case StartHazard():
+                self._start_hazard(command.hazard, source)
+            case Message():
+                pass
+
+    def _settle_now(self) -> None:
+        """Play what is due at the current instant (processes just started)."""
+        env = self.env
+        while env.peek() <= env.now:
+            env.step()
+            self._events += 1
+
+    def _label(self, kind: str) -> str:
+        n = self._counts[kind] = self._counts.get(kind, 0) + 1
+        return f"{kind}:{n}"
+
+    def _asset(self, asset_id: str, field: str) -> int:
+        a = self.model.index.get(asset_id)
+        if a is None:
+            raise CommandError(field, f"unknown asset {asset_id!r}")
+        return a
+
+    def _start_hazard(self, spec: HazardSpec, cause: str) -> None:
+        self.records.append(
+            Record(len(self.records), self.now, EVENT_HAZARD, cause=cause, detail=spec.type)
+        )
+        self.env.process(CATALOGUE[spec.type](self, spec, cause))
+
+    def _play_hazards(self) -> Generator[simpy.Event, Any, None]:
+        entries = sorted(enumerate(self.bundle.scenario.hazards), key=lambda e: e[1].at)
+        for i, entry in entries:
+            if entry.at > self.now:
+                yield self.env.timeout(entry.at - self.now)
+            self._start_hazard(entry.hazard, f"hazard:{i + 1}")
+
+    def _play_msel(self) -> Generator[simpy.Event, Any, None]:
+        pending = deque(sorted(self.bundle.scenario.injects, key=lambda e: e.at))
+        while pending:
+            entry = pending.popleft()
+            if entry.at > self.now:
+                yield self.env.timeout(entry.at - self.now)
+            self._play_inject(entry)
+
+    def _play_inject(self, entry: MselInject) -> None:
+        source = f"inject:{entry.id}"
+        title = text(entry.title)
+        self.records.append(Record(len(self.records), self.now, EVENT_INJECT, cause=source,
+                                   detail=title))  # fmt: skip
+        for command in entry.do:
+            self._execute(command, source)
+
+    def _heal_later(self, asset: str, cause: str, delay: int) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(delay)
+        self.heal(asset, cause)
+
+    def _activate(self, a: int, cause: str) -> Generator[simpy.Event, Any, None]:
+        spec = self.model.standby[a]
+        if spec.lead_time:
+            yield self.env.timeout(spec.lead_time)
+        c = self.cascade
+        if IDLE_STANDBY not in c.damage.get(a, ()):
+            return  # deactivated again meanwhile, or already active
+        if spec.capacity < 1:
+            c.set_damage(a, spec.capacity, cause, restorable=False)
+        c.clear_damage(a, cause, lambda key, _r: key == IDLE_STANDBY)
+
+    def _start_workaround(self, a: int, cause: str) -> Generator[simpy.Event, Any, None]:
+        workaround = self.model.workaround[a]
+        if workaround.lead_time:
+            yield self.env.timeout(workaround.lead_time)
+        self.cascade.set_workaround(a, workaround, cause)
+
+    def _recover(self, a: int) -> Generator[simpy.Event, Any, None]:
+        """Restore `a`: wait for what the restore needs, queue for the team by
+        priority, work for the restore time, then clear the damage."""
+        m, c = self.model, self.cascade
+        spec = m.recovery[a]
+        name = m.ids[a]
+        try:
+            for required in spec.requires:
+                r = m.index[required]
+                while c.cap[r] <= EPSILON:
+                    yield c.when_up(r)
+            duration = sample(spec.time, self.streams(f"restore/{name}"))
+            if spec.team is None:
+                self._note(EVENT_RESTORE_START, name, "restore", None)
+                yield self.env.timeout(duration)
+            else:
+                with self.teams[spec.team].request(priority=self._restore_priority(a)) as turn:
+                    yield turn
+                    self._note(EVENT_RESTORE_START, name, "restore", spec.team)
+                    yield self.env.timeout(duration)
+            self._note(EVENT_RESTORE_DONE, name, "restore", spec.team)
+            c.clear_damage(a, "restore", lambda _key, restorable: restorable)
+        except simpy.Interrupt:
+            pass
+        finally:
+            if self._restoring.get(a) is self.env.active_process:
+                del self._restoring[a]
+
+    def _restore_priority(self, a: int) -> int:
+        """The shortest RTO among the business processes that stand on `a`
+        (found by walking its dependents once, then cached)."""
+        if a in self._priority:
+            return self._priority[a]
+        m = self.model
+        best, seen, todo = NO_PRIORITY, {a}, [a]
+        while todo:
+            x = todo.pop()
+            bia = m.bia.get(x)
+            if bia is not None and bia.rto < best:
+                best = bia.rto
+            for n in m.dependents(x):
+                owner = m.need_owner[n]
+                if owner not in seen:
+                    seen.add(owner)
+                    todo.append(owner)
+        self._priority[a] = best
+        return best
+
+    def _data_loss(self, a: int, cause: str) -> None:
+        backup = self.model.backup.get(a)
+        if backup is None:
+            return
+        now = self.now
+        lost = now if now < backup.offset else (now - backup.offset) % backup.interval
+        self._note(EVENT_DATA_LOSS, self.model.ids[a], cause, str(round(lost / 3600, 4)))
+
+    def _note(self, event: str, asset: str, cause: str, detail: str | None) -> None:
+        self.records.append(Record(len(self.records), self.now, event, asset, cause=cause,
+                                   detail=detail))  # fmt: skip
+
