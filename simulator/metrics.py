@@ -1,0 +1,380 @@
+"""Run summaries computed from the engine's record stream.
+
+Pure functions, no I/O: the engine writes `Record`s, this module turns them
+into per-process BIA figures (first impact, downtime, time below MBCO, RTO /
+MTPD / RPO breaches, financial impact) and per-asset figures.
+
+Conventions:
+
+- Time is whole seconds from the scenario start; reported figures are hours
+  (floats rounded to 4 decimals), `None` when the thing never happened.
+- Only [0, horizon) is looked at: a record at or after the horizon is after
+  the run. Several records at one instant count as one change (the last one
+  wins): a state that lasts zero seconds is no outage.
+- Every asset starts at capacity 1.0 ("up"), a standby asset at 0.0
+  ("standby").
+- Records are expected in time order (as the engine writes them); each asset's
+  records are walked once, so the cost is O(records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import networkx as nx
+
+from simulator.graph import build_graph
+from simulator.records import (
+    EPSILON,
+    EVENT_DATA_LOSS,
+    EVENT_STATE,
+    Record,
+    State,
+    state_of,
+)
+from simulator.schema import BIA, Asset, AssetKind, ImpactStep, ScenarioBundle
+
+SECONDS_PER_HOUR = 3600
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSummary:
+    """BIA figures of one business process over a run (hours from the start)."""
+
+    id: str
+    first_impact_h: float | None  # first time capacity < 1
+    downtime_h: float  # total time at capacity 0
+    below_mbco_h: float | None  # total time below the MBCO; None without a BIA
+    restored_h: float | None  # end of the last outage below MBCO; None if none or still out
+    rto_h: float | None
+    mtpd_h: float | None
+    rto_breached: bool | None  # an outage below MBCO lasted longer than the RTO
+    mtpd_breached: bool | None  # ... longer than the MTPD
+    impact_eur: float  # integral of rate x (1 - capacity), in EUR (cents)
+    data_loss_h: float | None  # most data lost by a data asset the process stands on
+    rpo_breached: bool | None  # data_loss_h > rpo; None without an RPO or without loss
+    worst_capacity: float  # lowest capacity reached
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSummary:
+    """Outage figures of one asset over a run (hours from the start)."""
+
+    id: str
+    kind: str
+    first_down_h: float | None  # first time in state "down"
+    downtime_h: float  # total time in state "down" (standby time does not count)
+    min_capacity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    processes: tuple[ProcessSummary, ...]
+    assets: tuple[AssetSummary, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """{"processes": [...], "assets": [...]} of plain dicts, stable key order."""
+        return {
+            "processes": [p.to_dict() for p in self.processes],
+            "assets": [a.to_dict() for a in self.assets],
+        }
+
+    def process(self, process_id: str) -> ProcessSummary:
+        for p in self.processes:
+            if p.id == process_id:
+                return p
+        raise KeyError(process_id)
+
+    def asset(self, asset_id: str) -> AssetSummary:
+        for a in self.assets:
+            if a.id == asset_id:
+                return a
+        raise KeyError(asset_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """An asset at constant `capacity` and `state` over [start, end) seconds."""
+
+    start: int
+    end: int
+    capacity: float
+    state: State
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _hours(seconds: float) -> float:
+    return round(seconds / SECONDS_PER_HOUR, 4)
+
+
+def initial_condition(asset: Asset) -> tuple[float, State]:
+    """Capacity and state an asset starts with: standby assets idle at 0."""
+    return (0.0, "standby") if asset.standby is not None else (1.0, "up")
+
+
+def _state_records_by_asset(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """The "state" records of each asset, in order; checks the stream's time order."""
+    out: dict[str, list[Record]] = {}
+    last_t: int | None = None
+    for r in records:
+        if last_t is not None and r.t < last_t:
+            raise ValueError(f"records out of time order: seq {r.seq} at t={r.t} after t={last_t}")
+        last_t = r.t
+        if r.event == EVENT_STATE and r.asset is not None:
+            out.setdefault(r.asset, []).append(r)
+    return out
+
+
+def _segments(
+    state_records: Sequence[Record], initial: float, initial_state: State, horizon: int
+) -> list[Segment]:
+    """Constant stretches covering [0, horizon) (one segment if horizon <= 0)."""
+    segs: list[Segment] = []
+    cap, state, since = initial, initial_state, 0
+
+    def close(end: int) -> None:
+        if segs and segs[-1].capacity == cap and segs[-1].state == state:
+            last = segs[-1]
+            segs[-1] = Segment(last.start, end, cap, state)
+        else:
+            segs.append(Segment(since, end, cap, state))
+
+    for r in state_records:
+        if r.t >= horizon:
+            break
+        t = max(r.t, 0)
+        if t > since:
+            close(t)
+            since = t
+        if r.after is not None:
+            cap = r.after
+        state = r.state if r.state is not None else state_of(cap)
+    if horizon > since or not segs:
+        close(max(horizon, since))
+    return segs
+
+
+def asset_segments(
+    bundle: ScenarioBundle, records: Iterable[Record], horizon: int
+) -> dict[str, list[Segment]]:
+    """Every asset's constant stretches over [0, horizon), keyed by id in file order."""
+    by_asset = _state_records_by_asset(records)
+    out: dict[str, list[Segment]] = {}
+    for asset in bundle.company.assets:
+        cap, state = initial_condition(asset)
+        out[asset.id] = _segments(by_asset.get(asset.id, []), cap, state, horizon)
+    return out
+
+
+def capacity_series(
+    records: Iterable[Record], asset_id: str, initial: float, *, horizon: int | None = None
+) -> list[tuple[int, float]]:
+    """Step-function points (t seconds, capacity from t on) of one asset.
+
+    Starts with (0, initial); one point per change, the last record of an
+    instant winning. With `horizon`, records at or after it are dropped and a
+    closing point (horizon, capacity) is added.
+    """
+    points: list[tuple[int, float]] = [(0, initial)]
+    for r in records:
+        if r.event != EVENT_STATE or r.asset != asset_id or r.after is None:
+            continue
+        if horizon is not None and r.t >= horizon:
+            break
+        t = max(r.t, 0)
+        if points[-1][0] == t:
+            points[-1] = (t, r.after)
+        else:
+            points.append((t, r.after))
+        if len(points) >= 2 and points[-1][1] == points[-2][1]:
+            points.pop()
+    if horizon is not None and points[-1][0] < horizon:
+        points.append((horizon, points[-1][1]))
+    return points
+
+
+def _impact_pieces(segs: Sequence[Segment], bia: BIA | None) -> list[tuple[int, int, float]]:
+    """(start, end, EUR per hour) stretches of one process's impact.
+
+    The rate is `impact_per_hour`, or for a step curve the `per_hour` of the
+    last step whose `after` <= the age of the current impact episode (a
+    continuous stretch with capacity < 1); it is scaled by (1 - capacity).
+    """
+    if bia is None or (bia.impact_per_hour is None and not bia.impact):
+        return []
+    flat = bia.impact_per_hour
+    steps: list[ImpactStep] = sorted(bia.impact or [], key=lambda s: s.after)
+    pieces: list[tuple[int, int, float]] = []
+    episode_start: int | None = None
+    k = 0  # steps in force: those with after <= age
+    for s in segs:
+        loss = 1.0 - s.capacity
+        if loss <= EPSILON:
+            episode_start = None
+            continue
+        if episode_start is None:
+            episode_start, k = s.start, 0
+        if flat is not None:
+            pieces.append((s.start, s.end, flat * loss))
+            continue
+        cur = s.start
+        while cur < s.end:
+            while k < len(steps) and episode_start + steps[k].after <= cur:
+                k += 1
+            rate = steps[k - 1].per_hour if k else 0.0
+            nxt = episode_start + steps[k].after if k < len(steps) else s.end
+            end = min(s.end, nxt)
+            if rate > 0:
+                pieces.append((cur, end, rate * loss))
+            cur = end
+    return pieces
+
+
+def _eur(pieces: Iterable[tuple[int, int, float]]) -> float:
+    return sum(rate * (end - start) for start, end, rate in pieces) / SECONDS_PER_HOUR
+
+
+def _data_loss_by_asset(records: Iterable[Record]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in records:
+        if r.event != EVENT_DATA_LOSS or r.asset is None or r.detail is None:
+            continue
+        hours = float(r.detail)
+        if hours > out.get(r.asset, -1.0):
+            out[r.asset] = hours
+    return out
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _summarize_asset(asset: Asset, segs: Sequence[Segment]) -> AssetSummary:
+    first_down: int | None = None
+    down = 0
+    for s in segs:
+        if s.state == "down":
+            down += s.end - s.start
+            if first_down is None:
+                first_down = s.start
+    return AssetSummary(
+        id=asset.id,
+        kind=asset.kind.value,
+        first_down_h=None if first_down is None else _hours(first_down),
+        downtime_h=_hours(down),
+        min_capacity=round(min(s.capacity for s in segs), 6),
+    )
+
+
+def _summarize_process(
+    asset: Asset, segs: Sequence[Segment], horizon: int, data_loss_h: float | None
+) -> ProcessSummary:
+    bia = asset.bia
+    mbco = bia.mbco if bia is not None else None
+    first_impact: int | None = None
+    downtime = below = longest = 0
+    outage_start: int | None = None
+    restored: int | None = None
+    for s in segs:
+        length = s.end - s.start
+        if first_impact is None and s.capacity < 1 - EPSILON:
+            first_impact = s.start
+        if s.capacity <= EPSILON:
+            downtime += length
+        if mbco is None:
+            continue
+        if s.capacity < mbco - EPSILON:
+            below += length
+            if outage_start is None:
+                outage_start = s.start
+        elif outage_start is not None:
+            longest = max(longest, s.start - outage_start)
+            restored, outage_start = s.start, None
+    if outage_start is not None:  # still out at the horizon: counts up to it
+        longest = max(longest, max(horizon, outage_start) - outage_start)
+        restored = None
+
+    rpo_breached: bool | None = None
+    if bia is not None and bia.rpo is not None and data_loss_h is not None:
+        rpo_breached = data_loss_h * SECONDS_PER_HOUR > bia.rpo + 1e-6
+    return ProcessSummary(
+        id=asset.id,
+        first_impact_h=None if first_impact is None else _hours(first_impact),
+        downtime_h=_hours(downtime),
+        below_mbco_h=None if bia is None else _hours(below),
+        restored_h=None if restored is None else _hours(restored),
+        rto_h=None if bia is None else _hours(bia.rto),
+        mtpd_h=None if bia is None else _hours(bia.mtpd),
+        rto_breached=None if bia is None else longest > bia.rto,
+        mtpd_breached=None if bia is None else longest > bia.mtpd,
+        impact_eur=round(_eur(_impact_pieces(segs, bia)), 2),
+        data_loss_h=None if data_loss_h is None else round(data_loss_h, 4),
+        rpo_breached=rpo_breached,
+        worst_capacity=round(min(s.capacity for s in segs), 6),
+    )
+
+
+def summarize(bundle: ScenarioBundle, records: Sequence[Record], horizon: int) -> RunSummary:
+    """Per-process BIA figures and per-asset outage figures of a run over [0, horizon)."""
+    segments = asset_segments(bundle, records, horizon)
+    loss = _data_loss_by_asset(r for r in records if r.t < horizon)
+    assets = bundle.company.assets
+    kinds = {a.id: a.kind for a in assets}
+    processes = [a for a in assets if a.kind == AssetKind.business_process]
+    graph = build_graph(bundle.company) if processes and loss else None
+
+    process_summaries = []
+    for p in processes:
+        lost: float | None = None
+        if graph is not None:
+            for anc in nx.ancestors(graph, p.id):
+                if kinds.get(anc) == AssetKind.data and anc in loss:
+                    lost = loss[anc] if lost is None else max(lost, loss[anc])
+        process_summaries.append(_summarize_process(p, segments[p.id], horizon, lost))
+    return RunSummary(
+        processes=tuple(process_summaries),
+        assets=tuple(_summarize_asset(a, segments[a.id]) for a in assets),
+    )
+
+
+def impact_series(
+    bundle: ScenarioBundle, records: Sequence[Record], horizon: int
+) -> list[tuple[int, float]]:
+    """Cumulative impact in EUR of all processes: (t seconds, EUR so far) points.
+
+    The total grows linearly between the points; the first point is (0, 0.0)
+    and the last is at the horizon.
+    """
+    segments = asset_segments(bundle, records, horizon)
+    delta: dict[int, float] = {}
+    for a in bundle.company.assets:
+        if a.kind != AssetKind.business_process:
+            continue
+        for start, end, rate in _impact_pieces(segments[a.id], a.bia):
+            delta[start] = delta.get(start, 0.0) + rate
+            delta[end] = delta.get(end, 0.0) - rate
+    points: list[tuple[int, float]] = [(0, 0.0)]
+    total = rate = 0.0
+    prev = 0
+    for t in sorted(delta):
+        if t > prev:
+            total += rate * (t - prev) / SECONDS_PER_HOUR
+            points.append((t, round(total, 2)))
+            prev = t
+        rate += delta[t]
+    if horizon > prev:
+        total += rate * (horizon - prev) / SECONDS_PER_HOUR
+        points.append((horizon, round(total, 2)))
+    return points

@@ -1,0 +1,248 @@
+"""Figures (simulator.plots) built from hand-written record streams."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from plotly.offline import get_plotlyjs
+
+from simulator.plots import (
+    impact_figure,
+    process_capacity_figure,
+    timeline_figure,
+    timeline_html,
+)
+from simulator.records import Record, State, state_of
+from simulator.schema import Company, Scenario, ScenarioBundle
+
+H = 3600
+HORIZON = 48 * H
+
+
+def make_bundle() -> ScenarioBundle:
+    company = Company.model_validate(
+        {
+            "company": {"id": "acme", "name": "ACME"},
+            "assets": [
+                # deliberately not in kind order: the timeline sorts rows by kind
+                {
+                    "id": "orders",
+                    "kind": "business_process",
+                    "name": {"de": "Auftragsannahme", "en": "Order entry"},
+                    "needs": [{"all_of": ["erp"]}],
+                    "bia": {"rto": "4h", "mtpd": "24h", "mbco": 0.5, "impact_per_hour": 1000},
+                },
+                {
+                    "id": "erp",
+                    "kind": "application",
+                    "name": "ERP",
+                    "needs": [{"all_of": ["power"]}],
+                },
+                {"id": "power", "kind": "utility", "name": {"en": "Grid power"}},
+                {"id": "hq", "kind": "site", "name": "Head office"},  # never hit
+                {"id": "dr", "kind": "site", "name": "DR site", "standby": {}},  # never used
+                {
+                    "id": "billing",
+                    "kind": "business_process",
+                    "bia": {"rto": "1d", "mtpd": "3d", "mbco": 0.3},
+                },
+            ],
+        }
+    )
+    scenario = Scenario.model_validate(
+        {
+            "scenario": {"id": "blackout", "title": {"en": "Blackout", "de": "Stromausfall"}},
+            "company": "company.yaml",
+            "start": "2026-03-02T06:30:00",
+            "horizon": "48h",
+        }
+    )
+    return ScenarioBundle(scenario=scenario, company=company)
+
+
+def state(seq: int, hours: float, asset: str, before: float, after: float) -> Record:
+    st: State = state_of(after)
+    return Record(seq, round(hours * H), "state", asset, before, after, st, "test")
+
+
+def make_records() -> list[Record]:
+    return [
+        Record(0, round(0.5 * H), "inject", cause="inject:storm", detail="Storm warning"),
+        state(1, 1, "power", 1.0, 0.0),
+        state(2, 1, "erp", 1.0, 0.0),
+        state(3, 1, "orders", 1.0, 0.0),
+        Record(4, 2 * H, "decision", cause="decision:1", detail="Switch to paper forms"),
+        state(5, 3, "power", 0.0, 1.0),
+        state(6, 3, "orders", 0.0, 0.6),
+        state(7, 4, "erp", 0.0, 1.0),
+        state(8, 6, "orders", 0.6, 1.0),
+        Record(9, 30 * H, "inject", cause="inject:all-clear", detail="All clear"),
+    ]
+
+
+def bars(fig: Any) -> dict[str, Any]:
+    return {t.name: t for t in fig.data if t.type == "bar"}
+
+
+def dotted_lines(fig: Any) -> list[Any]:
+    return [s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot"]
+
+
+def rows_of(trace: Any) -> list[tuple[str, float, float]]:
+    return [
+        (y, round(b, 4), round(x, 4)) for y, b, x in zip(trace.y, trace.base, trace.x, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def test_timeline_bars_per_state() -> None:
+    fig = timeline_figure(make_bundle(), make_records(), HORIZON)
+    by_state = bars(fig)
+    assert list(by_state) == ["up", "degraded", "down"]  # one trace per state present
+    assert all(t.orientation == "h" for t in by_state.values())
+    assert rows_of(by_state["down"]) == [
+        ("Grid power", 1.0, 2.0),
+        ("ERP", 1.0, 3.0),
+        ("Order entry", 1.0, 2.0),
+    ]
+    assert rows_of(by_state["degraded"]) == [("Order entry", 3.0, 3.0)]
+    assert rows_of(by_state["up"]) == [
+        ("Grid power", 0.0, 1.0),
+        ("Grid power", 3.0, 45.0),
+        ("ERP", 0.0, 1.0),
+        ("ERP", 4.0, 44.0),
+        ("Order entry", 0.0, 1.0),
+        ("Order entry", 6.0, 42.0),
+    ]
+
+
+def test_timeline_rows_affected_only_sorted_by_kind() -> None:
+    fig = timeline_figure(make_bundle(), make_records(), HORIZON)
+    assert list(fig.layout.yaxis.categoryarray) == ["Grid power", "ERP", "Order entry"]
+    assert fig.layout.yaxis.autorange == "reversed"  # first row on top
+    assert fig.layout.barmode == "overlay"
+
+
+def test_timeline_all_assets() -> None:
+    fig = timeline_figure(make_bundle(), make_records(), HORIZON, all_assets=True)
+    assert list(fig.layout.yaxis.categoryarray) == [
+        "Head office",
+        "DR site",
+        "Grid power",
+        "ERP",
+        "Order entry",
+        "billing",  # no name: the id
+    ]
+    assert list(bars(fig)) == ["up", "degraded", "down", "standby"]
+    assert rows_of(bars(fig)["standby"]) == [("DR site", 0.0, 48.0)]
+
+
+def test_timeline_event_lines() -> None:
+    records = make_records()
+    fig = timeline_figure(make_bundle(), records, HORIZON)
+    lines = dotted_lines(fig)
+    marked = [r for r in records if r.event in ("inject", "decision")]
+    assert len(lines) == len(marked) == 3
+    assert [s.x0 for s in lines] == [0.5, 2.0, 30.0]
+    assert all(s.x0 == s.x1 and s.yref == "paper" for s in lines)
+    hovers = [a.hovertext for a in fig.layout.annotations if a.hovertext]
+    assert len(hovers) == 3
+    assert "storm" in hovers[0] and "Storm warning" in hovers[0]
+    assert "Switch to paper forms" in hovers[1]
+    assert "2026-03-02 08:30" in hovers[1]  # the clock time of 2 h after the start
+
+
+def test_timeline_injects_only_count() -> None:
+    records = [r for r in make_records() if r.event != "decision"]
+    fig = timeline_figure(make_bundle(), records, HORIZON)
+    assert len(dotted_lines(fig)) == sum(r.event == "inject" for r in records) == 2
+
+
+def test_timeline_title_axis_and_hover() -> None:
+    fig = timeline_figure(make_bundle(), make_records(), HORIZON)
+    assert "Blackout" in fig.layout.title.text
+    assert "2026-03-02 06:30" in fig.layout.title.text
+    assert tuple(fig.layout.xaxis.range) == (0, 48.0)
+    down = bars(fig)["down"]
+    name, aid, st, cap, start, end = down.customdata[2]
+    assert (name, aid, st, cap) == ("Order entry", "orders", "down", "0%")
+    assert start.startswith("1.00 h") and end.startswith("3.00 h")
+    degraded = bars(fig)["degraded"]
+    assert degraded.customdata[0][3] == "60%"
+    json.loads(fig.to_json())  # serialisable without numpy
+
+
+def test_timeline_german() -> None:
+    fig = timeline_figure(make_bundle(), make_records(), HORIZON, lang="de")
+    assert "Auftragsannahme" in fig.layout.yaxis.categoryarray
+    assert "Stromausfall" in fig.layout.title.text
+    assert list(bars(fig)) == ["in Betrieb", "eingeschränkt", "ausgefallen"]
+    assert fig.layout.xaxis.title.text == "Stunden seit Start"
+
+
+def test_timeline_nothing_happened() -> None:
+    fig = timeline_figure(make_bundle(), [], HORIZON)
+    assert not bars(fig)
+    assert not dotted_lines(fig)
+    assert any("No asset" in (a.text or "") for a in fig.layout.annotations)
+
+
+# --------------------------------------------------------------------------- capacity, impact
+
+
+def test_process_capacity_figure() -> None:
+    fig = process_capacity_figure(make_bundle(), make_records(), HORIZON)
+    assert len(fig.data) == 4  # two processes with a BIA: capacity + MBCO each
+    orders, orders_mbco, billing, billing_mbco = fig.data
+    assert orders.name == "Order entry"
+    assert list(orders.x) == [0.0, 1.0, 3.0, 6.0, 48.0]
+    assert list(orders.y) == [1.0, 0.0, 0.6, 1.0, 1.0]
+    assert orders.line.shape == "hv"
+    assert orders_mbco.line.dash == "dash"
+    assert list(orders_mbco.y) == [0.5, 0.5] and list(orders_mbco.x) == [0.0, 48.0]
+    assert orders_mbco.line.color == orders.line.color
+    assert list(billing.y) == [1.0, 1.0]
+    assert list(billing_mbco.y) == [0.3, 0.3]
+    assert len(dotted_lines(fig)) == 3
+
+
+def test_impact_figure() -> None:
+    fig = impact_figure(make_bundle(), make_records(), HORIZON)
+    (total,) = fig.data
+    # orders: 2 h down at 1000/h, then 3 h at 0.4 x 1000/h
+    assert list(total.x) == [0.0, 1.0, 3.0, 6.0, 48.0]
+    assert list(total.y) == [0.0, 0.0, 2000.0, 3200.0, 3200.0]
+    assert len(dotted_lines(fig)) == 3
+
+
+# --------------------------------------------------------------------------- HTML export
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return timeline_html(timeline_figure(make_bundle(), make_records(), HORIZON))
+
+
+def test_html_is_a_complete_document(page: str) -> None:
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert page.rstrip().endswith("</html>")
+    assert "<title>Blackout" in page
+    assert "Plotly.newPlot" in page
+
+
+def test_html_inlines_plotlyjs_no_cdn(page: str) -> None:
+    bundle_js = get_plotlyjs()
+    assert len(bundle_js) > 1_000_000
+    assert bundle_js in page  # plotly.js itself is inlined, verbatim
+    assert "plotly.js v" in page
+    # plotly.js carries default URLs for map/geo traces (topojson on cdn.plot.ly, map icons);
+    # these are never fetched for bar and line charts. Everything else must be CDN-free.
+    rest = page.replace(bundle_js, "")
+    assert "cdn.plot.ly" not in rest
+    assert "https://cdn" not in rest
+    assert "<script src" not in rest.lower()
+    assert "mathjax" not in rest.lower().replace("mathjaxconfig: 'local'", "")
