@@ -117,6 +117,16 @@ class Cascade:
         self.damage.setdefault(a, {})[cause] = (capacity, restorable)
         self._update_intrinsic(a, cause)
 
+    def start_idle(self, a: int) -> None:
+        """Hold standby asset `a` idle at capacity 0 from the start (no record:
+        that is its initial state) and let its dependents feel it."""
+        self.cap[a] = 0.0
+        self.damage[a] = {IDLE_STANDBY: (0.0, False)}
+        self.intrinsic[a] = 0.0
+        for n in self.m.dependents(a):
+            self._eval_need(n, "initial")
+        self.settle()
+
     def clear_damage(self, a: int, cause: str, keys: Callable[[str, bool], bool]) -> None:
         """Drop the damage entries of `a` for which `keys(key, restorable)` holds."""
         entries = self.damage.get(a)

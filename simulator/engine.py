@@ -69,7 +69,8 @@ class Team(simpy.PriorityResource):
 
     def resize(self, capacity: int) -> None:
         self._capacity = capacity
-        self._trigger_put(None)
+        while self.put_queue and len(self.users) < capacity:
+            self._trigger_put(None)  # grants one waiting request per call
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class Simulation:
         self._counts: dict[str, int] = {}
         self._msel = {entry.id: entry for entry in scenario.injects}
         for a in self.model.standby:
-            self.cascade.set_damage(a, 0.0, IDLE_STANDBY, restorable=False)
+            self.cascade.start_idle(a)
         if scenario.hazards:
             self.env.process(self._play_hazards())
         if autoplay_msel and scenario.injects:
@@ -154,7 +155,9 @@ class Simulation:
             env.step()
             self._events += 1
         if until > env.now:
-            env.run(until=until)  # nothing due: only moves the clock
+            # Nothing is due before `until`: move the clock. (env.run(until)
+            # would leave its spent stop event in the queue.)
+            env._now = until
         return self.records[start:]
 
     def run(self) -> list[Record]:
