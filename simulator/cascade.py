@@ -117,6 +117,12 @@ class Cascade:
         self.damage.setdefault(a, {})[cause] = (capacity, restorable)
         self._update_intrinsic(a, cause)
 
+    def remove_damage(self, a: int, cause: str) -> None:
+        """Drop the damage `cause` did to `a`, if any."""
+        entries = self.damage.get(a)
+        if entries is not None and entries.pop(cause, None) is not None:
+            self._update_intrinsic(a, cause)
+
     def start_idle(self, a: int) -> None:
         """Hold standby asset `a` idle at capacity 0 from the start (no record:
         that is its initial state) and let its dependents feel it."""
@@ -166,7 +172,7 @@ class Cascade:
     def _update_intrinsic(self, a: int, cause: str) -> None:
         entries = self.damage.get(a)
         if entries:
-            self.intrinsic[a] = min(c for c, _ in entries.values())
+            self.intrinsic[a] = min([c for c, _ in entries.values()])
         else:
             self.intrinsic.pop(a, None)
             self.damage.pop(a, None)
@@ -198,13 +204,23 @@ class Cascade:
         return round(q, 6)
 
     def _recompute(self, a: int, cause: str) -> None:
-        new = self._target(a)
-        old = self.cap[a]
+        m = self.m
+        if a in self.workarounds:
+            new = self._target(a)
+        else:  # _target without workarounds, inlined: this is the hot path
+            new = self.intrinsic.get(a, 1.0)
+            eff = self.eff
+            for n in range(m.need_start[a], m.need_start[a + 1]):
+                if eff[n] < new:
+                    new = eff[n]
+            new = round(new, 6)
+        cap = self.cap
+        old = cap[a]
         if new <= EPSILON:
-            if self._restart_gen.pop(a, None) is not None:
+            if self._restart_gen and self._restart_gen.pop(a, None) is not None:
                 self._gen += 1
             self._restart_ready.discard(a)
-        elif old <= EPSILON and a in self.m.restart and IDLE_STANDBY not in self.damage.get(a, ()):
+        elif old <= EPSILON and a in m.restart and IDLE_STANDBY not in self.damage.get(a, ()):
             # Equipment that lost its supply needs a restart once it returns.
             if a in self._restart_ready:
                 self._restart_ready.discard(a)
@@ -214,21 +230,29 @@ class Cascade:
                     self._restart_gen[a] = self._gen
                     self._after(self.m.restart[a], self._restarted, a, self._gen)
                 return
-        if abs(new - old) <= EPSILON:
+        if -EPSILON <= new - old <= EPSILON:
             return
-        self.cap[a] = new
-        self.records.append(
-            Record(len(self.records), int(self.env.now), EVENT_STATE, self.m.ids[a],
-                   old, new, self.state(a), cause)
-        )  # fmt: skip
+        cap[a] = new
+        name = m.ids[a]
+        records = self.records
+        if new >= 1 - EPSILON:
+            state: State = "up"
+        elif new > EPSILON:
+            state = "degraded"
+        else:
+            state = "standby" if IDLE_STANDBY in self.damage.get(a, ()) else "down"
+        t = self.env._now
+        records.append(Record(len(records), t, EVENT_STATE, name, old, new, state, cause))
         if old <= EPSILON < new and a in self._up_waiters:
             for event in self._up_waiters.pop(a):
                 event.succeed()
-        source = "asset:" + self.m.ids[a]
-        for n in self.m.dependents(a):
-            self._eval_need(n, source)
-        for n in self._via.get(a, ()):
-            self._eval_need(n, source)
+        source = "asset:" + name
+        rev, eval_need = m.rev, self._eval_need
+        for i in range(m.rev_start[a], m.rev_start[a + 1]):
+            eval_need(rev[i], source)
+        if a in self._via:
+            for n in self._via[a]:
+                eval_need(n, source)
 
     def _restarted(self, a: int, gen: int) -> None:
         if self._restart_gen.get(a) != gen:
@@ -266,12 +290,19 @@ class Cascade:
 
     def _eval_need(self, n: int, cause: str) -> None:
         self.hops += 1
-        s = self._supply(n)
+        m = self.m
+        lo, hi = m.prov_start[n], m.prov_start[n + 1]
+        if hi - lo == 1 and not self.isolated:  # the common case: a single provider
+            s = self.cap[m.prov[lo]]
+            if m.need_mode[n] != MODE_ALL:
+                s = min(1.0, s * m.share[lo] / m.need_k[n])
+        else:
+            s = self._supply(n)
         if n in self.buffers:
             s = self._draw_buffers(n, s)
         e = self.eff[n]
         if s >= e - EPSILON:
-            if self._drop_gen.pop(n, None) is not None:
+            if self._drop_gen and self._drop_gen.pop(n, None) is not None:
                 self._pre.pop(n, None)
             if s > e + EPSILON:
                 self.eff[n] = s

@@ -223,8 +223,7 @@ class Simulation:
 
     def heal(self, asset: str, cause: str) -> None:
         """Withdraw the damage that `cause` did to `asset`."""
-        a = self._asset(asset, "asset")
-        self.cascade.clear_damage(a, cause, lambda key, _r: key == cause)
+        self.cascade.remove_damage(self._asset(asset, "asset"), cause)
 
     def validate(self, command: Command) -> None:
         """Raise `CommandError` if `command` names something this scenario lacks."""

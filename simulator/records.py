@@ -6,8 +6,7 @@ from the stream outside the engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 State = Literal["up", "degraded", "down", "standby"]
 
@@ -32,15 +31,15 @@ def state_of(capacity: float) -> State:
     return "degraded"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One thing that happened, at `t` whole seconds after the scenario start.
 
     For `event == "state"`: `asset` went from `before` to `after` capacity and
     is now in `state`. `cause` names what did it: "inject:<id>", "decision:<n>",
     "hazard:<n>", "asset:<id>" (an upstream asset), "restore", "restart",
     "buffer:<asset>/<buffer>", ... `detail` carries free text or a figure
-    (hours of data lost, buffer name).
+    (hours of data lost, buffer name). A named tuple: the engine makes one per
+    change, and tuples are the cheapest immutable records Python builds.
     """
 
     seq: int
