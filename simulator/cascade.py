@@ -241,7 +241,7 @@ class Cascade:
             state = "degraded"
         else:
             state = "standby" if IDLE_STANDBY in self.damage.get(a, ()) else "down"
-        t = self.env._now
+        t: int = self.env._now  # type: ignore[assignment]  # whole seconds throughout
         records.append(Record(len(records), t, EVENT_STATE, name, old, new, state, cause))
         if old <= EPSILON < new and a in self._up_waiters:
             for event in self._up_waiters.pop(a):
