@@ -1,0 +1,98 @@
+"""The `tabletop` command line, run in-process with typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator import cli
+from simulator.cli import app
+
+DATA = Path(__file__).resolve().parent / "data"
+GOOD = DATA / "good"
+BAD = DATA / "bad"
+
+runner = CliRunner()
+
+
+def test_validate_good_files() -> None:
+    files = [str(GOOD / "scenario.yaml"), str(GOOD / "company.yaml")]
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"OK {f}" for f in files]
+
+
+def test_validate_reports_every_problem_and_exits_2() -> None:
+    good = str(GOOD / "scenario.yaml")
+    bad = str(BAD / "many_problems.yaml")
+    result = runner.invoke(app, ["validate", good, bad])
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"OK {good}"
+    assert len(lines) == 5
+    assert lines[1] == f"{bad}:6: seeed: unknown field; did you mean 'seed'?"
+    assert all(line.startswith(f"{bad}:") for line in lines[1:])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BAD.iterdir()))
+def test_validate_never_shows_a_traceback(name: str) -> None:
+    result = runner.invoke(app, ["validate", str(BAD / name)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stdout.startswith(str(BAD / name))
+
+
+def test_validate_missing_file() -> None:
+    result = runner.invoke(app, ["validate", "no/such/file.yaml"])
+    assert result.exit_code == 2
+    assert result.stdout == "no/such/file.yaml: file: cannot read: No such file or directory\n"
+
+
+def test_shared_company_problems_are_printed_once(tmp_path: Path) -> None:
+    (tmp_path / "company.yaml").write_text(
+        (BAD / "unknown_team.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    files = []
+    for name in ("a.yaml", "b.yaml"):
+        path = tmp_path / name
+        path.write_text("scenario: {id: s, title: t}\ncompany: company.yaml\n", encoding="utf-8")
+        files.append(str(path))
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 2
+    assert result.stdout.count("unknown team 'opps'") == 1
+
+
+def test_validate_reports_internal_errors_without_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def boom(path: object) -> list[object]:
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(cli, "validate_file", boom)
+    result = runner.invoke(app, ["validate", "x.yaml"])
+    assert result.exit_code == 2
+    assert result.stdout == "x.yaml: internal error (please report): RuntimeError: kaputt\n"
+
+
+@pytest.mark.parametrize(("args", "field"), [([], "injects"), (["company"], "assets")])
+def test_schema(args: list[str], field: str) -> None:
+    result = runner.invoke(app, ["schema", *args])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.stdout)
+    assert field in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_rejects_unknown_kind() -> None:
+    result = runner.invoke(app, ["schema", "nonsense"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_no_arguments_shows_help() -> None:
+    result = runner.invoke(app, [])
+    assert "validate" in result.output
+    assert "schema" in result.output
