@@ -301,7 +301,10 @@ def _instant_cycle(company: Company) -> list[Finding]:
 
 
 def _hazard_assets(spec: HazardSpec) -> list[str]:
-    return list(spec.assets)
+    """The asset ids a hazard names in `assets`; by name, not type, so new
+    hazard types in the catalogue are checked without touching this module."""
+    names = getattr(spec, "assets", None)
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
 def check_scenario(
@@ -312,8 +315,8 @@ def check_scenario(
     c = _Checker(company, broken)
     horizon = scenario.horizon
 
-    def within(loc: Loc, at: int) -> None:
-        if at > horizon:
+    def within(loc: Loc, at: int | None) -> None:
+        if at is not None and at > horizon:
             c.add(
                 loc,
                 f"{format_duration(at)} is after the end of the scenario "
