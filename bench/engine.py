@@ -1,0 +1,521 @@
+"""Engine benchmark: the cascade engine against a bare SimPy loop and a naive engine.
+
+    .venv/bin/python bench/engine.py [--sizes 1000,10000,100000] [--failures 1000] [--quick]
+
+For each size it generates a company (`simulator.generate`) with a fixed number
+of random outages over a simulated year, runs the engine to the horizon and
+measures, in the same run:
+
+- the engine: wall time of `Simulation.run()`, SimPy events/s, hops/s, records;
+- a bare SimPy loop scheduling as many events as the engine processed;
+- a naive engine that recomputes every asset's capacity in topological order
+  after each damage or heal (no delays, buffers or recovery; timing only).
+
+For the largest size it also times loading the YAML files plus compiling, and
+the memory the engine state takes per asset. The last lines are the ratios
+against the goals. The machine may be shared and noisy: read the ratios, which
+compare figures measured side by side, rather than the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import graphlib
+import io
+import json
+import pstats
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+import simpy  # noqa: E402
+import yaml  # noqa: E402
+
+from simulator.generate import generate  # noqa: E402
+from simulator.graph import providers_of  # noqa: E402
+from simulator.schema import Company, Scenario, ScenarioBundle  # noqa: E402
+
+FROM_FILE = {"from_file": True}
+HEADLINE = 10_000
+LARGE = 100_000
+NAIVE_FULL_UP_TO = 10_000  # above this the naive engine runs a prefix of the events
+NAIVE_PREFIX = 40
+LONG_RUN_S = 10.0  # an engine run this long is not repeated
+
+GOAL_HOP_VS_BARE = 3.0
+GOAL_SPEEDUP_VS_NAIVE = 10.0
+GOAL_SCALING = 1.5
+GOAL_LOAD_COMPILE_S = 5.0
+GOAL_BYTES_PER_ASSET = 300.0
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def best_of(reps: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    """The shortest wall time of `reps` calls of `fn` and the last result."""
+    best = float("inf")
+    result: Any = None
+    for _ in range(reps):
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def bundle_of(company: dict[str, Any], scenario: dict[str, Any]) -> ScenarioBundle:
+    return ScenarioBundle(
+        scenario=Scenario.model_validate(scenario, context=FROM_FILE),
+        company=Company.model_validate(company, context=FROM_FILE),
+    )
+
+
+def fmt_s(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+# --- (b) bare SimPy ------------------------------------------------------------------
+
+
+def _bare_process(env: simpy.Environment, delays: list[int]) -> Generator[simpy.Event, Any, None]:
+    timeout = env.timeout
+    for d in delays:
+        yield timeout(d)
+
+
+def _bare_plans(n_events: int, n_processes: int, horizon: int, seed: int) -> list[list[int]]:
+    """Timeout lengths per process so that the run has `n_events` events:
+    each process makes 1 Initialize event, its timeouts and 1 termination."""
+    n_processes = max(1, min(n_processes, n_events // 3))
+    timeouts = max(n_processes, n_events - 2 * n_processes)
+    rng = random.Random(seed)
+    plans = []
+    for i in range(n_processes):
+        k = timeouts // n_processes + (1 if i < timeouts % n_processes else 0)
+        span = max(1, horizon // k)
+        plans.append([rng.randint(1, 2 * span) for _ in range(k)])
+    return plans
+
+
+def bare_simpy(n_events: int, n_processes: int, horizon: int, seed: int = 0) -> tuple[float, int]:
+    """Wall time and number of events of a bare SimPy run of about `n_events`
+    events: `n_processes` processes, each doing timeouts of random length, so
+    the event queue holds about as many entries as the engine's."""
+    plans = _bare_plans(n_events, n_processes, horizon, seed)
+
+    def run() -> None:
+        env = simpy.Environment()
+        for delays in plans:
+            env.process(_bare_process(env, delays))
+        env.run()
+
+    wall, _ = best_of(3, run)
+    return wall, sum(len(p) + 2 for p in plans)
+
+
+def bare_simpy_stepped(n_events: int, n_processes: int, horizon: int) -> float:
+    """µs per event of the same bare run driven by `env.step()` in a Python
+    loop, as the engine's `advance` drives it (for information)."""
+    plans = _bare_plans(n_events, n_processes, horizon, seed=1)
+
+    def run() -> int:
+        env = simpy.Environment()
+        for delays in plans:
+            env.process(_bare_process(env, delays))
+        count = 0
+        step, peek = env.step, env.peek
+        while peek() < float("inf"):
+            step()
+            count += 1
+        return count
+
+    wall, count = best_of(3, run)
+    return wall / max(1, int(count)) * 1e6
+
+
+# --- (c) naive engine ----------------------------------------------------------------
+
+
+@dataclass
+class NaiveModel:
+    """Assets in topological order with their needs as plain tuples:
+    (pooled, k, providers, shares) with provider positions in that order."""
+
+    ids: list[str]
+    needs: list[tuple[tuple[bool, int, tuple[int, ...], tuple[float, ...]], ...]]
+    position: dict[str, int] = field(default_factory=dict)
+
+
+def naive_model(company: Company) -> NaiveModel:
+    deps: dict[str, set[str]] = {}
+    for asset in company.assets:
+        deps[asset.id] = {p for need in asset.needs for p, _ in providers_of(need)}
+    order = list(graphlib.TopologicalSorter(deps).static_order())
+    position = {a: i for i, a in enumerate(order)}
+    by_id = {a.id: a for a in company.assets}
+    needs = []
+    for aid in order:
+        compiled = []
+        for need in by_id[aid].needs:
+            members = providers_of(need)
+            pooled = need.all_of is None
+            k = need.k_of_n.k if need.k_of_n is not None else 1
+            compiled.append(
+                (
+                    pooled,
+                    k,
+                    tuple(position[p] for p, _ in members),
+                    tuple(s for _, s in members),
+                )
+            )
+        needs.append(tuple(compiled))
+    return NaiveModel(order, needs, position)
+
+
+def naive_events(scenario: Scenario, model: NaiveModel) -> list[tuple[int, int, int, float]]:
+    """(time, order, asset position, capacity or -1 for a heal) of every damage and heal."""
+    events = []
+    for i, entry in enumerate(scenario.hazards):
+        spec = entry.hazard
+        for aid in spec.assets:
+            a = model.position[aid]
+            events.append((entry.at, 2 * i, a, spec.capacity))
+            if spec.duration is not None:
+                events.append((entry.at + spec.duration, 2 * i + 1, a, -1.0))
+    events.sort()
+    return [e for e in events if e[0] <= scenario.horizon]
+
+
+def naive_run(model: NaiveModel, events: list[tuple[int, int, int, float]]) -> int:
+    """Apply the events in order, recomputing every capacity after each one;
+    returns the number of capacity changes seen."""
+    n = len(model.ids)
+    cap = [1.0] * n
+    damage: list[list[float]] = [[] for _ in range(n)]
+    needs = model.needs
+    changes = 0
+    for _, _, target, value in events:
+        hits = damage[target]
+        if value < 0:
+            if hits:
+                hits.pop()
+        else:
+            hits.append(value)
+        for a in range(n):
+            c = min(damage[a]) if damage[a] else 1.0
+            for pooled, k, provs, shares in needs[a]:
+                if pooled:
+                    s = 0.0
+                    for p, sh in zip(provs, shares, strict=True):
+                        s += sh * cap[p]
+                    s /= k
+                else:
+                    s = 1.0
+                    for p in provs:
+                        if cap[p] < s:
+                            s = cap[p]
+                if s < c:
+                    c = s
+            if c != cap[a]:
+                cap[a] = c
+                changes += 1
+    return changes
+
+
+# --- per size ------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    n: int
+    compile_s: float
+    run_s: float
+    reps: int
+    events: int
+    hops: int
+    records: int
+    bare_us: float
+    bare_step_us: float
+    naive_per_event_s: float
+    naive_events: int
+    naive_measured: int
+
+    @property
+    def us_per_event(self) -> float:
+        return self.run_s / max(1, self.events) * 1e6
+
+    @property
+    def us_per_hop(self) -> float:
+        return self.run_s / max(1, self.hops) * 1e6
+
+    @property
+    def naive_total_s(self) -> float:
+        return self.naive_per_event_s * self.naive_events
+
+
+def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> SizeResult:
+    from simulator.engine import Simulation
+    from simulator.model import compile_model
+
+    print(f"\n== {n:,} assets, {failures:,} outages over a year ==")
+    t0 = time.perf_counter()
+    company_d, scenario_d = generate(n, seed=0, failures=failures)
+    t_gen = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bundle = bundle_of(company_d, scenario_d)
+    t_val = time.perf_counter() - t0
+    del company_d, scenario_d
+    compile_s, model = best_of(1, lambda: compile_model(bundle))
+    print(f"  generate {fmt_s(t_gen)}, validate {fmt_s(t_val)}, compile {fmt_s(compile_s)}")
+
+    def engine_run() -> Any:
+        sim = Simulation(model)
+        t = time.perf_counter()
+        sim.run()
+        return time.perf_counter() - t, sim
+
+    walls: list[float] = []
+    sim: Any = None
+    while len(walls) < reps:
+        gc.collect()
+        wall, sim = engine_run()
+        walls.append(wall)
+        if wall > LONG_RUN_S:
+            break  # one long run is measurement enough
+    run_s = min(walls)
+    reps = len(walls)
+    stats = sim.stats
+    events, hops, records = stats["events"], stats["hops"], len(sim.records)
+    print(
+        f"  engine      run {fmt_s(run_s)} (best of {reps})  events {events:,}  hops {hops:,}"
+        f"  records {records:,}"
+    )
+    print(
+        f"              {events / run_s:,.0f} events/s  {hops / run_s:,.0f} hops/s"
+        f"  {run_s / max(1, events) * 1e6:.2f} µs/event  {run_s / max(1, hops) * 1e6:.2f} µs/hop"
+    )
+    if profile:
+        prof = cProfile.Profile()
+        sim = Simulation(model)
+        prof.enable()
+        sim.run()
+        prof.disable()
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(20)
+        print("  profile of one engine run (by own time):")
+        print("\n".join("    " + line for line in out.getvalue().splitlines()[:45]))
+
+    horizon = bundle.scenario.horizon
+    bare_wall, bare_events = bare_simpy(events, failures, horizon)
+    bare_us = bare_wall / bare_events * 1e6
+    bare_step_us = bare_simpy_stepped(events, failures, horizon)
+    print(
+        f"  bare SimPy  {bare_events:,} events in {fmt_s(bare_wall)} (best of 3):"
+        f" {bare_us:.2f} µs/event with env.run(), {bare_step_us:.2f} µs/event stepped"
+    )
+
+    naive_per_event = float("nan")
+    all_events: list[tuple[int, int, int, float]] = []
+    measured = 0
+    if naive:
+        nm = naive_model(bundle.company)
+        all_events = naive_events(bundle.scenario, nm)
+        prefix = all_events if n <= NAIVE_FULL_UP_TO else all_events[:NAIVE_PREFIX]
+        measured = len(prefix)
+        naive_reps = 3 if n <= 1000 else 1
+        with no_gc():
+            wall, changes = best_of(naive_reps, lambda: naive_run(nm, prefix))
+        naive_per_event = wall / max(1, measured)
+        how = (
+            f"all {measured:,} events"
+            if measured == len(all_events)
+            else f"first {measured:,} of {len(all_events):,} events, extrapolated per event"
+        )
+        print(
+            f"  naive       {fmt_s(naive_per_event)}/event ({how}):"
+            f" {fmt_s(naive_per_event * len(all_events))} for the run,"
+            f" {changes:,} capacity changes"
+        )
+        speedup = naive_per_event * len(all_events) / run_s
+        print(f"              speed-up of the engine: {speedup:.1f}x")
+    return SizeResult(
+        n,
+        compile_s,
+        run_s,
+        reps,
+        events,
+        hops,
+        records,
+        bare_us,
+        bare_step_us,
+        naive_per_event,
+        len(all_events),
+        measured,
+    )
+
+
+# --- load + compile, memory ----------------------------------------------------------
+
+
+def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, str]:
+    """(load s, compile s, reference load s, engine state bytes per asset,
+    loader used) at size `n`."""
+    from simulator.engine import Simulation
+    from simulator.model import compile_model
+
+    company_d, scenario_d = generate(n, seed=0, failures=failures)
+    company_json, scenario_json = json.dumps(company_d), json.dumps(scenario_d)
+    dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "company.yaml").write_text(
+            yaml.dump(company_d, Dumper=dumper, sort_keys=False), encoding="utf-8"
+        )
+        path = Path(tmp) / "scenario.yaml"
+        path.write_text(yaml.dump(scenario_d, Dumper=dumper, sort_keys=False), encoding="utf-8")
+        del company_d, scenario_d
+        load_bundle, loader = _loader()
+        gc.collect()
+        t0 = time.perf_counter()
+        bundle = load_bundle(path)
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        compile_model(bundle)
+        compile_s = time.perf_counter() - t0
+
+    reference_s = _reference_load(company_json, scenario_json)
+    del company_json, scenario_json
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    model = compile_model(bundle)
+    sim = Simulation(model)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del sim, model
+    return load_s, compile_s, reference_s, (after - before) / n, loader
+
+
+def _reference_load(company_json: str, scenario_json: str) -> float:
+    """Seconds to parse the same files as JSON and validate them with the
+    schema models, without the cross-checks: a floor for the loader."""
+    gc.collect()
+    t0 = time.perf_counter()
+    bundle_of(json.loads(company_json), json.loads(scenario_json))
+    return time.perf_counter() - t0
+
+
+def _loader() -> tuple[Callable[[Path], ScenarioBundle], str]:
+    try:
+        from simulator.io import load_bundle
+    except ImportError:
+
+        def fallback(path: Path) -> ScenarioBundle:
+            loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            scenario = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+            company_path = path.parent / scenario["company"]
+            company = yaml.load(company_path.read_text(encoding="utf-8"), Loader=loader)
+            return bundle_of(company, scenario)
+
+        return fallback, "FALLBACK yaml CSafeLoader + model_validate (simulator.io missing)"
+    return load_bundle, "simulator.io.load_bundle"
+
+
+# --- main ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="asset counts, comma-separated"
+    )
+    parser.add_argument("--failures", type=int, default=1000, help="outages per size (fixed)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 1,000 assets, 1 rep")
+    parser.add_argument("--profile", action="store_true", help="cProfile one engine run per size")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive engine")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    failures = args.failures
+
+    print(
+        f"Python {sys.version.split()[0]}, SimPy {simpy.__version__}; failures per size: {failures}"
+    )
+    results: dict[int, SizeResult] = {}
+    for n in sizes:
+        reps = 1 if args.quick else 3
+        results[n] = bench_size(n, failures, reps, args.profile, naive=not args.no_naive)
+
+    largest = max(sizes)
+    print(f"\n== load + compile and engine state at {largest:,} assets ==")
+    load_s, compile_s, reference_s, per_asset, loader = load_and_memory(largest, failures)
+    print(f"  load {fmt_s(load_s)} ({loader}), compile {fmt_s(compile_s)}")
+    print(
+        f"  reference: json.loads + schema validation of the same data (no cross-checks)"
+        f" {fmt_s(reference_s)}"
+    )
+    print(f"  engine state (compile_model + Simulation, tracemalloc): {per_asset:.0f} B/asset")
+
+    print()
+    head = HEADLINE if HEADLINE in results else largest
+    h = results[head]
+    hop_ratio = h.us_per_hop / h.bare_us
+    print(
+        f"hop cost vs bare SimPy event ({_k(head)}): {hop_ratio:.1f}x"
+        f" (goal <= {GOAL_HOP_VS_BARE:g}x)"
+    )
+    if h.naive_measured:
+        extrapolated = "" if h.naive_measured == h.naive_events else ", naive extrapolated"
+        print(
+            f"speed-up vs naive engine ({_k(head)}): {h.naive_total_s / h.run_s:.1f}x"
+            f" (goal >= {GOAL_SPEEDUP_VS_NAIVE:g}x{extrapolated})"
+        )
+    else:
+        print(f"speed-up vs naive engine ({_k(head)}): n/a (--no-naive)")
+    if LARGE in results and HEADLINE in results:
+        scaling = results[LARGE].us_per_event / results[HEADLINE].us_per_event
+        print(f"cost per event 100k vs 10k: {scaling:.2f}x (goal <= {GOAL_SCALING:g}x)")
+    else:
+        print("cost per event 100k vs 10k: n/a (needs sizes 10000 and 100000)")
+    print(
+        f"load+compile {_k(largest)}: {load_s + compile_s:.2f} s"
+        f" (goal < {GOAL_LOAD_COMPILE_S:g} s);"
+        f" engine state: {per_asset:.0f} B/asset (goal < {GOAL_BYTES_PER_ASSET:g})"
+    )
+    return 0
+
+
+def _k(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
