@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -14,6 +15,7 @@ import yaml
 from simulator.durations import parse_duration
 from simulator.generate import MIN_ASSETS, generate
 from simulator.graph import build_graph
+from simulator.io import load_bundle
 from simulator.schema import Company, Scenario
 
 FROM_FILE = {"from_file": True}
@@ -80,6 +82,17 @@ def test_dicts_round_trip_through_yaml() -> None:
         back = yaml.safe_load(text)
         assert back == d
         model.model_validate(back, context=FROM_FILE)
+
+
+@pytest.mark.parametrize("n", [MIN_ASSETS, 1000])
+def test_files_load_with_every_cross_check(n: int, tmp_path: Path) -> None:
+    """Written as YAML, the pair passes the loader's reference and cycle checks."""
+    company, scenario = _generated(n)
+    (tmp_path / "company.yaml").write_text(yaml.safe_dump(company, sort_keys=False))
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(scenario, sort_keys=False))
+    bundle = load_bundle(tmp_path / "scenario.yaml")
+    assert len(bundle.company.assets) == n
+    assert len(bundle.scenario.hazards) == n // 10
 
 
 def test_every_asset_kind_is_present() -> None:
