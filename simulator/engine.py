@@ -35,8 +35,8 @@ from simulator.commands import (
     StopWorkaround,
 )
 from simulator.durations import sample
-from simulator.hazards import CATALOGUE, HazardSpec
-from simulator.model import Model, compile_model
+from simulator.hazards import CATALOGUE, HazardSpec, references
+from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
     EVENT_DATA_LOSS,
@@ -47,7 +47,7 @@ from simulator.records import (
     Record,
     State,
 )
-from simulator.schema import AssetKind, MselInject, ScenarioBundle, text
+from simulator.schema import AssetKind, DepType, MselInject, ScenarioBundle, text
 from simulator.streams import Streams
 
 EVENT_HAZARD = "hazard"
@@ -122,6 +122,8 @@ class Simulation:
         self.teams = {
             tid: Team(self.env, capacity=t.size) for tid, t in self.bundle.company.teams.items()
         }
+        self._team_size = {tid: t.size for tid, t in self.bundle.company.teams.items()}
+        self._team_share: dict[str, float] = {}
         self._restoring: dict[int, simpy.Process] = {}
         self._priority: dict[int, int] = {}
         self._counts: dict[str, int] = {}
@@ -174,13 +176,18 @@ class Simulation:
 
     def release(self, inject_id: str) -> list[Record]:
         """Play the scheduled inject `inject_id` of the MSEL now."""
+        start = len(self.records)
+        self.trigger(inject_id)
+        self._settle_now()
+        return self.records[start:]
+
+    def trigger(self, inject_id: str) -> None:
+        """Play the MSEL inject `inject_id` from inside a running process
+        (a flood alarm level reached); `release` is the caller's version."""
         entry = self._msel.get(inject_id)
         if entry is None:
             raise CommandError("inject", f"no scheduled inject {inject_id!r} in the scenario")
-        start = len(self.records)
         self._play_inject(entry)
-        self._settle_now()
-        return self.records[start:]
 
     def snapshot(self) -> Snapshot:
         c, m, now = self.cascade, self.model, self.now
@@ -207,16 +214,25 @@ class Simulation:
 
     # --- what the engine can be told ----------------------------------------
 
-    def damage(self, asset: str, capacity: float, cause: str, *, until_restored: bool) -> None:
+    def damage(
+        self,
+        asset: str,
+        capacity: float,
+        cause: str,
+        *,
+        until_restored: bool,
+        compromised: frozenset[str] = frozenset(),
+    ) -> None:
         """Limit `asset` to `capacity` for `cause` (hazards call this).
 
         Damage `until_restored` starts the asset's recovery process if it has
         one; otherwise the cause heals it with `heal`. Destroyed data loses
-        what changed since its last backup.
+        what changed since its last good backup; backups kept in a trust
+        domain of `compromised` are not good.
         """
         a = self._asset(asset, "asset")
         if until_restored and capacity <= EPSILON and self.model.kinds[a] is AssetKind.data:
-            self._data_loss(a, cause)
+            self._data_loss(a, cause, compromised)
         self.cascade.set_damage(a, capacity, cause, restorable=until_restored)
         if until_restored and a in self.model.recovery and a not in self._restoring:
             self._restoring[a] = self.env.process(self._recover(a))
@@ -239,8 +255,13 @@ class Simulation:
                 if command.team not in self.teams:
                     raise CommandError("team", f"unknown team {command.team!r}")
             case StartHazard():
-                for asset in command.hazard.assets:
-                    self._asset(asset, "hazard.assets")
+                known: dict[str, Mapping[str, object]] = {
+                    "asset": self.model.index, "team": self.teams, "inject": self._msel
+                }  # fmt: skip
+                for kind, loc, name in references(command.hazard):
+                    if name not in known[kind]:
+                        field = ".".join(map(str, ("hazard", *loc)))
+                        raise CommandError(field, f"unknown {kind} {name!r}")
             case Message():
                 pass
             case _:
@@ -287,8 +308,8 @@ class Simulation:
             case Reconnect():
                 c.isolate(self._asset(command.asset, "asset"), [], source, False)
             case AddTeam():
-                team = self.teams[command.team]
-                team.resize(int(team.capacity) + command.count)
+                self._team_size[command.team] += command.count
+                self._resize(command.team)
             case StartHazard():
                 self._start_hazard(command.hazard, source)
             case Message():
@@ -325,9 +346,11 @@ class Simulation:
             self._start_hazard(entry.hazard, f"hazard:{i + 1}")
 
     def _play_msel(self) -> Generator[simpy.Event, Any, None]:
-        pending = deque(sorted(self.bundle.scenario.injects, key=lambda e: e.at))
+        timed = [e for e in self.bundle.scenario.injects if e.at is not None]
+        pending = deque(sorted(timed, key=lambda e: e.at or 0))
         while pending:
             entry = pending.popleft()
+            assert entry.at is not None
             if entry.at > self.now:
                 yield self.env.timeout(entry.at - self.now)
             self._play_inject(entry)
@@ -374,14 +397,14 @@ class Simulation:
                     yield c.when_up(r)
             duration = sample(spec.time, self.streams(f"restore/{name}"))
             if spec.team is None:
-                self._note(EVENT_RESTORE_START, name, "restore", None)
+                self.note(EVENT_RESTORE_START, name, "restore", None)
                 yield self.env.timeout(duration)
             else:
                 with self.teams[spec.team].request(priority=self._restore_priority(a)) as turn:
                     yield turn
-                    self._note(EVENT_RESTORE_START, name, "restore", spec.team)
+                    self.note(EVENT_RESTORE_START, name, "restore", spec.team)
                     yield self.env.timeout(duration)
-            self._note(EVENT_RESTORE_DONE, name, "restore", spec.team)
+            self.note(EVENT_RESTORE_DONE, name, "restore", spec.team)
             c.clear_damage(a, "restore", lambda _key, restorable: restorable)
         except simpy.Interrupt:
             pass
@@ -409,15 +432,36 @@ class Simulation:
         self._priority[a] = best
         return best
 
-    def _data_loss(self, a: int, cause: str) -> None:
-        backup = self.model.backup.get(a)
+    def _data_loss(self, a: int, cause: str, compromised: frozenset[str]) -> None:
+        """Record the hours of data `a` loses now: back to its last good backup."""
+        backup, now = self.model.backup.get(a), self.now
         if backup is None:
-            return
-        now = self.now
-        lost = now if now < backup.offset else (now - backup.offset) % backup.interval
-        self._note(EVENT_DATA_LOSS, self.model.ids[a], cause, str(round(lost / 3600, 4)))
+            lost = now  # no backup: everything since the start
+        elif backup.domain is not None and backup.domain in compromised:
+            # The backup store was encrypted too; only offline copies are good.
+            lost = now if backup.offline_interval is None else now % backup.offline_interval
+        elif now < backup.offset:
+            lost = now
+        else:
+            lost = (now - backup.offset) % backup.interval
+        self.note(EVENT_DATA_LOSS, self.model.ids[a], cause, str(round(lost / 3600, 4)))
 
-    def _note(self, event: str, asset: str, cause: str, detail: str | None) -> None:
+    def set_team_availability(self, team: str, share: float) -> None:
+        """Only `share` of `team` can work (staff absence); rounds to whole people."""
+        self._team_share[team] = share
+        self._resize(team)
+
+    def _resize(self, team: str) -> None:
+        size = round(self._team_size[team] * self._team_share.get(team, 1.0))
+        self.teams[team].resize(size)
+
+    def is_isolated(self, asset: str, dep_type: str = "cyber") -> bool:
+        """Whether `asset` is cut off for dependencies of `dep_type`."""
+        mask = self.cascade.isolated.get(self.model.index[asset], 0)
+        return bool(mask & (1 << DEP_TYPES.index(DepType(dep_type))))
+
+    def note(self, event: str, asset: str | None, cause: str, detail: str | None) -> None:
+        """Append a record of `event` now (hazards report their milestones so)."""
         self.records.append(Record(len(self.records), self.now, event, asset, cause=cause,
                                    detail=detail))  # fmt: skip
 

@@ -67,6 +67,8 @@ class Model:
     backup: dict[int, Backup] = field(default_factory=dict)
     bia: dict[int, BIA] = field(default_factory=dict)
     workaround: dict[int, CompiledWorkaround] = field(default_factory=dict)
+    trust: dict[int, tuple[str, ...]] = field(default_factory=dict)  # asset -> trust domains
+    domains: dict[str, list[int]] = field(default_factory=dict)  # trust domain -> members
 
     @property
     def size(self) -> int:
@@ -127,6 +129,10 @@ def compile_model(bundle: ScenarioBundle) -> Model:
             m.bia[a] = asset.bia
         if asset.workaround is not None:
             m.workaround[a] = _compile_workaround(asset.workaround, need_of_id)
+        if asset.trust:
+            m.trust[a] = tuple(asset.trust)
+            for domain in asset.trust:
+                m.domains.setdefault(domain, []).append(a)
     _build_reverse_index(m)
     return m
 

@@ -148,10 +148,27 @@ class Standby(Strict):
 
 class Backup(Strict):
     """Backups of a data asset, taken every `interval` from the scenario start
-    shifted by `offset`; data lost on damage = time since the last backup."""
+    shifted by `offset`; data lost on damage = time since the last backup.
+
+    A backup store that sits in a trust `domain` the attacker compromises is
+    encrypted with the data (Norsk Hydro, Südwestfalen-IT); then only the
+    offline copies, taken every `offline_interval`, are good. Without either,
+    everything since the scenario start is lost.
+    """
 
     interval: Duration = Field(gt=0)
     offset: Duration = 0
+    domain: Id | None = None  # trust domain of the backup store; None: offline/immutable
+    offline_interval: Duration | None = Field(default=None, gt=0)
+
+
+class FloodExposure(Strict):
+    """Where the water gets to an asset: it floods when the `gauge` reads
+    `level` metres or more, and needs `cleanup` after the water falls below."""
+
+    gauge: Id
+    level: float = Field(gt=0, le=30)
+    cleanup: Duration = 0
 
 
 class ImpactStep(Strict):
@@ -204,6 +221,8 @@ class Asset(Strict):
     utility: Literal["power", "network", "telecom", "water", "heat", "gas", "fuel"] | None = None
     location: Id | None = None  # the site it stands on (informational; geographic needs bind)
     tags: list[str] = Field(default_factory=list)
+    trust: list[Id] = Field(default_factory=list)  # trust domains: AD domain, flat network
+    flood: FloodExposure | None = None
     needs: list[Need] = Field(default_factory=list)
     restart: Duration = 0  # time to come back after its supply returns
     recovery: Recovery | None = None
@@ -243,10 +262,11 @@ class HazardEntry(Strict):
 
 class MselInject(Strict):
     """An entry of the master scenario events list: at `at`, tell the players
-    `message` and apply `do` to the simulation."""
+    `message` and apply `do` to the simulation. Without `at` the inject waits
+    for a trigger (a flood alarm level) or the facilitator."""
 
     id: Id
-    at: Duration
+    at: Duration | None = None
     title: LocalizedText
     message: LocalizedText | None = None
     do: list[Command] = Field(default_factory=list)

@@ -32,7 +32,7 @@ from simulator.commands import (
 )
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
-from simulator.hazards import HazardSpec
+from simulator.hazards import HazardSpec, references
 from simulator.schema import Asset, AssetKind, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
@@ -87,6 +87,7 @@ class _Checker:
         for asset in company.assets:
             self.assets.setdefault(asset.id, asset)
         self.teams = company.teams
+        self.injects: set[str] = set()
         self._budget = SUGGESTION_BUDGET
 
     def add(self, loc: Loc, message: str) -> None:
@@ -300,19 +301,13 @@ def _instant_cycle(company: Company) -> list[Finding]:
     ]
 
 
-def _hazard_assets(spec: HazardSpec) -> list[str]:
-    """The asset ids a hazard names in `assets`; by name, not type, so new
-    hazard types in the catalogue are checked without touching this module."""
-    names = getattr(spec, "assets", None)
-    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
-
-
 def check_scenario(
     scenario: Scenario, company: Company, broken: Collection[str] = ()
 ) -> list[Finding]:
     """Every reference from a scenario into its company, and times within the
     horizon; `broken` as for `check_company`."""
     c = _Checker(company, broken)
+    c.injects = {inject.id for inject in scenario.injects}
     horizon = scenario.horizon
 
     def within(loc: Loc, at: int | None) -> None:
@@ -353,8 +348,13 @@ def check_scenario(
 
 
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
-    for k, name in enumerate(_hazard_assets(spec)):
-        c.asset((*at, "assets", k), name)
+    for kind, loc, name in references(spec):
+        if kind == "asset":
+            c.asset((*at, *loc), name)
+        elif kind == "team":
+            c.team((*at, *loc), name)
+        elif name not in c.injects:
+            c.add((*at, *loc), f"unknown inject {name!r}" + suggestion(name, c.injects))
 
 
 def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:

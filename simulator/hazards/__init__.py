@@ -10,22 +10,54 @@ form builder.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from simulator.hazards import generic
+from pydantic import Field
+
+from simulator.hazards import flood, generic, power, ransomware, staff, supply
 
 if TYPE_CHECKING:
     import simpy
 
     from simulator.engine import Simulation
 
-# One member so far; with more it becomes Annotated[A | B, Field(discriminator="type")].
-HazardSpec = generic.Outage
+HazardSpec = Annotated[
+    generic.Outage
+    | power.PowerFailure
+    | ransomware.Ransomware
+    | flood.Flood
+    | supply.SupplyBreak
+    | staff.StaffAbsence,
+    Field(discriminator="type"),
+]
 """Parameters of any hazard in the catalogue, told apart by `type`."""
 
 HazardProcess = Callable[["Simulation", Any, str], Generator["simpy.Event", Any, None]]
 
 CATALOGUE: dict[str, HazardProcess] = {
     "outage": generic.run,
+    "power_failure": power.run,
+    "ransomware": ransomware.run,
+    "flood": flood.run,
+    "supply_break": supply.run,
+    "staff_absence": staff.run,
 }
 """Hazard `type` -> the process that plays it."""
+
+
+def references(spec: HazardSpec) -> list[tuple[str, tuple[str | int, ...], str]]:
+    """What a hazard names, as (kind, location in the spec, id) with kind
+    "asset", "team" or "inject", so scenarios and injects can be checked
+    before they run."""
+    out: list[tuple[str, tuple[str | int, ...], str]] = []
+    for field in ("assets", "staff"):
+        for i, asset in enumerate(getattr(spec, field, ())):
+            out.append(("asset", (field, i), asset))
+    if isinstance(spec, ransomware.Ransomware):
+        out.append(("asset", ("entry",), spec.entry))
+    if isinstance(spec, staff.StaffAbsence):
+        out += [("team", ("teams", i), team) for i, team in enumerate(spec.teams)]
+    if isinstance(spec, flood.Flood):
+        for i, trigger in enumerate(spec.triggers):
+            out.append(("inject", ("triggers", i, "inject"), trigger.inject))
+    return out

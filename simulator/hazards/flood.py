@@ -1,0 +1,143 @@
+"""River flood driven by a gauge hydrograph.
+
+The hazard replays water levels at a reference gauge (readings joined by
+straight lines). Every asset exposed to that gauge (`flood: {gauge, level,
+cleanup}` in the company file) goes down while the water stands at or above
+its level and comes back `cleanup` after the water has fallen below it (or,
+if it has a recovery, is restored by its team). Alarm levels are recorded as
+they are crossed, and `triggers` release MSEL injects when the water rises
+past a level (the lower water authority declares AS3: sandbags, evacuation).
+
+Presets (shared/reference/bcm-model-reference.md §2.3), hours from the start:
+- `dresden-2002`: Elbe at Dresden, Aug 2002. Sourced points: 12 Aug 5.27 m,
+  13 Aug 6.66-7 m, 16 Aug 9.14 m, peak 9.40 m on 17 Aug 04:00, 18 Aug 8.20 m,
+  19 Aug 6.39 m, 22 Aug 4.20 m, 26 Aug 3.50 m; the start (2.2 m on 11 Aug
+  12:00) and the 14/15 Aug values are interpolated.
+- `dresden-2013`: Elbe at Dresden, June 2013, peak 8.78 m on 6 June (sourced);
+  the rise and fall around the peak are shaped after 2002 (assumption).
+Dresden alarm levels: AS1 4.0 m, AS2 5.0 m, AS3 6.0 m; AS4 is taken as 7.0 m
+(commonly cited, not verified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.durations import Duration
+
+if TYPE_CHECKING:
+    import simpy
+
+    from simulator.engine import Simulation
+
+EVENT_GAUGE = "gauge"  # detail: the level in metres at a reading
+EVENT_ALARM = "flood_alarm"  # detail: the alarm level crossed
+
+H = 3600
+HYDROGRAPHS: dict[str, tuple[tuple[int, float], ...]] = {
+    # 0 h = 11 Aug 2002 12:00
+    "dresden-2002": (
+        (0, 2.2), (24 * H, 5.27), (48 * H, 6.8), (72 * H, 7.6), (96 * H, 8.3),
+        (120 * H, 9.14), (136 * H, 9.40), (144 * H, 9.2), (168 * H, 8.20),
+        (192 * H, 6.39), (264 * H, 4.20), (360 * H, 3.50),
+    ),
+    # 0 h = 1 Jun 2013 12:00; peak 6 Jun 12:00
+    "dresden-2013": (
+        (0, 2.4), (24 * H, 4.1), (48 * H, 5.9), (72 * H, 7.3), (96 * H, 8.3),
+        (120 * H, 8.78), (144 * H, 8.4), (168 * H, 7.5), (192 * H, 6.3),
+        (264 * H, 4.3), (360 * H, 3.2),
+    ),
+}  # fmt: skip
+DRESDEN_ALARMS = {"AS1": 4.0, "AS2": 5.0, "AS3": 6.0, "AS4": 7.0}
+
+
+class Reading(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    at: Duration
+    level: float = Field(ge=-10, le=30)
+
+
+class Trigger(BaseModel):
+    """Release the MSEL inject `inject` when the water rises past `level`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    level: float
+    inject: str
+
+
+class Flood(BaseModel):
+    """Replay a hydrograph at `gauge`: a preset or readings in metres."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: Literal["flood"]
+    gauge: str = Field(min_length=1)
+    hydrograph: Literal["dresden-2002", "dresden-2013"] | list[Reading] = "dresden-2013"
+    alarms: dict[str, float] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
+    triggers: list[Trigger] = Field(default_factory=list)
+
+    def readings(self) -> list[tuple[int, float]]:
+        if isinstance(self.hydrograph, str):
+            return list(HYDROGRAPHS[self.hydrograph])
+        return sorted((r.at, r.level) for r in self.hydrograph)
+
+
+def crossings(readings: Sequence[tuple[int, float]], level: float) -> list[tuple[int, bool]]:
+    """(time, rising) where the piecewise-linear water line crosses `level`:
+    rising when it reaches the level, falling when it drops below."""
+    out: list[tuple[int, bool]] = []
+    above = readings[0][1] >= level
+    if above:
+        out.append((readings[0][0], True))
+    for (t0, h0), (t1, h1) in zip(readings, readings[1:], strict=False):
+        if not above and h1 >= level:
+            out.append((t0 + round((level - h0) / (h1 - h0) * (t1 - t0)), True))
+            above = True
+        elif above and h1 < level:
+            out.append((t0 + round((h0 - level) / (h0 - h1) * (t1 - t0)), False))
+            above = False
+    return out
+
+
+def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any, None]:
+    """Play gauge readings, alarms, triggers, flooding and clean-up in time order."""
+    readings = spec.readings()
+    # (time, order, action, argument): order keeps same-time actions stable
+    plan: list[tuple[int, int, str, str]] = [
+        (t, 0, "gauge", f"{level:.2f}") for t, level in readings
+    ]
+    for name, level in sorted(spec.alarms.items(), key=lambda a: a[1]):
+        rising = [t for t, up in crossings(readings, level) if up]
+        plan += [(t, 1, "alarm", f"{name} {level:g} m") for t in rising]
+    for trigger in spec.triggers:
+        rising = [t for t, up in crossings(readings, trigger.level) if up]
+        plan += [(t, 2, "trigger", trigger.inject) for t in rising[:1]]
+    for asset in sim.bundle.company.assets:
+        exposure = asset.flood
+        if exposure is None or exposure.gauge != spec.gauge:
+            continue
+        for t, up in crossings(readings, exposure.level):
+            plan.append((t, 3, "flood" if up else "recede", asset.id))
+            if not up and asset.recovery is None:
+                plan.append((t + exposure.cleanup, 4, "clean", asset.id))
+    start = sim.now
+    for t, _order, action, arg in sorted(plan):
+        if start + t > sim.now:
+            yield sim.env.timeout(start + t - sim.now)
+        if action == "gauge":
+            sim.note(EVENT_GAUGE, None, cause, arg)
+        elif action == "alarm":
+            sim.note(EVENT_ALARM, None, cause, arg)
+        elif action == "trigger":
+            sim.trigger(arg)
+        elif action == "flood":
+            sim.damage(arg, 0.0, cause, until_restored=False)
+        elif action == "recede":
+            # Down until cleaned up, or until its team has repaired it.
+            repair = sim.model.index[arg] in sim.model.recovery
+            sim.damage(arg, 0.0, f"{cause}/cleanup", until_restored=repair)
+            sim.heal(arg, cause)
+        else:
+            sim.heal(arg, f"{cause}/cleanup")

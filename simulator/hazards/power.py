@@ -1,0 +1,80 @@
+"""Power failure: a grid feed or a region without power, restored at once
+or in stages.
+
+What the outage does to the company follows from the company model: UPS and
+generator fuel as buffers on the power needs, refuelling as a resupply that
+depends on a fuel supplier and on road access, restart times after power
+returns, heat and telecom that need power.
+
+Staged restoration: each stage brings back a share of the listed feeds, in
+the order listed. Berlin-Köpenick, 19-20 Feb 2019 (both 110-kV cables cut at
+~14:00): about half the customers back after ~28.5 h, all after ~31 h —
+the `koepenick-2019` preset (shared/reference/bcm-model-reference.md §2.2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from simulator.durations import Duration, parse_duration
+from simulator.hazards.schedule import play_steps
+
+if TYPE_CHECKING:
+    import simpy
+
+    from simulator.engine import Simulation
+
+
+class Stage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    after: Duration
+    share: float = Field(gt=0, le=1)  # of the listed feeds back by then
+
+
+PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
+    "koepenick-2019": ((parse_duration("28h30min"), 0.5), (parse_duration("31h"), 1.0)),
+}
+
+
+class PowerFailure(BaseModel):
+    """Grid feeds out for `duration`, or restored in `stages` (or a preset)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: Literal["power_failure"]
+    assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    duration: Duration | None = None
+    stages: list[Stage] | Literal["koepenick-2019"] | None = None
+
+    @model_validator(mode="after")
+    def _one_end(self) -> PowerFailure:
+        if (self.duration is None) == (self.stages is None):
+            raise ValueError("give either duration or stages")
+        return self
+
+    def restoration(self) -> list[tuple[int, float]]:
+        """(time since the start, share of feeds back) in time order."""
+        if self.duration is not None:
+            return [(self.duration, 1.0)]
+        if isinstance(self.stages, str):
+            return list(PRESETS[self.stages])
+        assert self.stages is not None
+        return sorted((s.after, s.share) for s in self.stages)
+
+
+def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:
+    """Cut every feed now; bring them back stage by stage."""
+    feeds = spec.assets
+    yield from play_steps(sim, feeds, [(0, 0.0)], cause)
+    back = 0
+    start = sim.now
+    for after, share in spec.restoration():
+        due = min(len(feeds), math.ceil(share * len(feeds) - 1e-9))
+        if start + after > sim.now:
+            yield sim.env.timeout(start + after - sim.now)
+        for feed in feeds[back:due]:
+            sim.heal(feed, cause)
+        back = max(back, due)
