@@ -54,15 +54,14 @@ class StaffAbsence(BaseModel):
     preset: Literal["pandemic-wave", "severe-pandemic"] | None = None
 
     def steps(self) -> list[tuple[int, float]]:
-        """(time since the start, absence) steps in time order, ending at 0."""
+        """(time since the start, absence) steps in time order; `duration`
+        ends a profile or a flat absence."""
         if self.preset is not None:
             return list(PRESETS[self.preset])
-        if self.profile:
-            steps = sorted((s.after, s.absence) for s in self.profile)
-            return steps if steps[-1][1] == 0 else [*steps, (self.duration or 0, 0.0)][:-1] + (
-                [(self.duration, 0.0)] if self.duration else []
-            )
-        return [(0, self.absence)] + ([(self.duration, 0.0)] if self.duration else [])
+        steps = sorted((s.after, s.absence) for s in self.profile) or [(0, self.absence)]
+        if self.duration is not None:
+            steps = [s for s in steps if s[0] < self.duration] + [(self.duration, 0.0)]
+        return steps
 
 
 def run(sim: Simulation, spec: StaffAbsence, cause: str) -> Generator[simpy.Event, Any, None]:
