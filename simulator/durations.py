@@ -7,6 +7,7 @@ exact (float sums can merge or split "simultaneous" events).
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -21,6 +22,7 @@ _ONE = re.compile(_PART)
 DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(min|s|h|d|w)\s*)+$"
 
 
+@functools.lru_cache(maxsize=4096)  # files repeat the same few spellings
 def parse_duration(text: str) -> int:
     """Seconds in a duration such as "90s", "30min", "4h", "3d", "1w" or "1d12h"."""
     if not _FULL.match(text):

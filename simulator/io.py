@@ -8,15 +8,13 @@ wants all mistakes in one pass, each where it is, not one traceback per run.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
 import json
 import os
 import threading
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -24,6 +22,7 @@ from typing import Any, Generic, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from simulator.gcpause import paused_gc
 from simulator.schema import Company, Scenario, ScenarioBundle
 from simulator.validation import (
     Finding,
@@ -46,20 +45,6 @@ M = TypeVar("M", bound=BaseModel)
 FULL_CHECK_BYTES = 2_000_000
 """Files up to this size are always scanned for duplicate keys; larger ones
 (generated benchmark companies) only when they have other problems."""
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading: a file becomes millions
-    of objects without reference cycles, and the collector's repeated scans of
-    the growing heap took 3/4 of the time for a 100k-asset company."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class LineMap:
@@ -217,7 +202,7 @@ def _parse(path: PathLike, name: str | None = None) -> _Parsed:
     return _Parsed(file, data, LineMap(root), len(raw))
 
 
-@_gc_paused()
+@paused_gc()
 def read_yaml(path: PathLike) -> tuple[Any, LineMap]:
     """The data of a YAML file and its line map; ScenarioError if it cannot be
     read or parsed."""
@@ -328,7 +313,7 @@ def _findings(
     return out
 
 
-@_gc_paused()
+@paused_gc()
 def load_company(path: PathLike) -> Company:
     """A validated company model; ScenarioError lists every problem of the file."""
     parsed = _parse(path)
@@ -348,7 +333,7 @@ def _company(parsed: _Parsed, problems: list[Problem]) -> _Validated[Company]:
     return company
 
 
-@_gc_paused()
+@paused_gc()
 def load_bundle(path: PathLike) -> ScenarioBundle:
     """A scenario and its company (`company:` is relative to the scenario file),
     validated together; ScenarioError lists every problem of both files."""
@@ -383,7 +368,7 @@ def _bundle(parsed: _Parsed, path: Path) -> ScenarioBundle:
     return ScenarioBundle(scenario=scenario.model, company=company.model)
 
 
-@_gc_paused()
+@paused_gc()
 def validate_file(path: PathLike) -> list[Problem]:
     """Every problem of a scenario file (with its company) or a company file,
     told apart by content: a company file has `assets`, a scenario names its
@@ -618,3 +603,13 @@ def write_jsonl(path: PathLike, rows: Iterable[Mapping[str, Any]]) -> int:
 
     _replace_atomically(path, write)
     return count
+
+
+def write_data(path: PathLike, data: Any) -> None:
+    """Write plain data as YAML, or as JSON when `path` ends in .json (which
+    loads ~30x faster for generated companies of 100k assets)."""
+    if str(path).endswith(".json"):
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    write_text(path, yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 
+from simulator.gcpause import paused_gc
 from simulator.graph import need_id, providers_of
 from simulator.schema import (
     BIA,
@@ -85,34 +86,48 @@ class Model:
         return self.rev[self.rev_start[asset] : self.rev_start[asset + 1]]
 
 
+@paused_gc()
 def compile_model(bundle: ScenarioBundle) -> Model:
     """Flatten a validated bundle into a `Model` in O(assets + dependencies)."""
     company = bundle.company
     ids = [a.id for a in company.assets]
     index = {a: i for i, a in enumerate(ids)}
-    need_start, need_owner, need_mode = array("i", [0]), array("i"), array("b")
-    need_k, need_type, need_delay = array("i"), array("b"), array("i")
-    prov_start, prov, share = array("i", [0]), array("i"), array("d")
     type_code = {t: i for i, t in enumerate(DEP_TYPES)}
-    m = Model(
-        bundle, ids, index, [a.kind for a in company.assets],
-        need_start, need_owner, need_mode, need_k, need_type, need_delay,
-        prov_start, prov, share, array("i"), array("i"),
-    )  # fmt: skip
+    # Plain lists while building (append is cheaper), packed into arrays at the end.
+    need_start, prov_start = [0], [0]
+    need_owner: list[int] = []
+    need_mode: list[int] = []
+    need_k: list[int] = []
+    need_type: list[int] = []
+    need_delay: list[int] = []
+    prov: list[int] = []
+    share: list[float] = []
+    m = Model(bundle, ids, index, [a.kind for a in company.assets],
+              need_start=array("i"), need_owner=array("i"), need_mode=array("b"),
+              need_k=array("i"), need_type=array("b"), need_delay=array("i"),
+              prov_start=array("i"), prov=array("i"), share=array("d"),
+              rev_start=array("i"), rev=array("i"))  # fmt: skip
     for a, asset in enumerate(company.assets):
         need_of_id: dict[str, int] = {}
         for position, need in enumerate(asset.needs):
             n = len(need_owner)
-            need_of_id[need_id(need, position)] = n
             need_owner.append(a)
-            need_mode.append(MODE_ALL if need.all_of is not None else MODE_POOLED)
-            need_k.append(need.k_of_n.k if need.k_of_n is not None else 1)
             need_type.append(type_code[need.type])
             need_delay.append(need.delay)
-            for provider, weight in providers_of(need):
-                prov.append(index[provider])
-                share.append(weight)
+            if need.all_of is not None:
+                need_mode.append(MODE_ALL)
+                need_k.append(1)
+                prov.extend(index[p] for p in need.all_of)
+                share.extend(1.0 for _ in need.all_of)
+            else:
+                need_mode.append(MODE_POOLED)
+                need_k.append(need.k_of_n.k if need.k_of_n is not None else 1)
+                for provider, weight in providers_of(need):
+                    prov.append(index[provider])
+                    share.append(weight)
             prov_start.append(len(prov))
+            if asset.workaround is not None or need.buffers:
+                need_of_id[need_id(need, position)] = n
             if need.buffers:
                 m.buffers[n] = tuple(need.buffers)
                 m.need_names[n] = need_id(need, position)
@@ -133,6 +148,13 @@ def compile_model(bundle: ScenarioBundle) -> Model:
             m.trust[a] = tuple(asset.trust)
             for domain in asset.trust:
                 m.domains.setdefault(domain, []).append(a)
+    for packed, values in (
+        (m.need_start, need_start), (m.need_owner, need_owner), (m.need_mode, need_mode),
+        (m.need_k, need_k), (m.need_type, need_type), (m.need_delay, need_delay),
+        (m.prov_start, prov_start), (m.prov, prov),
+    ):  # fmt: skip
+        packed.extend(values)
+    m.share.extend(share)
     _build_reverse_index(m)
     return m
 

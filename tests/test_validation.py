@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import hypothesis
 import pytest
 
 from simulator.schema import Company, Scenario
@@ -242,3 +243,22 @@ def test_helpers() -> None:
     error = ScenarioError([Problem("a.yaml", 1, "x", "bad"), Problem("b.yaml", None, "y", "worse")])
     assert str(error) == "a.yaml:1: x: bad\nb.yaml: y: worse"
     assert len(error.problems) == 2
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(
+    hypothesis.strategies.dictionaries(
+        hypothesis.strategies.sampled_from("abcdefgh"),
+        hypothesis.strategies.lists(hypothesis.strategies.sampled_from("abcdefghij"), max_size=3),
+    )
+)
+def test_find_cycle_agrees_with_networkx(graph: dict[str, list[str]]) -> None:
+    import networkx as nx
+
+    from simulator.validation import _find_cycle
+
+    g = nx.DiGraph([(a, b) for a, bs in graph.items() for b in bs if b in graph])
+    ring = _find_cycle(graph)
+    assert bool(ring) == (not nx.is_directed_acyclic_graph(g))
+    for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+        assert b in graph[a]
