@@ -42,7 +42,6 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 import simpy  # noqa: E402
-import yaml  # noqa: E402
 
 from simulator.generate import generate  # noqa: E402
 from simulator.graph import providers_of  # noqa: E402
@@ -386,27 +385,28 @@ def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> 
 # --- load + compile, memory ----------------------------------------------------------
 
 
-def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, str]:
-    """(load s, compile s, reference load s, engine state bytes per asset,
-    loader used) at size `n`."""
+def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, float]:
+    """(load s of a YAML company, load s of a JSON company, compile s,
+    reference load s, engine state bytes per asset) at size `n`. The files
+    are written as `tabletop generate` writes them."""
     from simulator.engine import Simulation
+    from simulator.io import load_bundle, write_data
     from simulator.model import compile_model
 
     company_d, scenario_d = generate(n, seed=0, failures=failures)
     company_json, scenario_json = json.dumps(company_d), json.dumps(scenario_d)
-    dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    loads = []
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "company.yaml").write_text(
-            yaml.dump(company_d, Dumper=dumper, sort_keys=False), encoding="utf-8"
-        )
-        path = Path(tmp) / "scenario.yaml"
-        path.write_text(yaml.dump(scenario_d, Dumper=dumper, sort_keys=False), encoding="utf-8")
+        for fmt in ("yaml", "json"):
+            folder = Path(tmp) / fmt
+            write_data(folder / f"company.{fmt}", company_d)
+            write_data(folder / "scenario.yaml", {**scenario_d, "company": f"company.{fmt}"})
         del company_d, scenario_d
-        load_bundle, loader = _loader()
-        gc.collect()
-        t0 = time.perf_counter()
-        bundle = load_bundle(path)
-        load_s = time.perf_counter() - t0
+        for fmt in ("yaml", "json"):
+            gc.collect()
+            t0 = time.perf_counter()
+            bundle = load_bundle(Path(tmp) / fmt / "scenario.yaml")
+            loads.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         compile_model(bundle)
         compile_s = time.perf_counter() - t0
@@ -422,7 +422,7 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del sim, model
-    return load_s, compile_s, reference_s, (after - before) / n, loader
+    return loads[0], loads[1], compile_s, reference_s, (after - before) / n
 
 
 def _reference_load(company_json: str, scenario_json: str) -> float:
@@ -432,22 +432,6 @@ def _reference_load(company_json: str, scenario_json: str) -> float:
     t0 = time.perf_counter()
     bundle_of(json.loads(company_json), json.loads(scenario_json))
     return time.perf_counter() - t0
-
-
-def _loader() -> tuple[Callable[[Path], ScenarioBundle], str]:
-    try:
-        from simulator.io import load_bundle
-    except ImportError:
-
-        def fallback(path: Path) -> ScenarioBundle:
-            loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            scenario = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-            company_path = path.parent / scenario["company"]
-            company = yaml.load(company_path.read_text(encoding="utf-8"), Loader=loader)
-            return bundle_of(company, scenario)
-
-        return fallback, "FALLBACK yaml CSafeLoader + model_validate (simulator.io missing)"
-    return load_bundle, "simulator.io.load_bundle"
 
 
 # --- main ----------------------------------------------------------------------------
@@ -476,8 +460,9 @@ def main(argv: list[str] | None = None) -> int:
 
     largest = max(sizes)
     print(f"\n== load + compile and engine state at {largest:,} assets ==")
-    load_s, compile_s, reference_s, per_asset, loader = load_and_memory(largest, failures)
-    print(f"  load {fmt_s(load_s)} ({loader}), compile {fmt_s(compile_s)}")
+    yaml_s, load_s, compile_s, reference_s, per_asset = load_and_memory(largest, failures)
+    print(f"  load_bundle: company as YAML {fmt_s(yaml_s)}, as JSON {fmt_s(load_s)};"
+          f" compile {fmt_s(compile_s)}")  # fmt: skip
     print(
         f"  reference: json.loads + schema validation of the same data (no cross-checks)"
         f" {fmt_s(reference_s)}"
@@ -506,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("cost per event 100k vs 10k: n/a (needs sizes 10000 and 100000)")
     print(
-        f"load+compile {_k(largest)}: {load_s + compile_s:.2f} s"
+        f"load+compile {_k(largest)} (JSON company): {load_s + compile_s:.2f} s"
         f" (goal < {GOAL_LOAD_COMPILE_S:g} s);"
         f" engine state: {per_asset:.0f} B/asset (goal < {GOAL_BYTES_PER_ASSET:g})"
     )

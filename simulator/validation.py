@@ -291,6 +291,10 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
     return []
 
 
+def _instant(needs: Iterable[Need]) -> list[Need]:
+    return [need for need in needs if not (need.delay or need.buffers)]
+
+
 def _instant_cycle(company: Company) -> list[Finding]:
     """One dependency cycle whose links all act at once (no delay, no buffer).
 
@@ -299,26 +303,30 @@ def _instant_cycle(company: Company) -> list[Finding]:
     always a modelling slip, and it can hold itself down once tripped.
     """
     needs: dict[str, list[str]] = {}
-    where: dict[tuple[str, str], Loc] = {}
+    position: dict[str, int] = {}
     for i, asset in enumerate(company.assets):
         if asset.id in needs:
             continue  # a duplicate id is reported already; its links would mislead
-        providers = needs[asset.id] = []
-        for j, need in enumerate(asset.needs):
-            if need.delay or need.buffers:
-                continue
-            for provider, _share in providers_of(need):
-                if provider != asset.id:  # depending on itself is reported apart
-                    providers.append(provider)
-                    where.setdefault((asset.id, provider), ("assets", i, "needs", j))
+        position[asset.id] = i
+        needs[asset.id] = [
+            provider
+            for need in _instant(asset.needs)
+            for provider, _share in providers_of(need)
+            if provider != asset.id  # depending on itself is reported apart
+        ]
     ring = _find_cycle(needs)
     if ring:
-        order = {asset_id: n for n, asset_id in enumerate(needs)}
-        first = min(range(len(ring)), key=lambda k: order[ring[k]])  # start where the file does
+        first = min(range(len(ring)), key=lambda k: position[ring[k]])  # start where the file does
         path = ring[first:] + ring[:first] + [ring[first]]
+        i = position[path[0]]
+        j = next(
+            j
+            for j, need in enumerate(company.assets[i].needs)
+            if need in _instant([need]) and any(p == path[1] for p, _ in providers_of(need))
+        )
         return [
             (
-                where[(path[0], path[1])],
+                ("assets", i, "needs", j),
                 f"instant dependency cycle: {' -> '.join(path)} "
                 "(each needs the next with no delay or buffer on any link)",
             )
