@@ -96,3 +96,61 @@ def test_no_arguments_shows_help() -> None:
     result = runner.invoke(app, [])
     assert "validate" in result.output
     assert "schema" in result.output
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
+
+
+def test_run_json_has_the_documented_fields() -> None:
+    result = runner.invoke(app, ["run", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert list(report)[:4] == ["scenario", "seed", "horizon_h", "records"]
+    assert (report["scenario"], report["seed"], report["horizon_h"]) == ("beispiel-stromausfall", 7, 240.0)
+    process_keys = {"id", "first_impact_h", "downtime_h", "below_mbco_h", "restored_h", "rto_h",
+                    "mtpd_h", "rto_breached", "mtpd_breached", "impact_eur"}
+    assert all(process_keys <= set(p) for p in report["processes"])
+    assert [p["id"] for p in report["processes"]] == ["production", "order_entry", "dispatch"]
+    assert all({"id", "kind", "first_down_h", "downtime_h"} <= set(a) for a in report["assets"])
+
+
+def test_run_seed_and_until_options() -> None:
+    result = runner.invoke(app, ["run", str(EXAMPLE), "--json", "--seed", "3", "--until", "1d"])
+    report = json.loads(result.stdout)
+    assert (report["seed"], report["horizon_h"]) == (3, 24.0)
+    production = report["processes"][0]
+    assert production["first_impact_h"] is None  # the plant holds out for the first day
+
+
+def test_run_writes_events_and_a_self_contained_timeline(tmp_path: Path) -> None:
+    events, html = tmp_path / "events.jsonl", tmp_path / "timeline.html"
+    result = runner.invoke(app, ["run", str(EXAMPLE), "--events", str(events), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "Milk processing" in result.stdout and "yes" in result.stdout
+    lines = events.read_text().splitlines()
+    first = json.loads(lines[0])
+    assert list(first) == ["seq", "t", "event", "asset", "before", "after", "state", "cause", "detail"]
+    assert [json.loads(line)["seq"] for line in lines] == list(range(len(lines)))
+    page = html.read_text()
+    assert page.startswith("<html") or page.lstrip().lower().startswith("<!doctype") or "<html" in page[:200]
+    assert "<script src=" not in page
+
+
+def test_run_reports_bad_input_without_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(BAD / "many_problems.yaml")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["run", str(EXAMPLE), "--until", "soon"])
+    assert result.exit_code == 2
+    assert "--until: not a duration" in result.output
+
+
+def test_generate_writes_files_that_validate_and_run(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--assets", "300", "--seed", "4", "--out", str(tmp_path),
+                                 "--format", "json", "--failures", "20"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "company.json").exists()
+    assert runner.invoke(app, ["validate", str(tmp_path / "scenario.yaml")]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["run", str(tmp_path / "scenario.yaml"), "--json"]).stdout)
+    assert len(report["assets"]) == 300
+    assert sum(1 for a in report["assets"] if a["first_down_h"] is not None) >= 20
