@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import simpy
+from simpy.events import EventPriority
 
 from simulator.model import DEP_TYPES, MODE_ALL, CompiledWorkaround, Model
 from simulator.records import (
@@ -36,6 +37,7 @@ from simulator.records import (
 from simulator.schema import Buffer, DepType
 
 IDLE_STANDBY = "standby"  # damage key that holds an unactivated standby asset at 0
+LATE = EventPriority(2)  # after SimPy's URGENT (0) and NORMAL (1) events of an instant
 RETRY_DELIVERY = 3600  # a delivery blocked by a down supplier is retried this often (s)
 
 
@@ -317,7 +319,7 @@ class Cascade:
         if n not in self._drop_gen:
             self._gen += 1
             self._drop_gen[n] = self._gen
-            self._after(delay, self._impact, n, self._gen, cause)
+            self._after_late(delay, self._impact, n, self._gen, cause)
 
     def _impact(self, n: int, gen: int, cause: str) -> None:
         """The time to impact of a supply loss has run out: it bites now."""
@@ -356,7 +358,7 @@ class Cascade:
 
     def _plan_drain(self, n: int, b: BufferState) -> None:
         burn = -b.rate
-        self._after(math.ceil(b.level / burn - 1e-9), self._buffer_empty, n, b, b.gen)
+        self._after_late(math.ceil(b.level / burn - 1e-9), self._buffer_empty, n, b, b.gen)
         r = b.spec.resupply
         if r is None or b.order_pending:
             return
@@ -411,4 +413,12 @@ class Cascade:
     def _after(self, delay: int, fn: Callable[..., None], *args: object) -> None:
         """Call `fn(*args)` `delay` seconds from now."""
         timer = self.env.timeout(delay)
+        timer.callbacks.append(lambda _event: fn(*args))
+
+    def _after_late(self, delay: int, fn: Callable[..., None], *args: object) -> None:
+        """Like `_after`, but after every ordinary event of that instant: a loss
+        that would bite at the very moment its supply returns does not bite."""
+        timer = simpy.Event(self.env)
+        timer._ok, timer._value = True, None
+        self.env.schedule(timer, LATE, delay)
         timer.callbacks.append(lambda _event: fn(*args))

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 EVENT_COMPROMISED = "compromised"
 EVENT_DETECTED = "detected"
+EVENT_ENCRYPTED = "encrypted"
 
 
 class Ransomware(BaseModel):
@@ -105,6 +106,7 @@ class _Attack:
         if asset in self.encrypted:
             return
         self.encrypted.add(asset)
+        self.sim.note(EVENT_ENCRYPTED, asset, self.cause, None)
         self.sim.damage(
             asset, 0.0, self.cause, until_restored=True, compromised=frozenset(self.domains)
         )
