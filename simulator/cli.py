@@ -19,7 +19,7 @@ from simulator.engine import Simulation
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
-from simulator.metrics import summarize
+from simulator.metrics import evaluate_objectives, summarize
 from simulator.plots import timeline_figure, timeline_html
 from simulator.report import asset_table, process_table
 from simulator.schema import Company, Scenario, ScenarioBundle, text
@@ -131,6 +131,7 @@ def run(
             "horizon_h": round(stop / 3600, 4),
             "records": len(sim.records),
             **summary.to_dict(),
+            "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
         }
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -140,6 +141,10 @@ def run(
                       f"{len(sim.records)} records")  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
+        for result in evaluate_objectives(bundle, summary):
+            objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
+            mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
+            console.print(f"objective {mark}: {text(objective.title, lang)}")
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:

@@ -107,10 +107,19 @@ class Message(_Command):
 
 
 class StartHazard(_Command):
-    """Start a hazard from the catalogue now."""
+    """Start a hazard from the catalogue now; `id` names it for `detect`."""
 
     action: Literal["hazard"]
     hazard: HazardSpec
+    id: _Id | None = None
+
+
+class Detect(_Command):
+    """The running hazard `hazard` (its id) is detected: a cyberattack's
+    attacker is evicted, so it spreads no further."""
+
+    action: Literal["detect"]
+    hazard: _Id
 
 
 Command = Annotated[
@@ -125,6 +134,7 @@ Command = Annotated[
     | Reconnect
     | AddTeam
     | Message
-    | StartHazard,
+    | StartHazard
+    | Detect,
     Field(discriminator="action"),
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -25,6 +25,7 @@ from simulator.commands import (
     Command,
     DeactivateStandby,
     Degrade,
+    Detect,
     Down,
     Isolate,
     Message,
@@ -128,6 +129,7 @@ class Simulation:
         self._priority: dict[int, int] = {}
         self._counts: dict[str, int] = {}
         self._msel = {entry.id: entry for entry in scenario.injects}
+        self._detectors: dict[str, Callable[[], None]] = {}
         for a in self.model.standby:
             self.cascade.start_idle(a)
         if scenario.hazards:
@@ -254,6 +256,9 @@ class Simulation:
             case AddTeam():
                 if command.team not in self.teams:
                     raise CommandError("team", f"unknown team {command.team!r}")
+            case Detect():
+                if f"hazard:{command.hazard}" not in self._detectors:
+                    raise CommandError("hazard", f"no running hazard {command.hazard!r} to detect")
             case StartHazard():
                 known: dict[str, Mapping[str, object]] = {
                     "asset": self.model.index, "team": self.teams, "inject": self._msel
@@ -311,7 +316,10 @@ class Simulation:
                 self._team_size[command.team] += command.count
                 self._resize(command.team)
             case StartHazard():
-                self._start_hazard(command.hazard, source)
+                cause = source if command.id is None else f"hazard:{command.id}"
+                self._start_hazard(command.hazard, cause)
+            case Detect():
+                self._detectors.pop(f"hazard:{command.hazard}")()
             case Message():
                 pass
 
@@ -343,7 +351,7 @@ class Simulation:
         for i, entry in entries:
             if entry.at > self.now:
                 yield self.env.timeout(entry.at - self.now)
-            self._start_hazard(entry.hazard, f"hazard:{i + 1}")
+            self._start_hazard(entry.hazard, f"hazard:{entry.id or i + 1}")
 
     def _play_msel(self) -> Generator[simpy.Event, Any, None]:
         timed = [e for e in self.bundle.scenario.injects if e.at is not None]
@@ -445,6 +453,10 @@ class Simulation:
         else:
             lost = (now - backup.offset) % backup.interval
         self.note(EVENT_DATA_LOSS, self.model.ids[a], cause, str(round(lost / 3600, 4)))
+
+    def on_detect(self, cause: str, detected: Callable[[], None]) -> None:
+        """Let a `detect` command for the hazard `cause` call `detected`."""
+        self._detectors[cause] = detected
 
     def set_team_availability(self, team: str, share: float) -> None:
         """Only `share` of `team` can work (staff absence); rounds to whole people."""

@@ -378,3 +378,27 @@ def impact_series(
         total += rate * (horizon - prev) / SECONDS_PER_HOUR
         points.append((horizon, round(total, 2)))
     return points
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    """Whether a scenario objective was met in a run."""
+
+    id: str
+    process: str
+    check: str
+    met: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def evaluate_objectives(bundle: ScenarioBundle, summary: RunSummary) -> list[ObjectiveResult]:
+    """The scenario's objectives against a run: "within_rto" holds when no
+    outage of the process outlasted its RTO, "within_mtpd" likewise."""
+    results = []
+    for objective in bundle.scenario.objectives:
+        p = summary.process(objective.process)
+        breached = p.rto_breached if objective.check == "within_rto" else p.mtpd_breached
+        results.append(ObjectiveResult(objective.id, p.id, objective.check, not breached))
+    return results

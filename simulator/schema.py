@@ -254,8 +254,10 @@ class Company(Strict):
 
 
 class HazardEntry(Strict):
-    """A hazard that starts at `at` (time from the scenario start)."""
+    """A hazard that starts at `at` (time from the scenario start). Its `id`
+    names it in records ("hazard:<id>") and lets a `detect` command address it."""
 
+    id: Id | None = None
     at: Duration = 0
     hazard: HazardSpec
 

@@ -20,6 +20,7 @@ from simulator.commands import (
     Command,
     DeactivateStandby,
     Degrade,
+    Detect,
     Down,
     Isolate,
     Reconnect,
@@ -86,6 +87,7 @@ class _Checker:
             self.assets.setdefault(asset.id, asset)
         self.teams = company.teams
         self.injects: set[str] = set()
+        self.hazards: set[str] = set()
         self._budget = SUGGESTION_BUDGET
 
     def add(self, loc: Loc, message: str) -> None:
@@ -341,6 +343,12 @@ def check_scenario(
     horizon; `broken` as for `check_company`."""
     c = _Checker(company, broken)
     c.injects = {inject.id for inject in scenario.injects}
+    c.hazards = {h.id for h in scenario.hazards if h.id} | {
+        cmd.id
+        for commands in [*(i.do for i in scenario.injects), *(a.do for a in scenario.actions)]
+        for cmd in commands
+        if isinstance(cmd, StartHazard) and cmd.id
+    }
     horizon = scenario.horizon
 
     def within(loc: Loc, at: int | None) -> None:
@@ -369,6 +377,9 @@ def check_scenario(
             )
     c.findings += _duplicates(
         ((("injects", i, "id"), x.id) for i, x in enumerate(scenario.injects)), "inject id"
+    )
+    c.findings += _duplicates(
+        ((("hazards", i, "id"), x.id) for i, x in enumerate(scenario.hazards) if x.id), "hazard id"
     )
     c.findings += _duplicates(
         ((("actions", i, "id"), x.id) for i, x in enumerate(scenario.actions)), "action id"
@@ -408,3 +419,9 @@ def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
             c.team((*loc, "team"), cmd.team)
         elif isinstance(cmd, StartHazard):
             _check_hazard(c, (*loc, "hazard"), cmd.hazard)
+        elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
+            c.add(
+                (*loc, "hazard"),
+                f"no hazard with id {cmd.hazard!r} in this scenario"
+                + suggestion(cmd.hazard, c.hazards),
+            )

@@ -112,6 +112,8 @@ def test_run_json_has_the_documented_fields() -> None:
     assert all(process_keys <= set(p) for p in report["processes"])
     assert [p["id"] for p in report["processes"]] == ["production", "order_entry", "dispatch"]
     assert all({"id", "kind", "first_down_h", "downtime_h"} <= set(a) for a in report["assets"])
+    # production is down 17 h against a 12 h RTO; order entry never past its RTO
+    assert [(o["id"], o["met"]) for o in report["objectives"]] == [("orders_in_rto", True), ("production_in_mtpd", True)]
 
 
 def test_run_seed_and_until_options() -> None:

@@ -278,3 +278,15 @@ def test_a_buffer_running_dry_as_power_returns_is_no_outage() -> None:
     b = make_bundle(backed_up_site("60min", "1h"), hazards=[{"at": "1h", "hazard": {
         "type": "power_failure", "assets": ["grid"], "duration": "2h"}}])  # fmt: skip
     assert states(play(b), "process") == []
+
+
+def test_a_detect_command_evicts_a_named_attacker() -> None:
+    from simulator.commands import Detect
+
+    b = make_bundle(it_company(), horizon="10d", hazards=[{"id": "locker", "at": "0min", "hazard": attack(spread_time="10h")}])
+    sim = Simulation(b)
+    sim.advance(60)
+    sim.inject(Detect(action="detect", hazard="locker"))
+    sim.run()
+    assert [r.cause for r in sim.records if r.event == "detected"] == ["hazard:locker"]
+    assert {r.asset for r in sim.records if r.event == "encrypted"} == {"pc1"}

@@ -45,6 +45,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("duplicate_key.yaml", 7, "seed", "duplicate key 'seed' (first on line 5)"),
     ("missing_company.yaml", 4, "company", "cannot read company file '../good/no-such-company.yaml'"),
     ("inject_unknown_asset.yaml", 11, "injects[0].do[1].asset", "unknown asset 'sever'; did you mean 'server'?"),
+    ("detect_unknown_hazard.yaml", 11, "injects[0].do[0].hazard", "no hazard with id 'lockr' in this scenario; did you mean 'locker'?"),
     ("unknown_team.yaml", 11, "assets[0].recovery.team", "unknown team 'opps'; did you mean 'ops'?"),
     ("instant_cycle.yaml", 8, "assets[0].needs[0]", "instant dependency cycle: dns -> ad -> dns"),
     ("bad_union.yaml", 10, "assets[1].needs[0].any_of[1].share", "less than or equal to 1"),

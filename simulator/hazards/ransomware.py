@@ -13,8 +13,9 @@ backup, and a backup store inside a compromised domain is encrypted too.
 Containment is the players' move: an asset isolated from cyber dependencies
 can neither be reached nor reach further (and its dependents lose it —
 isolation often hurts more than the encryption: Norsk Hydro 2019,
-Südwestfalen-IT 2023). Detection (`detect_after`) evicts the attacker from
-the domains: no further spread, but what is compromised still detonates.
+Südwestfalen-IT 2023). Detection — after `detect_after`, or when a `detect`
+command names the hazard's id (the facilitator's inject) — evicts the
+attacker: no further spread, but what is compromised still detonates.
 
 Defaults and the figures behind them (shared/reference/bcm-model-reference.md §2.1):
 - `dwell` 4 days: Mandiant M-Trends median ransomware dwell ~4 days (2021);
@@ -65,6 +66,14 @@ class _Attack:
         self.detonated = False
         self.evicted = False
         self.encrypted: set[str] = set()
+
+    def detect(self) -> None:
+        """The attack is found: the attacker is evicted and spreads no further;
+        what is compromised still detonates."""
+        if not self.evicted:
+            self.evicted = True
+            self.sim.note(EVENT_DETECTED, self.spec.entry, self.cause,
+                          f"{len(self.compromised)} compromised")  # fmt: skip
 
     def infect(self, asset: str) -> None:
         sim = self.sim
@@ -119,6 +128,7 @@ class _Attack:
 def run(sim: Simulation, spec: Ransomware, cause: str) -> Generator[simpy.Event, Any, None]:
     """Compromise `entry` now, detect and detonate at their times."""
     attack = _Attack(sim, spec, cause)
+    sim.on_detect(cause, attack.detect)
     attack.infect(spec.entry)
     milestones = [(spec.dwell, "detonate")]
     if spec.detect_after is not None:
@@ -128,7 +138,6 @@ def run(sim: Simulation, spec: Ransomware, cause: str) -> Generator[simpy.Event,
         if start + at > sim.now:
             yield sim.env.timeout(start + at - sim.now)
         if what == "detect":
-            attack.evicted = True
-            sim.note(EVENT_DETECTED, spec.entry, cause, f"{len(attack.compromised)} compromised")
+            attack.detect()
         else:
             attack.detonate()
