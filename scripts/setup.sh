@@ -28,4 +28,4 @@ if [[ "$uv_found" != "uv ${UV_VERSION}" && "$uv_found" != "uv ${UV_VERSION} "* ]
 fi
 
 # Creates/updates .venv exactly as pinned in uv.lock (fails if uv.lock is out of date).
-.tools/bin/uv sync --quiet --locked --all-groups --python python3
+.tools/bin/uv sync --quiet --locked --all-groups --all-extras --python python3
