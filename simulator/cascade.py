@@ -179,6 +179,10 @@ class Cascade:
             self.intrinsic.pop(a, None)
             self.damage.pop(a, None)
         self._mark(a, cause)
+        if self.buffers:  # an asset that cannot run draws nothing from its buffers
+            for n in self.m.needs_of(a):
+                if n in self.buffers:
+                    self._eval_need(n, cause)
         self.settle()
 
     def _mark(self, a: int, cause: str) -> None:
@@ -334,11 +338,12 @@ class Cascade:
 
     def _draw_buffers(self, n: int, s: float) -> float:
         """Supply of need `n` after its buffers: the first usable buffer covers
-        the shortfall while it lasts; with full supply they refill."""
+        the shortfall while it lasts; with full supply they refill. An owner
+        that cannot run (damaged to 0, an idle standby) draws nothing."""
         now = int(self.env.now)
         states = self.buffers[n]
         drawn = None
-        if s < 1 - EPSILON:
+        if s < 1 - EPSILON and self.intrinsic.get(self.m.need_owner[n], 1.0) > EPSILON:
             for b in states:
                 b.sync(now)
                 usable = b.via is None or self.cap[b.via] > EPSILON

@@ -175,3 +175,7 @@ def generate(
     write_data(Path(out) / company_file, company)
     write_data(Path(out) / "scenario.yaml", scenario)
     typer.echo(f"wrote {Path(out) / company_file} ({assets} assets), {Path(out) / 'scenario.yaml'}")
+
+
+if __name__ == "__main__":  # python -m simulator.cli
+    app()

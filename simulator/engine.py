@@ -398,20 +398,26 @@ class Simulation:
         m, c = self.model, self.cascade
         spec = m.recovery[a]
         name = m.ids[a]
+        required = [m.index[r] for r in spec.requires]
         try:
-            for required in spec.requires:
-                r = m.index[required]
-                while c.cap[r] <= EPSILON:
-                    yield c.when_up(r)
             duration = sample(spec.time, self.streams(f"restore/{name}"))
-            if spec.team is None:
-                self.note(EVENT_RESTORE_START, name, "restore", None)
-                yield self.env.timeout(duration)
-            else:
+            while True:
+                for r in required:
+                    while c.cap[r] <= EPSILON:
+                        yield c.when_up(r)
+                if spec.team is None:
+                    self.note(EVENT_RESTORE_START, name, "restore", None)
+                    yield self.env.timeout(duration)
+                    break
                 with self.teams[spec.team].request(priority=self._restore_priority(a)) as turn:
                     yield turn
+                    # What it requires may have gone down while it queued: then
+                    # give the team member back and wait again.
+                    if any(c.cap[r] <= EPSILON for r in required):
+                        continue
                     self.note(EVENT_RESTORE_START, name, "restore", spec.team)
                     yield self.env.timeout(duration)
+                    break
             self.note(EVENT_RESTORE_DONE, name, "restore", spec.team)
             c.clear_damage(a, "restore", lambda _key, restorable: restorable)
         except simpy.Interrupt:
@@ -421,8 +427,9 @@ class Simulation:
                 del self._restoring[a]
 
     def _restore_priority(self, a: int) -> int:
-        """The shortest RTO among the business processes that stand on `a`
-        (found by walking its dependents once, then cached)."""
+        """The shortest RTO among the business processes that stand on `a`,
+        directly or through restores that require it (the backup server that
+        every restore needs goes first); found by one walk, then cached."""
         if a in self._priority:
             return self._priority[a]
         m = self.model
@@ -432,8 +439,7 @@ class Simulation:
             bia = m.bia.get(x)
             if bia is not None and bia.rto < best:
                 best = bia.rto
-            for n in m.dependents(x):
-                owner = m.need_owner[n]
+            for owner in [m.need_owner[n] for n in m.dependents(x)] + m.required_by.get(x, []):
                 if owner not in seen:
                     seen.add(owner)
                     todo.append(owner)

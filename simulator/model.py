@@ -70,6 +70,7 @@ class Model:
     workaround: dict[int, CompiledWorkaround] = field(default_factory=dict)
     trust: dict[int, tuple[str, ...]] = field(default_factory=dict)  # asset -> trust domains
     domains: dict[str, list[int]] = field(default_factory=dict)  # trust domain -> members
+    required_by: dict[int, list[int]] = field(default_factory=dict)  # restores that need it
 
     @property
     def size(self) -> int:
@@ -136,6 +137,8 @@ def compile_model(bundle: ScenarioBundle) -> Model:
             m.restart[a] = asset.restart
         if asset.recovery is not None:
             m.recovery[a] = asset.recovery
+            for required in asset.recovery.requires:
+                m.required_by.setdefault(index[required], []).append(a)
         if asset.standby is not None:
             m.standby[a] = asset.standby
         if asset.backup is not None:
