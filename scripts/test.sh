@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 
 lint_dirs=()
-for d in simulator tests bench; do
+for d in simulator web tests bench notebooks; do
     [[ -d "$d" ]] && lint_dirs+=("$d")
 done
 .venv/bin/ruff check "${lint_dirs[@]}"

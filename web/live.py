@@ -1,0 +1,448 @@
+"""Live exercises: the engine driven by a wall clock, commands and viewers.
+
+One pacer coroutine advances every running exercise each tick (a plain
+simpy.Environment, never simpy.rt). Handlers never touch the engine between
+awaits: a command is validated, written to the database, then applied, all in
+one step on the event loop, so the loop is the single writer. Viewers get
+combined updates over server-sent events; a slow viewer loses updates (and gets
+a fresh full state) instead of slowing the engine.
+
+An exercise is always scenario + seed + command log: `LiveExercise.restore`
+replays the log to rebuild it after a crash, exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from simulator.commands import Command, Message, StartHazard
+from simulator.engine import CommandError, Simulation
+from simulator.records import Record
+from simulator.schema import ScenarioBundle, text
+from web.board import ProcessBoard
+from web.clock import ENDED, PAUSED, RUNNING, Clock
+from web.settings import Settings
+from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
+
+log = logging.getLogger("tabletop.live")
+COMMAND = TypeAdapter(Command)
+ROLES = ("facilitator", "participant", "observer")
+
+
+class Rejected(ValueError):
+    """A command that cannot be accepted; `field` names the culprit (→ 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass
+class MselItem:
+    id: str
+    title: str
+    due: int | None  # simulated seconds; None: released by a trigger or by hand
+    status: str = "pending"  # pending, released, skipped
+
+
+@dataclass
+class Proposal:
+    seq: int
+    payload: dict[str, Any]
+    status: str = "open"  # open, accepted, rejected
+
+
+class Hub:
+    """Fan-out of one exercise's stream to its viewers, per audience."""
+
+    def __init__(self, history: int) -> None:
+        self.next_id = 0
+        self.history: dict[str, deque[tuple[int, str]]] = {
+            "full": deque(maxlen=history),
+            "player": deque(maxlen=history),
+        }
+        self.viewers: dict[str, set[asyncio.Queue[tuple[int, str] | None]]] = {
+            "full": set(),
+            "player": set(),
+        }
+
+    def publish(self, payloads: dict[str, str]) -> int:
+        self.next_id += 1
+        for audience, data in payloads.items():
+            item = (self.next_id, data)
+            self.history[audience].append(item)
+            for queue in self.viewers[audience]:
+                if queue.full():  # a slow viewer: drop its backlog, it will resync
+                    _drain(queue)
+                    queue.put_nowait(None)
+                else:
+                    queue.put_nowait(item)
+        return self.next_id
+
+    def missed(self, audience: str, last_id: int) -> list[tuple[int, str]] | None:
+        """Events after `last_id`, or None if they are no longer kept."""
+        kept = self.history[audience]
+        if not kept or last_id < kept[0][0] - 1 or last_id > self.next_id:
+            return None
+        return [item for item in kept if item[0] > last_id]
+
+
+def _drain(queue: asyncio.Queue[Any]) -> None:
+    while not queue.empty():
+        queue.get_nowait()
+
+
+@dataclass
+class LiveExercise:
+    id: str
+    scenario: str
+    bundle: ScenarioBundle
+    seed: int
+    store: Store
+    settings: Settings
+    sim: Simulation = field(init=False)
+    clock: Clock = field(init=False)
+    seq: int = 0
+    msel: dict[str, MselItem] = field(default_factory=dict)
+    proposals: dict[int, Proposal] = field(default_factory=dict)
+    feed: list[dict[str, Any]] = field(default_factory=list)
+    token_hashes: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sim = Simulation(self.bundle, self.seed, autoplay_msel=False)
+        self.clock = Clock(0, time.monotonic(), 60.0, PAUSED, self.sim.horizon)
+        self.board = ProcessBoard(self.sim)
+        self.hub = Hub(self.settings.history)
+        self.msel = {
+            e.id: MselItem(e.id, text(e.title), e.at) for e in self.bundle.scenario.injects
+        }
+        self._sent_records = 0
+        self._sent_feed = 0
+        self._last_publish = 0.0
+        self._last_saved = (-1, "")
+        self._dirty = True
+
+    # --- creation and recovery ------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, store: Store, settings: Settings, scenario: str, bundle: ScenarioBundle,
+        seed: int, speed: float,
+    ) -> tuple[LiveExercise, dict[str, str]]:  # fmt: skip
+        """A new exercise and its three secret tokens (only their hashes are stored)."""
+        tokens = {role: secrets.token_urlsafe(18) for role in ROLES}
+        exercise_id = secrets.token_hex(6)
+        store.create(Exercise(
+            id=exercise_id, scenario=scenario, bundle=bundle.model_dump_json(), seed=seed,
+            speed=speed, clock=PAUSED, sim_time=0, created=now_utc(),
+            facilitator_hash=token_hash(tokens["facilitator"]),
+            participant_hash=token_hash(tokens["participant"]),
+            observer_hash=token_hash(tokens["observer"]),
+        ))  # fmt: skip
+        live = cls(exercise_id, scenario, bundle, seed, store, settings)
+        live.clock.speed = speed
+        live.token_hashes = {role: token_hash(t) for role, t in tokens.items()}
+        return live, tokens
+
+    @classmethod
+    def restore(cls, row: Exercise, store: Store, settings: Settings) -> LiveExercise:
+        """Rebuild an exercise from its log: the same records, paused at the
+        last saved simulated time."""
+        bundle = ScenarioBundle.model_validate_json(row.bundle)
+        live = cls(row.id, row.scenario, bundle, row.seed, store, settings)
+        live.token_hashes = {"facilitator": row.facilitator_hash,
+                             "participant": row.participant_hash, "observer": row.observer_hash}
+        for entry in store.log(row.id):
+            live.sim.advance(entry.sim_time)
+            live.seq = entry.seq
+            live._apply(entry)
+        live.sim.advance(row.sim_time)
+        live.clock = Clock(live.sim.now, time.monotonic(), row.speed,
+                           ENDED if row.clock == ENDED else PAUSED, live.sim.horizon)  # fmt: skip
+        live.board.feed(live.sim.records)
+        return live
+
+    # --- commands ---------------------------------------------------------------
+
+    def submit(self, role: str, kind: str, payload: dict[str, Any]) -> LogEntry:
+        """Validate, persist, then apply one command — no await in between."""
+        self._validate(role, kind, payload)
+        entry = LogEntry(self.seq + 1, self.sim.now, now_utc(), role, kind, payload)
+        self.store.append(self.id, entry)
+        self.seq = entry.seq
+        self._apply(entry)
+        self._save_clock(force=True)
+        self._dirty = True
+        return entry
+
+    def _validate(self, role: str, kind: str, payload: dict[str, Any]) -> None:
+        if self.clock.state == ENDED and kind not in ("observation",):
+            raise Rejected("exercise", "the exercise has ended")
+        if kind == "inject":
+            for command in self._inject_commands(payload, f"inject:{self.seq + 1}"):
+                self._check(command)
+        elif kind in ("release", "skip", "delay", "msel"):
+            item = self.msel.get(payload["inject"])
+            if item is None:
+                raise Rejected("inject", f"no inject {payload['inject']!r} in the MSEL")
+            if item.status != "pending":
+                raise Rejected("inject", f"inject {item.id!r} is already {item.status}")
+            if kind == "delay" and item.due is None:
+                raise Rejected("inject", f"inject {item.id!r} has no time to delay")
+        elif kind in ("decision", "proposal"):
+            for command in self._decision_commands(payload):
+                self._check(command)
+        elif kind in ("accept", "reject"):
+            proposal = self.proposals.get(payload["proposal"])
+            if proposal is None:
+                raise Rejected("proposal", f"no proposal {payload['proposal']}")
+            if proposal.status != "open":
+                raise Rejected("proposal", f"proposal {proposal.seq} is already {proposal.status}")
+            if kind == "accept":
+                for command in self._decision_commands(proposal.payload):
+                    self._check(command)
+
+    def _check(self, command: Command) -> None:
+        try:
+            self.sim.validate(command)
+        except CommandError as e:
+            raise Rejected(e.field, e.message) from None
+
+    def _inject_commands(self, payload: dict[str, Any], source: str) -> list[Command]:
+        if "hazard" in payload:
+            raw = {"action": "hazard", "hazard": payload["hazard"], "id": payload.get("id")}
+        elif "command" in payload:
+            raw = payload["command"]
+        else:
+            raw = {"action": "message", "text": payload["message"]}
+        try:
+            return [COMMAND.validate_python(raw)]
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function"))
+            raise Rejected(where or "inject", first["msg"]) from None
+
+    def _decision_commands(self, payload: dict[str, Any]) -> list[Command]:
+        if "action" in payload:
+            actions = self.bundle.scenario.actions
+            action = next((a for a in actions if a.id == payload["action"]), None)
+            if action is None:
+                raise Rejected("action", f"no player action {payload['action']!r} in the scenario")
+            return list(action.do)
+        return [Message(action="message", text=payload["text"])]
+
+    def _apply(self, entry: LogEntry) -> None:
+        """Apply a persisted command (live, or replayed from the log)."""
+        kind, payload, sim = entry.kind, entry.payload, self.sim
+        source = f"{'decision' if kind in ('decision', 'accept') else 'inject'}:{entry.seq}"
+        try:
+            if kind == "inject":
+                for command in self._inject_commands(payload, source):
+                    if isinstance(command, StartHazard) and command.id is None:
+                        command = command.model_copy(update={"id": str(entry.seq)})
+                    sim.inject(command, source)
+            elif kind in ("release", "msel"):
+                sim.release(payload["inject"])
+                self.msel[payload["inject"]].status = "released"
+            elif kind == "skip":
+                self.msel[payload["inject"]].status = "skipped"
+            elif kind == "delay":
+                item = self.msel[payload["inject"]]
+                item.due = (item.due or 0) + int(payload["by"])
+            elif kind == "decision":
+                for command in self._decision_commands(payload):
+                    sim.apply(command, source)
+            elif kind == "proposal":
+                self.proposals[entry.seq] = Proposal(entry.seq, payload)
+            elif kind in ("accept", "reject"):
+                proposal = self.proposals[payload["proposal"]]
+                proposal.status = "accepted" if kind == "accept" else "rejected"
+                if kind == "accept":
+                    for command in self._decision_commands(proposal.payload):
+                        sim.apply(command, source)
+            elif kind == "clock":
+                self._apply_clock(payload)
+        except (CommandError, KeyError) as e:  # validated before: a bug, not bad input
+            log.error("exercise %s: command %s failed: %s", self.id, entry.seq, e)
+        self.feed.append({"seq": entry.seq, "t": entry.sim_time, "role": entry.role,
+                          "kind": kind, "payload": payload})  # fmt: skip
+
+    def _apply_clock(self, payload: dict[str, Any]) -> None:
+        wall, action, clock = time.monotonic(), payload["action"], self.clock
+        if action in ("start", "resume") and clock.state == PAUSED:
+            clock.start(wall)
+        elif action == "pause" and clock.state == RUNNING:
+            clock.pause(wall)
+        elif action == "speed":
+            clock.set_speed(wall, float(payload["speed"]))
+        elif action == "jump":
+            clock.jump(wall, int(payload["to"]))
+
+    def next_due(self) -> MselItem | None:
+        pending = [m for m in self.msel.values() if m.status == "pending" and m.due is not None]
+        return min(pending, key=lambda m: (m.due or 0, m.id), default=None)
+
+    # --- the pacer's tick --------------------------------------------------------
+
+    def tick(self, wall: float) -> None:
+        """Bring the engine to the clock's time; release due MSEL injects on the way."""
+        if self.clock.state == RUNNING:
+            target = self.clock.target(wall)
+            while (item := self.next_due()) is not None and (item.due or 0) <= target:
+                self.sim.advance(item.due or 0)
+                self.submit("system", "msel", {"inject": item.id})
+            if target > self.sim.now:
+                self.sim.advance(target)
+                self._dirty = True
+            if target >= self.sim.horizon:
+                self.clock.pause(wall)
+                self.clock.state = ENDED
+                self._dirty = True
+            self._save_clock()
+        if self._dirty and wall - self._last_publish >= self.settings.publish_s:
+            self.publish(wall)
+
+    def _save_clock(self, force: bool = False) -> None:
+        state = (self.sim.now, self.clock.state)
+        if force or state != self._last_saved:
+            self.store.save_clock(self.id, self.clock.state, self.sim.now, self.clock.speed)
+            self._last_saved = state
+
+    # --- what viewers see ---------------------------------------------------------
+
+    def state(self, lang: str = "en") -> dict[str, Any]:
+        """The current state (the API's /state)."""
+        sim, c = self.sim, self.sim.cascade
+        return {
+            "id": self.id,
+            "sim_time_h": round(sim.now / 3600, 4),
+            "clock": self.clock.state,
+            "speed": self.clock.speed,
+            "assets": [
+                {"id": asset_id, "state": c.state(a), "capacity": c.cap[a]}
+                for a, asset_id in enumerate(sim.model.ids)
+            ],
+            "processes": self.board.rows(lang),
+        }
+
+    def update(self, audience: str, full: bool) -> dict[str, Any]:
+        """A stream message: everything (`full`) or what changed since the last."""
+        sim = self.sim
+        records = sim.records if full else sim.records[self._sent_records :]
+        feed = self.feed if full else self.feed[self._sent_feed :]
+        if audience == "player":
+            feed = [f for f in feed if f["kind"] not in ("release", "skip", "delay", "msel",
+                                                          "observation")]  # fmt: skip
+        message: dict[str, Any] = {
+            "type": "init" if full else "update",
+            "t": sim.now,
+            "clock": self.clock.state,
+            "speed": self.clock.speed,
+            "records": [r.to_dict() for r in records],
+            "board": self.board.rows(),
+            "feed": feed,
+            "proposals": [{"seq": p.seq, "status": p.status, **p.payload}
+                          for p in self.proposals.values()],  # fmt: skip
+        }
+        if audience == "full":
+            message["msel"] = [vars(m) for m in self.msel.values()]
+        return message
+
+    def publish(self, wall: float) -> None:
+        new: list[Record] = self.sim.records[self._sent_records :]
+        self.board.feed(new)
+        payloads = {
+            audience: json.dumps(self.update(audience, full=False), separators=(",", ":"))
+            for audience in ("full", "player")
+        }
+        self.hub.publish(payloads)
+        self._sent_records = len(self.sim.records)
+        self._sent_feed = len(self.feed)
+        self._last_publish = wall
+        self._dirty = False
+
+    async def stream(self, audience: str, last_id: int | None) -> AsyncIterator[tuple[int, str]]:
+        """Stream messages for one viewer: missed ones (or a full state), then live."""
+        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=64)
+        self.hub.viewers[audience].add(queue)
+        try:
+            missed = None if last_id is None else self.hub.missed(audience, last_id)
+            if missed is None:
+                yield self.hub.next_id, self._init(audience)
+            else:
+                for item in missed:
+                    yield item
+            while True:
+                item = await queue.get()
+                if item is None:  # fell behind: start over from the full state
+                    yield self.hub.next_id, self._init(audience)
+                else:
+                    yield item
+        finally:
+            self.hub.viewers[audience].discard(queue)
+
+    def _init(self, audience: str) -> str:
+        self.board.feed(self.sim.records[self._sent_records :])
+        self._sent_records = len(self.sim.records)
+        message = self.update(audience, full=True)
+        message["graph"] = self.graph()
+        return json.dumps(message, separators=(",", ":"))
+
+    def graph(self) -> dict[str, Any]:
+        """Assets and dependencies for drawing (names in both languages)."""
+        company = self.bundle.company
+        nodes = [{"id": a.id, "kind": a.kind.value, "name": {"de": text(a.name, "de") or a.id,
+                  "en": text(a.name, "en") or a.id}} for a in company.assets]  # fmt: skip
+        m = self.sim.model
+        edges = [[m.ids[m.prov[i]], m.ids[m.need_owner[n]]]
+                 for n in range(len(m.need_owner))
+                 for i in range(m.prov_start[n], m.prov_start[n + 1])]  # fmt: skip
+        return {"nodes": nodes, "edges": edges, "start": self.bundle.scenario.start.isoformat()}
+
+
+class Manager:
+    """All live exercises of the app, and the pacer that drives them."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self.exercises: dict[str, LiveExercise] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def load(self) -> None:
+        """Rebuild every stored exercise (after a restart, paused)."""
+        for row in self.store.exercises():
+            try:
+                self.exercises[row.id] = LiveExercise.restore(row, self.store, self.settings)
+            except Exception:  # one broken exercise must not stop the server
+                log.exception("cannot rebuild exercise %s", row.id)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._pace())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _pace(self) -> None:
+        while True:
+            wall = time.monotonic()
+            for exercise in list(self.exercises.values()):
+                try:
+                    exercise.tick(wall)
+                except Exception:  # an engine fault stops that exercise's clock, not the server
+                    log.exception("exercise %s: engine fault", exercise.id)
+                    exercise.clock.pause(wall)
+            await asyncio.sleep(self.settings.tick_s)

@@ -1,0 +1,194 @@
+"""The exercise API: create, state, clock, injects, decisions, log, stream."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from simulator.durations import parse_duration
+from simulator.io import load_bundle
+from simulator.schema import text
+from simulator.validation import ScenarioError
+from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep
+from web.live import LiveExercise, Rejected
+from web.schemas import (
+    AcceptedPublic,
+    ClockCommand,
+    DecisionCreate,
+    ExerciseCreate,
+    ExercisePublic,
+    InjectCreate,
+    ObservationCreate,
+    ScenarioPublic,
+    StatePublic,
+    problem_detail,
+)
+
+router = APIRouter(prefix="/api", tags=["exercises"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No or a wrong token"},
+    403: {"description": "This role may not do that"},
+    404: {"description": "No such exercise"},
+}
+
+
+def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[str, str]:
+    base = str(request.base_url).rstrip("/")
+    return {role: f"{base}/exercises/{exercise_id}?token={token}" for role, token in tokens.items()}
+
+
+def scenario_path(request: Request, name: str) -> Path:
+    root = request.app.state.settings.scenarios_dir.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path.suffix not in (".yaml", ".yml") or not path.is_file():
+        raise HTTPException(422, problem_detail("scenario", f"no scenario file {name!r}")["detail"])
+    return path
+
+
+@router.get("/scenarios", response_model=list[ScenarioPublic])
+def list_scenarios(request: Request) -> list[ScenarioPublic]:
+    """The bundled scenarios (files under scenarios/ that name a company)."""
+    root: Path = request.app.state.settings.scenarios_dir
+    out = []
+    for path in sorted(root.rglob("*.yaml")):
+        try:
+            bundle = load_bundle(path)
+        except ScenarioError:
+            continue
+        title = bundle.scenario.scenario.title
+        out.append(ScenarioPublic(path=str(path.relative_to(root)),
+                                  title={"de": text(title, "de"), "en": text(title, "en")},
+                                  company=bundle.company.company.id))  # fmt: skip
+    return out
+
+
+@router.post("/exercises", status_code=201, response_model=ExercisePublic,
+             responses={422: {"description": "Unknown or invalid scenario"}})  # fmt: skip
+async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep) -> Any:
+    """Create an exercise from a scenario under scenarios/; returns the three
+    secret links (facilitator, participant, observer)."""
+    path = scenario_path(request, body.scenario)
+    try:
+        bundle = load_bundle(path)
+    except ScenarioError as e:
+        detail = [{"loc": ["body", "scenario"], "msg": str(p), "type": "value_error"}
+                  for p in e.problems]  # fmt: skip
+        raise HTTPException(422, detail) from None
+    seed = bundle.scenario.seed if body.seed is None else body.seed
+    return create_live(request, manager, body.scenario, bundle, seed, body.speed)
+
+
+def create_live(request: Request, manager: Any, name: str, bundle: Any, seed: int,
+                speed: float) -> ExercisePublic:  # fmt: skip
+    settings = request.app.state.settings
+    live, tokens = LiveExercise.create(manager.store, settings, name, bundle, seed, speed)
+    manager.exercises[live.id] = live
+    return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
+
+
+@router.get("/exercises/{exercise_id}/state", response_model=StatePublic, responses=ERRORS)
+async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
+    """Simulated time, clock, and every asset's and process's state now."""
+    return exercise.state()
+
+
+def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any]) -> Any:
+    try:
+        entry = exercise.submit(role, kind, payload)
+    except Rejected as e:
+        return JSONResponse(problem_detail(e.field, e.message), status_code=422)
+    return AcceptedPublic(seq=entry.seq, kind=entry.kind,
+                          sim_time_h=round(entry.sim_time / 3600, 4))  # fmt: skip
+
+
+@router.post("/exercises/{exercise_id}/clock", response_model=AcceptedPublic, responses=ERRORS)
+async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+    """Start, pause, resume, change the speed, or jump ahead."""
+    payload: dict[str, Any] = {"action": body.action}
+    if body.action == "speed":
+        payload["speed"] = body.speed
+    elif body.action == "jump":
+        if body.to == "next_inject":
+            item = exercise.next_due()
+            if item is None or item.due is None:
+                return JSONResponse(problem_detail("to", "no scheduled inject is pending"), 422)
+            payload["to"] = item.due
+        else:
+            payload["to"] = exercise.sim.now + parse_duration(body.by or "0min")
+    return accept(exercise, role, "clock", payload)
+
+
+@router.post("/exercises/{exercise_id}/injects", response_model=AcceptedPublic, responses=ERRORS)
+async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+    """A hazard with its parameters, a primitive command, an MSEL entry to
+    release / delay / skip, or a message to the players."""
+    if body.hazard is not None:
+        payload: dict[str, Any] = {"hazard": body.hazard.model_dump(mode="json")}
+        if body.id:
+            payload["id"] = body.id
+        return accept(exercise, role, "inject", payload)
+    if body.command is not None:
+        return accept(exercise, role, "inject", {"command": body.command.model_dump(mode="json")})
+    if body.message is not None:
+        return accept(exercise, role, "inject", {"message": body.message})
+    if body.release is not None:
+        return accept(exercise, role, "release", {"inject": body.release})
+    if body.skip is not None:
+        return accept(exercise, role, "skip", {"inject": body.skip})
+    delay = {"inject": body.delay, "by": parse_duration(body.by or "")}
+    return accept(exercise, role, "delay", delay)
+
+
+@router.post("/exercises/{exercise_id}/decisions", response_model=AcceptedPublic,
+             responses=ERRORS)  # fmt: skip
+async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep) -> Any:
+    """The facilitator records a decision (or accepts / rejects a proposal);
+    a participant proposes one. Observers may not."""
+    if role == "observer":
+        raise HTTPException(403, "observers may not decide")
+    if body.accept is not None or body.reject is not None:
+        if role != "facilitator":
+            raise HTTPException(403, "only the facilitator accepts or rejects proposals")
+        kind = "accept" if body.accept is not None else "reject"
+        return accept(exercise, role, kind, {"proposal": body.accept or body.reject})
+    payload = {"action": body.action} if body.action is not None else {"text": body.text}
+    return accept(exercise, role, "decision" if role == "facilitator" else "proposal", payload)
+
+
+@router.post("/exercises/{exercise_id}/observations", response_model=AcceptedPublic,
+             responses=ERRORS)  # fmt: skip
+async def observe(body: ObservationCreate, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+    """A facilitator's observation, for the after-action report."""
+    return accept(exercise, role, "observation", {"text": body.text})
+
+
+@router.get("/exercises/{exercise_id}/log", response_class=PlainTextResponse, responses=ERRORS)
+async def get_log(exercise: ExerciseDep, role: RoleDep) -> PlainTextResponse:
+    """The command log as JSON Lines: a header (scenario, seed), then every
+    accepted command with simulated time, wall time and role."""
+    header = {"scenario": exercise.scenario, "scenario_id": exercise.bundle.scenario.scenario.id,
+              "seed": exercise.seed, "exercise": exercise.id}  # fmt: skip
+    lines = [json.dumps(header, ensure_ascii=False)]
+    lines += [json.dumps(e.to_dict(), ensure_ascii=False) for e in exercise.store.log(exercise.id)]
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="application/x-ndjson")
+
+
+@router.get("/exercises/{exercise_id}/stream", response_class=EventSourceResponse,
+            include_in_schema=False)  # fmt: skip
+async def stream(
+    exercise: ExerciseDep,
+    role: RoleDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """Server-sent events: a full state first, then combined updates;
+    resumable with Last-Event-ID."""
+    audience = "player" if role == "participant" else "full"
+    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    async for event_id, data in exercise.stream(audience, last):
+        yield ServerSentEvent(raw_data=data, id=str(event_id))

@@ -1,0 +1,18 @@
+"""Settings of the web app, passed to `create_app` (nothing is read at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str = "sqlite:///tabletop.db"
+    scenarios_dir: Path = DEFAULT_SCENARIOS
+    tick_s: float = 0.1  # pacer period: an inject takes effect within one tick
+    publish_s: float = 0.25  # at most this often a combined update per exercise
+    max_speed: float = 1440.0  # a simulated day per real minute
+    history: int = 2000  # stream events kept for Last-Event-ID resumption
