@@ -6,13 +6,16 @@ notebooks get the same behaviour by calling the library directly.
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
@@ -20,9 +23,20 @@ from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
 from simulator.metrics import evaluate_objectives, summarize
+from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
-from simulator.report import asset_table, process_table
+from simulator.report import (
+    asset_table,
+    montecarlo_table,
+    outcomes_csv,
+    process_table,
+    rows_csv,
+    sweep_rows,
+    sweep_table,
+)
 from simulator.schema import Company, Scenario, ScenarioBundle, text
+from simulator.sweep import sweep as run_sweep
+from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
 
 app = typer.Typer(
@@ -175,6 +189,89 @@ def generate(
     write_data(Path(out) / company_file, company)
     write_data(Path(out) / "scenario.yaml", scenario)
     typer.echo(f"wrote {Path(out) / company_file} ({assets} assets), {Path(out) / 'scenario.yaml'}")
+
+
+
+def _progress(total: int, label: str) -> tuple[Progress, Callable[[int], None]]:
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)  # fmt: skip
+    task = bar.add_task(label, total=total)
+    return bar, lambda k: bar.advance(task, k)
+
+
+def _executor(dask: str | None) -> Any:
+    if dask is None:
+        return None
+    from dask.distributed import Client  # optional: the 'analysis' extra
+
+    return Client(dask).get_executor()  # type: ignore[no-untyped-call]
+
+
+@app.command()
+def montecarlo(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    n: Annotated[int, typer.Option("-n", help="Replications.", min=1)] = 100,
+    seed: Annotated[int, typer.Option(help="Base seed of the replications.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    csv: Annotated[
+        str | None, typer.Option(help="Write every replication's outcome per process (CSV).")
+    ] = None,
+) -> None:
+    """Breach probabilities, downtime percentiles and impact over N replications."""
+    bundle = _load_or_exit(scenario)
+    bar, advance = _progress(n, "replications")
+    with bar:
+        result = monte_carlo(bundle, n, seed, workers=workers, executor=_executor(dask),
+                             progress=advance)  # fmt: skip
+    if csv:
+        write_text(csv, outcomes_csv(result.outcomes))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
+
+
+def _parse_param(spec: str) -> tuple[str, list[str]]:
+    path, _, values = spec.partition("=")
+    if not path or not values:
+        raise typer.BadParameter(f"{spec!r}: write PATH=VALUE1,VALUE2,...", param_hint="--param")
+    return path.strip(), [v.strip() for v in values.split(",")]
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    param: Annotated[
+        list[str],
+        typer.Option(help="PATH=V1,V2,... e.g. assets.plant.needs.power.buffers.fuel.capacity"
+                          "=12h,24h,48h (repeat for a grid)."),
+    ],
+    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1)] = 100,
+    seed: Annotated[int, typer.Option(help="Base seed (the same at every point).")] = 0,
+    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
+) -> None:
+    """Breach probabilities over a grid of parameter values (common random numbers)."""
+    bundle = _load_or_exit(scenario)
+    grid = dict(_parse_param(p) for p in param)
+    try:
+        for values in itertools.product(*grid.values()):  # fail fast on a bad value
+            with_parameters(bundle, dict(zip(grid, values, strict=True)))
+    except ScenarioError as e:
+        for problem in e.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    points = run_sweep(bundle, grid, n, seed, workers=workers)
+    rows = sweep_rows(points)
+    if csv:
+        write_text(csv, rows_csv(rows))
+    Console(width=max(Console().width, 120)).print(sweep_table(rows))
 
 
 if __name__ == "__main__":  # python -m simulator.cli
