@@ -31,8 +31,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import simpy  # noqa: E402
 
+from simulator.gcpause import paused_gc  # noqa: E402
 from simulator.generate import generate  # noqa: E402
 from simulator.graph import providers_of  # noqa: E402
 from simulator.schema import Company, Scenario, ScenarioBundle  # noqa: E402
@@ -74,17 +74,6 @@ def best_of(reps: int, fn: Callable[[], Any]) -> tuple[float, Any]:
         result = fn()
         best = min(best, time.perf_counter() - t0)
     return best, result
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def bundle_of(company: dict[str, Any], scenario: dict[str, Any]) -> ScenarioBundle:
@@ -351,7 +340,7 @@ def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> 
         prefix = all_events if n <= NAIVE_FULL_UP_TO else all_events[:NAIVE_PREFIX]
         measured = len(prefix)
         naive_reps = 3 if n <= 1000 else 1
-        with no_gc():
+        with paused_gc():
             wall, changes = best_of(naive_reps, lambda: naive_run(nm, prefix))
         naive_per_event = wall / max(1, measured)
         how = (

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -165,9 +165,14 @@ def _load_or_exit(path: str) -> ScenarioBundle:
     try:
         return load_bundle(path)
     except ScenarioError as e:
-        for problem in e.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        _exit_with(e)
+
+
+def _exit_with(error: ScenarioError) -> NoReturn:
+    """Print every problem (file:line: field: message) and exit 2."""
+    for problem in error.problems:
+        typer.echo(str(problem), err=True)
+    raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
@@ -264,9 +269,7 @@ def sweep(
         for values in itertools.product(*grid.values()):  # fail fast on a bad value
             with_parameters(bundle, dict(zip(grid, values, strict=True)))
     except ScenarioError as e:
-        for problem in e.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        _exit_with(e)
     points = run_sweep(bundle, grid, n, seed, workers=workers)
     rows = sweep_rows(points)
     if csv:
