@@ -248,7 +248,12 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
 
 
 def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
-    members = _group_members(need, at)
+    names = [name for name, _ in providers_of(need)]
+    fine = len(set(names)) == len(names) and asset.id not in names
+    if fine and all(name in c.assets for name in names):
+        members = []  # the usual case: nothing to locate, so build no locations
+    else:
+        members = _group_members(need, at)
     seen: set[str] = set()
     for loc, name in members:
         if name == asset.id:
