@@ -32,7 +32,7 @@ from simulator.commands import (
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, references
-from simulator.schema import Asset, AssetKind, Company, Need, Provider, Scenario
+from simulator.schema import Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
 """A location in a file's data: mapping keys and list indices from the top."""
@@ -174,36 +174,22 @@ def check_company(company: Company, broken: Collection[str] = ()) -> list[Findin
 
 
 def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
-    need_ids: list[tuple[Loc, str]] = []
-    buffer_ids: list[tuple[Loc, str]] = []
+    need_ids = [need_id(need, j) for j, need in enumerate(asset.needs)]
     for j, need in enumerate(asset.needs):
         nat: Loc = (*at, "needs", j)
-        need_ids.append(((*nat, "id") if need.id else nat, need_id(need, j)))
         _check_need(c, nat, asset, need)
         for b, buffer in enumerate(need.buffers):
-            bat: Loc = (*nat, "buffers", b)
-            buffer_ids.append(((*bat, "id"), buffer.id))
-            if buffer.via is not None:
-                c.asset((*bat, "via"), buffer.via)
-            if buffer.initial is not None and buffer.initial > buffer.capacity:
-                c.add(
-                    (*bat, "initial"),
-                    f"initial {format_duration(buffer.initial)} exceeds the capacity "
-                    f"{format_duration(buffer.capacity)}",
-                )
-            if buffer.resupply is not None:
-                c.asset((*bat, "resupply", "by"), buffer.resupply.by)
-                if buffer.resupply.amount > buffer.capacity:
-                    c.add(
-                        (*bat, "resupply", "amount"),
-                        f"amount {format_duration(buffer.resupply.amount)} exceeds the buffer "
-                        f"capacity {format_duration(buffer.capacity)}",
-                    )
-    dup_needs = _duplicates(need_ids, "need id", f" in asset {asset.id!r}")
-    if any(n.id is None for n in asset.needs):
-        hint = " (a need without an id is called '<type>-<position>')"
-        dup_needs = [(loc, msg + hint) for loc, msg in dup_needs]
-    c.findings += dup_needs
+            _check_buffer(c, (*nat, "buffers", b), buffer)
+    if len(set(need_ids)) < len(need_ids):  # locate duplicates only when there are some
+        located = [(((*at, "needs", j, "id") if n.id else (*at, "needs", j)), need_ids[j])
+                   for j, n in enumerate(asset.needs)]  # fmt: skip
+        dup_needs = _duplicates(located, "need id", f" in asset {asset.id!r}")
+        if any(n.id is None for n in asset.needs):
+            hint = " (a need without an id is called '<type>-<position>')"
+            dup_needs = [(loc, msg + hint) for loc, msg in dup_needs]
+        c.findings += dup_needs
+    buffer_ids = [((*at, "needs", j, "buffers", b, "id"), buffer.id)
+                  for j, need in enumerate(asset.needs) for b, buffer in enumerate(need.buffers)]
     c.findings += _duplicates(buffer_ids, "buffer id", f" in asset {asset.id!r}")
 
     if asset.location is not None:
@@ -237,7 +223,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
                 (*at, "workaround"),
                 f"a workaround is only for business_process assets, not {asset.kind.value}",
             )
-        known = [n for _, n in need_ids]
+        known = need_ids
         for k, covered in enumerate(asset.workaround.covers or []):
             if covered not in known:
                 c.add(
@@ -247,13 +233,30 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
                 )
 
 
+def _check_buffer(c: _Checker, bat: Loc, buffer: Buffer) -> None:
+    if buffer.via is not None:
+        c.asset((*bat, "via"), buffer.via)
+    if buffer.initial is not None and buffer.initial > buffer.capacity:
+        c.add(
+            (*bat, "initial"),
+            f"initial {format_duration(buffer.initial)} exceeds the capacity "
+            f"{format_duration(buffer.capacity)}",
+        )
+    if buffer.resupply is not None:
+        c.asset((*bat, "resupply", "by"), buffer.resupply.by)
+        if buffer.resupply.amount > buffer.capacity:
+            c.add(
+                (*bat, "resupply", "amount"),
+                f"amount {format_duration(buffer.resupply.amount)} exceeds the buffer "
+                f"capacity {format_duration(buffer.capacity)}",
+            )
+
+
 def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
     names = [name for name, _ in providers_of(need)]
     fine = len(set(names)) == len(names) and asset.id not in names
-    if fine and all(name in c.assets for name in names):
-        members = []  # the usual case: nothing to locate, so build no locations
-    else:
-        members = _group_members(need, at)
+    # The usual case, every provider known once: nothing to locate, so no locations.
+    members = [] if fine and all(n in c.assets for n in names) else _group_members(need, at)
     seen: set[str] = set()
     for loc, name in members:
         if name == asset.id:
