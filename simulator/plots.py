@@ -15,6 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from simulator.durations import parse_duration
 from simulator.metrics import (
     SECONDS_PER_HOUR,
     Segment,
@@ -22,8 +23,10 @@ from simulator.metrics import (
     impact_series,
     initial_condition,
 )
+from simulator.montecarlo import MonteCarloResult, wilson
 from simulator.records import EVENT_DECISION, EVENT_INJECT, Record
 from simulator.schema import Asset, AssetKind, ScenarioBundle, text
+from simulator.sweep import Sensitivity, SweepPoint
 
 STATE_ORDER: tuple[str, ...] = ("up", "degraded", "down", "standby")
 STATE_COLORS = {
@@ -325,3 +328,328 @@ def timeline_html(fig: go.Figure) -> str:
     if title:
         page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
     return page
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+_MC_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "downtime_h": "downtime (h)",
+        "below_mbco_h": "time below MBCO (h)",
+        "impact_eur": "impact (EUR)",
+        "distribution": "{what} over {n} replications",
+        "distribution_one": "{process}: {what} over {n} replications",
+        "replications": "replications",
+        "nothing_down": "No process was affected in any replication.",
+        "breach": "Breach probabilities over {n} replications (95% intervals)",
+        "rto": "RTO breach",
+        "mtpd": "MTPD breach",
+        "probability": "probability",
+        "tornado": "Sensitivity of {metric}",
+        "base": "base",
+        "low": "low value",
+        "high": "high value",
+        "convergence": "{process}: running estimate of P({breach} breach)",
+        "estimate": "estimate",
+        "interval": "95% interval",
+        "n": "replications n",
+        "sweep": "{process}: {metric} against {parameter}",
+        "target": "target",
+    },
+    "de": {
+        "downtime_h": "Ausfallzeit (h)",
+        "below_mbco_h": "Zeit unter dem Notbetriebsniveau (h)",
+        "impact_eur": "Schaden (EUR)",
+        "distribution": "{what} in {n} Durchläufen",
+        "distribution_one": "{process}: {what} in {n} Durchläufen",
+        "replications": "Durchläufe",
+        "nothing_down": "In keinem Durchlauf war ein Prozess betroffen.",
+        "breach": "Überschreitungswahrscheinlichkeiten in {n} Durchläufen (95-%-Intervalle)",
+        "rto": "WAZ überschritten",
+        "mtpd": "MTA überschritten",
+        "probability": "Wahrscheinlichkeit",
+        "tornado": "Sensitivität von {metric}",
+        "base": "Basis",
+        "low": "unterer Wert",
+        "high": "oberer Wert",
+        "convergence": "{process}: laufende Schätzung von P({breach} überschritten)",
+        "estimate": "Schätzung",
+        "interval": "95-%-Intervall",
+        "n": "Durchläufe n",
+        "sweep": "{process}: {metric} über {parameter}",
+        "target": "Ziel",
+    },
+}
+_BREACH_NAMES = {"en": {"rto": "RTO", "mtpd": "MTPD"}, "de": {"rto": "WAZ", "mtpd": "MTA"}}
+_BREACH_COLORS = {"rto": "#f0a202", "mtpd": "#d62728"}
+OUTCOME_METRICS = ("downtime_h", "below_mbco_h", "impact_eur")
+
+
+def _mc(key: str, lang: str, **values: object) -> str:
+    return _MC_WORDS.get(lang, _MC_WORDS["en"])[key].format(**values)
+
+
+def _process_labels(bundle: ScenarioBundle | None, ids: Sequence[str], lang: str) -> list[str]:
+    if bundle is None:
+        return list(ids)
+    labels = _labels(bundle.company.assets, lang)
+    return [labels.get(i, i) for i in ids]
+
+
+def _by_process(result: MonteCarloResult, metric: str) -> dict[str, list[float]]:
+    """Each process's values of an Outcome field, in replication order."""
+    if metric not in OUTCOME_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(OUTCOME_METRICS)}, not {metric!r}")
+    out: dict[str, list[float]] = {p.id: [] for p in result.processes}
+    for o in sorted(result.outcomes, key=lambda o: o.replication):
+        out.setdefault(o.process, []).append(float(getattr(o, metric)))
+    return out
+
+
+def downtime_distribution_figure(
+    result: MonteCarloResult,
+    process: str | None = None,
+    *,
+    metric: str = "downtime_h",
+    bundle: ScenarioBundle | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """How a Monte Carlo outcome spreads over the replications.
+
+    Without `process`: one horizontal box per business process that was hit
+    in some replication (`metric` > 0), in result order, the first on top.
+    With `process`: a histogram of that process's values; with `bundle` and a
+    time metric, its RTO and MTPD as vertical lines. `metric` is an Outcome
+    field: "downtime_h" (capacity 0), "below_mbco_h" or "impact_eur";
+    `bundle` also gives the processes' names.
+    """
+    values = _by_process(result, metric)
+    what = _mc(metric, lang)
+    fig = go.Figure()
+    if process is None:
+        hit = [pid for pid, v in values.items() if any(x > 0 for x in v)]
+        for pid, label in zip(hit, _process_labels(bundle, hit, lang), strict=True):
+            fig.add_trace(go.Box(name=label, x=values[pid], orientation="h",
+                                 boxpoints="outliers", marker={"color": "#1f3b73"},
+                                 line={"color": "#1f3b73"}))  # fmt: skip
+        fig.update_layout(
+            title={"text": _mc("distribution", lang, what=what, n=result.n)},
+            xaxis={"title": {"text": what}},
+            yaxis={"autorange": "reversed"},
+            showlegend=False,
+            height=max(320, 160 + 36 * len(hit)),
+        )
+        if not hit:
+            fig.add_annotation(text=_mc("nothing_down", lang), xref="paper", yref="paper",
+                               x=0.5, y=0.5, showarrow=False)  # fmt: skip
+        return fig
+    if process not in values:
+        raise KeyError(process)
+    (label,) = _process_labels(bundle, [process], lang)
+    fig.add_trace(go.Histogram(name=label, x=values[process], marker={"color": "#1f3b73"}))
+    asset = None if bundle is None else next(
+        (a for a in bundle.company.assets if a.id == process), None)  # fmt: skip
+    if asset is not None and asset.bia is not None and metric != "impact_eur":
+        names = _BREACH_NAMES.get(lang, _BREACH_NAMES["en"])
+        for key, seconds in (("rto", asset.bia.rto), ("mtpd", asset.bia.mtpd)):
+            fig.add_vline(x=_h(seconds), line={"color": _BREACH_COLORS[key], "dash": "dash"},
+                          annotation_text=names[key])  # fmt: skip
+    fig.update_layout(
+        title={"text": _mc("distribution_one", lang, process=label, what=what, n=result.n)},
+        xaxis={"title": {"text": what}},
+        yaxis={"title": {"text": _mc("replications", lang)}},
+        bargap=0.05,
+    )
+    return fig
+
+
+def breach_probability_figure(
+    result: MonteCarloResult, *, bundle: ScenarioBundle | None = None, lang: str = "en"
+) -> go.Figure:
+    """P(RTO breach) and P(MTPD breach) of every business process as grouped
+    bars, with their 95% Wilson intervals as error bars."""
+    ids = [p.id for p in result.processes]
+    labels = _process_labels(bundle, ids, lang)
+    fig = go.Figure()
+    for key in ("rto", "mtpd"):
+        p = [getattr(s, f"p_{key}_breach") for s in result.processes]
+        ci = [getattr(s, f"p_{key}_breach_ci") for s in result.processes]
+        fig.add_trace(go.Bar(
+            name=_mc(key, lang), x=labels, y=p, marker={"color": _BREACH_COLORS[key]},
+            error_y={"type": "data", "symmetric": False,
+                     "array": [hi - v for v, (_, hi) in zip(p, ci, strict=True)],
+                     "arrayminus": [v - lo for v, (lo, _) in zip(p, ci, strict=True)]},
+            customdata=[[lo, hi] for lo, hi in ci],
+            hovertemplate="%{x}: %{y:.1%} (%{customdata[0]:.1%} – %{customdata[1]:.1%})"
+            "<extra></extra>",
+        ))  # fmt: skip
+    fig.update_layout(
+        title={"text": _mc("breach", lang, n=result.n)},
+        barmode="group",
+        yaxis={"title": {"text": _mc("probability", lang)}, "range": [0, 1.05],
+               "tickformat": ".0%"},
+        xaxis={"tickangle": -40},
+    )  # fmt: skip
+    return fig
+
+
+def _value_text(value: Any) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def _number(value: float) -> str:
+    """12,345 for large figures, 0.123 for small ones."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def tornado_figure(
+    bars: Sequence[Sensitivity], metric: str = "metric", *, lang: str = "en"
+) -> go.Figure:
+    """One-at-a-time sensitivity as a tornado: per parameter (largest swing
+    on top) a bar from the base value to the metric at the parameter's low
+    value and one to the metric at its high value; `metric` labels the axis."""
+    rows = [f"{b.parameter.split('.', 1)[-1]} ({_value_text(b.low)} – {_value_text(b.high)})"
+            for b in bars]  # fmt: skip
+    base = bars[0].base if bars else 0.0
+    fig = go.Figure()
+    for key, color in (("low", "#1f77b4"), ("high", "#ff7f0e")):
+        at = [getattr(b, f"at_{key}") for b in bars]
+        fig.add_trace(go.Bar(
+            name=_mc(key, lang), orientation="h", y=rows, base=[b.base for b in bars],
+            x=[v - b.base for v, b in zip(at, bars, strict=True)], marker={"color": color},
+            customdata=[[_value_text(getattr(b, key)), v] for b, v in zip(bars, at, strict=True)],
+            hovertemplate="%{y}<br>" + key + " = %{customdata[0]}: %{customdata[1]:,.4~g}"
+            "<extra></extra>",
+        ))  # fmt: skip
+    fig.add_vline(x=base, line={"color": "#444", "width": 1},
+                  annotation_text=f"{_mc('base', lang)} {_number(base)}")  # fmt: skip
+    fig.update_layout(
+        title={"text": _mc("tornado", lang, metric=metric)},
+        barmode="overlay",
+        xaxis={"title": {"text": metric}},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows,
+               "autorange": "reversed"},
+        height=max(320, 180 + 40 * len(bars)),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+    )  # fmt: skip
+    return fig
+
+
+def running_breach_estimate(
+    result: MonteCarloResult, process: str, breach: str = "mtpd"
+) -> list[tuple[int, float, float, float]]:
+    """(n, estimate, 95% low, 95% high) of P(breach) after each of the first n
+    replications of `process`, in replication order."""
+    if breach not in ("rto", "mtpd"):
+        raise ValueError(f"breach must be 'rto' or 'mtpd', not {breach!r}")
+    flags = [getattr(o, f"{breach}_breached")
+             for o in sorted(result.outcomes, key=lambda o: o.replication)
+             if o.process == process]  # fmt: skip
+    if not flags:
+        raise KeyError(process)
+    out = []
+    k = 0
+    for n, flag in enumerate(flags, start=1):
+        k += bool(flag)
+        lo, hi = wilson(k, n)
+        out.append((n, k / n, lo, hi))
+    return out
+
+
+def convergence_figure(
+    result: MonteCarloResult, process: str, *, breach: str = "mtpd", lang: str = "en"
+) -> go.Figure:
+    """The running estimate of P(MTPD breach) (or RTO with `breach="rto"`) of
+    one process against the number of replications, with its 95% Wilson
+    interval as a band: how many replications the estimate needs to settle."""
+    rows = running_breach_estimate(result, process, breach)
+    n = [r[0] for r in rows]
+    name = _BREACH_NAMES.get(lang, _BREACH_NAMES["en"])[breach]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(name=_mc("interval", lang), x=n, y=[r[3] for r in rows],
+                             mode="lines", line={"width": 0}, showlegend=False,
+                             hoverinfo="skip"))  # fmt: skip
+    fig.add_trace(go.Scatter(name=_mc("interval", lang), x=n, y=[r[2] for r in rows],
+                             mode="lines", line={"width": 0}, fill="tonexty",
+                             fillcolor="rgba(214, 39, 40, 0.2)", hoverinfo="skip"))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        name=_mc("estimate", lang), x=n, y=[r[1] for r in rows], mode="lines",
+        line={"color": _BREACH_COLORS[breach]}, customdata=[[r[2], r[3]] for r in rows],
+        hovertemplate="n = %{x}: %{y:.1%} (%{customdata[0]:.1%} – %{customdata[1]:.1%})"
+        "<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(
+        title={"text": _mc("convergence", lang, process=process, breach=name)},
+        xaxis={"title": {"text": _mc("n", lang)}},
+        yaxis={"title": {"text": _mc("probability", lang)}, "range": [0, 1],
+               "tickformat": ".0%"},
+    )  # fmt: skip
+    return fig
+
+
+def _numeric(value: Any) -> tuple[float, bool]:
+    """A parameter value as a number for an axis: durations in hours (and
+    whether it was a duration)."""
+    if isinstance(value, str):
+        return parse_duration(value) / SECONDS_PER_HOUR, True
+    return float(value), False
+
+
+def sweep_figure(
+    points: Sequence[SweepPoint],
+    parameter: str,
+    process: str,
+    *,
+    metric: str = "p_mtpd_breach",
+    target: float | None = None,
+    lang: str = "en",
+) -> go.Figure:
+    """A sweep's `metric` (a ProcessStats field) of one process against one
+    parameter; durations are shown in hours. Probabilities carry their 95%
+    intervals as error bars. Other parameters of the grid give one line per
+    combination of their values; `target` draws a dashed horizontal line."""
+    others = [k for k in (points[0].values if points else {}) if k != parameter]
+    lines: dict[tuple[Any, ...], list[SweepPoint]] = {}
+    for point in points:
+        lines.setdefault(tuple(point.values[k] for k in others), []).append(point)
+    has_ci = metric.startswith("p_") and metric.endswith("_breach")
+    in_hours = False
+    fig = go.Figure()
+    for key, members in lines.items():
+        xs = []
+        for point in members:
+            x, is_duration = _numeric(point.values[parameter])
+            xs.append(x)
+            in_hours = in_hours or is_duration
+        stats = [point.result.process(process) for point in members]
+        ys = [float(getattr(s, metric)) for s in stats]
+        order = sorted(range(len(xs)), key=xs.__getitem__)
+        name = ", ".join(f"{'.'.join(k.split('.')[-2:])} = {_value_text(v)}"
+                         for k, v in zip(others, key, strict=True)) or process  # fmt: skip
+        error: dict[str, Any] | None = None
+        if has_ci:
+            ci = [getattr(s, f"{metric}_ci") for s in stats]
+            error = {"type": "data", "symmetric": False,
+                     "array": [ci[i][1] - ys[i] for i in order],
+                     "arrayminus": [ys[i] - ci[i][0] for i in order]}  # fmt: skip
+        fig.add_trace(go.Scatter(
+            name=name, x=[xs[i] for i in order], y=[ys[i] for i in order],
+            mode="lines+markers", error_y=error,
+            customdata=[_value_text(members[i].values[parameter]) for i in order],
+            hovertemplate="%{customdata}: %{y:.4g}<extra>" + html.escape(name) + "</extra>",
+        ))  # fmt: skip
+    if target is not None:
+        fig.add_hline(y=target, line={"color": "#444", "dash": "dash"},
+                      annotation_text=f"{_mc('target', lang)} {target:g}")  # fmt: skip
+    label = parameter.split(".", 1)[-1] + (" (h)" if in_hours else "")
+    yaxis: dict[str, Any] = {"title": {"text": metric}}
+    if has_ci:
+        yaxis.update(range=[-0.02, 1.02], tickformat=".0%")
+    fig.update_layout(
+        title={"text": _mc("sweep", lang, process=process, metric=metric,
+                           parameter=parameter.split(".", 1)[-1])},
+        xaxis={"title": {"text": label}},
+        yaxis=yaxis,
+        showlegend=bool(others),
+    )  # fmt: skip
+    return fig

@@ -8,14 +8,22 @@ from typing import Any
 import pytest
 from plotly.offline import get_plotlyjs
 
+from simulator.montecarlo import MonteCarloResult, Outcome, statistics, wilson
 from simulator.plots import (
+    breach_probability_figure,
+    convergence_figure,
+    downtime_distribution_figure,
     impact_figure,
     process_capacity_figure,
+    running_breach_estimate,
+    sweep_figure,
     timeline_figure,
     timeline_html,
+    tornado_figure,
 )
 from simulator.records import Record, State, state_of
 from simulator.schema import Company, Scenario, ScenarioBundle
+from simulator.sweep import Sensitivity, SweepPoint
 
 H = 3600
 HORIZON = 48 * H
@@ -246,3 +254,124 @@ def test_html_inlines_plotlyjs_no_cdn(page: str) -> None:
     assert "https://cdn" not in rest
     assert "<script src" not in rest.lower()
     assert "mathjax" not in rest.lower().replace("mathjaxconfig: 'local'", "")
+
+
+# --------------------------------------------------------------------------- Monte Carlo figures
+
+# orders: down 2, 30, 10, 50 h (MTPD 24 h: breached in replications 1 and 3); billing untouched
+ORDERS_DOWN = [2.0, 30.0, 10.0, 50.0]
+
+
+def mc_result() -> MonteCarloResult:
+    outcomes = []
+    for i, down in enumerate(ORDERS_DOWN):
+        outcomes.append(Outcome(i, "orders", down > 4, down > 24, down, down, down * 1000))
+        outcomes.append(Outcome(i, "billing", False, False, 0.0, 0.0, 0.0))
+    return MonteCarloResult(len(ORDERS_DOWN), 1, outcomes, statistics(outcomes))
+
+
+def test_breach_probability_bars_with_intervals() -> None:
+    result = mc_result()
+    fig = breach_probability_figure(result, bundle=make_bundle())
+    rto, mtpd = fig.data
+    assert (rto.name, mtpd.name) == ("RTO breach", "MTPD breach")
+    assert list(rto.x) == ["Order entry", "billing"]  # names from the bundle, ids otherwise
+    assert list(rto.y) == [0.75, 0.0] and list(mtpd.y) == [0.5, 0.0]
+    lo, hi = wilson(2, 4)
+    assert mtpd.error_y.array[0] == pytest.approx(hi - 0.5)
+    assert mtpd.error_y.arrayminus[0] == pytest.approx(0.5 - lo)
+    assert mtpd.error_y.array[1] == pytest.approx(wilson(0, 4)[1])  # 0 breaches: still a bound
+    assert fig.layout.barmode == "group"
+    assert list(breach_probability_figure(result).data[0].x) == ["orders", "billing"]
+    json.loads(fig.to_json())
+
+
+def test_downtime_boxes_for_hit_processes_only() -> None:
+    fig = downtime_distribution_figure(mc_result())
+    (box,) = fig.data  # billing was never down: no box
+    assert box.type == "box" and box.name == "orders"
+    assert list(box.x) == ORDERS_DOWN  # in replication order
+    impact = downtime_distribution_figure(mc_result(), metric="impact_eur")
+    assert list(impact.data[0].x) == [d * 1000 for d in ORDERS_DOWN]
+    assert impact.layout.xaxis.title.text == "impact (EUR)"
+    with pytest.raises(ValueError):
+        downtime_distribution_figure(mc_result(), metric="worst")
+
+
+def test_downtime_histogram_with_rto_and_mtpd() -> None:
+    fig = downtime_distribution_figure(mc_result(), "orders", bundle=make_bundle())
+    (hist,) = fig.data
+    assert hist.type == "histogram" and list(hist.x) == ORDERS_DOWN
+    assert sorted(s.x0 for s in fig.layout.shapes) == [4.0, 24.0]  # RTO 4 h, MTPD 24 h
+    assert "Order entry" in fig.layout.title.text and "4 replications" in fig.layout.title.text
+    assert not downtime_distribution_figure(mc_result(), "orders").layout.shapes  # no bundle
+    with pytest.raises(KeyError):
+        downtime_distribution_figure(mc_result(), "nope")
+
+
+def test_nothing_hit_says_so() -> None:
+    outcomes = [Outcome(0, "billing", False, False, 0.0, 0.0, 0.0)]
+    fig = downtime_distribution_figure(MonteCarloResult(1, 0, outcomes, statistics(outcomes)))
+    assert not fig.data
+    assert any("No process" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_convergence_running_estimate_and_band() -> None:
+    rows = running_breach_estimate(mc_result(), "orders")
+    assert [n for n, *_ in rows] == [1, 2, 3, 4]
+    assert [p for _, p, _, _ in rows] == [0.0, 0.5, 1 / 3, 0.5]
+    assert [(lo, hi) for _, _, lo, hi in rows] == [wilson(0, 1), wilson(1, 2), wilson(1, 3), wilson(2, 4)]
+    assert [p for _, p, _, _ in running_breach_estimate(mc_result(), "orders", "rto")] == [0.0, 0.5, 2 / 3, 0.75]
+    fig = convergence_figure(mc_result(), "orders")
+    upper, lower, estimate = fig.data
+    assert list(estimate.x) == [1, 2, 3, 4] and list(estimate.y) == [0.0, 0.5, 1 / 3, 0.5]
+    assert list(upper.y) == [r[3] for r in rows] and list(lower.y) == [r[2] for r in rows]
+    assert lower.fill == "tonexty"  # the band between the two bounds
+    assert "MTPD" in fig.layout.title.text
+    with pytest.raises(ValueError):
+        running_breach_estimate(mc_result(), "orders", "rpo")
+    with pytest.raises(KeyError):
+        running_breach_estimate(mc_result(), "nope")
+
+
+def test_tornado_bars_from_the_base() -> None:
+    bars = [
+        Sensitivity("assets.plant.needs.power.buffers.fuel.capacity", "12h", "48h", 900.0, 100.0, 400.0),
+        Sensitivity("teams.it_admins.size", 1, 3, 450.0, 380.0, 400.0),
+    ]
+    fig = tornado_figure(bars, "impact EUR")
+    low, high = fig.data
+    assert list(low.y) == list(high.y) == list(fig.layout.yaxis.categoryarray)
+    assert low.y[0] == "plant.needs.power.buffers.fuel.capacity (12h – 48h)"
+    assert low.y[1] == "it_admins.size (1 – 3)"
+    assert list(low.base) == [400.0, 400.0]
+    assert list(low.x) == [500.0, 50.0] and list(high.x) == [-300.0, -20.0]
+    assert fig.layout.yaxis.autorange == "reversed"  # largest swing on top
+    assert fig.layout.shapes[0].x0 == 400.0  # the base as a vertical line
+    assert fig.layout.xaxis.title.text == "impact EUR"
+
+
+def sweep_points() -> list[SweepPoint]:
+    """A 2 x 2 grid: fuel (a duration) x team size; P(MTPD breach) per point."""
+    points = []
+    for size, breaches in ((1, (3, 1)), (2, (2, 0))):
+        for fuel, k in zip(("48h", "12h"), breaches[::-1], strict=True):  # given out of order
+            outcomes = [Outcome(i, "orders", True, i < k, 1.0, 1.0, 1.0) for i in range(4)]
+            values = {"assets.plant.needs.power.buffers.fuel.capacity": fuel, "teams.it_admins.size": size}
+            points.append(SweepPoint(values, MonteCarloResult(4, 0, outcomes, statistics(outcomes))))
+    return points
+
+
+def test_sweep_lines_per_other_parameter() -> None:
+    fuel = "assets.plant.needs.power.buffers.fuel.capacity"
+    fig = sweep_figure(sweep_points(), fuel, "orders", target=0.05)
+    one, two = fig.data
+    assert (one.name, two.name) == ("it_admins.size = 1", "it_admins.size = 2")
+    assert list(one.x) == [12.0, 48.0]  # durations in hours, sorted
+    assert list(one.y) == [0.75, 0.25] and list(two.y) == [0.5, 0.0]
+    assert two.error_y.array[1] == pytest.approx(wilson(0, 4)[1])
+    assert fig.layout.xaxis.title.text.endswith("(h)")
+    assert fig.layout.shapes[0].y0 == 0.05  # the target line
+    size = sweep_figure(sweep_points(), "teams.it_admins.size", "orders", metric="impact_eur_mean")
+    assert [list(t.x) for t in size.data] == [[1.0, 2.0], [1.0, 2.0]]
+    assert all(t.error_y.array is None for t in size.data)  # no interval for a mean here
