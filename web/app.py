@@ -8,9 +8,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from web.live import Manager
-from web.routers import exercises
+from web.routers import exercises, pages
 from web.settings import Settings
 from web.storage import Store
 
@@ -39,6 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     app.include_router(exercises.router)
+    app.include_router(pages.router)
+    # plotly.js from the plotly package (never a CDN); mounted before /static.
+    app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
+              name="plotly")  # fmt: skip
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -1,0 +1,380 @@
+"""The HTML pages: start page, upload validation, the console per role, i18n, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web.app import create_app
+from web.i18n import TEXTS, from_accept_language
+from web.routers.pages import hazard_schema
+from web.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "example"
+BAD = ROOT / "tests" / "data" / "bad" / "many_problems.yaml"
+GOOD_COMPANY = ROOT / "tests" / "data" / "good" / "company.yaml"
+EN = {"accept-language": "en-US,en;q=0.9"}
+DE = {"accept-language": "de-DE,de;q=0.9,en;q=0.8"}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(db_url=f"sqlite:///{tmp_path}/pages.db"))
+    with TestClient(app) as c:
+        yield c
+
+
+def create(client: TestClient, **form: str) -> dict[str, str]:
+    """Create an exercise through the start page; the links by role."""
+    data = {"source": "bundled", "scenario": "example/scenario.yaml", "speed": "60", **form}
+    r = client.post("/", data=data, headers=EN)
+    assert r.status_code == 201, r.text
+    links = dict(re.findall(r'data-role="(\w+)">.*?value="([^"]+)"', r.text, re.S))
+    assert set(links) == {"facilitator", "participant", "observer"}
+    return {role: url.replace("&amp;", "&") for role, url in links.items()}
+
+
+def path_of(url: str) -> str:
+    parts = urlparse(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def config_of(html: str) -> dict:
+    block = re.search(r'<script type="application/json" id="config">(.*?)</script>', html, re.S)
+    assert block is not None
+    return json.loads(block.group(1))
+
+
+# --- language ------------------------------------------------------------------------
+
+
+def test_start_page_in_english(client: TestClient) -> None:
+    r = client.get("/", headers=EN)
+    assert r.status_code == 200
+    assert '<html lang="en">' in r.text
+    assert "New exercise" in r.text and "Create exercise" in r.text
+    assert 'value="example/scenario.yaml"' in r.text
+    assert "Blackout, cyberattack and supplier failure" in r.text
+    assert "1440 × – a day per minute" in r.text
+
+
+def test_start_page_in_german_from_accept_language(client: TestClient) -> None:
+    r = client.get("/", headers=DE)
+    assert '<html lang="de">' in r.text
+    assert "Neue Übung" in r.text and "Übung anlegen" in r.text
+    assert "Stromausfall, Cyberangriff und Lieferantenausfall" in r.text
+
+
+def test_lang_parameter_is_remembered_in_a_cookie(client: TestClient) -> None:
+    r = client.get("/?lang=de", headers=EN)
+    assert '<html lang="de">' in r.text
+    assert "lang=de" in r.headers["set-cookie"]
+    assert '<html lang="de">' in client.get("/", headers=EN).text  # the cookie wins
+    assert '<html lang="en">' in client.get("/?lang=en", headers=DE).text
+    assert '<html lang="en">' in client.get("/", headers=DE).text
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("de", "de"),
+        ("de-AT,en;q=0.5", "de"),
+        ("en-US,en;q=0.9,de;q=0.8", "en"),
+        ("en;q=0.4, de;q=0.7", "de"),
+        ("fr-FR,de;q=0.8", "en"),
+        ("", "en"),
+        ("de;q=bad, en", "en"),
+    ],
+)
+def test_accept_language(header: str, lang: str) -> None:
+    assert from_accept_language(header) == lang
+
+
+def test_every_text_has_both_languages() -> None:
+    for key, (de, en) in TEXTS.items():
+        assert de and en, key
+
+
+def test_terms_follow_iso_22301_and_bsi_200_4(client: TestClient) -> None:
+    links = create(client)
+    de = client.get(path_of(links["observer"]) + "&lang=de").text
+    assert "WAZ (RTO)" in de and "MTA (MTPD)" in de and "Notbetriebsniveau" in de
+    en = client.get(path_of(links["observer"]) + "&lang=en").text
+    assert ">RTO<" in en and ">MTPD<" in en and "MBCO" in en
+
+
+# --- creating an exercise ---------------------------------------------------------------
+
+
+def test_create_from_a_bundled_scenario(client: TestClient) -> None:
+    links = create(client, seed="3", speed="600", start="2026-03-02T08:00")
+    query = parse_qs(urlparse(links["facilitator"]).query)
+    exercise_id = urlparse(links["facilitator"]).path.rsplit("/", 1)[1]
+    live = client.app.state.manager.exercises[exercise_id]  # type: ignore[attr-defined]
+    assert live.seed == 3 and live.clock.speed == 600
+    assert live.bundle.scenario.start.isoformat() == "2026-03-02T08:00:00+01:00"  # scenario's zone
+    assert live.scenario == "example/scenario.yaml"
+    assert query["lang"] == ["en"]
+    # the API sees the same exercise with the same tokens
+    token = query["token"][0]
+    state = client.get(
+        f"/api/exercises/{exercise_id}/state", headers={"authorization": f"Bearer {token}"}
+    )
+    assert state.status_code == 200
+
+
+def test_scenario_seed_is_the_default(client: TestClient) -> None:
+    links = create(client)
+    exercise_id = urlparse(links["observer"]).path.rsplit("/", 1)[1]
+    live = client.app.state.manager.exercises[exercise_id]  # type: ignore[attr-defined]
+    assert live.seed == 7 and live.clock.speed == 60
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"seed": "-1"}, "Seed: not a whole number ≥ 0"),
+        ({"seed": "x"}, "Seed: not a whole number ≥ 0"),
+        ({"speed": "5000"}, "Clock speed: must be between 0 and 1440"),
+        ({"start": "yesterday"}, "Start (simulated time): not a date and time"),
+        ({"scenario": "../pyproject.toml"}, "Scenario: "),
+        ({"scenario": "nothing.yaml"}, "no scenario file"),
+    ],
+)
+def test_bad_form_values_are_shown_on_the_page(
+    client: TestClient, form: dict, message: str
+) -> None:
+    data = {"source": "bundled", "scenario": "example/scenario.yaml", "speed": "60", **form}
+    r = client.post("/", data=data, headers=EN)
+    assert r.status_code == 422
+    assert "The exercise could not be created" in r.text
+    assert message in r.text
+    assert "Traceback" not in r.text
+    assert not client.app.state.manager.exercises  # type: ignore[attr-defined]
+
+
+def test_upload_a_valid_scenario(client: TestClient) -> None:
+    files = {
+        "scenario_file": ("scenario.yaml", (EXAMPLE / "scenario.yaml").read_bytes()),
+        "company_file": ("company.yaml", (EXAMPLE / "company.yaml").read_bytes()),
+    }
+    r = client.post("/", data={"source": "upload", "speed": "60"}, files=files, headers=EN)
+    assert r.status_code == 201, r.text
+    (live,) = client.app.state.manager.exercises.values()  # type: ignore[attr-defined]
+    assert live.scenario == "upload:scenario.yaml"
+    assert len(live.bundle.company.assets) == 20
+
+
+def test_upload_of_a_broken_file_shows_every_problem_with_file_and_line(client: TestClient) -> None:
+    scenario = BAD.read_text().replace("../good/company.yaml", "company.yaml")
+    files = {
+        "scenario_file": ("many_problems.yaml", scenario.encode()),
+        "company_file": ("company.yaml", GOOD_COMPANY.read_bytes()),
+    }
+    r = client.post("/", data={"source": "upload", "speed": "60"}, files=files, headers=EN)
+    assert r.status_code == 422
+    problems = re.findall(r"<li><code>(.*?)</code></li>", r.text)
+    assert problems == [
+        "many_problems.yaml:6: seeed: unknown field; did you mean &#39;seed&#39;?",
+        "many_problems.yaml:9: injects[0].at: 2d is after the end of the scenario (horizon 1d)",
+        "many_problems.yaml:11: injects[1].id: duplicate inject id &#39;a&#39; (first at injects[0].id)",
+        "many_problems.yaml:15: injects[1].do[0].process: asset &#39;server&#39; has no workaround",
+    ]
+    assert "tabletop-upload-" not in r.text and "Traceback" not in r.text
+    assert 'value="upload" checked' in r.text  # the form keeps the choice
+
+
+def test_upload_problems_in_the_company_file_name_it(client: TestClient) -> None:
+    company = GOOD_COMPANY.read_text() + "\nbogus: 1\n"
+    scenario = BAD.read_text().replace("../good/company.yaml", "firma.yaml")
+    files = {
+        "scenario_file": ("s.yaml", scenario.encode()),
+        "company_file": ("firma.yaml", company.encode()),
+    }
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 422
+    assert re.search(r"<code>firma\.yaml:\d+: bogus: ", r.text)
+
+
+def test_upload_without_company_file_says_so(client: TestClient) -> None:
+    files = {"scenario_file": ("scenario.yaml", (EXAMPLE / "scenario.yaml").read_bytes())}
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 422
+    assert "cannot read company file &#39;company.yaml&#39;" in r.text
+
+
+def test_upload_cannot_reach_files_on_the_server(client: TestClient) -> None:
+    scenario = (
+        (EXAMPLE / "scenario.yaml")
+        .read_text()
+        .replace("company: company.yaml", "company: ../../../etc/passwd")
+    )
+    files = {"scenario_file": ("scenario.yaml", scenario.encode())}
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 422
+    assert (
+        "scenario.yaml:21: company: &#39;../../../etc/passwd&#39;: name the uploaded company file"
+        in r.text
+    )
+    assert "root:" not in r.text
+
+
+def test_upload_needs_a_scenario_file_with_a_plain_name(client: TestClient) -> None:
+    r = client.post(
+        "/", data={"source": "upload"}, files={"company_file": ("c.yaml", b"x")}, headers=EN
+    )
+    assert r.status_code == 422 and "please upload a scenario file" in r.text
+    files = {"scenario_file": ("bad name;.txt", b"x")}
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 422 and "not a usable file name" in r.text
+
+
+def test_page_text_from_files_is_escaped(client: TestClient) -> None:
+    scenario = (
+        (EXAMPLE / "scenario.yaml")
+        .read_text()
+        .replace("en: Blackout, cyberattack and supplier failure", "en: <script>alert(1)</script>")
+    )
+    files = {
+        "scenario_file": ("scenario.yaml", scenario.encode()),
+        "company_file": ("company.yaml", (EXAMPLE / "company.yaml").read_bytes()),
+    }
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 201
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    links = dict(re.findall(r'data-role="(\w+)">.*?value="([^"]+)"', r.text, re.S))
+    page = client.get(path_of(links["facilitator"].replace("&amp;", "&"))).text
+    assert "<script>alert(1)" not in page
+    assert config_of(page)["id"]  # the JSON block stays parseable
+
+
+# --- the console -------------------------------------------------------------------------
+
+
+def test_exercise_page_needs_a_valid_token(client: TestClient) -> None:
+    links = create(client)
+    exercise_path = urlparse(links["observer"]).path
+    for url in (exercise_path, f"{exercise_path}?token=wrong", f"{exercise_path}?token="):
+        r = client.get(url, headers=EN)
+        assert r.status_code == 401, url
+        assert "needs a valid access link" in r.text
+        assert 'id="config"' not in r.text
+    r = client.get("/exercises/nothing?token=x", headers=DE)
+    assert r.status_code == 404 and "Diese Übung gibt es nicht" in r.text
+
+
+def test_facilitator_console(client: TestClient) -> None:
+    links = create(client)
+    r = client.get(path_of(links["facilitator"]))
+    assert r.status_code == 200
+    for element in ('id="clock-panel"', 'id="clock-toggle"', 'id="speed-select"', 'id="jump-form"',
+                    'id="jump-next"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
+                    'id="decision-form"', 'id="proposals"', 'id="observation-form"',
+                    'id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="assets"',
+                    'id="feed"'):  # fmt: skip
+        assert element in r.text, element
+    config = config_of(r.text)
+    assert config["role"] == "facilitator"
+    assert config["token"] == parse_qs(urlparse(links["facilitator"]).query)["token"][0]
+    assert set(config["hazards"]["discriminator"]["mapping"]) >= {"outage", "power_failure"}
+    assert config["msel"]["m1"]["title"] == "Ransom note on the screens"
+    assert {a["id"] for a in config["actions"]} >= {"activate_dr", "manual_orders"}
+    assert len(config["assets"]) == 20 and config["start"].startswith("2026-02-16T06:00")
+
+
+def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> None:
+    links = create(client)
+    r = client.get(path_of(links["participant"]))
+    assert r.status_code == 200
+    assert 'id="decision-form"' in r.text and "Propose" in r.text
+    for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"',
+                    'id="observation-form"'):  # fmt: skip
+        assert element not in r.text, element
+    config = config_of(r.text)
+    assert config["role"] == "participant"
+    assert "msel" not in config and "hazards" not in config
+    assert "Ransom note" not in r.text  # the script's injects stay secret
+
+
+def test_observer_console_is_read_only(client: TestClient) -> None:
+    links = create(client)
+    r = client.get(path_of(links["observer"]))
+    assert r.status_code == 200
+    for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
+                    'id="decision-form"', 'id="observation-form"', "<form", "<button"):  # fmt: skip
+        assert element not in r.text, element
+    for element in ('id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="feed"'):
+        assert element in r.text
+    assert config_of(r.text)["role"] == "observer"
+
+
+def test_console_in_german(client: TestClient) -> None:
+    links = create(client)
+    r = client.get(path_of(links["facilitator"]) + "&lang=de")
+    assert '<html lang="de">' in r.text
+    assert "Übungsleitung" in r.text and "Drehbuch (MSEL)" in r.text
+    config = config_of(r.text)
+    assert config["lang"] == "de"
+    assert config["msel"]["m1"]["title"] == "Lösegeldforderung auf den Bildschirmen"
+    assert config["t"]["state.down"] == "ausgefallen"
+
+
+def test_hazard_schema_marks_asset_and_team_fields() -> None:
+    defs = hazard_schema()["$defs"]
+    assert defs["PowerFailure"]["properties"]["assets"]["x-widget"] == "asset"
+    assert defs["Ransomware"]["properties"]["entry"]["x-widget"] == "asset"
+    assert defs["StaffAbsence"]["properties"]["staff"]["x-kind"] == "staff"
+    assert defs["StaffAbsence"]["properties"]["teams"]["x-widget"] == "team"
+    assert "x-widget" not in defs["PowerFailure"]["properties"]["duration"]
+
+
+# --- everything local ------------------------------------------------------------------
+
+
+def test_pages_load_only_local_scripts_and_styles(client: TestClient) -> None:
+    links = create(client)
+    pages = {
+        "start": client.get("/", headers=EN).text,
+        "start-de": client.get("/", headers=DE).text,
+        "created": client.post(
+            "/", data={"source": "bundled", "scenario": "example/scenario.yaml"}
+        ).text,
+        "problems": client.post("/", data={"source": "upload"}).text,
+        "error": client.get("/exercises/x?token=y").text,
+        **{role: client.get(path_of(url)).text for role, url in links.items()},
+    }
+    fetched = set()
+    for name, html in pages.items():
+        assert "cdn" not in html.lower(), name
+        scripts = re.findall(r"<script\b([^>]*)>", html)
+        for attributes in scripts:
+            src = re.search(r'src="([^"]+)"', attributes)
+            if src is None:  # only the JSON data block may be inline
+                assert 'type="application/json"' in attributes, name
+                continue
+            assert src.group(1).startswith("/static/"), (name, src.group(1))
+            fetched.add(src.group(1))
+        for href in re.findall(r'<link [^>]*href="([^"]+)"', html):
+            assert href.startswith("/static/"), (name, href)
+            fetched.add(href)
+    assert "/static/plotly/plotly.min.js" in fetched
+    for url in fetched:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert "cdn.plot.ly" not in r.text[:2000]
+
+
+def test_pages_forbid_foreign_scripts(client: TestClient) -> None:
+    links = create(client)
+    r = client.get(path_of(links["facilitator"]))
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "default-src 'self'" in csp
+    assert r.headers["referrer-policy"] == "no-referrer"  # links carry tokens

@@ -1,0 +1,335 @@
+"""German and English texts of the web pages.
+
+The language comes from `?lang=de|en` (remembered in a cookie), else the
+cookie, else the browser's Accept-Language (German when it prefers de), else
+English. Terms follow ISO 22301 and BSI-Standard 200-4: RTO is the WAZ
+(Wiederanlaufzeit), MTPD the MTA (maximal tolerierbare Ausfallzeit), MBCO the
+Notbetriebsniveau.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+LANGS = ("de", "en")
+COOKIE = "lang"
+
+# key -> (German, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    # --- shared ---------------------------------------------------------------
+    "app.tagline": (
+        "Krisenübungen auf einem simulierten Unternehmen",
+        "Crisis exercises on a simulated company",
+    ),
+    "lang.switch": ("English", "Deutsch"),
+    "role.facilitator": ("Übungsleitung", "Facilitator"),
+    "role.participant": ("Teilnehmende", "Participant"),
+    "role.observer": ("Beobachtung", "Observer"),
+    "role.system": ("System", "System"),
+    "error.title": ("Fehler", "Error"),
+    "error.401": (
+        "Für diese Übung ist ein gültiger Zugangslink nötig. Bitte den Link der "
+        "Übungsleitung verwenden.",
+        "This exercise needs a valid access link. Please use the link from the facilitator.",
+    ),
+    "error.404": ("Diese Übung gibt es nicht (mehr).", "There is no such exercise."),
+    "error.home": ("Zur Startseite", "To the start page"),
+    # --- start page -------------------------------------------------------------
+    "start.title": ("Neue Übung", "New exercise"),
+    "start.intro": (
+        "Szenario wählen, Uhr einstellen, Übung anlegen. Danach gibt es drei "
+        "Links: für die Übungsleitung, für die Teilnehmenden und zum Zuschauen.",
+        "Pick a scenario, set the clock, create the exercise. You then get three "
+        "links: for the facilitator, for the participants and a read-only one.",
+    ),
+    "start.scenario": ("Szenario", "Scenario"),
+    "start.bundled": ("Mitgeliefertes Szenario", "Bundled scenario"),
+    "start.upload": ("Eigenes Szenario hochladen", "Upload your own scenario"),
+    "start.scenario_file": ("Szenariodatei (YAML)", "Scenario file (YAML)"),
+    "start.company_file": ("Unternehmensmodell (YAML oder JSON)", "Company file (YAML or JSON)"),
+    "start.upload_hint": (
+        "Das Szenario nennt die Unternehmensdatei unter „company“ – bitte "
+        "unter genau diesem Namen hochladen. Beide Dateien werden zusammen "
+        "geprüft.",
+        "The scenario names its company file under “company” – upload it "
+        "under that name. Both files are checked together.",
+    ),
+    "start.no_scenarios": (
+        "Keine mitgelieferten Szenarien gefunden.",
+        "No bundled scenarios found.",
+    ),
+    "start.settings": ("Einstellungen", "Settings"),
+    "start.seed": ("Zufallszahl (Seed)", "Seed"),
+    "start.seed_hint": ("leer: der Seed des Szenarios", "empty: the scenario's seed"),
+    "start.start": ("Beginn (simulierte Zeit)", "Start (simulated time)"),
+    "start.start_hint": (
+        "leer: Beginn laut Szenario; Zeitzone des Szenarios",
+        "empty: the scenario's start; in the scenario's time zone",
+    ),
+    "start.speed": ("Uhrgeschwindigkeit", "Clock speed"),
+    "start.speed_hint": (
+        "simulierte Sekunden je echter Sekunde",
+        "simulated seconds per real second",
+    ),
+    "start.create": ("Übung anlegen", "Create exercise"),
+    "start.problems": (
+        "Die Übung konnte nicht angelegt werden:",
+        "The exercise could not be created:",
+    ),
+    "speed.1": ("1 × – Echtzeit", "1 × – real time"),
+    "speed.10": ("10 ×", "10 ×"),
+    "speed.30": ("30 × – eine halbe Stunde je Minute", "30 × – half an hour per minute"),
+    "speed.60": ("60 × – eine Stunde je Minute", "60 × – an hour per minute"),
+    "speed.120": ("120 × – zwei Stunden je Minute", "120 × – two hours per minute"),
+    "speed.300": ("300 × – fünf Stunden je Minute", "300 × – five hours per minute"),
+    "speed.600": ("600 × – zehn Stunden je Minute", "600 × – ten hours per minute"),
+    "speed.1440": ("1440 × – ein Tag je Minute", "1440 × – a day per minute"),
+    "form.bad_seed": ("keine ganze Zahl ≥ 0", "not a whole number ≥ 0"),
+    "form.bad_speed": ("muss zwischen 0 und 1440 liegen", "must be between 0 and 1440"),
+    "form.bad_start": ("kein Datum mit Uhrzeit", "not a date and time"),
+    "form.no_scenario": ("bitte ein Szenario wählen", "please pick a scenario"),
+    "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
+    "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
+    "form.too_large": ("Datei zu groß", "file too large"),
+    # --- created page -----------------------------------------------------------------
+    "created.title": ("Übung angelegt", "Exercise created"),
+    "created.intro": (
+        "Diese Links sind die einzigen Zugänge zur Übung. Jetzt kopieren und "
+        "weitergeben – der Link der Übungsleitung bleibt geheim.",
+        "These links are the only way into the exercise. Copy and share them "
+        "now – keep the facilitator link to yourself.",
+    ),
+    "created.facilitator": ("Übungsleitung (geheim)", "Facilitator (secret)"),
+    "created.participant": ("Teilnehmende (beitreten)", "Participants (join)"),
+    "created.observer": ("Beobachtung (nur lesen)", "Observers (read-only)"),
+    "created.open": ("Leitstand öffnen", "Open the facilitator console"),
+    "created.copy": ("Kopieren", "Copy"),
+    "created.copied": ("Kopiert", "Copied"),
+    # --- the console ---------------------------------------------------------------------
+    "console.clock": ("Übungsuhr", "Exercise clock"),
+    "console.sim_time": ("Simulierte Zeit", "Simulated time"),
+    "console.narrative": ("Ausgangslage", "Situation"),
+    "console.connecting": ("Verbinde …", "Connecting …"),
+    "console.offline": (
+        "Verbindung unterbrochen – verbinde neu …",
+        "Connection lost – reconnecting …",
+    ),
+    "clock.running": ("läuft", "running"),
+    "clock.paused": ("angehalten", "paused"),
+    "clock.ended": ("beendet", "ended"),
+    "clock.start": ("Start", "Start"),
+    "clock.pause": ("Anhalten", "Pause"),
+    "clock.resume": ("Fortsetzen", "Resume"),
+    "clock.speed": ("Geschwindigkeit", "Speed"),
+    "clock.jump": ("Vorspulen um", "Jump ahead by"),
+    "clock.jump_go": ("Vorspulen", "Jump"),
+    "clock.next_inject": ("Zum nächsten Einspieler", "To the next inject"),
+    "msel.title": ("Drehbuch (MSEL)", "Script (MSEL)"),
+    "msel.due": ("fällig", "due"),
+    "msel.inject": ("Einspieler", "Inject"),
+    "msel.status": ("Status", "Status"),
+    "msel.pending": ("offen", "pending"),
+    "msel.released": ("eingespielt", "released"),
+    "msel.skipped": ("übersprungen", "skipped"),
+    "msel.release": ("Einspielen", "Release"),
+    "msel.delay": ("Verschieben", "Delay"),
+    "msel.skip": ("Überspringen", "Skip"),
+    "msel.delay_by": ("verschieben um", "delay by"),
+    "msel.manual": ("von Hand", "by hand"),
+    "msel.empty": ("Das Szenario hat keine Einspieler.", "The scenario has no injects."),
+    "inject.title": ("Einspieler", "Injects"),
+    "inject.hazard": ("Schadensereignis", "Hazard"),
+    "inject.type": ("Art", "Type"),
+    "inject.send": ("Einspielen", "Inject"),
+    "inject.message": ("Lagemeldung an alle", "Message to everyone"),
+    "inject.message_send": ("Meldung senden", "Send message"),
+    "inject.optional": ("optional", "optional"),
+    "inject.json_hint": ("JSON-Liste, leer lassen für keine", "a JSON list; leave empty for none"),
+    "inject.choose": ("– wählen –", "– choose –"),
+    "inject.default": ("Standard", "default"),
+    "hazard.outage": ("Ausfall", "Outage"),
+    "hazard.power_failure": ("Stromausfall", "Power failure"),
+    "hazard.ransomware": ("Ransomware", "Ransomware"),
+    "hazard.flood": ("Hochwasser", "Flood"),
+    "hazard.supply_break": ("Lieferausfall", "Supply break"),
+    "hazard.staff_absence": ("Personalausfall", "Staff absence"),
+    "field.assets": ("Ressourcen", "Assets"),
+    "field.capacity": ("Restleistung (0–1)", "Remaining capacity (0–1)"),
+    "field.duration": ("Dauer", "Duration"),
+    "field.stages": ("Wiederversorgung in Stufen", "Restoration stages"),
+    "field.entry": ("Einfallstor", "Entry point"),
+    "field.dwell": ("Verweildauer", "Dwell time"),
+    "field.spread_time": ("Ausbreitungszeit", "Spread time"),
+    "field.encrypt_time": ("Verschlüsselungszeit", "Encryption time"),
+    "field.detect_after": ("Entdeckt nach", "Detected after"),
+    "field.gauge": ("Pegel", "Gauge"),
+    "field.hydrograph": ("Ganglinie", "Hydrograph"),
+    "field.alarms": ("Alarmstufen (m)", "Alarm levels (m)"),
+    "field.triggers": ("Auslöser", "Triggers"),
+    "field.fraction": ("Liefermenge (0–1)", "Delivered share (0–1)"),
+    "field.ramp": ("Anlaufkurve", "Ramp"),
+    "field.preset": ("Vorlage", "Preset"),
+    "field.staff": ("Personalgruppen", "Staff pools"),
+    "field.teams": ("Teams", "Teams"),
+    "field.absence": ("Abwesenheit (0–1)", "Absence (0–1)"),
+    "field.profile": ("Verlauf", "Profile"),
+    "field.custom": ("oder eigene Werte (JSON)", "or custom values (JSON)"),
+    "hazard_desc.outage": (
+        "Ressourcen fallen sofort aus oder arbeiten eingeschränkt; mit Dauer "
+        "kehren sie von selbst zurück, sonst über ihre Wiederherstellung.",
+        "Assets go down or degrade at once; with a duration they come back by "
+        "themselves, otherwise through their recovery.",
+    ),
+    "hazard_desc.power_failure": (
+        "Netzeinspeisungen fallen für die Dauer aus oder werden in "
+        "Stufen wiederversorgt (oder nach einer Vorlage).",
+        "Grid feeds fail for the duration, or are restored in stages (or after a preset).",
+    ),
+    "hazard_desc.ransomware": (
+        "Schadsoftware dringt am Einfallstor ein, breitet sich in der "
+        "Vertrauensdomäne aus und verschlüsselt.",
+        "Malware enters at the entry point, spreads through its trust domain and encrypts.",
+    ),
+    "hazard_desc.flood": (
+        "Ein Pegelverlauf wird abgespielt; exponierte Ressourcen fallen ab ihrer Pegelhöhe aus.",
+        "A gauge hydrograph is replayed; exposed assets go down above their level.",
+    ),
+    "hazard_desc.supply_break": (
+        "Lieferanten oder Transportwege liefern nur einen Anteil, bis "
+        "die Dauer oder Anlaufkurve endet.",
+        "Suppliers or transport links deliver only a share until the duration or ramp ends.",
+    ),
+    "hazard_desc.staff_absence": (
+        "Ein Anteil des Personals (und der Teams) fehlt für die Dauer oder nach einem Verlauf.",
+        "A share of the staff (and teams) is absent for the duration or along a profile.",
+    ),
+    "decision.title": ("Entscheidungen", "Decisions"),
+    "decision.propose_title": ("Maßnahme vorschlagen", "Propose an action"),
+    "decision.actions": ("Maßnahmen aus dem Szenario", "Actions from the scenario"),
+    "decision.free": ("Freie Entscheidung", "Free-text decision"),
+    "decision.record": ("Entscheidung festhalten", "Record decision"),
+    "decision.propose": ("Vorschlagen", "Propose"),
+    "decision.none": (
+        "Das Szenario bietet keine vorbereiteten Maßnahmen.",
+        "The scenario offers no prepared actions.",
+    ),
+    "proposal.title": ("Vorschläge", "Proposals"),
+    "proposal.accept": ("Annehmen", "Accept"),
+    "proposal.reject": ("Ablehnen", "Reject"),
+    "proposal.open": ("offen", "open"),
+    "proposal.accepted": ("angenommen", "accepted"),
+    "proposal.rejected": ("abgelehnt", "rejected"),
+    "proposal.none": ("Keine Vorschläge.", "No proposals."),
+    "observation.title": ("Beobachtungen", "Observations"),
+    "observation.save": ("Notieren", "Note it"),
+    "observation.hint": (
+        "für die Nachbesprechung; nur Übungsleitung und Beobachtung sehen sie",
+        "for the debrief; only facilitators and observers see them",
+    ),
+    "board.title": ("Geschäftsprozesse", "Business processes"),
+    "board.process": ("Prozess", "Process"),
+    "board.state": ("Zustand", "State"),
+    "board.capacity": ("Leistung / Notbetriebsniveau", "Capacity / MBCO"),
+    "board.rto": ("WAZ (RTO)", "RTO"),
+    "board.mtpd": ("MTA (MTPD)", "MTPD"),
+    "board.impact": ("Schaden", "Impact"),
+    "board.left": ("noch", "left"),
+    "board.over": ("überschritten seit", "breached for"),
+    "board.mbco": ("Notbetriebsniveau", "MBCO"),
+    "timeline.title": ("Ausfallzeitleiste", "Outage timeline"),
+    "timeline.empty": ("Noch ist nichts ausgefallen.", "Nothing has failed yet."),
+    "timeline.events": ("Ereignisse", "Events"),
+    "timeline.now": ("jetzt", "now"),
+    "impact.title": ("Schaden über die Zeit", "Impact over time"),
+    "graph.title": ("Abhängigkeiten", "Dependencies"),
+    "assets.title": ("Ressourcen", "Assets"),
+    "feed.title": ("Ereignisse", "Event feed"),
+    "feed.empty": ("Noch keine Ereignisse.", "No events yet."),
+    "state.up": ("in Betrieb", "up"),
+    "state.degraded": ("eingeschränkt", "degraded"),
+    "state.down": ("ausgefallen", "down"),
+    "state.standby": ("Bereitschaft", "standby"),
+    "kind.site": ("Standorte", "Sites"),
+    "kind.utility": ("Versorgung", "Utilities"),
+    "kind.it_system": ("IT-Systeme", "IT systems"),
+    "kind.application": ("Anwendungen", "Applications"),
+    "kind.data": ("Daten", "Data"),
+    "kind.supplier": ("Lieferanten", "Suppliers"),
+    "kind.logistics": ("Logistik", "Logistics"),
+    "kind.staff": ("Personal", "Staff"),
+    "kind.business_process": ("Geschäftsprozesse", "Business processes"),
+    "feed.clock": ("Uhr", "Clock"),
+    "feed.inject": ("Einspieler", "Inject"),
+    "feed.message": ("Lagemeldung", "Message"),
+    "feed.msel": ("Drehbuch", "Script"),
+    "feed.release": ("Drehbuch", "Script"),
+    "feed.skip": ("übersprungen", "skipped"),
+    "feed.delay": ("verschoben", "delayed"),
+    "feed.decision": ("Entscheidung", "Decision"),
+    "feed.proposal": ("Vorschlag", "Proposal"),
+    "feed.accept": ("Angenommen", "Accepted"),
+    "feed.reject": ("Abgelehnt", "Rejected"),
+    "feed.observation": ("Beobachtung", "Observation"),
+    "feed.state": ("Lage", "Status"),
+    "feed.hazard": ("Schadensereignis", "Hazard"),
+    "feed.jump": ("vorgespult auf", "jumped to"),
+    "feed.speed": ("Geschwindigkeit", "speed"),
+    "feed.by": ("um", "by"),
+    "feed.buffer_empty": ("Puffer erschöpft", "buffer ran dry"),
+    "feed.data_loss": ("Datenverlust", "data lost"),
+    "feed.restored": ("wiederhergestellt", "restored"),
+    "done.sent": ("Gesendet", "Sent"),
+    "done.failed": ("Abgelehnt", "Rejected"),
+}
+
+
+def pick_lang(request: Request) -> tuple[str, bool]:
+    """The page language, and whether it was chosen explicitly (set the cookie)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked, True
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGS:
+        return cookie, False
+    return from_accept_language(request.headers.get("accept-language", "")), False
+
+
+def from_accept_language(header: str) -> str:
+    """German when the browser ranks de above en (and any other language), else English."""
+    best, best_q = "en", -1.0
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if not primary:
+            continue
+        if q > best_q:  # the first of equally ranked languages wins
+            best, best_q = primary, q
+    return "de" if best == "de" else "en"
+
+
+def translator(lang: str) -> Translate:
+    return Translate(lang)
+
+
+class Translate:
+    """`t("key")` in templates; unknown keys show as themselves (easy to spot)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.index = 0 if lang == "de" else 1
+
+    def __call__(self, key: str) -> str:
+        pair = TEXTS.get(key)
+        return key if pair is None else pair[self.index]
+
+    def subset(self, prefixes: tuple[str, ...]) -> dict[str, str]:
+        """The texts whose keys start with one of `prefixes` (for the page's script)."""
+        return {k: v[self.index] for k, v in TEXTS.items() if k.startswith(prefixes)}

@@ -1,0 +1,321 @@
+"""The HTML pages: the start page (new exercise) and the exercise console.
+
+Server-rendered with Jinja2 (autoescaping on); the console gets its data as
+one JSON block and draws itself from the exercise's event stream
+(web/static/console.js). Every script is served from /static.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+import yaml
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from pydantic import TypeAdapter
+from starlette.datastructures import FormData, UploadFile
+
+from simulator.hazards import HazardSpec
+from simulator.io import load_bundle
+from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.validation import ScenarioError
+from web.deps import get_role
+from web.i18n import COOKIE, Translate, pick_lang
+from web.live import LiveExercise
+from web.routers.exercises import create_live, list_scenarios, scenario_path
+
+router = APIRouter(include_in_schema=False)
+
+WEB = Path(__file__).resolve().parent.parent
+STATIC = WEB / "static"
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(WEB / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
+MAX_UPLOAD = 50 * 1024 * 1024
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
+# Hazard fields that name assets or teams: the form offers the company's ids.
+ASSET_FIELDS = {"assets": None, "entry": None, "staff": AssetKind.staff.value}
+TEAM_FIELDS = {"teams"}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",  # the links carry their token
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@cache
+def static_url(name: str) -> str:
+    """/static/NAME with a content hash, so browsers never run a stale script."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+    return f"/static/{name}?v={digest}"
+
+
+def render(request: Request, template: str, lang: str, explicit: bool, status: int = 200,
+           **context: Any) -> HTMLResponse:  # fmt: skip
+    t = Translate(lang)
+    other = "en" if lang == "de" else "de"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = f"{request.url.path}?{urlencode([*query, ('lang', other)])}"
+    html = ENV.get_template(template).render(
+        t=t, lang=lang, other_lang=other, switch_url=switch, static_url=static_url, **context
+    )
+    response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    if explicit:
+        response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+# --- the start page -------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def start_page(request: Request) -> HTMLResponse:
+    lang, explicit = pick_lang(request)
+    return _start(request, lang, explicit, {}, [])
+
+
+def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
+           problems: list[str], status: int = 200) -> HTMLResponse:  # fmt: skip
+    scenarios = [
+        {"path": s.path, "title": s.title.get(lang) or s.title.get("en") or s.path,
+         "company": s.company}
+        for s in list_scenarios(request)
+    ]  # fmt: skip
+    values = {"source": "bundled", "scenario": "example/scenario.yaml", "seed": "",
+              "start": "", "speed": "60", **form}  # fmt: skip
+    return render(request, "start.html", lang, explicit, status, scenarios=scenarios,
+                  form=values, problems=problems, speeds=SPEEDS)  # fmt: skip
+
+
+@router.post("/", response_class=HTMLResponse)
+async def create_page(request: Request) -> HTMLResponse:
+    lang, explicit = pick_lang(request)
+    async with request.form(max_part_size=MAX_UPLOAD) as form:  # closes the uploads
+        return await _create(request, form, lang, explicit)
+
+
+async def _create(request: Request, form: FormData, lang: str, explicit: bool) -> HTMLResponse:
+    t = Translate(lang)
+    source = str(form.get("source") or "bundled")
+    values = {k: str(form.get(k) or "").strip() for k in ("scenario", "seed", "start", "speed")}
+    values["source"] = source
+    problems: list[str] = []
+
+    seed: int | None = None
+    if values["seed"]:
+        try:
+            seed = int(values["seed"])
+            if not 0 <= seed <= 2**63 - 1:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{t('start.seed')}: {t('form.bad_seed')}")
+    speed = 60.0
+    try:
+        speed = float(values["speed"] or 60)
+        if not 0 < speed <= request.app.state.settings.max_speed:
+            raise ValueError
+    except ValueError:
+        problems.append(f"{t('start.speed')}: {t('form.bad_speed')}")
+    start: datetime | None = None
+    if values["start"]:
+        try:
+            start = datetime.fromisoformat(values["start"])
+        except ValueError:
+            problems.append(f"{t('start.start')}: {t('form.bad_start')}")
+
+    bundle: ScenarioBundle | None = None
+    name = ""
+    if source == "upload":
+        uploads = [form.get("scenario_file"), form.get("company_file")]
+        bundle, name, found = await _load_upload(uploads, t)
+        problems += found
+    else:
+        name = values["scenario"]
+        bundle, found = await _load_bundled(request, name, t)
+        problems += found
+
+    if problems or bundle is None:
+        return _start(request, lang, explicit, values, problems, status=422)
+    if start is not None:
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=bundle.scenario.start.tzinfo)
+        scenario = bundle.scenario.model_copy(update={"start": start})
+        bundle = bundle.model_copy(update={"scenario": scenario})
+    if seed is None:
+        seed = bundle.scenario.seed
+    manager = request.app.state.manager
+    created = create_live(request, manager, name, bundle, seed, speed)
+    title = text(bundle.scenario.scenario.title, lang)
+    links = {role: f"{url}&lang={lang}" for role, url in created.links.items()}
+    return render(request, "created.html", lang, explicit, 201, links=links, title=title,
+                  exercise_id=created.id)  # fmt: skip
+
+
+async def _load_bundled(request: Request, name: str,
+                        t: Translate) -> tuple[ScenarioBundle | None, list[str]]:  # fmt: skip
+    if not name:
+        return None, [f"{t('start.scenario')}: {t('form.no_scenario')}"]
+    try:
+        path = scenario_path(request, name)
+    except HTTPException as e:
+        return None, [f"{t('start.scenario')}: {e.detail}"]
+    try:
+        return await run_in_threadpool(load_bundle, path), []
+    except ScenarioError as e:
+        root = request.app.state.settings.scenarios_dir.resolve()
+        return None, [_problem(p, root) for p in e.problems]
+
+
+async def _load_upload(
+    uploads: list[Any], t: Translate
+) -> tuple[ScenarioBundle | None, str, list[str]]:
+    """Validate an uploaded scenario (+ company) in a temporary folder."""
+    scenario_file, company_file = uploads
+    if not isinstance(scenario_file, UploadFile) or not scenario_file.filename:
+        return None, "", [f"{t('start.scenario_file')}: {t('form.no_file')}"]
+    files: list[tuple[str, bytes]] = []
+    problems: list[str] = []
+    for label, upload in (("start.scenario_file", scenario_file),
+                          ("start.company_file", company_file)):  # fmt: skip
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        filename = Path(upload.filename).name
+        if not FILE_NAME.match(filename):
+            problems.append(f"{t(label)}: {filename!r}: {t('form.bad_name')}")
+            continue
+        data = await upload.read()
+        if len(data) > MAX_UPLOAD:
+            problems.append(f"{filename}: {t('form.too_large')}")
+            continue
+        files.append((filename, data))
+    if problems:
+        return None, "", problems
+    outside = _company_outside(files[0][0], files[0][1])
+    if outside:
+        return None, "", [outside]
+    with tempfile.TemporaryDirectory(prefix="tabletop-upload-") as folder:
+        root = Path(folder).resolve()
+        for filename, data in files:
+            (root / filename).write_bytes(data)
+        try:
+            bundle = await run_in_threadpool(load_bundle, root / files[0][0])
+        except ScenarioError as e:
+            return None, "", [_problem(p, root) for p in e.problems]
+    return bundle, f"upload:{files[0][0]}", []
+
+
+def _company_outside(filename: str, data: bytes) -> str:
+    """A problem if the uploaded scenario's `company:` is not a plain file name
+    (it must not reach files on the server), else ""."""
+    try:
+        parsed = yaml.safe_load(data)
+    except (yaml.YAMLError, ValueError):
+        return ""  # load_bundle reports it, before it looks for a company file
+    ref = parsed.get("company") if isinstance(parsed, dict) else None
+    if not isinstance(ref, str) or FILE_NAME.match(ref):
+        return ""
+    text_lines = data.decode("utf-8", "replace").splitlines()
+    line = next((i for i, x in enumerate(text_lines, 1) if x.lstrip("{ ").startswith("company")),
+                None)  # fmt: skip
+    where = filename if line is None else f"{filename}:{line}"
+    return (
+        f"{where}: company: {ref!r}: name the uploaded company file (a file name without folders)"
+    )
+
+
+def _problem(problem: Any, root: Path) -> str:
+    """`file:line: field: message` with the file relative to `root`."""
+    file = str(problem.file)
+    with_root = str(root) + os.sep
+    if file.startswith(with_root):
+        file = file[len(with_root) :]
+    where = file if problem.line is None else f"{file}:{problem.line}"
+    return f"{where}: {problem.field}: {problem.message}" if problem.field else \
+        f"{where}: {problem.message}"  # fmt: skip
+
+
+# --- the exercise console ---------------------------------------------------------
+
+
+@router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
+def exercise_page(exercise_id: str, request: Request, token: str | None = None) -> HTMLResponse:
+    lang, explicit = pick_lang(request)
+    t = Translate(lang)
+    exercise = request.app.state.manager.exercises.get(exercise_id)
+    if exercise is None:
+        return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
+    try:
+        role = get_role(exercise, authorization=None, token=token)
+    except HTTPException:
+        return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
+    config = console_config(exercise, role, lang, token or "", t)
+    scenario = exercise.bundle.scenario
+    return render(request, "exercise.html", lang, explicit, role=role, config=config,
+                  title=text(scenario.scenario.title, lang),
+                  company=text(exercise.bundle.company.company.name, lang),
+                  narrative=text(scenario.scenario.narrative, lang),
+                  speeds=SPEEDS)  # fmt: skip
+
+
+def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
+                   t: Translate) -> dict[str, Any]:  # fmt: skip
+    """Everything the console script needs besides the stream."""
+    bundle = exercise.bundle
+    scenario, company = bundle.scenario, bundle.company
+    config: dict[str, Any] = {
+        "id": exercise.id,
+        "token": token,
+        "role": role,
+        "lang": lang,
+        "start": scenario.start.isoformat(),
+        "horizon": exercise.sim.horizon,
+        "assets": [{"id": a.id, "kind": a.kind.value, "name": text(a.name, lang) or a.id}
+                   for a in company.assets],
+        "teams": [{"id": k, "name": text(v.name, lang) or k} for k, v in company.teams.items()],
+        "actions": [{"id": a.id, "title": text(a.title, lang),
+                     "description": text(a.description, lang)} for a in scenario.actions],
+        "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
+                       "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
+                       "console.", "role.", "field.", "graph.", "hazard_desc.")),
+    }  # fmt: skip
+    if role != "participant":  # the script stays hidden from the players
+        config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}
+                          for e in scenario.injects}  # fmt: skip
+    if role == "facilitator":
+        config["hazards"] = hazard_schema()
+    return config
+
+
+@cache
+def hazard_schema() -> dict[str, Any]:
+    """The hazard catalogue's JSON schema, with `x-widget` on fields naming
+    assets ("asset", `x-kind` to narrow them) or teams ("team")."""
+    schema: dict[str, Any] = TypeAdapter(HazardSpec).json_schema()
+    for model in schema.get("$defs", {}).values():
+        for name, prop in model.get("properties", {}).items():
+            if name in ASSET_FIELDS:
+                prop["x-widget"] = "asset"
+                if ASSET_FIELDS[name]:
+                    prop["x-kind"] = ASSET_FIELDS[name]
+            elif name in TEAM_FIELDS:
+                prop["x-widget"] = "team"
+    return schema

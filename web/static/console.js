@@ -1,0 +1,883 @@
+// The exercise console: draws the live state from the exercise's event stream
+// and sends the facilitator's and participants' commands to the JSON API.
+// Everything a user typed is inserted with textContent, never as HTML.
+"use strict";
+
+(() => {
+  const cfg = JSON.parse(document.getElementById("config").textContent);
+  const T = cfg.t;
+  const tr = (key, fallback) => (key in T ? T[key] : fallback !== undefined ? fallback : key);
+  const role = cfg.role;
+  const locale = cfg.lang === "de" ? "de-DE" : "en-GB";
+  const assetsById = new Map(cfg.assets.map((a) => [a.id, a]));
+  const nameOf = (id) => (assetsById.has(id) ? assetsById.get(id).name : id);
+  const actionsById = new Map(cfg.actions.map((a) => [a.id, a]));
+  const STATES = ["down", "degraded", "standby"];
+  const COLORS = { up: "#2f9e63", degraded: "#e8a317", down: "#d64045", standby: "#8b95a7" };
+  const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "it_system", "data",
+    "application", "business_process"];
+  const PLOT_MS = 400;
+  const DURATIONS = new Set(["duration", "dwell", "spread_time", "encrypt_time", "detect_after"]); // redraw the plots at most this often
+
+  // --- small helpers -----------------------------------------------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("data-")) node.setAttribute(k, v);
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+  const $ = (id) => document.getElementById(id);
+
+  // Simulated time: the scenario's wall clock (its own time zone), as UTC fields.
+  const m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d))?/.exec(cfg.start);
+  const wall0 = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+  const wallDate = (t) => new Date(wall0 + t * 1000);
+  const plotX = (t) => wallDate(t).toISOString().slice(0, 19).replace("T", " ");
+  const dateFmt = new Intl.DateTimeFormat(locale, {
+    weekday: "short", day: "2-digit", month: "2-digit", year: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZone: "UTC",
+  });
+  const eur = new Intl.NumberFormat(locale, { style: "currency", currency: "EUR",
+    maximumFractionDigits: 0 });
+  const pad = (n) => String(n).padStart(2, "0");
+
+  function fmtT(t) {
+    const s = Math.max(0, Math.round(t));
+    const d = Math.floor(s / 86400);
+    const hm = `${pad(Math.floor((s % 86400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}`;
+    return `T+${d ? `${d} d ` : ""}${hm}`;
+  }
+  function fmtDur(seconds) {
+    const s = Math.round(Math.abs(seconds));
+    const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
+    const mi = Math.floor((s % 3600) / 60);
+    if (d) return h ? `${d} d ${h} h` : `${d} d`;
+    if (h) return mi ? `${h} h ${mi} min` : `${h} h`;
+    if (mi) return `${mi} min`;
+    return `${s} s`;
+  }
+  // Text for plotly, which reads a few HTML tags in labels: show them as text.
+  const short = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  const plain = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+  let toastTimer = null;
+  function toast(message, bad) {
+    const box = $("toast");
+    box.textContent = message;
+    box.className = bad ? "show bad" : "show";
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.className = ""; }, bad ? 6000 : 2000);
+  }
+
+  function formatDetail(detail) {
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail)) {
+      return detail.map((e) => {
+        const where = (e.loc || []).filter((x) => x !== "body").join(".");
+        return where ? `${where}: ${e.msg}` : e.msg;
+      }).join("; ");
+    }
+    return JSON.stringify(detail);
+  }
+
+  async function api(path, body) {
+    let res;
+    try {
+      res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${cfg.token}` },
+        body: JSON.stringify(body),
+      });
+    } catch (e) {
+      toast(`${tr("done.failed")}: ${e}`, true);
+      return false;
+    }
+    if (res.ok) {
+      toast(tr("done.sent"));
+      return true;
+    }
+    let message = `HTTP ${res.status}`;
+    try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
+    toast(`${tr("done.failed")}: ${message}`, true);
+    return false;
+  }
+
+  // --- the state, built from the stream ---------------------------------------------
+
+  const S = {
+    t: 0, clock: "paused", speed: 60, board: [], proposals: [], msel: [], graph: null,
+    assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
+    impactBy: new Map(), impactT: 0,
+    hazardSeqs: new Set(), started: false,
+  };
+  let newItems = [];
+
+  function reset(graph) {
+    S.graph = graph;
+    S.assetState = new Map(graph.nodes.map((n) => [n.id, "up"]));
+    S.capacity = new Map(graph.nodes.map((n) => [n.id, 1]));
+    S.intervals = new Map();
+    S.markers = [];
+    S.impact = [];
+    S.hazardSeqs = new Set();
+    S.started = false;
+    newItems = [];
+    $("feed").replaceChildren();
+    buildAssets();
+    layoutGraph();
+  }
+
+  function handle(msg) {
+    if (msg.type === "init") reset(msg.graph);
+    S.t = msg.t;
+    S.clock = msg.clock;
+    S.speed = msg.speed;
+    const items = [];
+    for (const entry of msg.feed) {
+      if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
+      if (entry.kind === "inject" && entry.payload.hazard) S.hazardSeqs.add(String(entry.seq));
+      const item = describeEntry(entry);
+      if (item) items.push(item);
+    }
+    for (const r of msg.records) {
+      const item = applyRecord(r);
+      if (item) items.push(item);
+    }
+    if (S.clock !== "paused" || S.t > 0) S.started = true;
+    items.sort((a, b) => a.t - b.t || a.order - b.order);
+    newItems.push(...items);
+    S.board = msg.board;
+    S.proposals = msg.proposals;
+    if (msg.msel) S.msel = msg.msel;
+    updateImpact(msg.type === "init");
+    render();
+    document.body.dataset.ready = "1"; // for tests: the first full state is drawn
+  }
+
+  // Impact over time: one point per update. Across a gap (a jump, or joining
+  // late) each process's increase is spread over the time it was below its
+  // MBCO within the gap, so the curve bends where an outage began.
+  function updateImpact(init) {
+    const t = S.t;
+    const t0 = init ? 0 : S.impactT;
+    if (init || !S.impact.length) S.impact = [[0, 0]];
+    const before = init ? new Map() : S.impactBy;
+    const total0 = S.impact[S.impact.length - 1][1];
+    const deltas = [];
+    for (const row of S.board) {
+      const d = (row.impact_eur || 0) - (before.get(row.id) || 0);
+      if (d <= 0) continue;
+      const since = row.outage_h === null || row.outage_h === undefined ? t0 : t - row.outage_h * 3600;
+      deltas.push({ from: Math.min(Math.max(t0, since), t), d });
+    }
+    const cuts = [...new Set(deltas.map((x) => x.from))].filter((c) => c > t0 && c < t)
+      .sort((a, b) => a - b);
+    for (const c of cuts) {
+      const grown = deltas.reduce((sum, x) => sum + (c <= x.from ? 0 : (x.d * (c - x.from)) / (t - x.from)), 0);
+      S.impact.push([c, total0 + grown]);
+    }
+    const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
+    const last = S.impact[S.impact.length - 1];
+    if (last[0] === t) last[1] = total;
+    else S.impact.push([t, total]);
+    S.impactBy = new Map(S.board.map((row) => [row.id, row.impact_eur || 0]));
+    S.impactT = t;
+  }
+
+  function applyRecord(r) {
+    if (r.event === "state") {
+      const before = S.assetState.get(r.asset) || "up";
+      S.capacity.set(r.asset, r.after);
+      if (r.state !== before) {
+        const list = S.intervals.get(r.asset) || [];
+        const open = list[list.length - 1];
+        if (open && open.to === null) open.to = r.t;
+        if (r.state !== "up") list.push({ from: r.t, to: null, state: r.state });
+        S.intervals.set(r.asset, list);
+        S.assetState.set(r.asset, r.state);
+        const node = assetsById.get(r.asset);
+        const process = node && node.kind === "business_process";
+        if (process || r.state === "down" || before === "down") {
+          let title = `${nameOf(r.asset)}: ${tr(`state.${r.state}`, r.state)}`;
+          if (r.state === "degraded") title += ` (${Math.round(r.after * 100)} %)`;
+          const cause = r.cause || "";
+          const body = cause.startsWith("asset:") ? `← ${nameOf(cause.slice(6))}` : "";
+          return item(r.t, 1, r.seq, tr("feed.state"), title, body, `state-${r.state}`);
+        }
+      }
+      return null;
+    }
+    if (r.event === "inject" || r.event === "decision" || r.event === "hazard") {
+      S.markers.push(r);
+      if (r.event === "hazard") {
+        const id = (r.cause || "").replace(/^hazard:/, "");
+        if (S.hazardSeqs.has(id)) return null; // shown with the facilitator's inject
+        return item(r.t, 1, r.seq, tr("feed.hazard"), tr(`hazard.${r.detail}`, r.detail), "",
+          "hazard");
+      }
+      const source = (r.cause || "").replace(/^inject:/, "");
+      if (r.event === "inject" && role === "participant" && !/^\d+$/.test(source)) {
+        return item(r.t, 1, r.seq, tr("feed.inject"), r.detail || source, "", "msel");
+      }
+      return null;
+    }
+    if (r.event === "buffer_empty") {
+      return item(r.t, 1, r.seq, tr("feed.state"),
+        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${r.detail})`, "", "buffer");
+    }
+    if (r.event === "data_loss") {
+      const hours = Number(r.detail);
+      const lost = Number.isFinite(hours) ? fmtDur(hours * 3600) : r.detail;
+      return item(r.t, 1, r.seq, tr("feed.state"),
+        `${nameOf(r.asset)}: ${tr("feed.data_loss")} (${lost})`, "", "state-down");
+    }
+    return null;
+  }
+
+  function item(t, order, seq, label, title, body, cls, who) {
+    return { t, order: order * 1e9 + seq, label, title, body, cls: cls || "", who: who || "" };
+  }
+
+  function mselTitle(id) {
+    const entry = cfg.msel && cfg.msel[id];
+    return entry ? entry.title : id;
+  }
+  function actionTitle(id) {
+    return actionsById.has(id) ? actionsById.get(id).title : id;
+  }
+  function proposalText(p) {
+    return p.action !== undefined ? actionTitle(p.action) : p.text;
+  }
+  function describeHazard(h) {
+    const parts = [];
+    for (const [k, v] of Object.entries(h)) {
+      if (k === "type" || v === null || v === undefined) continue;
+      let value = v;
+      if (k === "assets" || k === "staff") value = v.map(nameOf).join(", ");
+      else if (DURATIONS.has(k) && typeof v === "number") value = fmtDur(v);
+      else if (k === "entry") value = nameOf(v);
+      else if (typeof v === "object") value = JSON.stringify(v);
+      parts.push(`${tr(`field.${k}`, k)}: ${value}`);
+    }
+    return [tr(`hazard.${h.type}`, h.type), parts.join(" · ")];
+  }
+
+  function describeEntry(e) {
+    const p = e.payload || {};
+    const who = tr(`role.${e.role}`, e.role);
+    const make = (label, title, body, cls) => item(e.t, 0, e.seq, label, title, body, cls, who);
+    switch (e.kind) {
+      case "clock":
+        if (p.action === "speed") return make(tr("feed.clock"), `${tr("feed.speed")} ${p.speed}×`);
+        if (p.action === "jump") return make(tr("feed.clock"), `${tr("feed.jump")} ${fmtT(p.to)}`);
+        return make(tr("feed.clock"), tr(`clock.${p.action}`, p.action));
+      case "inject":
+        if (p.message !== undefined) return make(tr("feed.message"), p.message, "", "message");
+        if (p.hazard) {
+          const [title, body] = describeHazard(p.hazard);
+          return make(tr("feed.inject"), title, body, "hazard");
+        }
+        return make(tr("feed.inject"), (p.command && p.command.action) || "", "", "hazard");
+      case "msel":
+      case "release": {
+        const entry = cfg.msel && cfg.msel[p.inject];
+        return make(tr("feed.msel"), entry ? entry.title : p.inject, entry ? entry.message : "",
+          "msel");
+      }
+      case "skip":
+        return make(tr("feed.msel"), `${mselTitle(p.inject)} – ${tr("feed.skip")}`, "", "muted");
+      case "delay":
+        return make(tr("feed.msel"),
+          `${mselTitle(p.inject)} – ${tr("feed.delay")} ${tr("feed.by")} ${fmtDur(p.by)}`, "",
+          "muted");
+      case "decision":
+      case "proposal":
+        return make(tr(`feed.${e.kind}`), proposalText(p), "", e.kind);
+      case "accept":
+      case "reject": {
+        const prop = S.proposals.find((x) => x.seq === p.proposal);
+        return make(tr(`feed.${e.kind}`), prop ? proposalText(prop) : `#${p.proposal}`, "",
+          e.kind === "accept" ? "decision" : "muted");
+      }
+      case "observation":
+        return make(tr("feed.observation"), p.text, "", "observation");
+      default:
+        return make(e.kind, JSON.stringify(p));
+    }
+  }
+
+  // --- rendering -------------------------------------------------------------------
+
+  function render() {
+    renderClock();
+    renderBoard();
+    renderAssets();
+    renderFeed();
+    renderProposals();
+    renderMsel();
+    schedulePlots();
+  }
+
+  function renderClock() {
+    $("clock-date").textContent = dateFmt.format(wallDate(S.t));
+    $("clock-t").textContent = fmtT(S.t);
+    const state = $("clock-state");
+    state.dataset.state = S.clock;
+    state.textContent = tr(`clock.${S.clock}`, S.clock);
+    $("clock-speed").textContent = `${S.speed}×`;
+    const toggle = $("clock-toggle");
+    if (toggle) {
+      const action = S.clock === "running" ? "pause" : S.started ? "resume" : "start";
+      toggle.dataset.action = action;
+      toggle.textContent = tr(`clock.${action}`);
+      toggle.disabled = S.clock === "ended";
+      const select = $("speed-select");
+      if (document.activeElement !== select) {
+        if (![...select.options].some((o) => Number(o.value) === S.speed)) {
+          select.append(el("option", { value: S.speed, text: `${S.speed}×` }));
+        }
+        select.value = String(S.speed);
+        for (const o of select.options) if (Number(o.value) === S.speed) o.selected = true;
+      }
+    }
+  }
+
+  function countdown(left, breached) {
+    if (left === null || left === undefined) return el("span", { class: "muted", text: "–" });
+    if (left < 0) {
+      return el("span", { class: "over", text: `${tr("board.over")} ${fmtDur(-left * 3600)}` });
+    }
+    return el("span", { class: breached ? "over" : "left", text: `${tr("board.left")} ${fmtDur(left * 3600)}` });
+  }
+
+  function renderBoard() {
+    const rows = S.board.map((row) => {
+      const name = nameOf(row.id);
+      const capacity = Math.round(row.capacity * 100);
+      const mbco = row.mbco === null ? null : Math.round(row.mbco * 100);
+      const below = mbco !== null && capacity < mbco;
+      const bar = el("div", { class: `capbar${below ? " below" : ""}`,
+        title: `${capacity} % / ${tr("board.mbco")} ${mbco === null ? "–" : `${mbco} %`}` },
+      el("div", { class: "fill", style: `width:${capacity}%`, "data-state": row.state }),
+      mbco === null ? null : el("div", { class: "mbco", style: `left:${mbco}%` }));
+      const target = (h) => (h === null ? "" : fmtDur(h * 3600));
+      return el("tr", { "data-process": row.id, "data-state": row.state,
+        class: `${row.rto_breached ? "rto-breached " : ""}${row.mtpd_breached ? "mtpd-breached" : ""}` },
+      el("td", { class: "pname", text: name }),
+      el("td", {}, el("span", { class: "state", "data-state": row.state,
+        text: tr(`state.${row.state}`, row.state) })),
+      el("td", { class: "cap" }, bar, el("span", { class: "capnum", text: `${capacity} %` })),
+      el("td", { class: `cd${row.rto_breached ? " breached" : ""}` },
+        el("div", { class: "target", text: target(row.rto_h) }),
+        countdown(row.rto_left_h, row.rto_breached)),
+      el("td", { class: `cd${row.mtpd_breached ? " breached" : ""}` },
+        el("div", { class: "target", text: target(row.mtpd_h) }),
+        countdown(row.mtpd_left_h, row.mtpd_breached)),
+      el("td", { class: "num", text: eur.format(row.impact_eur || 0) }));
+    });
+    $("board").replaceChildren(...rows);
+    const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
+    $("impact-total").textContent = eur.format(total);
+  }
+
+  const chips = new Map();
+  function buildAssets() {
+    chips.clear();
+    const byKind = new Map();
+    for (const node of S.graph.nodes) {
+      if (!byKind.has(node.kind)) byKind.set(node.kind, []);
+      byKind.get(node.kind).push(node);
+    }
+    const kinds = [...byKind.keys()].sort((a, b) => kindIndex(a) - kindIndex(b));
+    const groups = kinds.map((kind) => {
+      const list = el("ul", { class: "chips" });
+      for (const node of byKind.get(kind)) {
+        const chip = el("li", { class: "chip", "data-asset": node.id, "data-state": "up",
+          text: nameOf(node.id) });
+        chips.set(node.id, chip);
+        list.append(chip);
+      }
+      return el("div", { class: "kind-group" }, el("h3", { text: tr(`kind.${kind}`, kind) }), list);
+    });
+    $("assets").replaceChildren(...groups);
+  }
+  function renderAssets() {
+    for (const [id, chip] of chips) {
+      const state = S.assetState.get(id) || "up";
+      if (chip.dataset.state !== state) chip.dataset.state = state;
+      const cap = Math.round((S.capacity.get(id) ?? 1) * 100);
+      chip.title = `${id}: ${tr(`state.${state}`, state)} (${cap} %)`;
+    }
+  }
+  const kindIndex = (k) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
+
+  function renderFeed() {
+    if (!newItems.length) return;
+    const list = $("feed");
+    const empty = list.querySelector(".empty");
+    if (empty) empty.remove();
+    for (const it of newItems) {
+      const li = el("li", { class: `fi ${it.cls}` },
+        el("div", { class: "meta" },
+          el("span", { class: "ft", text: fmtT(it.t) }),
+          el("span", { class: "fk", text: it.label }),
+          it.who ? el("span", { class: "fr", text: it.who }) : null),
+        el("div", { class: "ftitle", text: it.title }),
+        it.body ? el("div", { class: "fbody", text: it.body }) : null);
+      list.prepend(li);
+    }
+    newItems = [];
+    while (list.children.length > 400) list.lastChild.remove();
+  }
+
+  let proposalsKey = "";
+  function renderProposals() {
+    const box = $("proposals");
+    if (!box) return;
+    const key = JSON.stringify(S.proposals);
+    if (key === proposalsKey) return;
+    proposalsKey = key;
+    if (!S.proposals.length) {
+      box.replaceChildren(el("li", { class: "muted", text: tr("proposal.none") }));
+      return;
+    }
+    const items = [...S.proposals].reverse().map((p) => {
+      const buttons = role === "facilitator" && p.status === "open"
+        ? el("div", { class: "row" },
+          el("button", { type: "button", class: "ok", text: tr("proposal.accept"),
+            onclick: () => api("decisions", { accept: p.seq }) }),
+          el("button", { type: "button", class: "danger", text: tr("proposal.reject"),
+            onclick: () => api("decisions", { reject: p.seq }) }))
+        : null;
+      return el("li", { "data-status": p.status, "data-seq": p.seq },
+        el("span", { class: "pstatus", text: tr(`proposal.${p.status}`, p.status) }),
+        el("span", { class: "ptext", text: proposalText(p) }), buttons);
+    });
+    box.replaceChildren(...items);
+  }
+
+  let mselKey = "";
+  function renderMsel() {
+    const list = $("msel");
+    if (!list) return;
+    const key = JSON.stringify(S.msel);
+    if (key === mselKey) return;
+    mselKey = key;
+    if (!S.msel.length) {
+      list.replaceChildren(el("li", { class: "muted", text: tr("msel.empty") }));
+      return;
+    }
+    const delayBy = () => ($("delay-by").value || "1h").trim();
+    const byDue = [...S.msel].sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity));
+    list.replaceChildren(...byDue.map((entry) => {
+      const pending = entry.status === "pending";
+      const message = cfg.msel && cfg.msel[entry.id] ? cfg.msel[entry.id].message : "";
+      const button = (label, cls, body) => el("button", { type: "button", class: `small ${cls}`,
+        text: tr(label), onclick: () => api("injects", typeof body === "function" ? body() : body) });
+      return el("li", { "data-inject": entry.id, "data-status": entry.status },
+        el("span", { class: "due", text: entry.due === null ? tr("msel.manual") : fmtT(entry.due) }),
+        el("span", { class: "mtitle", text: mselTitle(entry.id), title: message || null }),
+        el("span", { class: "mfoot" },
+          el("span", { class: "mstatus", text: tr(`msel.${entry.status}`, entry.status) }),
+          pending ? el("span", { class: "mbuttons" },
+            button("msel.release", "ok", { release: entry.id }),
+            entry.due !== null ? button("msel.delay", "", () => ({ delay: entry.id, by: delayBy() })) : null,
+            button("msel.skip", "danger", { skip: entry.id })) : null));
+    }));
+  }
+
+  // --- plots (plotly), throttled ------------------------------------------------------
+
+  let plotTimer = null;
+  let lastPlot = 0;
+  function schedulePlots() {
+    if (plotTimer !== null) return;
+    const wait = Math.max(0, PLOT_MS - (performance.now() - lastPlot));
+    plotTimer = setTimeout(() => {
+      plotTimer = null;
+      lastPlot = performance.now();
+      if (typeof Plotly === "undefined") return;
+      drawTimeline();
+      drawImpact();
+      drawGraph();
+    }, wait);
+  }
+  const TICKS = cfg.lang === "de" ? "%H:%M<br>%d.%m." : "%H:%M<br>%d/%m";
+  const HOVER = cfg.lang === "de" ? "%d.%m. %H:%M" : "%d/%m %H:%M";
+  const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+  const BASE_LAYOUT = {
+    separators: cfg.lang === "de" ? ",." : ".,",
+    font: { family: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size: 12,
+      color: "#243042" },
+    paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+  };
+
+  function drawTimeline() {
+    const EVENTS = "__events";
+    const rows = [...S.intervals.entries()].filter(([, list]) => list.length)
+      .sort((a, b) => a[1][0].from - b[1][0].from || kindIndex(assetsById.get(a[0])?.kind) - kindIndex(assetsById.get(b[0])?.kind));
+    const ids = [EVENTS, ...rows.map(([id]) => id)];
+    const traces = STATES.map((state) => {
+      const y = [], base = [], x = [], text = [];
+      for (const [id, list] of rows) {
+        for (const iv of list) {
+          if (iv.state !== state) continue;
+          const to = iv.to === null ? S.t : iv.to;
+          y.push(id);
+          base.push(plotX(iv.from));
+          x.push(Math.max(to - iv.from, 1) * 1000);
+          const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
+          text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
+            plain(`${fmtT(iv.from)} – ${until} (${fmtDur(to - iv.from)})`));
+        }
+      }
+      return { type: "bar", orientation: "h", y, base, x, name: tr(`state.${state}`, state),
+        marker: { color: COLORS[state] }, hovertext: text, hoverinfo: "text", width: 0.7 };
+    });
+    const symbol = { inject: "diamond", decision: "star", hazard: "triangle-down" };
+    const color = { inject: "#6d28d9", decision: "#1d4ed8", hazard: "#b91c1c" };
+    for (const kind of ["hazard", "inject", "decision"]) {
+      const marks = S.markers.filter((r) => r.event === kind);
+      traces.push({ type: "scatter", mode: "markers", x: marks.map((r) => plotX(r.t)),
+        y: marks.map(() => EVENTS), name: tr(`feed.${kind}`, kind), showlegend: marks.length > 0,
+        marker: { symbol: symbol[kind], size: 12, color: color[kind], line: { width: 1, color: "#fff" } },
+        hovertext: marks.map((r) => plain(`${fmtT(r.t)} ${markerText(r)}`)), hoverinfo: "text" });
+    }
+    const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
+    const layout = {
+      ...BASE_LAYOUT,
+      barmode: "overlay",
+      height: Math.min(Math.max(150, 70 + 24 * ids.length), 640),
+      margin: { l: 170, r: 16, t: 8, b: 36 },
+      xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
+        tickformat: TICKS, hoverformat: HOVER },
+      yaxis: { type: "category", categoryorder: "array", categoryarray: ids, tickvals: ids,
+        ticktext: ids.map((id) => (id === EVENTS ? tr("timeline.events") : plain(nameOf(id)))),
+        range: [ids.length - 0.5, -0.5], fixedrange: true, automargin: true },
+      legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 1, xanchor: "right" },
+      shapes: [{ type: "line", xref: "x", yref: "paper", x0: plotX(S.t), x1: plotX(S.t), y0: 0,
+        y1: 1, line: { color: "#1c64f2", width: 2, dash: "dot" } }],
+      annotations: rows.length ? [] : [{ xref: "paper", yref: "paper", x: 0.5, y: 0.35,
+        showarrow: false, text: plain(tr("timeline.empty")), font: { color: "#6b7280" } }],
+    };
+    Plotly.react("timeline", traces, layout, PLOT_CONFIG);
+  }
+
+  function markerText(r) {
+    const source = (r.cause || "").split(":").slice(1).join(":");
+    if (r.event === "hazard") return `${tr("feed.hazard")}: ${tr(`hazard.${r.detail}`, r.detail)}`;
+    if (r.event === "inject" && cfg.msel && cfg.msel[source]) return `${tr("feed.inject")}: ${cfg.msel[source].title}`;
+    let detail = r.detail || "";
+    try {
+      const parsed = JSON.parse(detail);
+      if (parsed && typeof parsed === "object") detail = parsed.text || parsed.action || detail;
+    } catch (e) { /* plain text */ }
+    return `${tr(`feed.${r.event}`, r.event)}: ${detail}`.slice(0, 200);
+  }
+
+  function drawImpact() {
+    const traces = [{ type: "scatter", mode: "lines", x: S.impact.map((p) => plotX(p[0])),
+      y: S.impact.map((p) => p[1]), line: { color: "#d64045", width: 2, shape: "linear" },
+      fill: "tozeroy", fillcolor: "rgba(214,64,69,0.12)",
+      hovertext: S.impact.map((p) => `${fmtT(p[0])}: ${eur.format(p[1])}`), hoverinfo: "text" }];
+    const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
+    Plotly.react("impact", traces, {
+      ...BASE_LAYOUT, height: 260, margin: { l: 70, r: 12, t: 8, b: 36 }, showlegend: false,
+      xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
+        tickformat: TICKS },
+      yaxis: { range: [0, Math.max(...S.impact.map((p) => p[1]), 800) * 1.15], gridcolor: "#e6e9ef",
+        ticksuffix: " €", tickformat: ",.0f" },
+    }, PLOT_CONFIG);
+  }
+
+  // Layered layout: one column per asset kind, nodes ordered by the mean
+  // position of their neighbours (a few barycentre sweeps).
+  let positions = new Map();
+  let columns = [];
+  function layoutGraph() {
+    const g = S.graph;
+    const byKind = new Map();
+    for (const node of g.nodes) {
+      if (!byKind.has(node.kind)) byKind.set(node.kind, []);
+      byKind.get(node.kind).push(node.id);
+    }
+    columns = [...byKind.keys()].sort((a, b) => kindIndex(a) - kindIndex(b))
+      .map((kind) => ({ kind, ids: byKind.get(kind) }));
+    const neighbours = new Map(g.nodes.map((n) => [n.id, []]));
+    for (const [a, b] of g.edges) {
+      if (neighbours.has(a) && neighbours.has(b)) {
+        neighbours.get(a).push(b);
+        neighbours.get(b).push(a);
+      }
+    }
+    const y = new Map();
+    const place = (col) => col.ids.forEach((id, i) => y.set(id, (i + 1) / (col.ids.length + 1)));
+    columns.forEach(place);
+    for (let sweep = 0; sweep < 6; sweep++) {
+      const order = sweep % 2 ? [...columns].reverse() : columns;
+      for (const col of order) {
+        const bary = new Map(col.ids.map((id) => {
+          const ns = neighbours.get(id);
+          return [id, ns.length ? ns.reduce((s, n) => s + y.get(n), 0) / ns.length : y.get(id)];
+        }));
+        col.ids.sort((a, b) => bary.get(a) - bary.get(b));
+        place(col);
+      }
+    }
+    positions = new Map();
+    columns.forEach((col, x) => col.ids.forEach((id) => positions.set(id, { x, y: 1 - y.get(id) })));
+  }
+
+  function drawGraph() {
+    if (!S.graph) return;
+    const ok = { x: [], y: [] }, broken = { x: [], y: [] };
+    for (const [a, b] of S.graph.edges) {
+      const pa = positions.get(a), pb = positions.get(b);
+      if (!pa || !pb) continue;
+      const target = (S.assetState.get(a) || "up") === "up" ? ok : broken;
+      target.x.push(pa.x, pb.x, null);
+      target.y.push(pa.y, pb.y, null);
+    }
+    const nodes = S.graph.nodes.filter((n) => positions.has(n.id));
+    const labels = nodes.length <= 45;
+    const traces = [
+      { type: "scatter", mode: "lines", ...ok, line: { color: "#c5ccd8", width: 1 }, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", ...broken, line: { color: "#e79a9c", width: 1.5 }, hoverinfo: "skip" },
+      { type: "scatter", mode: labels ? "markers+text" : "markers",
+        x: nodes.map((n) => positions.get(n.id).x), y: nodes.map((n) => positions.get(n.id).y),
+        text: nodes.map((n) => plain(short(nameOf(n.id), 22))), textposition: "top center",
+        textfont: { size: 9, color: "#4b5563" },
+        hovertext: nodes.map((n) => plain(`${nameOf(n.id)} (${n.id}) – ${tr(`state.${S.assetState.get(n.id) || "up"}`)}`)),
+        hoverinfo: "text",
+        marker: { size: nodes.map((n) => (n.kind === "business_process" ? 16 : 10)),
+          color: nodes.map((n) => COLORS[S.assetState.get(n.id) || "up"]),
+          line: { color: "#fff", width: 1 } } },
+    ];
+    const annotations = columns.map((col, x) => ({ x, y: 1, yref: "paper", yanchor: "bottom",
+      yshift: x % 2 ? 12 : 0, showarrow: false, text: plain(tr(`kind.${col.kind}`, col.kind)),
+      font: { size: 10, color: "#6b7280" } }));
+    const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
+    Plotly.react("graph", traces, {
+      ...BASE_LAYOUT, height: Math.min(Math.max(300, 26 * tallest), 900), margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
+      xaxis: { visible: false, range: [-0.75, Math.max(columns.length - 0.25, 1)], fixedrange: true },
+      yaxis: { visible: false, range: [-0.04, 1.04], fixedrange: true },
+      annotations, hovermode: "closest",
+    }, PLOT_CONFIG);
+  }
+
+  // --- the stream ------------------------------------------------------------------------
+
+  function connect() {
+    const conn = $("connection");
+    const source = new EventSource(
+      `/api/exercises/${encodeURIComponent(cfg.id)}/stream?token=${encodeURIComponent(cfg.token)}`);
+    source.onopen = () => { conn.dataset.ok = "1"; conn.textContent = ""; };
+    source.onerror = () => {
+      conn.dataset.ok = "0";
+      conn.textContent = tr("console.offline");
+    };
+    source.onmessage = (event) => {
+      conn.dataset.ok = "1";
+      conn.textContent = "";
+      try {
+        handle(JSON.parse(event.data));
+      } catch (e) {
+        console.error(e);
+      }
+    };
+  }
+
+  // --- the controls ----------------------------------------------------------------------
+
+  function setupControls() {
+    const toggle = $("clock-toggle");
+    if (toggle) {
+      toggle.addEventListener("click", () => api("clock", { action: toggle.dataset.action }));
+      $("speed-select").addEventListener("change", (e) =>
+        api("clock", { action: "speed", speed: Number(e.target.value) }));
+      $("jump-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        api("clock", { action: "jump", by: $("jump-by").value.trim() });
+      });
+      $("jump-next").addEventListener("click", () => api("clock", { action: "jump", to: "next_inject" }));
+      $("message-form").addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const text = $("message-text").value.trim();
+        if (text && await api("injects", { message: text })) $("message-text").value = "";
+      });
+      $("observation-form").addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const text = $("observation-text").value.trim();
+        if (text && await api("observations", { text })) $("observation-text").value = "";
+      });
+      setupHazardForm();
+    }
+    const actions = $("actions");
+    if (actions) {
+      if (!cfg.actions.length) actions.append(el("p", { class: "muted", text: tr("decision.none") }));
+      for (const action of cfg.actions) {
+        actions.append(el("button", { type: "button", class: "action", "data-action": action.id,
+          title: action.description || null, text: action.title,
+          onclick: () => api("decisions", { action: action.id }) }));
+      }
+      $("decision-form").addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const text = $("decision-text").value.trim();
+        if (text && await api("decisions", { text })) $("decision-text").value = "";
+      });
+    }
+  }
+
+  // The ad hoc inject form, built from the hazard catalogue's JSON schema.
+  function setupHazardForm() {
+    const schema = cfg.hazards;
+    const defs = schema.$defs || {};
+    const mapping = schema.discriminator.mapping;
+    const typeSelect = $("hazard-type");
+    for (const type of Object.keys(mapping)) {
+      typeSelect.append(el("option", { value: type, text: tr(`hazard.${type}`, type) }));
+    }
+    const resolve = (s) => (s && s.$ref ? defs[s.$ref.split("/").pop()] : s);
+    let fields = [];
+
+    function build() {
+      const model = resolve({ $ref: mapping[typeSelect.value] });
+      const required = new Set(model.required || []);
+      fields = [];
+      const box = $("hazard-fields");
+      box.replaceChildren();
+      const about = tr(`hazard_desc.${typeSelect.value}`, (model.description || "").split("\n\n")[0]);
+      if (about) box.append(el("p", { class: "hint", text: about }));
+      for (const [name, prop] of Object.entries(model.properties)) {
+        if (name === "type") continue;
+        const field = makeField(name, prop, required.has(name), resolve);
+        fields.push(field);
+        box.append(field.node);
+      }
+    }
+    typeSelect.addEventListener("change", build);
+    typeSelect.value = "power_failure" in mapping ? "power_failure" : typeSelect.value;
+    build();
+
+    $("hazard-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const spec = { type: typeSelect.value };
+      for (const field of fields) {
+        let value;
+        try {
+          value = field.value();
+        } catch (err) {
+          toast(`${field.label}: ${err.message}`, true);
+          return;
+        }
+        if (value !== undefined) spec[field.name] = value;
+      }
+      api("injects", { hazard: spec });
+    });
+  }
+
+  function makeField(name, prop, required, resolve) {
+    const label = tr(`field.${name}`, prop.title || name);
+    const options = (prop.anyOf || [prop]).map(resolve);
+    const nullable = options.some((o) => o.type === "null");
+    const real = options.filter((o) => o.type !== "null");
+    const enums = real.flatMap((o) => (o.enum ? o.enum : o.const !== undefined ? [o.const] : []));
+    const isDuration = real.some((o) => o.type === "string" && o.pattern && o.examples);
+    const jsonOption = real.find((o) => o.type === "array" && resolve(o.items || {}).type === "object")
+      || real.find((o) => o.type === "object");
+    let def = prop.default;
+    if (isDuration && typeof def === "number") def = fmtDur(def).replace(/ /g, "");
+    const hint = def !== undefined && def !== null
+      ? `${tr("inject.default")}: ${typeof def === "object" ? JSON.stringify(def) : def}`
+      : required ? "" : tr("inject.optional");
+    const wrap = el("label", { class: "field", "data-field": name },
+      el("span", { class: "flabel", text: required ? `${label} *` : label }));
+    const inputs = [];
+    let read;
+
+    if (prop["x-widget"] === "asset" || prop["x-widget"] === "team") {
+      const multiple = prop.type === "array";
+      const select = el("select", { name, multiple, size: multiple ? 5 : null, required });
+      if (!multiple) select.append(el("option", { value: "", text: tr("inject.choose") }));
+      if (prop["x-widget"] === "team") {
+        for (const team of cfg.teams) select.append(el("option", { value: team.id, text: `${team.name} (${team.id})` }));
+      } else {
+        const kinds = new Map();
+        for (const a of cfg.assets) {
+          if (prop["x-kind"] && a.kind !== prop["x-kind"]) continue;
+          if (!kinds.has(a.kind)) kinds.set(a.kind, el("optgroup", { label: tr(`kind.${a.kind}`, a.kind) }));
+          kinds.get(a.kind).append(el("option", { value: a.id, text: `${a.name} (${a.id})` }));
+        }
+        [...kinds.entries()].sort((a, b) => kindIndex(a[0]) - kindIndex(b[0]))
+          .forEach(([, group]) => select.append(group));
+      }
+      inputs.push(select);
+      read = () => {
+        const chosen = [...select.selectedOptions].map((o) => o.value).filter(Boolean);
+        if (!chosen.length) return undefined;
+        return multiple ? chosen : chosen[0];
+      };
+    } else if (enums.length) {
+      const select = el("select", { name });
+      select.append(el("option", { value: "", text: hint || "–" }));
+      for (const v of enums) select.append(el("option", { value: v, text: v }));
+      inputs.push(select);
+      let area = null;
+      if (jsonOption) {
+        area = el("textarea", { rows: 2, placeholder: `${tr("field.custom")}: ${example(jsonOption, resolve)}` });
+        inputs.push(area);
+      }
+      read = () => {
+        if (area && area.value.trim()) return JSON.parse(area.value);
+        return select.value ? select.value : undefined;
+      };
+    } else if (jsonOption) {
+      const area = el("textarea", { rows: 2, placeholder: example(jsonOption, resolve) });
+      inputs.push(area);
+      read = () => (area.value.trim() ? JSON.parse(area.value) : undefined);
+    } else if (real.some((o) => o.type === "number" || o.type === "integer")) {
+      const o = real.find((x) => x.type === "number" || x.type === "integer");
+      const input = el("input", { type: "number", name, step: "any", min: o.minimum ?? o.exclusiveMinimum,
+        max: o.maximum ?? o.exclusiveMaximum, placeholder: hint, required });
+      inputs.push(input);
+      read = () => (input.value === "" ? undefined : Number(input.value));
+    } else {
+      const o = real[0] || {};
+      const input = el("input", { type: "text", name, required,
+        placeholder: isDuration ? `${hint ? `${hint} · ` : ""}${(o.examples || []).join(", ")}` : hint });
+      if (o.pattern) input.setAttribute("pattern", o.pattern.replace(/^\^|\$$/g, ""));
+      inputs.push(input);
+      read = () => (input.value.trim() === "" ? undefined : input.value.trim());
+    }
+    wrap.append(...inputs);
+    if (nullable && !required && hint && inputs[0].tagName === "SELECT" && !enums.length) {
+      wrap.append(el("span", { class: "hint", text: hint }));
+    }
+    return { name, label, node: wrap, value: read };
+  }
+
+  function example(option, resolve) {
+    const items = option.type === "array" ? resolve(option.items || {}) : null;
+    if (!items) return '{"name": 1.0}';
+    const sample = {};
+    for (const key of items.required || Object.keys(items.properties || {})) {
+      const p = items.properties[key];
+      sample[key] = p.type === "number" ? 0.5 : p.examples ? p.examples[1] : "…";
+    }
+    return JSON.stringify([sample]);
+  }
+
+  setupControls();
+  connect();
+})();

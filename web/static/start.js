@@ -1,0 +1,29 @@
+// Start and created pages: copy buttons for the links; choosing a file selects "upload".
+"use strict";
+document.querySelectorAll("button.copy").forEach((button) => {
+  button.addEventListener("click", async () => {
+    const input = document.getElementById(button.dataset.target);
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch (e) {
+      document.execCommand("copy");
+    }
+    const label = button.textContent;
+    button.textContent = button.dataset.done;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+});
+document.querySelectorAll("input[type=file]").forEach((input) => {
+  input.addEventListener("change", () => {
+    const radio = document.querySelector("input[name=source][value=upload]");
+    if (radio && input.files.length) radio.checked = true;
+  });
+});
+const scenarioSelect = document.getElementById("scenario");
+if (scenarioSelect) {
+  scenarioSelect.addEventListener("change", () => {
+    const radio = document.querySelector("input[name=source][value=bundled]");
+    if (radio) radio.checked = true;
+  });
+}
