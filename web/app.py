@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from web import errors
 from web.live import Manager
 from web.routers import exercises, pages
 from web.settings import Settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Tabletop", version="0.1.0", lifespan=lifespan,
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
+    errors.install(app)
     app.include_router(exercises.router)
     app.include_router(pages.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.

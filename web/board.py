@@ -21,8 +21,16 @@ class ProcessBoard:
         self.processes = [a for a in company.assets if a.kind is AssetKind.business_process]
         self.ids = {a.id for a in self.processes}
         self.below_since: dict[str, int] = {}
+        self.fed = 0  # records of sim.records seen so far
+
+    def sync(self) -> None:
+        """Take in the engine's records since the last call."""
+        records = self.sim.records
+        if self.fed < len(records):
+            self.feed(records[self.fed :])
 
     def feed(self, records: list[Record]) -> None:
+        self.fed += len(records)
         for r in records:
             if r.event != "state" or r.asset not in self.ids or r.after is None:
                 continue
@@ -39,6 +47,7 @@ class ProcessBoard:
     def rows(self, lang: str = "en") -> list[dict[str, Any]]:
         """One dict per process: id, name, state, capacity, mbco, hours left to
         RTO and MTPD (negative once passed, None outside an outage), breaches."""
+        self.sync()
         sim, now = self.sim, self.sim.now
         summary = summarize(sim.bundle, sim.records, max(now, 1)) if now else None
         snap_cap = sim.cascade.cap

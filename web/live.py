@@ -28,7 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from simulator.commands import Command, Message, StartHazard
 from simulator.engine import CommandError, Simulation
-from simulator.records import Record
+from simulator.records import EVENT_INJECT
 from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
@@ -38,6 +38,7 @@ from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
 log = logging.getLogger("tabletop.live")
 COMMAND = TypeAdapter(Command)
 ROLES = ("facilitator", "participant", "observer")
+HIDDEN_FROM_PLAYERS = ("release", "skip", "delay", "msel", "observation")
 
 
 class Rejected(ValueError):
@@ -66,8 +67,10 @@ class Proposal:
 class Hub:
     """Fan-out of one exercise's stream to its viewers, per audience."""
 
-    def __init__(self, history: int) -> None:
-        self.next_id = 0
+    def __init__(self, history: int, start: int | None = None) -> None:
+        # Event ids go on from the wall clock in ms: after a restart they are
+        # past any id a browser kept from before, so it gets a full state.
+        self.next_id = int(time.time() * 1000) if start is None else start
         self.history: dict[str, deque[tuple[int, str]]] = {
             "full": deque(maxlen=history),
             "player": deque(maxlen=history),
@@ -93,6 +96,8 @@ class Hub:
     def missed(self, audience: str, last_id: int) -> list[tuple[int, str]] | None:
         """Events after `last_id`, or None if they are no longer kept."""
         kept = self.history[audience]
+        if last_id == self.next_id:
+            return []
         if not kept or last_id < kept[0][0] - 1 or last_id > self.next_id:
             return None
         return [item for item in kept if item[0] > last_id]
@@ -127,11 +132,17 @@ class LiveExercise:
         self.msel = {
             e.id: MselItem(e.id, text(e.title), e.at) for e in self.bundle.scenario.injects
         }
-        self._sent_records = 0
+        self._sent_records = 0  # records and feed entries already published
         self._sent_feed = 0
         self._last_publish = 0.0
-        self._last_saved = (-1, "")
+        self._last_saved: tuple[int, str, float] = (-1, "", 0.0)
+        self._last_save = 0.0
         self._dirty = True
+        self._flush_pending = False
+        self._replaying = False
+        self._jump_floor = 0  # the furthest jump in the log
+        self._own_sources: set[str] = set()  # causes of facilitator injects
+        self._scanned = 0  # records checked for MSEL entries the engine played
 
     # --- creation and recovery ------------------------------------------------
 
@@ -143,6 +154,7 @@ class LiveExercise:
         """A new exercise and its three secret tokens (only their hashes are stored)."""
         tokens = {role: secrets.token_urlsafe(18) for role in ROLES}
         exercise_id = secrets.token_hex(6)
+        live = cls(exercise_id, scenario, bundle, seed, store, settings)
         store.create(Exercise(
             id=exercise_id, scenario=scenario, bundle=bundle.model_dump_json(), seed=seed,
             speed=speed, clock=PAUSED, sim_time=0, created=now_utc(),
@@ -150,76 +162,108 @@ class LiveExercise:
             participant_hash=token_hash(tokens["participant"]),
             observer_hash=token_hash(tokens["observer"]),
         ))  # fmt: skip
-        live = cls(exercise_id, scenario, bundle, seed, store, settings)
         live.clock.speed = speed
         live.token_hashes = {role: token_hash(t) for role, t in tokens.items()}
         return live, tokens
 
     @classmethod
     def restore(cls, row: Exercise, store: Store, settings: Settings) -> LiveExercise:
-        """Rebuild an exercise from its log: the same records, paused at the
-        last saved simulated time."""
+        """Rebuild an exercise from scenario, seed and log: the same records,
+        paused at the last saved simulated time (or the last command's).
+
+        A jump cut short by a crash is completed: the scheduled injects it
+        passed are released (and logged) as the live exercise would have."""
         bundle = ScenarioBundle.model_validate_json(row.bundle)
         live = cls(row.id, row.scenario, bundle, row.seed, store, settings)
         live.token_hashes = {"facilitator": row.facilitator_hash,
                              "participant": row.participant_hash, "observer": row.observer_hash}
+        live.clock.speed = row.speed
+        live._replaying = True
         for entry in store.log(row.id):
             live.sim.advance(entry.sim_time)
             live.seq = entry.seq
-            live._apply(entry)
-        live.sim.advance(row.sim_time)
-        live.clock = Clock(live.sim.now, time.monotonic(), row.speed,
+            live._apply(entry, None)
+        live._replaying = False
+        live._scan_triggers()
+        target = max(row.sim_time, live._jump_floor)
+        live.clock = Clock(live.sim.now, time.monotonic(), live.clock.speed,
                            ENDED if row.clock == ENDED else PAUSED, live.sim.horizon)  # fmt: skip
-        live.board.feed(live.sim.records)
+        live._advance_to(target, time.monotonic())
+        if live.sim.now >= live.sim.horizon:
+            live.clock.state = ENDED
+        live.clock.sim0 = live.sim.now
+        live._save_clock(force=True)
+        live._sent_records = len(live.sim.records)
+        live._sent_feed = len(live.feed)
+        live.board.sync()
         return live
 
     # --- commands ---------------------------------------------------------------
 
-    def submit(self, role: str, kind: str, payload: dict[str, Any]) -> LogEntry:
-        """Validate, persist, then apply one command — no await in between."""
+    def submit(
+        self, role: str, kind: str, payload: dict[str, Any], wall: float | None = None
+    ) -> LogEntry:
+        """Validate, persist, then apply one command — no await in between.
+
+        A running exercise first catches up with its clock, so the command
+        takes effect at the current simulated time (not the last tick's)."""
+        wall = time.monotonic() if wall is None else wall
+        self.sync(wall)
         self._validate(role, kind, payload)
+        entry = self._commit(role, kind, payload, wall)
+        self._save_clock(force=True)
+        self._changed(urgent=True)
+        return entry
+
+    def _commit(self, role: str, kind: str, payload: dict[str, Any], wall: float) -> LogEntry:
+        """Write one validated command to the log (committed), then apply it."""
         entry = LogEntry(self.seq + 1, self.sim.now, now_utc(), role, kind, payload)
         self.store.append(self.id, entry)
         self.seq = entry.seq
-        self._apply(entry)
-        self._save_clock(force=True)
-        self._dirty = True
+        self._apply(entry, wall)
         return entry
 
     def _validate(self, role: str, kind: str, payload: dict[str, Any]) -> None:
+        self._scan_triggers()
         if self.clock.state == ENDED and kind not in ("observation",):
             raise Rejected("exercise", "the exercise has ended")
         if kind == "inject":
-            for command in self._inject_commands(payload, f"inject:{self.seq + 1}"):
-                self._check(command)
+            prefix = "command." if "command" in payload else ""
+            for command in self._inject_commands(payload):
+                self._check(command, prefix)
         elif kind in ("release", "skip", "delay", "msel"):
             item = self.msel.get(payload["inject"])
+            field_name = kind if kind in ("release", "skip", "delay") else "inject"
             if item is None:
-                raise Rejected("inject", f"no inject {payload['inject']!r} in the MSEL")
+                raise Rejected(field_name, f"no inject {payload['inject']!r} in the MSEL")
             if item.status != "pending":
-                raise Rejected("inject", f"inject {item.id!r} is already {item.status}")
+                raise Rejected(field_name, f"inject {item.id!r} is already {item.status}")
             if kind == "delay" and item.due is None:
-                raise Rejected("inject", f"inject {item.id!r} has no time to delay")
+                raise Rejected(field_name, f"inject {item.id!r} has no time to delay")
         elif kind in ("decision", "proposal"):
             for command in self._decision_commands(payload):
-                self._check(command)
+                self._check(command, into="action" if "action" in payload else "text")
         elif kind in ("accept", "reject"):
             proposal = self.proposals.get(payload["proposal"])
             if proposal is None:
-                raise Rejected("proposal", f"no proposal {payload['proposal']}")
+                raise Rejected(kind, f"no proposal {payload['proposal']}")
             if proposal.status != "open":
-                raise Rejected("proposal", f"proposal {proposal.seq} is already {proposal.status}")
+                raise Rejected(kind, f"proposal {proposal.seq} is already {proposal.status}")
             if kind == "accept":
                 for command in self._decision_commands(proposal.payload):
-                    self._check(command)
+                    self._check(command, into="accept")
+        elif kind == "clock" and payload["action"] == "jump" and payload["to"] < self.sim.now:
+            raise Rejected("to", "the clock cannot go back")
 
-    def _check(self, command: Command) -> None:
+    def _check(self, command: Command, prefix: str = "", into: str | None = None) -> None:
+        """The engine's check; the culprit is `prefix` + its field, or `into`
+        (a scenario action's command is not the caller's input)."""
         try:
             self.sim.validate(command)
         except CommandError as e:
-            raise Rejected(e.field, e.message) from None
+            raise Rejected(into or prefix + e.field, e.message) from None
 
-    def _inject_commands(self, payload: dict[str, Any], source: str) -> list[Command]:
+    def _inject_commands(self, payload: dict[str, Any]) -> list[Command]:
         if "hazard" in payload:
             raw = {"action": "hazard", "hazard": payload["hazard"], "id": payload.get("id")}
         elif "command" in payload:
@@ -242,13 +286,18 @@ class LiveExercise:
             return list(action.do)
         return [Message(action="message", text=payload["text"])]
 
-    def _apply(self, entry: LogEntry) -> None:
-        """Apply a persisted command (live, or replayed from the log)."""
+    def _apply(self, entry: LogEntry, wall: float | None) -> None:
+        """Apply a persisted command: live (`wall` given) or replayed from the
+        log (`wall` None: the clock is rebuilt afterwards, and what the
+        command set off is in the log already)."""
         kind, payload, sim = entry.kind, entry.payload, self.sim
         source = f"{'decision' if kind in ('decision', 'accept') else 'inject'}:{entry.seq}"
+        self.feed.append({"seq": entry.seq, "t": entry.sim_time, "role": entry.role,
+                          "kind": kind, "payload": payload})  # fmt: skip
         try:
             if kind == "inject":
-                for command in self._inject_commands(payload, source):
+                self._own_sources.add(source)
+                for command in self._inject_commands(payload):
                     if isinstance(command, StartHazard) and command.id is None:
                         command = command.model_copy(update={"id": str(entry.seq)})
                     sim.inject(command, source)
@@ -272,52 +321,110 @@ class LiveExercise:
                     for command in self._decision_commands(proposal.payload):
                         sim.apply(command, source)
             elif kind == "clock":
-                self._apply_clock(payload)
-        except (CommandError, KeyError) as e:  # validated before: a bug, not bad input
-            log.error("exercise %s: command %s failed: %s", self.id, entry.seq, e)
-        self.feed.append({"seq": entry.seq, "t": entry.sim_time, "role": entry.role,
-                          "kind": kind, "payload": payload})  # fmt: skip
+                self._apply_clock(payload, wall)
+        except Exception:  # validated before: a bug, not bad input; replay must go on
+            log.exception("exercise %s: command %s failed", self.id, entry.seq)
 
-    def _apply_clock(self, payload: dict[str, Any]) -> None:
-        wall, action, clock = time.monotonic(), payload["action"], self.clock
-        if action in ("start", "resume") and clock.state == PAUSED:
-            clock.start(wall)
-        elif action == "pause" and clock.state == RUNNING:
-            clock.pause(wall)
-        elif action == "speed":
-            clock.set_speed(wall, float(payload["speed"]))
+    def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
+        action, clock = payload["action"], self.clock
+        if action == "speed":
+            speed = float(payload["speed"])
+            if wall is None:
+                clock.speed = speed
+            else:
+                clock.set_speed(wall, speed)
         elif action == "jump":
-            clock.jump(wall, int(payload["to"]))
+            self._jump_floor = max(self._jump_floor, int(payload["to"]))
+            if wall is not None:
+                self._advance_to(int(payload["to"]), wall)
+                clock.jump(wall, self.sim.now)
+        elif wall is None:
+            pass  # start, pause, resume: a rebuilt exercise is always paused
+        elif action in ("start", "resume"):
+            clock.start(wall)
+        elif action == "pause":
+            clock.pause(wall)
 
     def next_due(self) -> MselItem | None:
         pending = [m for m in self.msel.values() if m.status == "pending" and m.due is not None]
         return min(pending, key=lambda m: (m.due or 0, m.id), default=None)
 
+    def _scan_triggers(self) -> None:
+        """Mark MSEL entries that the engine played by itself (a flood alarm
+        level releasing an inject) as released."""
+        records = self.sim.records
+        for r in records[self._scanned :]:
+            if r.event == EVENT_INJECT and r.cause and r.cause not in self._own_sources:
+                item = self.msel.get(r.cause.removeprefix("inject:"))
+                if item is not None and r.cause.startswith("inject:"):
+                    item.status = "released"
+        self._scanned = len(records)
+
     # --- the pacer's tick --------------------------------------------------------
 
-    def tick(self, wall: float) -> None:
-        """Bring the engine to the clock's time; release due MSEL injects on the way."""
+    def sync(self, wall: float) -> None:
+        """Bring the engine to the clock's time at `wall`."""
         if self.clock.state == RUNNING:
-            target = self.clock.target(wall)
-            while (item := self.next_due()) is not None and (item.due or 0) <= target:
-                self.sim.advance(item.due or 0)
-                self.submit("system", "msel", {"inject": item.id})
-            if target > self.sim.now:
-                self.sim.advance(target)
-                self._dirty = True
-            if target >= self.sim.horizon:
-                self.clock.pause(wall)
-                self.clock.state = ENDED
-                self._dirty = True
-            self._save_clock()
+            self._advance_to(self.clock.target(wall), wall)
+
+    def _advance_to(self, target: int, wall: float) -> None:
+        """Advance the engine to `target`, releasing (and logging) the MSEL
+        entries due on the way at their times; end at the horizon."""
+        target = min(target, self.sim.horizon)
+        self._scan_triggers()
+        while (item := self.next_due()) is not None and (item.due or 0) <= target:
+            self.sim.advance(item.due or 0)
+            self._scan_triggers()
+            if item.status == "pending":  # not played by a trigger meanwhile
+                self._commit("system", "msel", {"inject": item.id}, wall)
+                self._changed(urgent=True)
+        if target > self.sim.now:
+            self.sim.advance(target)
+            self._scan_triggers()
+            self._changed(urgent=False)
+        if self.sim.now >= self.sim.horizon and self.clock.state != ENDED:
+            self.clock.end(wall)
+            self.clock.sim0 = self.sim.now
+            self._save_clock(force=True)
+            self._changed(urgent=True)
+
+    def tick(self, wall: float) -> None:
+        """The pacer's step: catch up with the clock, save it now and then,
+        publish the changes (at most every publish_s)."""
+        if self.clock.state == RUNNING:
+            self.sync(wall)
+            if wall - self._last_save >= self.settings.save_s:
+                self._save_clock()
         if self._dirty and wall - self._last_publish >= self.settings.publish_s:
             self.publish(wall)
 
     def _save_clock(self, force: bool = False) -> None:
-        state = (self.sim.now, self.clock.state)
+        state = (self.sim.now, self.clock.state, self.clock.speed)
         if force or state != self._last_saved:
             self.store.save_clock(self.id, self.clock.state, self.sim.now, self.clock.speed)
             self._last_saved = state
+            self._last_save = time.monotonic()
+
+    def _changed(self, urgent: bool) -> None:
+        """Something viewers should see: publish it right after the current
+        step (a command), or with the next tick (the clock moving on)."""
+        self._dirty = True
+        if not urgent or self._replaying or self._flush_pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # driven without a loop (tests): the next tick publishes
+            return
+        self._flush_pending = True
+        loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        if self._dirty:
+            try:
+                self.publish(time.monotonic())
+            except Exception:
+                log.exception("exercise %s: cannot publish", self.id)
 
     # --- what viewers see ---------------------------------------------------------
 
@@ -336,21 +443,27 @@ class LiveExercise:
             "processes": self.board.rows(lang),
         }
 
-    def update(self, audience: str, full: bool) -> dict[str, Any]:
-        """A stream message: everything (`full`) or what changed since the last."""
+    def update(
+        self, audience: str, full: bool, board: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """A stream message: everything published so far (`full`), or what
+        changed since the last publication."""
         sim = self.sim
-        records = sim.records if full else sim.records[self._sent_records :]
-        feed = self.feed if full else self.feed[self._sent_feed :]
+        if full:
+            records = sim.records[: self._sent_records]
+            feed = self.feed[: self._sent_feed]
+        else:
+            records = sim.records[self._sent_records :]
+            feed = self.feed[self._sent_feed :]
         if audience == "player":
-            feed = [f for f in feed if f["kind"] not in ("release", "skip", "delay", "msel",
-                                                          "observation")]  # fmt: skip
+            feed = [f for f in feed if f["kind"] not in HIDDEN_FROM_PLAYERS]
         message: dict[str, Any] = {
             "type": "init" if full else "update",
             "t": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
             "records": [r.to_dict() for r in records],
-            "board": self.board.rows(),
+            "board": self.board.rows() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload}
                           for p in self.proposals.values()],  # fmt: skip
@@ -360,41 +473,46 @@ class LiveExercise:
         return message
 
     def publish(self, wall: float) -> None:
-        new: list[Record] = self.sim.records[self._sent_records :]
-        self.board.feed(new)
+        """One combined update per audience, serialized once for all viewers."""
+        board = self.board.rows()
         payloads = {
-            audience: json.dumps(self.update(audience, full=False), separators=(",", ":"))
+            audience: json.dumps(self.update(audience, False, board), separators=(",", ":"))
             for audience in ("full", "player")
         }
-        self.hub.publish(payloads)
         self._sent_records = len(self.sim.records)
         self._sent_feed = len(self.feed)
+        self.hub.publish(payloads)
         self._last_publish = wall
         self._dirty = False
 
     async def stream(self, audience: str, last_id: int | None) -> AsyncIterator[tuple[int, str]]:
-        """Stream messages for one viewer: missed ones (or a full state), then live."""
-        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=64)
+        """Stream messages for one viewer: missed ones (or a full state), then
+        live. A full state stands for every event up to its id; events already
+        covered are never sent twice."""
+        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=self.settings.queue)
         self.hub.viewers[audience].add(queue)
         try:
             missed = None if last_id is None else self.hub.missed(audience, last_id)
             if missed is None:
-                yield self.hub.next_id, self._init(audience)
+                sent = self.hub.next_id
+                yield sent, self._init(audience)
             else:
-                for item in missed:
-                    yield item
+                sent = last_id if last_id is not None else 0
+                for event in missed:
+                    sent = event[0]
+                    yield event
             while True:
                 item = await queue.get()
                 if item is None:  # fell behind: start over from the full state
-                    yield self.hub.next_id, self._init(audience)
-                else:
+                    sent = self.hub.next_id
+                    yield sent, self._init(audience)
+                elif item[0] > sent:
+                    sent = item[0]
                     yield item
         finally:
             self.hub.viewers[audience].discard(queue)
 
     def _init(self, audience: str) -> str:
-        self.board.feed(self.sim.records[self._sent_records :])
-        self._sent_records = len(self.sim.records)
         message = self.update(audience, full=True)
         message["graph"] = self.graph()
         return json.dumps(message, separators=(",", ":"))

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from simulator.commands import Command
 from simulator.durations import parse_duration
@@ -15,6 +23,22 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _whole(value: Any) -> Any:
+    """JSON Schema counts 2.0 as an integer: accept it as 2 (strict otherwise)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Int = Annotated[int, BeforeValidator(_whole)]
+Speed = Annotated[float, Field(gt=0, le=1440, description="Simulated seconds per real second")]
+DURATION = "A duration such as '30min', '2h' or '1d12h'"
+
+
+def _duration(value: str | None) -> str | None:
+    if value is not None:
+        parse_duration(value)  # ValueError: reported at the field
+    return value
+
+
 def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
     given = [n for n in names if getattr(model, n) is not None]
     if len(given) != 1:
@@ -23,8 +47,8 @@ def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
 
 class ExerciseCreate(_In):
     scenario: str = Field(min_length=1, max_length=300, description="Path under scenarios/")
-    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
-    speed: float = Field(default=60.0, gt=0, le=1440, description="Simulated s per real s")
+    seed: Int | None = Field(default=None, ge=0, le=2**63 - 1)
+    speed: Speed = 60.0
 
 
 class ExercisePublic(BaseModel):
@@ -34,43 +58,71 @@ class ExercisePublic(BaseModel):
 
 
 class ClockCommand(_In):
-    action: Literal["start", "pause", "resume", "speed", "jump"]
-    speed: float | None = Field(default=None, gt=0, le=1440)
-    by: str | None = Field(default=None, description="jump: a duration such as '2h'")
-    to: Literal["next_inject"] | None = None
+    """`start`/`resume` and `pause`; `speed` with a new speed; `jump` ahead
+    `by` a duration or `to` the next scheduled inject."""
 
-    @model_validator(mode="after")
-    def _fields(self) -> ClockCommand:
-        if self.action == "speed" and self.speed is None:
-            raise ValueError("speed: required for action 'speed'")
-        if self.action == "jump" and (self.by is None) == (self.to is None):
-            raise ValueError("jump needs either by (a duration) or to: next_inject")
-        if self.by is not None:
-            parse_duration(self.by)
-        return self
+    action: Literal["start", "pause", "resume", "speed", "jump"]
+    speed: Speed | None = Field(default=None, validate_default=True)
+    by: str | None = Field(default=None, max_length=40, description=DURATION,
+                           validate_default=True)  # fmt: skip
+    to: Literal["next_inject"] | None = Field(default=None, validate_default=True)
+
+    # Cross-field rules as field validators, so a 422 names the field.
+    @field_validator("speed")
+    @classmethod
+    def _speed(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None and info.data.get("action") == "speed":
+            raise ValueError("required for action 'speed'")
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _by(cls, value: str | None) -> str | None:
+        return _duration(value)
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: str | None, info: ValidationInfo) -> str | None:
+        by = info.data.get("by", "invalid")  # absent: `by` failed already
+        if info.data.get("action") == "jump" and (by is None) == (value is None):
+            raise ValueError("jump needs either by (a duration such as '2h') or to 'next_inject'")
+        return value
 
 
 class InjectCreate(_In):
     """A hazard from the catalogue, a primitive command, an MSEL entry to
-    release, delay or skip, or a narrative message."""
+    release, delay or skip, or a narrative message: exactly one of them."""
 
-    model_config = ConfigDict(extra="forbid", strict=False)
     hazard: HazardSpec | None = None
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=60)
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=60,
+                           description="Names a hazard (for detect)")  # fmt: skip
     command: Command | None = None
-    release: str | None = Field(default=None, max_length=120)
-    delay: str | None = Field(default=None, max_length=120)
-    by: str | None = None
-    skip: str | None = Field(default=None, max_length=120)
+    release: str | None = Field(default=None, min_length=1, max_length=120)
+    delay: str | None = Field(default=None, min_length=1, max_length=120)
+    by: str | None = Field(default=None, max_length=40, description=f"delay: {DURATION}",
+                           validate_default=True)  # fmt: skip
+    skip: str | None = Field(default=None, min_length=1, max_length=120)
     message: str | None = Field(default=None, min_length=1, max_length=10_000)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("hazard") is None:
+            raise ValueError("only with a hazard")
+        return value
+
+    @field_validator("by")
+    @classmethod
+    def _by(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("delay") is not None:
+            raise ValueError("required with delay")
+        if value is not None and "delay" in info.data and info.data["delay"] is None:
+            raise ValueError("only with delay")
+        return _duration(value)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> InjectCreate:
         _one_of(self, ("hazard", "command", "release", "delay", "skip", "message"))
-        if self.delay is not None:
-            if self.by is None:
-                raise ValueError("by: required with delay")
-            parse_duration(self.by)
         return self
 
 
@@ -78,10 +130,10 @@ class DecisionCreate(_In):
     """A player action from the scenario's catalogue or free text; the
     facilitator can also accept or reject a participant's proposal."""
 
-    action: str | None = Field(default=None, max_length=120)
+    action: str | None = Field(default=None, min_length=1, max_length=120)
     text: str | None = Field(default=None, min_length=1, max_length=10_000)
-    accept: int | None = Field(default=None, ge=1)
-    reject: int | None = Field(default=None, ge=1)
+    accept: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    reject: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DecisionCreate:
@@ -91,6 +143,10 @@ class DecisionCreate(_In):
 
 class ObservationCreate(_In):
     text: str = Field(min_length=1, max_length=10_000)
+
+
+class ErrorPublic(BaseModel):
+    detail: str
 
 
 class AcceptedPublic(BaseModel):

@@ -16,3 +16,5 @@ class Settings:
     publish_s: float = 0.25  # at most this often a combined update per exercise
     max_speed: float = 1440.0  # a simulated day per real minute
     history: int = 2000  # stream events kept for Last-Event-ID resumption
+    queue: int = 64  # events buffered per viewer; a slower one gets a full state instead
+    save_s: float = 1.0  # a running clock's simulated time is saved this often

@@ -124,7 +124,8 @@ class Store:
                 select(Entry).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
             )
             for r in rows:
-                wall = r.wall_time if r.wall_time.tzinfo else r.wall_time.replace(tzinfo=UTC)
+                wall = r.wall_time.astimezone(UTC) if r.wall_time.tzinfo else r.wall_time.replace(
+                    tzinfo=UTC)  # fmt: skip
                 yield LogEntry(r.seq, r.sim_time, wall, r.role, r.kind, dict(r.payload))
 
     def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float) -> None:

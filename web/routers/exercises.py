@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
 
 from simulator.durations import parse_duration
 from simulator.io import load_bundle
@@ -21,6 +22,7 @@ from web.schemas import (
     AcceptedPublic,
     ClockCommand,
     DecisionCreate,
+    ErrorPublic,
     ExerciseCreate,
     ExercisePublic,
     InjectCreate,
@@ -31,11 +33,17 @@ from web.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["exercises"])
+# Errors are JSON whatever the route answers otherwise (the log is JSON Lines).
+_ERROR = {"application/json": {"schema": ErrorPublic.model_json_schema()}}
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No or a wrong token"},
-    403: {"description": "This role may not do that"},
-    404: {"description": "No such exercise"},
+    401: {"description": "No or a wrong token", "content": _ERROR},
+    403: {"description": "This role may not do that", "content": _ERROR},
+    404: {"description": "No such exercise", "content": _ERROR},
 }
+
+
+class NDJSONResponse(PlainTextResponse):
+    media_type = "application/x-ndjson"
 
 
 def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[str, str]:
@@ -68,20 +76,25 @@ def list_scenarios(request: Request) -> list[ScenarioPublic]:
     return out
 
 
-@router.post("/exercises", status_code=201, response_model=ExercisePublic,
-             responses={422: {"description": "Unknown or invalid scenario"}})  # fmt: skip
+@router.post("/exercises", status_code=201, response_model=ExercisePublic)
 async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep) -> Any:
     """Create an exercise from a scenario under scenarios/; returns the three
-    secret links (facilitator, participant, observer)."""
+    secret links (facilitator, participant, observer). An unknown or invalid
+    scenario file is a 422 on `scenario`."""
     path = scenario_path(request, body.scenario)
-    try:
-        bundle = load_bundle(path)
+    try:  # loading and compiling take a while: off the event loop
+        bundle = await run_in_threadpool(load_bundle, path)
     except ScenarioError as e:
         detail = [{"loc": ["body", "scenario"], "msg": str(p), "type": "value_error"}
                   for p in e.problems]  # fmt: skip
         raise HTTPException(422, detail) from None
     seed = bundle.scenario.seed if body.seed is None else body.seed
-    return create_live(request, manager, body.scenario, bundle, seed, body.speed)
+    settings = request.app.state.settings
+    live, tokens = await run_in_threadpool(
+        LiveExercise.create, manager.store, settings, body.scenario, bundle, seed, body.speed
+    )
+    manager.exercises[live.id] = live
+    return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
 
 
 def create_live(request: Request, manager: Any, name: str, bundle: Any, seed: int,
@@ -168,15 +181,15 @@ async def observe(body: ObservationCreate, exercise: ExerciseDep, role: Facilita
     return accept(exercise, role, "observation", {"text": body.text})
 
 
-@router.get("/exercises/{exercise_id}/log", response_class=PlainTextResponse, responses=ERRORS)
-async def get_log(exercise: ExerciseDep, role: RoleDep) -> PlainTextResponse:
+@router.get("/exercises/{exercise_id}/log", response_class=NDJSONResponse, responses=ERRORS)
+async def get_log(exercise: ExerciseDep, role: RoleDep) -> NDJSONResponse:
     """The command log as JSON Lines: a header (scenario, seed), then every
     accepted command with simulated time, wall time and role."""
     header = {"scenario": exercise.scenario, "scenario_id": exercise.bundle.scenario.scenario.id,
               "seed": exercise.seed, "exercise": exercise.id}  # fmt: skip
     lines = [json.dumps(header, ensure_ascii=False)]
     lines += [json.dumps(e.to_dict(), ensure_ascii=False) for e in exercise.store.log(exercise.id)]
-    return PlainTextResponse("\n".join(lines) + "\n", media_type="application/x-ndjson")
+    return NDJSONResponse("\n".join(lines) + "\n")
 
 
 @router.get("/exercises/{exercise_id}/stream", response_class=EventSourceResponse,
