@@ -290,6 +290,13 @@ def test_facilitator_console(client: TestClient) -> None:
     assert len(config["assets"]) == 20 and config["start"].startswith("2026-02-16T06:00")
 
 
+def test_flood_gauges_are_offered_to_the_hazard_form(client: TestClient) -> None:
+    links = create(client, scenario="dairy/flood.yaml")
+    config = config_of(client.get(path_of(links["facilitator"])).text)
+    assert config["gauges"] == ["dresden-elbe"]
+    assert len(config["assets"]) > 100
+
+
 def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> None:
     links = create(client)
     r = client.get(path_of(links["participant"]))
@@ -309,7 +316,8 @@ def test_observer_console_is_read_only(client: TestClient) -> None:
     r = client.get(path_of(links["observer"]))
     assert r.status_code == 200
     for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
-                    'id="decision-form"', 'id="observation-form"', "<form", "<button"):  # fmt: skip
+                    'id="decision-form"', 'id="observation-form"', 'id="clock-toggle"',
+                    "<form", "<textarea", "<select"):  # fmt: skip
         assert element not in r.text, element
     for element in ('id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="feed"'):
         assert element in r.text
@@ -333,6 +341,7 @@ def test_hazard_schema_marks_asset_and_team_fields() -> None:
     assert defs["Ransomware"]["properties"]["entry"]["x-widget"] == "asset"
     assert defs["StaffAbsence"]["properties"]["staff"]["x-kind"] == "staff"
     assert defs["StaffAbsence"]["properties"]["teams"]["x-widget"] == "team"
+    assert defs["Flood"]["properties"]["gauge"]["x-widget"] == "gauge"
     assert "x-widget" not in defs["PowerFailure"]["properties"]["duration"]
 
 

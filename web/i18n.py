@@ -243,6 +243,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "impact.title": ("Schaden über die Zeit", "Impact over time"),
     "graph.title": ("Abhängigkeiten", "Dependencies"),
     "assets.title": ("Ressourcen", "Assets"),
+    "assets.toggle": ("alle / nur gestörte", "all / only affected"),
     "feed.title": ("Ereignisse", "Event feed"),
     "feed.empty": ("Noch keine Ereignisse.", "No events yet."),
     "state.up": ("in Betrieb", "up"),

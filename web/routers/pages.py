@@ -45,6 +45,7 @@ ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 MAX_UPLOAD = 50 * 1024 * 1024
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
@@ -302,13 +303,15 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
                           for e in scenario.injects}  # fmt: skip
     if role == "facilitator":
         config["hazards"] = hazard_schema()
+        config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})
     return config
 
 
 @cache
 def hazard_schema() -> dict[str, Any]:
     """The hazard catalogue's JSON schema, with `x-widget` on fields naming
-    assets ("asset", `x-kind` to narrow them) or teams ("team")."""
+    assets ("asset", `x-kind` to narrow them), teams ("team") or a flood
+    gauge ("gauge")."""
     schema: dict[str, Any] = TypeAdapter(HazardSpec).json_schema()
     for model in schema.get("$defs", {}).values():
         for name, prop in model.get("properties", {}).items():
@@ -318,4 +321,6 @@ def hazard_schema() -> dict[str, Any]:
                     prop["x-kind"] = ASSET_FIELDS[name]
             elif name in TEAM_FIELDS:
                 prop["x-widget"] = "team"
+            elif name == "gauge":
+                prop["x-widget"] = "gauge"
     return schema

@@ -166,26 +166,31 @@
   }
 
   // Impact over time: one point per update. Across a gap (a jump, or joining
-  // late) each process's increase is spread over the time it was below its
-  // MBCO within the gap, so the curve bends where an outage began.
+  // late) each process's increase is spread over the time it was not up within
+  // the gap (from the state records), so the curve bends where outages began.
   function updateImpact(init) {
     const t = S.t;
     const t0 = init ? 0 : S.impactT;
     if (init || !S.impact.length) S.impact = [[0, 0]];
     const before = init ? new Map() : S.impactBy;
     const total0 = S.impact[S.impact.length - 1][1];
-    const deltas = [];
+    const parts = [];
+    const cuts = new Set();
     for (const row of S.board) {
       const d = (row.impact_eur || 0) - (before.get(row.id) || 0);
-      if (d <= 0) continue;
-      const since = row.outage_h === null || row.outage_h === undefined ? t0 : t - row.outage_h * 3600;
-      deltas.push({ from: Math.min(Math.max(t0, since), t), d });
+      if (d <= 0 || t <= t0) continue;
+      let spans = (S.intervals.get(row.id) || [])
+        .map((iv) => [Math.max(iv.from, t0), Math.min(iv.to === null ? t : iv.to, t)])
+        .filter(([a, b]) => b > a);
+      if (!spans.length) spans = [[t0, t]];
+      const length = spans.reduce((sum, [a, b]) => sum + b - a, 0);
+      parts.push({ d, spans, length });
+      for (const [a, b] of spans) cuts.add(a).add(b);
     }
-    const cuts = [...new Set(deltas.map((x) => x.from))].filter((c) => c > t0 && c < t)
-      .sort((a, b) => a - b);
-    for (const c of cuts) {
-      const grown = deltas.reduce((sum, x) => sum + (c <= x.from ? 0 : (x.d * (c - x.from)) / (t - x.from)), 0);
-      S.impact.push([c, total0 + grown]);
+    const grown = (c) => parts.reduce((sum, p) => sum + (p.d * p.spans.reduce(
+      (done, [a, b]) => done + Math.max(0, Math.min(b, c) - a), 0)) / p.length, 0);
+    for (const c of [...cuts].filter((c) => c > t0 && c < t).sort((a, b) => a - b)) {
+      S.impact.push([c, total0 + grown(c)]);
     }
     const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
     const last = S.impact[S.impact.length - 1];
@@ -400,6 +405,7 @@
       byKind.get(node.kind).push(node);
     }
     const kinds = [...byKind.keys()].sort((a, b) => kindIndex(a) - kindIndex(b));
+    upCounts.clear();
     const groups = kinds.map((kind) => {
       const list = el("ul", { class: "chips" });
       for (const node of byKind.get(kind)) {
@@ -408,16 +414,32 @@
         chips.set(node.id, chip);
         list.append(chip);
       }
-      return el("div", { class: "kind-group" }, el("h3", { text: tr(`kind.${kind}`, kind) }), list);
+      const count = el("li", { class: "chip up-count" });
+      upCounts.set(kind, count);
+      list.append(count);
+      return el("div", { class: "kind-group", "data-kind": kind },
+        el("h3", { text: tr(`kind.${kind}`, kind) }), list);
     });
-    $("assets").replaceChildren(...groups);
+    // Many assets: show only those not up, and how many are up (a toggle shows all).
+    const box = $("assets");
+    box.classList.toggle("compact", S.graph.nodes.length > 40);
+    const toggle = $("assets-toggle");
+    toggle.hidden = S.graph.nodes.length <= 40;
+    box.replaceChildren(...groups);
   }
+  const upCounts = new Map();
   function renderAssets() {
+    const up = new Map();
     for (const [id, chip] of chips) {
       const state = S.assetState.get(id) || "up";
       if (chip.dataset.state !== state) chip.dataset.state = state;
       const cap = Math.round((S.capacity.get(id) ?? 1) * 100);
       chip.title = `${id}: ${tr(`state.${state}`, state)} (${cap} %)`;
+      const kind = assetsById.has(id) ? assetsById.get(id).kind : "";
+      if (state === "up") up.set(kind, (up.get(kind) || 0) + 1);
+    }
+    for (const [kind, count] of upCounts) {
+      count.textContent = `${up.get(kind) || 0} × ${tr("state.up")}`;
     }
   }
   const kindIndex = (k) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
@@ -669,7 +691,7 @@
       font: { size: 10, color: "#6b7280" } }));
     const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
     Plotly.react("graph", traces, {
-      ...BASE_LAYOUT, height: Math.min(Math.max(300, 26 * tallest), 900), margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
+      ...BASE_LAYOUT, height: Math.min(Math.max(300, (tallest > 20 ? 15 : 26) * tallest), 720), margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
       xaxis: { visible: false, range: [-0.75, Math.max(columns.length - 0.25, 1)], fixedrange: true },
       yaxis: { visible: false, range: [-0.04, 1.04], fixedrange: true },
       annotations, hovermode: "closest",
@@ -723,6 +745,7 @@
       });
       setupHazardForm();
     }
+    $("assets-toggle").addEventListener("click", () => $("assets").classList.toggle("compact"));
     const actions = $("actions");
     if (actions) {
       if (!cfg.actions.length) actions.append(el("p", { class: "muted", text: tr("decision.none") }));
@@ -766,6 +789,8 @@
         box.append(field.node);
       }
     }
+    document.body.append(el("datalist", { id: "gauges" },
+      ...(cfg.gauges || []).map((g) => el("option", { value: g }))));
     typeSelect.addEventListener("change", build);
     typeSelect.value = "power_failure" in mapping ? "power_failure" : typeSelect.value;
     build();
@@ -855,6 +880,7 @@
     } else {
       const o = real[0] || {};
       const input = el("input", { type: "text", name, required,
+        list: prop["x-widget"] === "gauge" ? "gauges" : null,
         placeholder: isDuration ? `${hint ? `${hint} · ` : ""}${(o.examples || []).join(", ")}` : hint });
       if (o.pattern) input.setAttribute("pattern", o.pattern.replace(/^\^|\$$/g, ""));
       inputs.push(input);
