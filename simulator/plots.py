@@ -557,12 +557,19 @@ def running_breach_estimate(
 
 
 def convergence_figure(
-    result: MonteCarloResult, process: str, *, breach: str = "mtpd", lang: str = "en"
+    result: MonteCarloResult,
+    process: str,
+    *,
+    breach: str = "mtpd",
+    bundle: ScenarioBundle | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The running estimate of P(MTPD breach) (or RTO with `breach="rto"`) of
     one process against the number of replications, with its 95% Wilson
-    interval as a band: how many replications the estimate needs to settle."""
+    interval as a band: how many replications the estimate needs to settle.
+    `bundle` gives the process's name for the title."""
     rows = running_breach_estimate(result, process, breach)
+    (label,) = _process_labels(bundle, [process], lang)
     n = [r[0] for r in rows]
     name = _BREACH_NAMES.get(lang, _BREACH_NAMES["en"])[breach]
     fig = go.Figure()
@@ -579,7 +586,7 @@ def convergence_figure(
         "<extra></extra>",
     ))  # fmt: skip
     fig.update_layout(
-        title={"text": _mc("convergence", lang, process=process, breach=name)},
+        title={"text": _mc("convergence", lang, process=label, breach=name)},
         xaxis={"title": {"text": _mc("n", lang)}},
         yaxis={"title": {"text": _mc("probability", lang)}, "range": [0, 1],
                "tickformat": ".0%"},

@@ -327,7 +327,8 @@ def test_convergence_running_estimate_and_band() -> None:
     assert list(estimate.x) == [1, 2, 3, 4] and list(estimate.y) == [0.0, 0.5, 1 / 3, 0.5]
     assert list(upper.y) == [r[3] for r in rows] and list(lower.y) == [r[2] for r in rows]
     assert lower.fill == "tonexty"  # the band between the two bounds
-    assert "MTPD" in fig.layout.title.text
+    assert "MTPD" in fig.layout.title.text and "orders" in fig.layout.title.text
+    assert "Order entry" in convergence_figure(mc_result(), "orders", bundle=make_bundle()).layout.title.text
     with pytest.raises(ValueError):
         running_breach_estimate(mc_result(), "orders", "rpo")
     with pytest.raises(KeyError):
