@@ -434,6 +434,7 @@ class LiveExercise:
         return {
             "id": self.id,
             "sim_time_h": round(sim.now / 3600, 4),
+            "sim_time": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
             "assets": [

@@ -180,6 +180,7 @@ class ProcessState(BaseModel):
 class StatePublic(BaseModel):
     id: str
     sim_time_h: float
+    sim_time: int = Field(description="Simulated seconds since the scenario start")
     clock: str
     speed: float
     assets: list[AssetState]
