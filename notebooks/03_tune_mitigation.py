@@ -258,8 +258,9 @@ pd.DataFrame({tank: down_hours(with_parameters(compound, {DIESEL: tank}), watch)
 
 # %% [markdown]
 # And in the 31-hour blackout the tank is not the bottleneck either: the generator
-# breaks down at 10 h and is repaired within the blackout, so it never burns more
-# than a 24-hour tank holds:
+# breaks down at 10 h and is repaired only hours later, so it burns about a day's
+# diesel at most. Whatever the tank size in this range, no process comes near its
+# MTPD:
 
 # %%
 blackout_points = sweep(blackout, {DIESEL: ["24h", "36h", "72h"]}, n=50, seed=SEED)
