@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -64,6 +64,23 @@ class Proposal:
     status: str = "open"  # open, accepted, rejected
 
 
+class Event(NamedTuple):
+    """One stream message: its id, its JSON, and its server-sent-events frame
+    (encoded once for every viewer of the audience)."""
+
+    id: int
+    data: str
+    frame: bytes
+
+
+def event(event_id: int, data: str) -> Event:
+    return Event(event_id, data, f"id: {event_id}\ndata: {data}\n\n".encode())
+
+
+PING = Event(-1, "", b": ping\n\n")  # keeps idle connections (and proxies) open
+Viewer = asyncio.Queue[Event | None]
+
+
 class Hub:
     """Fan-out of one exercise's stream to its viewers, per audience."""
 
@@ -71,19 +88,16 @@ class Hub:
         # Event ids go on from the wall clock in ms: after a restart they are
         # past any id a browser kept from before, so it gets a full state.
         self.next_id = int(time.time() * 1000) if start is None else start
-        self.history: dict[str, deque[tuple[int, str]]] = {
+        self.history: dict[str, deque[Event]] = {
             "full": deque(maxlen=history),
             "player": deque(maxlen=history),
         }
-        self.viewers: dict[str, set[asyncio.Queue[tuple[int, str] | None]]] = {
-            "full": set(),
-            "player": set(),
-        }
+        self.viewers: dict[str, set[Viewer]] = {"full": set(), "player": set()}
 
     def publish(self, payloads: dict[str, str]) -> int:
         self.next_id += 1
         for audience, data in payloads.items():
-            item = (self.next_id, data)
+            item = event(self.next_id, data)
             self.history[audience].append(item)
             for queue in self.viewers[audience]:
                 if queue.full():  # a slow viewer: drop its backlog, it will resync
@@ -93,14 +107,20 @@ class Hub:
                     queue.put_nowait(item)
         return self.next_id
 
-    def missed(self, audience: str, last_id: int) -> list[tuple[int, str]] | None:
+    def ping(self) -> None:
+        for viewers in self.viewers.values():
+            for queue in viewers:
+                if not queue.full():
+                    queue.put_nowait(PING)
+
+    def missed(self, audience: str, last_id: int) -> list[Event] | None:
         """Events after `last_id`, or None if they are no longer kept."""
         kept = self.history[audience]
         if last_id == self.next_id:
             return []
-        if not kept or last_id < kept[0][0] - 1 or last_id > self.next_id:
+        if not kept or last_id < kept[0].id - 1 or last_id > self.next_id:
             return None
-        return [item for item in kept if item[0] > last_id]
+        return [item for item in kept if item.id > last_id]
 
 
 def _drain(queue: asyncio.Queue[Any]) -> None:
@@ -487,29 +507,39 @@ class LiveExercise:
         self._dirty = False
 
     async def stream(self, audience: str, last_id: int | None) -> AsyncIterator[tuple[int, str]]:
-        """Stream messages for one viewer: missed ones (or a full state), then
-        live. A full state stands for every event up to its id; events already
-        covered are never sent twice."""
-        queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(maxsize=self.settings.queue)
+        """Stream messages (id, JSON) for one viewer: missed ones (or a full
+        state), then live. A full state stands for every event up to its id;
+        events already covered are never sent twice."""
+        async for item in self.events(audience, last_id):
+            if item is not PING:
+                yield item.id, item.data
+
+    async def frames(self, audience: str, last_id: int | None) -> AsyncIterator[bytes]:
+        """The same as server-sent-event frames, with a ping now and then."""
+        async for item in self.events(audience, last_id):
+            yield item.frame
+
+    async def events(self, audience: str, last_id: int | None) -> AsyncIterator[Event]:
+        queue: Viewer = asyncio.Queue(maxsize=self.settings.queue)
         self.hub.viewers[audience].add(queue)
         try:
             missed = None if last_id is None else self.hub.missed(audience, last_id)
             if missed is None:
                 sent = self.hub.next_id
-                yield sent, self._init(audience)
+                yield event(sent, self._init(audience))
             else:
                 sent = last_id if last_id is not None else 0
-                for event in missed:
-                    sent = event[0]
-                    yield event
-            while True:
-                item = await queue.get()
-                if item is None:  # fell behind: start over from the full state
-                    sent = self.hub.next_id
-                    yield sent, self._init(audience)
-                elif item[0] > sent:
-                    sent = item[0]
+                for item in missed:
+                    sent = item.id
                     yield item
+            while True:
+                got = await queue.get()
+                if got is None:  # fell behind: start over from the full state
+                    sent = self.hub.next_id
+                    yield event(sent, self._init(audience))
+                elif got.id > sent or got is PING:
+                    sent = max(sent, got.id)
+                    yield got
         finally:
             self.hub.viewers[audience].discard(queue)
 
@@ -556,8 +586,13 @@ class Manager:
                 await self._task
 
     async def _pace(self) -> None:
+        last_ping = time.monotonic()
         while True:
             wall = time.monotonic()
+            if wall - last_ping >= self.settings.ping_s:
+                last_ping = wall
+                for exercise in self.exercises.values():
+                    exercise.hub.ping()
             for exercise in list(self.exercises.values()):
                 try:
                     exercise.tick(wall)

@@ -18,3 +18,4 @@ class Settings:
     history: int = 2000  # stream events kept for Last-Event-ID resumption
     queue: int = 64  # events buffered per viewer; a slower one gets a full state instead
     save_s: float = 1.0  # a running clock's simulated time is saved this often
+    ping_s: float = 15.0  # a comment line to every viewer this often (idle connections)

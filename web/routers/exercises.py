@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from simulator.durations import parse_duration
@@ -52,7 +50,7 @@ def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[st
 
 
 def scenario_path(request: Request, name: str) -> Path:
-    root = request.app.state.settings.scenarios_dir.resolve()
+    root: Path = request.app.state.settings.scenarios_dir.resolve()
     path = (root / name).resolve()
     if not path.is_relative_to(root) or path.suffix not in (".yaml", ".yml") or not path.is_file():
         raise HTTPException(422, problem_detail("scenario", f"no scenario file {name!r}")["detail"])
@@ -192,16 +190,16 @@ async def get_log(exercise: ExerciseDep, role: RoleDep) -> NDJSONResponse:
     return NDJSONResponse("\n".join(lines) + "\n")
 
 
-@router.get("/exercises/{exercise_id}/stream", response_class=EventSourceResponse,
-            include_in_schema=False)  # fmt: skip
+@router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
 async def stream(
     exercise: ExerciseDep,
     role: RoleDep,
     last_event_id: Annotated[str | None, Header()] = None,
-) -> AsyncIterator[ServerSentEvent]:
+) -> StreamingResponse:
     """Server-sent events: a full state first, then combined updates;
-    resumable with Last-Event-ID."""
+    resumable with Last-Event-ID. Each update is encoded once for all the
+    viewers of an audience (a plain streaming response of ready frames)."""
     audience = "player" if role == "participant" else "full"
     last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
-    async for event_id, data in exercise.stream(audience, last):
-        yield ServerSentEvent(raw_data=data, id=str(event_id))
+    return StreamingResponse(exercise.frames(audience, last), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
