@@ -144,6 +144,8 @@ def test_create_defaults_to_the_scenario_seed(client: TestClient) -> None:
         ({"scenario": "nope.yaml"}, ["scenario"]),
         ({"scenario": "../pyproject.toml"}, ["scenario"]),
         ({"scenario": "company.yaml"}, ["scenario"]),  # a company, not a scenario
+        ({"scenario": "\u0000.yaml"}, ["scenario"]),  # found by schemathesis: was a 500
+        ({"scenario": "x" * 290 + ".yaml"}, ["scenario"]),
         ({"scenario": SCENARIO, "seed": "1"}, ["seed"]),
         ({"scenario": SCENARIO, "seed": 1.5}, ["seed"]),
         ({"scenario": SCENARIO, "seed": -1}, ["seed"]),
@@ -158,6 +160,12 @@ def test_create_rejects_bad_bodies_naming_the_field(
     lite: TestClient, body: dict[str, Any], field: list[str]
 ) -> None:
     assert field_of(lite.post("/api/exercises", json=body)) == field
+
+
+def test_create_with_a_lone_surrogate_in_the_name(lite: TestClient) -> None:
+    r = lite.post("/api/exercises", content=b'{"scenario": "\\ud800.yaml"}',
+                  headers={"Content-Type": "application/json"})  # fmt: skip
+    assert field_of(r) == ["scenario"]
 
 
 def test_whole_number_floats_count_as_integers(client: TestClient) -> None:

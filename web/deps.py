@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
@@ -39,7 +40,7 @@ def get_role(
     if token:
         digest = token_hash(token)
         for role, known in exercise.token_hashes.items():
-            if digest == known:
+            if hmac.compare_digest(digest, known):
                 return role
     raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
 

@@ -1,14 +1,30 @@
-"""Error responses: a body FastAPI cannot parse is a 422 like any other
-malformed body (FastAPI answers 400 when the bytes are not even text)."""
+"""Error responses: every malformed body is a 422 in FastAPI's shape.
+
+FastAPI answers 400 when a body's bytes are not even text, and its 422
+handler fails (a 500) when it echoes an input holding a lone surrogate
+("\\ud800" in the JSON) as UTF-8; both are mended here.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PARSE_ERROR = "There was an error parsing the body"
+
+
+class ASCIIJSONResponse(JSONResponse):
+    """JSON with non-ASCII escaped: any string can be echoed back."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -19,5 +35,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return ASCIIJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -231,7 +231,9 @@ class LiveExercise:
         self.sync(wall)
         self._validate(role, kind, payload)
         entry = self._commit(role, kind, payload, wall)
-        self._save_clock(force=True)
+        if kind == "clock":
+            # Other commands need no clock row: a replay reaches their time anyway.
+            self._save_clock(force=True)
         self._changed(urgent=True)
         return entry
 

@@ -51,8 +51,12 @@ def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[st
 
 def scenario_path(request: Request, name: str) -> Path:
     root: Path = request.app.state.settings.scenarios_dir.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root) or path.suffix not in (".yaml", ".yml") or not path.is_file():
+    try:  # a NUL byte, a lone surrogate or an overlong name is no file either
+        path = (root / name).resolve()
+        found = path.is_relative_to(root) and path.suffix in (".yaml", ".yml") and path.is_file()
+    except (ValueError, OSError):
+        found = False
+    if not found:
         raise HTTPException(422, problem_detail("scenario", f"no scenario file {name!r}")["detail"])
     return path
 
