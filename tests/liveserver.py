@@ -5,6 +5,7 @@ ready once /healthz answers."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -88,3 +89,30 @@ class Server:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def read_events(base: str, exercise: str, token: str, n: int, last_event_id: int | None = None,
+                then: Any = None) -> list[tuple[int, dict[str, Any]]]:  # fmt: skip
+    """The first `n` events (id, message) of an exercise's stream; `then()`
+    is called once the first has arrived."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = str(last_event_id)
+    out: list[tuple[int, dict[str, Any]]] = []
+    url = f"{base}/api/exercises/{exercise}/stream"
+    with httpx.stream("GET", url, headers=headers, timeout=httpx.Timeout(10, read=20)) as r:
+        assert r.status_code == 200, r.read()
+        event_id, data = 0, []
+        for line in r.iter_lines():
+            if line.startswith("id:"):
+                event_id = int(line[3:])
+            elif line.startswith("data:"):
+                data.append(line[5:].removeprefix(" "))
+            elif line == "" and data:
+                out.append((event_id, json.loads("\n".join(data))))
+                data = []
+                if len(out) == n:
+                    break
+                if len(out) == 1 and then is not None:
+                    then()
+    return out

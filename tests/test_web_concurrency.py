@@ -9,11 +9,12 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from liveserver import Server
+from liveserver import Server, read_events
 from pgcluster import db_url, pg_cluster  # noqa: F401  (fixtures)
 
 CLIENTS = 20
@@ -146,3 +147,34 @@ def test_concurrent_clients_each_command_logged_once(server: Server) -> None:
         assert not viewer.is_alive() and viewer.error is None
         assert set(viewer.seen) == viewer.expected
         assert max(viewer.seen.values()) == 1
+
+
+@pytest.fixture
+def lite_server(tmp_path: Path) -> Iterator[Server]:
+    with Server(f"sqlite:///{tmp_path}/t.db") as s:
+        yield s
+
+
+def test_stream_resumes_from_last_event_id(lite_server: Server) -> None:
+    server = lite_server
+    exercise, tokens = create(server)
+    facilitator = {"Authorization": f"Bearer {tokens['facilitator']}"}
+
+    def inject(text: str) -> None:
+        r = httpx.post(f"{server.base}/api/exercises/{exercise}/injects",
+                       json={"message": text}, headers=facilitator)  # fmt: skip
+        assert r.status_code == 200
+
+    (init_id, init), (one_id, one) = read_events(server.base, exercise, tokens["observer"], 2,
+                                                 then=lambda: inject("one"))  # fmt: skip
+    assert (init["type"], one["type"]) == ("init", "update")
+    assert [f["payload"] for f in one["feed"]] == [{"message": "one"}]
+    inject("two")  # while nobody watches
+    events = read_events(server.base, exercise, tokens["observer"], 2, one_id,
+                         then=lambda: inject("three"))  # fmt: skip
+    assert [e["type"] for _, e in events] == ["update", "update"]
+    assert [f["payload"]["message"] for _, e in events for f in e["feed"]] == ["two", "three"]
+    assert [i for i, _ in events] == [one_id + 1, one_id + 2]
+    # a participant sees neither the MSEL nor observations
+    (_, player), = read_events(server.base, exercise, tokens["participant"], 1)
+    assert "msel" not in player and [f["kind"] for f in player["feed"]] == ["inject"] * 3

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from liveserver import DATA, Server
+from liveserver import DATA, Server, read_events
 from pgcluster import db_url, pg_cluster  # noqa: F401  (fixtures)
 from pydantic import TypeAdapter
 
@@ -24,6 +24,7 @@ COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
 class Api:
     def __init__(self, server: Server, exercise: str, token: str) -> None:
+        self.exercise, self.token = exercise, token
         self.http = httpx.Client(base_url=f"{server.base}/api/exercises/{exercise}",
                                  headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
 
@@ -170,9 +171,14 @@ def test_sigkill_loses_no_exercise(server: Server) -> None:
     paused, before, paused_log = prepare_paused(server)
     running, accepted = prepare_running(server)
     last_seen = running.log()
+    (old_id, _), = read_events(server.base, paused.exercise, paused.token, 1)
 
     server.kill()
     server.start()
+
+    # a browser reconnecting with its old Last-Event-ID gets a full state
+    (new_id, message), = read_events(server.base, paused.exercise, paused.token, 1, old_id)
+    assert message["type"] == "init" and new_id > old_id
 
     # the paused exercise: the very same state, log and time
     after = paused.state()

@@ -157,7 +157,7 @@ class LiveExercise:
         self._last_publish = 0.0
         self._last_saved: tuple[int, str, float] = (-1, "", 0.0)
         self._last_save = 0.0
-        self._dirty = True
+        self._dirty = False  # something to publish (viewers start from a full state)
         self._flush_pending = False
         self._replaying = False
         self._jump_floor = 0  # the furthest jump in the log
@@ -601,4 +601,5 @@ class Manager:
                 except Exception:  # an engine fault stops that exercise's clock, not the server
                     log.exception("exercise %s: engine fault", exercise.id)
                     exercise.clock.pause(wall)
+                    exercise.clock.sim0 = exercise.sim.now  # where the engine stands
             await asyncio.sleep(self.settings.tick_s)
