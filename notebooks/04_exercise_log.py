@@ -111,7 +111,7 @@ def inject_command(payload, seq):
         raw = {"action": "message", "text": payload["message"]}
     command = COMMAND.validate_python(raw)
     if isinstance(command, StartHazard) and command.id is None:
-        command = command.model_copy(update={"id": str(seq)})  # as the server names it
+        command = command.model_copy(update={"id": f"inject-{seq}"})  # as the server names it
     return command
 
 

@@ -13,4 +13,4 @@ bash scripts/setup.sh
 .venv/bin/tabletop run scenarios/example/scenario.yaml --html timeline.html >/dev/null
 echo "Example timeline written to $(pwd)/timeline.html"
 
-exec .venv/bin/tabletop serve "$@"
+exec .venv/bin/tabletop serve --demo dairy/blackout.yaml "$@"

@@ -562,3 +562,20 @@ def test_restart_keeps_exercises(db_url: str) -> None:  # noqa: F811
         assert other.state() == other_before
         ex.ok("clock", {"action": "resume"})
         wait_for(lambda: ex.state()["sim_time_h"] > before["sim_time_h"])
+
+
+def test_serve_demo_creates_an_exercise_and_prints_working_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = Settings(db_url=f"sqlite:///{tmp_path}/demo.db", demo="example/scenario.yaml",
+                    public_url="http://testserver")  # fmt: skip
+    with TestClient(create_app(demo)) as client:
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].startswith("Demo exercise on example/scenario.yaml")
+        links = dict(line.split() for line in lines[1:4])
+        assert set(links) == {"facilitator", "participant", "observer"}
+        page = client.get(links["facilitator"].removeprefix("http://testserver"))
+        assert page.status_code == 200
+        exercise, token = links["observer"].removeprefix("http://testserver/exercises/").split("?token=")
+        state = client.get(f"/api/exercises/{exercise}/state", headers={"Authorization": f"Bearer {token}"})
+        assert state.json()["clock"] == "paused"

@@ -85,7 +85,7 @@ def replay(log: list[dict[str, Any]], until: int) -> dict[str, tuple[str, float]
         kind, payload, seq = e["kind"], e["payload"], e["seq"]
         if kind == "inject" and "hazard" in payload:
             command = StartHazard.model_validate({"action": "hazard", "hazard": payload["hazard"],
-                                                  "id": payload.get("id") or str(seq)})  # fmt: skip
+                                                  "id": payload.get("id") or f"inject-{seq}"})  # fmt: skip
             sim.inject(command, f"inject:{seq}")
         elif kind == "inject" and "command" in payload:
             sim.inject(COMMAND.validate_python(payload["command"]), f"inject:{seq}")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from simulator.io import load_bundle
+from simulator.schema import text
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.live import Hub, LiveExercise, Rejected
 from web.settings import Settings
@@ -342,12 +343,16 @@ def test_players_do_not_see_the_msel(store: Store) -> None:
     live.submit("facilitator", "skip", {"inject": "m2"}, 0.0)
     live.submit("facilitator", "observation", {"text": "secret"}, 0.0)
     live.submit("facilitator", "inject", {"message": "public"}, 0.0)
+    live.submit("facilitator", "release", {"inject": "m1"}, 0.0)
     live.publish(0.0)
     (_, init), = _events(live, "player", None, 1, lambda i: None)
     assert "msel" not in init
-    assert [f["kind"] for f in init["feed"]] == ["inject"]
+    assert [f["kind"] for f in init["feed"]] == ["inject", "release"]
+    released = init["feed"][1]["payload"]  # with its text, as the players have no script
+    m1 = next(e for e in live.bundle.scenario.injects if e.id == "m1")
+    assert released["title"] == {"de": text(m1.title, "de"), "en": text(m1.title, "en")}
     (_, full), = _events(live, "full", None, 1, lambda i: None)
-    assert [f["kind"] for f in full["feed"]] == ["skip", "observation", "inject"]
+    assert [f["kind"] for f in full["feed"]] == ["skip", "observation", "inject", "release"]
     assert {m["id"]: m["status"] for m in full["msel"]}["m2"] == "skipped"
 
 

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from simulator.io import load_bundle
+from simulator.schema import text
 from web import errors
-from web.live import Manager
+from web.live import LiveExercise, Manager
 from web.routers import exercises, pages
 from web.settings import Settings
 from web.storage import Store
@@ -30,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         manager = Manager(store, settings)
         manager.load()
         app.state.manager = manager
+        if settings.demo:
+            _create_demo(manager, settings)
         manager.start()
         try:
             yield
@@ -37,7 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await manager.stop()
             store.close()
 
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN; the
+    # schema itself is at /openapi.json.
     app = FastAPI(title="Tabletop", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     errors.install(app)
@@ -53,3 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"ok": True})
 
     return app
+
+
+def _create_demo(manager: Manager, settings: Settings) -> None:
+    """A ready exercise for `tabletop serve --demo`: its links go to the console."""
+    bundle = load_bundle(settings.scenarios_dir / str(settings.demo))
+    live, tokens = LiveExercise.create(manager.store, settings, str(settings.demo), bundle,
+                                       bundle.scenario.seed, 60.0)  # fmt: skip
+    manager.exercises[live.id] = live
+    print(f"Demo exercise on {settings.demo} ({text(bundle.scenario.scenario.title)}):")
+    for role, token in tokens.items():
+        print(f"  {role:12} {settings.public_url}/exercises/{live.id}?token={token}")

@@ -33,13 +33,22 @@ def serve(
     scenarios: Annotated[
         Path, typer.Option(help="Folder of scenario files offered on the start page.")
     ] = DEFAULT_SCENARIOS,
+    demo: Annotated[
+        str | None,
+        typer.Option(help="Also create an exercise on this scenario (under --scenarios) "
+                          "and print its three links, e.g. dairy/blackout.yaml."),
+    ] = None,
 ) -> None:
     """Run the live exercise server (FastAPI under uvicorn)."""
     import uvicorn
 
     from web.app import create_app
 
-    settings = Settings(db_url=database_url(db), scenarios_dir=scenarios)
+    if demo is not None and not (scenarios / demo).is_file():
+        typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)
+        raise typer.Exit(2)
+    settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
+                        public_url=f"http://{host}:{port}")  # fmt: skip
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip

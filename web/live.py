@@ -38,7 +38,9 @@ from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
 log = logging.getLogger("tabletop.live")
 COMMAND = TypeAdapter(Command)
 ROLES = ("facilitator", "participant", "observer")
-HIDDEN_FROM_PLAYERS = ("release", "skip", "delay", "msel", "observation")
+# Players see a scripted inject once it is released (with its text), never the
+# script's schedule or the facilitator's notes.
+HIDDEN_FROM_PLAYERS = ("skip", "delay", "observation")
 
 
 class Rejected(ValueError):
@@ -321,7 +323,8 @@ class LiveExercise:
                 self._own_sources.add(source)
                 for command in self._inject_commands(payload):
                     if isinstance(command, StartHazard) and command.id is None:
-                        command = command.model_copy(update={"id": str(entry.seq)})
+                        # "inject-<seq>": never the index name of a scenario hazard
+                        command = command.model_copy(update={"id": f"inject-{entry.seq}"})
                     sim.inject(command, source)
             elif kind in ("release", "msel"):
                 sim.release(payload["inject"])
@@ -346,6 +349,18 @@ class LiveExercise:
                 self._apply_clock(payload, wall)
         except Exception:  # validated before: a bug, not bad input; replay must go on
             log.exception("exercise %s: command %s failed", self.id, entry.seq)
+
+    def _for_players(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A released scripted inject carries its title and message in both
+        languages: the participants' page has no copy of the script."""
+        if item["kind"] not in ("release", "msel"):
+            return item
+        entry = next(e for e in self.bundle.scenario.injects if e.id == item["payload"]["inject"])
+        texts = {
+            field: {lang: text(value, lang) for lang in ("de", "en")}
+            for field, value in (("title", entry.title), ("message", entry.message))
+        }
+        return {**item, "payload": {**item["payload"], **texts}}
 
     def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
         action, clock = payload["action"], self.clock
@@ -479,7 +494,7 @@ class LiveExercise:
             records = sim.records[self._sent_records :]
             feed = self.feed[self._sent_feed :]
         if audience == "player":
-            feed = [f for f in feed if f["kind"] not in HIDDEN_FROM_PLAYERS]
+            feed = [self._for_players(f) for f in feed if f["kind"] not in HIDDEN_FROM_PLAYERS]
         message: dict[str, Any] = {
             "type": "init" if full else "update",
             "t": sim.now,

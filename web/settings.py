@@ -19,3 +19,5 @@ class Settings:
     queue: int = 64  # events buffered per viewer; a slower one gets a full state instead
     save_s: float = 1.0  # a running clock's simulated time is saved this often
     ping_s: float = 15.0  # a comment line to every viewer this often (idle connections)
+    demo: str | None = None  # create an exercise on this scenario at start-up, print its links
+    public_url: str = "http://127.0.0.1:8000"  # for the printed demo links

@@ -119,7 +119,7 @@ class Exercise:
                 raw = payload.get("command") or {"action": "message", "text": payload["message"]}
             command = COMMAND.validate_python(raw)
             if isinstance(command, StartHazard) and command.id is None:
-                command = command.model_copy(update={"id": str(seq)})
+                command = command.model_copy(update={"id": f"inject-{seq}"})
             sim.inject(command, source)
         elif kind in ("release", "msel"):
             sim.release(payload["inject"])

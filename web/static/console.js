@@ -296,7 +296,9 @@
         return make(tr("feed.inject"), (p.command && p.command.action) || "", "", "hazard");
       case "msel":
       case "release": {
-        const entry = cfg.msel && cfg.msel[p.inject];
+        // Facilitators and observers have the script; participants get the text with it.
+        const entry = (cfg.msel && cfg.msel[p.inject]) ||
+          (p.title && { title: p.title[cfg.lang] || p.title.en, message: (p.message && (p.message[cfg.lang] || p.message.en)) || "" });
         return make(tr("feed.msel"), entry ? entry.title : p.inject, entry ? entry.message : "",
           "msel");
       }
