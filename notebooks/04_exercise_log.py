@@ -37,10 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from pydantic import TypeAdapter
 
-from simulator.commands import Command, Message, StartHazard
 from simulator.engine import Simulation
+from simulator.exercise_log import replay
 from simulator.frames import outcomes_frame, process_frame, stats_frame
 from simulator.io import load_bundle
 from simulator.metrics import summarize
@@ -97,56 +96,15 @@ log[log.kind.isin(["decision", "proposal", "accept"])][["t_h", "role", "kind", "
 
 # %%
 bundle = load_bundle(SCENARIOS / header["scenario"])
-COMMAND = TypeAdapter(Command)
-ACTIONS = {action.id: list(action.do) for action in bundle.scenario.actions}
 
+# %% [markdown]
+# `simulator.exercise_log.replay` does exactly that: it turns each entry into the
+# engine commands the server applied (`inject_command`, `decision_commands`) and
+# plays them at their simulated times. Clock, skip, delay, reject and observation
+# entries change nothing in the model.
 
-def inject_command(payload, seq):
-    """The engine command of a facilitator's inject."""
-    if "hazard" in payload:
-        raw = {"action": "hazard", "hazard": payload["hazard"], "id": payload.get("id")}
-    elif "command" in payload:
-        raw = payload["command"]
-    else:
-        raw = {"action": "message", "text": payload["message"]}
-    command = COMMAND.validate_python(raw)
-    if isinstance(command, StartHazard) and command.id is None:
-        command = command.model_copy(update={"id": f"inject-{seq}"})  # as the server names it
-    return command
-
-
-def decision_commands(payload):
-    """A scenario action's commands, or a free decision as a message."""
-    if "action" in payload:
-        return ACTIONS[payload["action"]]
-    return [Message(action="message", text=payload["text"])]
-
-
-def replay(bundle, entries, seed):
-    """The exercise of `entries` played again on `seed`, up to its last entry."""
-    sim = Simulation(bundle, seed, autoplay_msel=False)
-    proposals = {}
-    for entry in entries:
-        sim.advance(entry["sim_time"])
-        kind, payload, seq = entry["kind"], entry["payload"], entry["seq"]
-        source = f"{'decision' if kind in ('decision', 'accept') else 'inject'}:{seq}"
-        if kind == "inject":
-            sim.inject(inject_command(payload, seq), source)
-        elif kind in ("release", "msel"):
-            sim.release(payload["inject"])
-        elif kind == "decision":
-            for command in decision_commands(payload):
-                sim.apply(command, source)
-        elif kind == "proposal":
-            proposals[seq] = payload
-        elif kind == "accept":
-            for command in decision_commands(proposals[payload["proposal"]]):
-                sim.apply(command, source)
-        # clock, skip, delay, reject, observation: nothing changes in the model
-    return sim
-
-
-live = replay(bundle, entries, header["seed"])
+# %%
+live = replay(bundle, header["seed"], entries)
 print(f"replayed to {live.now / 3600:g} h: {len(live.records)} records")
 
 # %% [markdown]
@@ -219,7 +177,7 @@ baseline_total = outcomes_frame(baseline).groupby("replication").impact_eur.sum(
 
 with_decisions = []
 for i in range(N):
-    sim = replay(bundle, entries, replication_seed(SEED, i))
+    sim = replay(bundle, replication_seed(SEED, i), entries)
     sim.run()
     summary = summarize(bundle, sim.records, sim.horizon)
     with_decisions.append({"replication": i, **{p.id: p.mtpd_breached for p in summary.processes},

@@ -24,10 +24,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from simulator.commands import Command, Message, StartHazard
+from simulator.commands import Command
 from simulator.engine import CommandError, Simulation
+from simulator.exercise_log import decision_commands, inject_command, source_of
 from simulator.records import EVENT_INJECT
 from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
@@ -36,7 +37,6 @@ from web.settings import Settings
 from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
 
 log = logging.getLogger("tabletop.live")
-COMMAND = TypeAdapter(Command)
 ROLES = ("facilitator", "participant", "observer")
 # Players see a scripted inject once it is released (with its text), never the
 # script's schedule or the facilitator's notes.
@@ -253,7 +253,7 @@ class LiveExercise:
             raise Rejected("exercise", "the exercise has ended")
         if kind == "inject":
             prefix = "command." if "command" in payload else ""
-            for command in self._inject_commands(payload):
+            for command in self._inject_commands(payload, self.seq + 1):
                 self._check(command, prefix)
         elif kind in ("release", "skip", "delay", "msel"):
             item = self.msel.get(payload["inject"])
@@ -287,44 +287,32 @@ class LiveExercise:
         except CommandError as e:
             raise Rejected(into or prefix + e.field, e.message) from None
 
-    def _inject_commands(self, payload: dict[str, Any]) -> list[Command]:
-        if "hazard" in payload:
-            raw = {"action": "hazard", "hazard": payload["hazard"], "id": payload.get("id")}
-        elif "command" in payload:
-            raw = payload["command"]
-        else:
-            raw = {"action": "message", "text": payload["message"]}
+    def _inject_commands(self, payload: dict[str, Any], seq: int) -> list[Command]:
         try:
-            return [COMMAND.validate_python(raw)]
+            return [inject_command(payload, seq)]
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function"))
             raise Rejected(where or "inject", first["msg"]) from None
 
     def _decision_commands(self, payload: dict[str, Any]) -> list[Command]:
-        if "action" in payload:
-            actions = self.bundle.scenario.actions
-            action = next((a for a in actions if a.id == payload["action"]), None)
-            if action is None:
-                raise Rejected("action", f"no player action {payload['action']!r} in the scenario")
-            return list(action.do)
-        return [Message(action="message", text=payload["text"])]
+        try:
+            return decision_commands(self.bundle, payload)
+        except CommandError as e:
+            raise Rejected(e.field, e.message) from None
 
     def _apply(self, entry: LogEntry, wall: float | None) -> None:
         """Apply a persisted command: live (`wall` given) or replayed from the
         log (`wall` None: the clock is rebuilt afterwards, and what the
         command set off is in the log already)."""
         kind, payload, sim = entry.kind, entry.payload, self.sim
-        source = f"{'decision' if kind in ('decision', 'accept') else 'inject'}:{entry.seq}"
+        source = source_of(kind, entry.seq)
         self.feed.append({"seq": entry.seq, "t": entry.sim_time, "role": entry.role,
                           "kind": kind, "payload": payload})  # fmt: skip
         try:
             if kind == "inject":
                 self._own_sources.add(source)
-                for command in self._inject_commands(payload):
-                    if isinstance(command, StartHazard) and command.id is None:
-                        # "inject-<seq>": never the index name of a scenario hazard
-                        command = command.model_copy(update={"id": f"inject-{entry.seq}"})
+                for command in self._inject_commands(payload, entry.seq):
                     sim.inject(command, source)
             elif kind in ("release", "msel"):
                 sim.release(payload["inject"])

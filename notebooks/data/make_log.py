@@ -24,11 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from simulator.commands import Command, Message, StartHazard
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
+from simulator.exercise_log import decision_commands, inject_command, source_of
 from simulator.io import load_bundle
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +34,6 @@ SCENARIO = "dairy/ransomware.yaml"  # relative to scenarios/, as the server name
 SEED = 4711  # the exercise's seed, chosen when it was created
 EXERCISE = "3f9a1c07b2e4"
 WALL_START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
 
 def t(text: str) -> int:
@@ -78,7 +75,6 @@ class Exercise:
         self.bundle = load_bundle(HERE.parent.parent / "scenarios" / SCENARIO)
         self.sim = Simulation(self.bundle, SEED, autoplay_msel=False)
         self.pending = {e.id: e.at for e in self.bundle.scenario.injects if e.at is not None}
-        self.actions = {a.id: list(a.do) for a in self.bundle.scenario.actions}
         self.proposals: dict[int, dict[str, Any]] = {}
         self.entries: list[dict[str, Any]] = []
         self.wall, self.sim_at_wall, self.speed = WALL_START, 0, 48.0
@@ -104,34 +100,22 @@ class Exercise:
                 del self.pending[inject_id]
                 self.log(due, "system", "msel", {"inject": inject_id}, wall)
 
-    def decision(self, payload: dict[str, Any]) -> list[Command]:
-        if "action" in payload:
-            return self.actions[payload["action"]]
-        return [Message(action="message", text=payload["text"])]
-
     def apply(self, seq: int, kind: str, payload: dict[str, Any]) -> None:
         sim = self.sim
-        source = f"{'decision' if kind in ('decision', 'accept') else 'inject'}:{seq}"
+        source = source_of(kind, seq)
         if kind == "inject":
-            if "hazard" in payload:
-                raw = {"action": "hazard", "hazard": payload["hazard"], "id": payload.get("id")}
-            else:
-                raw = payload.get("command") or {"action": "message", "text": payload["message"]}
-            command = COMMAND.validate_python(raw)
-            if isinstance(command, StartHazard) and command.id is None:
-                command = command.model_copy(update={"id": f"inject-{seq}"})
-            sim.inject(command, source)
+            sim.inject(inject_command(payload, seq), source)
         elif kind in ("release", "msel"):
             sim.release(payload["inject"])
         elif kind == "skip":
             del self.pending[payload["inject"]]
         elif kind == "decision":
-            for command in self.decision(payload):
+            for command in decision_commands(self.bundle, payload):
                 sim.apply(command, source)
         elif kind == "proposal":
             self.proposals[seq] = payload
         elif kind == "accept":
-            for command in self.decision(self.proposals[payload["proposal"]]):
+            for command in decision_commands(self.bundle, self.proposals[payload["proposal"]]):
                 sim.apply(command, source)
         elif kind == "clock" and payload["action"] == "speed":
             self.wall, self.sim_at_wall = self.wall_time(sim.now), sim.now
