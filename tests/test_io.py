@@ -372,3 +372,23 @@ def test_loading_restores_the_garbage_collector() -> None:
     with pytest.raises(ScenarioError):
         load_bundle(BAD / "many_problems.yaml")
     assert gc.isenabled()
+
+
+def test_a_large_json_company_loads_on_the_fast_path_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator import io
+    from simulator.generate import generate
+
+    company, scenario = generate(15_000, seed=2, failures=10)
+    io.write_data(tmp_path / "company.json", company)
+    io.write_data(tmp_path / "scenario.yaml", {**scenario, "company": "company.json"})
+    assert (tmp_path / "company.json").stat().st_size > io.FULL_CHECK_BYTES
+    fast = io.load_bundle(tmp_path / "scenario.yaml")
+    monkeypatch.setattr(io, "FULL_CHECK_BYTES", 10**12)  # every file takes the full path
+    assert io.load_bundle(tmp_path / "scenario.yaml") == fast
+    monkeypatch.undo()
+    company["assets"][7]["needs"] = [{"all_of": ["no-such-asset"]}]
+    io.write_data(tmp_path / "company.json", company)
+    with pytest.raises(io.ScenarioError) as err:
+        io.load_bundle(tmp_path / "scenario.yaml")
+    (problem,) = err.value.problems
+    assert problem.field == "assets[7].needs[0].all_of[0]" and problem.line is not None
