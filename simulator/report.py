@@ -113,7 +113,7 @@ def sweep_table(rows: Sequence[dict[str, Any]]) -> Table:
         return table
     shown = [k for k in rows[0] if k not in ("below_mbco_h_p50", "below_mbco_h_p90")]
     for key in shown:
-        table.add_column(key.split(".")[-1] if "." in key else key, justify="right")
+        table.add_column(key.rsplit(".", 1)[-1], justify="right")
     for row in rows:
         table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else str(row[k])
                         for k in shown))  # fmt: skip
