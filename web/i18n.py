@@ -91,6 +91,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
     "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
     "form.too_large": ("Datei zu groß", "file too large"),
+    "form.bad_form": ("Formular nicht lesbar", "the form could not be read"),
     # --- created page -----------------------------------------------------------------
     "created.title": ("Übung angelegt", "Exercise created"),
     "created.intro": (
