@@ -245,6 +245,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "graph.title": ("Abhängigkeiten", "Dependencies"),
     "assets.title": ("Ressourcen", "Assets"),
     "assets.toggle": ("alle / nur gestörte", "all / only affected"),
+    "feed.older": ("Ältere Einträge laden", "Load older entries"),
+    "feed.event": ("Neues Ereignis", "New event"),
     "feed.title": ("Ereignisse", "Event feed"),
     "feed.empty": ("Noch keine Ereignisse.", "No events yet."),
     "state.up": ("in Betrieb", "up"),
