@@ -66,8 +66,16 @@ def scenario_path(request: Request, name: str) -> Path:
 
 @router.get("/scenarios", response_model=list[ScenarioPublic])
 def list_scenarios(request: Request) -> list[ScenarioPublic]:
-    """The bundled scenarios (files under scenarios/ that name a company)."""
-    root: Path = request.app.state.settings.scenarios_dir
+    """The bundled scenarios (files under scenarios/ that name a company).
+    The folder is the server's own: read once, not on every start page."""
+    state = request.app.state
+    if getattr(state, "scenarios", None) is None:
+        state.scenarios = _bundled_scenarios(state.settings.scenarios_dir)
+    found: list[ScenarioPublic] = state.scenarios
+    return found
+
+
+def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
     out = []
     for path in sorted(root.rglob("*.yaml")):
         try:
