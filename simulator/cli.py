@@ -38,6 +38,7 @@ from simulator.schema import Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
+from simulator.why import describe, explain
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -159,6 +160,45 @@ def run(
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
             mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
             console.print(f"objective {mark}: {text(objective.title, lang)}")
+
+
+@app.command()
+def why(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    asset: Annotated[str, typer.Argument(help="Asset or business process id.", show_default=False)],
+    at: Annotated[str, typer.Option("--at", help="Simulated time, e.g. '30h' or '2d'.")],
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+) -> None:
+    """Why is ASSET down at a time: the chain of causes down to the hazard or inject."""
+    bundle = _load_or_exit(scenario)
+    try:
+        t = parse_duration(at)
+    except ValueError as e:
+        typer.echo(f"--at: {e}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if lang not in ("de", "en"):
+        typer.echo(f"--lang: use de or en, not {lang!r}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if t > bundle.scenario.horizon:
+        horizon = f"{bundle.scenario.horizon / 3600:g} h"
+        typer.echo(f"--at: {at!r} is past the scenario's horizon ({horizon})", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
+    if asset not in names:
+        typer.echo(f"asset: no asset {asset!r} in company {bundle.company.company.id!r}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    sim = Simulation(bundle, seed)
+    sim.advance(t)
+    chain = explain(sim, asset, lang)
+    if as_json:
+        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        stamp = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
+        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {stamp}, seed {sim.seed}")
+        for line in describe(chain, names, lang):
+            typer.echo(line)
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:

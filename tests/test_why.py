@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import make_bundle
+from typer.testing import CliRunner
 
+from simulator.cli import app
 from simulator.engine import Simulation
 from simulator.io import load_bundle
 from simulator.schema import text
@@ -200,3 +203,47 @@ def test_example_company_production_at_30h() -> None:
     assert lines[plant_line + 2] == "    Netzanschluss 20 kV (grid): ausgefallen (0 %) seit T+02:00"
     assert "        ← beschädigt durch Gefährdung 2: outage (begann T+20:00)" in lines
     assert any("kein Nachschub: Tankwagen ist ausgefallen" in x for x in lines)
+
+
+# --- the command line -------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_prints_the_chain() -> None:
+    # 3 h: inject m1 encrypted the ERP and its database (see the example's scenario.yaml);
+    # both are being restored by the IT team.
+    result = runner.invoke(app, ["why", str(EXAMPLE), "order_entry", "--at", "3h", "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Stromausfall, Cyberangriff und Lieferantenausfall — T+3 Std., seed 7",
+        "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00",
+        "  braucht erp [cyber, alle von 2]: fehlt ERP, ERP-Datenbank",
+        "  ERP (erp): ausgefallen (0 %) seit T+03:00",
+        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen (begann T+03:00)",
+        "    · wird wiederhergestellt",
+        "  ERP-Datenbank (erp_db): ausgefallen (0 %) seit T+03:00",
+        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen (begann T+03:00)",
+        "    · wird wiederhergestellt",
+    ]
+
+
+def test_cli_json() -> None:
+    result = runner.invoke(app, ["why", str(EXAMPLE), "grid", "--at", "3h", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["asset"], data["t"]) == ("grid", 3 * H)
+    (cause,) = data["steps"][0]["causes"]
+    assert (cause["source"], cause["hazard"], cause["at"]) == ("hazard:1", "outage", 2 * H)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["nope", "--at", "3h"], "asset: no asset 'nope' in company 'beispiel-molkerei'\n"),
+    (["grid", "--at", "soon"], "--at: "),
+    (["grid", "--at", "11d"], "--at: '11d' is past the scenario's horizon (240 h)\n"),
+    (["grid", "--at", "1h", "--lang", "fr"], "--lang: use de or en, not 'fr'\n"),
+])  # fmt: skip
+def test_cli_bad_input_exits_2(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["why", str(EXAMPLE), *args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and "Traceback" not in result.output
