@@ -16,7 +16,7 @@ from web import errors
 from web.limits import BodyLimit
 from web.live import LiveExercise, Manager
 from web.loading import Loader
-from web.routers import exercises, pages
+from web.routers import exercises, pages, why
 from web.settings import Settings
 from web.storage import Store
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        upload_bytes=settings.upload_bytes)  # fmt: skip
     app.include_router(exercises.router)
     app.include_router(pages.router)
+    app.include_router(why.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
     app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
               name="plotly")  # fmt: skip

@@ -1,0 +1,129 @@
+"""Why is it down: an asset's chain of causes in a live exercise, per role.
+
+Every role may ask. The chain itself is the engine's (`simulator.why`); here
+each root cause gets a label a person reads: a scripted inject's title, the
+facilitator's inject by its title or hazard type, a decision by its action.
+Participants get the label, the kind and the time only — never a source id
+the facilitator chose, nor anything of a hazard's parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from simulator.schema import text
+from simulator.why import Cause, NeedInfo, explain
+from web.deps import ExerciseDep, RoleDep
+from web.live import LiveExercise
+from web.routers.exercises import ERRORS
+
+router = APIRouter(prefix="/api", tags=["exercises"])
+
+
+class CausePublic(BaseModel):
+    kind: Literal["hazard", "inject", "decision", "other"]
+    label: str  # what a person reads: title, hazard type or action
+    at: int | None  # simulated seconds when the source began
+    effect: Literal["damage", "isolated"]
+    capacity: float | None
+    lasting: bool
+    # Facilitators and observers only (None for participants):
+    source: str | None = None
+    ref: str | None = None
+    hazard: str | None = None
+    action: str | None = None
+
+
+class StepPublic(BaseModel):
+    asset: str
+    kind: str
+    depth: int
+    parent: str | None
+    state: str
+    capacity: float
+    since: int | None
+    causes: list[CausePublic]
+    needs: list[NeedInfo]
+    restart: int | None
+    standby: bool
+    workaround: bool
+    restoring: bool
+
+
+class WhyPublic(BaseModel):
+    asset: str
+    t: int
+    truncated: bool
+    steps: list[StepPublic]
+
+
+def _feed_entry(exercise: LiveExercise, seq: str) -> dict[str, Any] | None:
+    if not seq.isdigit():
+        return None
+    return next((f for f in exercise.feed if str(f["seq"]) == seq), None)
+
+
+def _label(exercise: LiveExercise, cause: Cause, lang: str) -> str:
+    """A readable name of a root cause, from the scenario and the log."""
+    if cause.title:
+        return cause.title
+    entry = None
+    if cause.kind in ("inject", "decision"):
+        entry = _feed_entry(exercise, cause.ref)
+    elif cause.kind == "hazard":  # the facilitator's hazard: named "inject-<seq>" or by its id
+        ref = cause.ref.removeprefix("inject-")
+        named = (f for f in exercise.feed
+                 if f["kind"] == "inject" and f["payload"].get("id") == cause.ref)  # fmt: skip
+        entry = _feed_entry(exercise, ref) or next(named, None)
+    payload = entry["payload"] if entry is not None else {}
+    title = payload.get("title")
+    if isinstance(title, dict):
+        title = title.get(lang) or title.get("en")
+    if isinstance(title, str) and title:
+        return title
+    if "action" in payload:  # a decision from the scenario's actions
+        action = next((a for a in exercise.bundle.scenario.actions if a.id == payload["action"]),
+                      None)  # fmt: skip
+        if action is not None:
+            return text(action.title, lang) or action.id
+    return cause.hazard or cause.action or cause.kind
+
+
+def _public(exercise: LiveExercise, cause: Cause, lang: str, full: bool) -> CausePublic:
+    out = CausePublic(kind=cause.kind, label=_label(exercise, cause, lang), at=cause.at,
+                      effect=cause.effect, capacity=cause.capacity,
+                      lasting=cause.lasting)  # fmt: skip
+    if full:
+        out.source, out.ref, out.hazard, out.action = (
+            cause.source, cause.ref, cause.hazard, cause.action)  # fmt: skip
+    elif cause.kind == "hazard":
+        out.hazard = cause.hazard  # the type only, as the players' feed names it
+    return out
+
+
+@router.get("/exercises/{exercise_id}/why/{asset}", response_model=WhyPublic, responses=ERRORS)
+async def why(
+    asset: str,
+    exercise: ExerciseDep,
+    role: RoleDep,
+    lang: Literal["de", "en"] = Query("en", description="language of titles"),
+) -> WhyPublic:
+    """Why an asset or business process is in its state now: the chain of
+    causes down to the hazard, inject or decision (any role may ask)."""
+    if asset not in exercise.sim.model.index:
+        raise HTTPException(404, f"no asset {asset[:100]!r} in this exercise")
+    chain = explain(exercise.sim, asset, lang)
+    full = role != "participant"
+    steps = [
+        StepPublic(asset=s.asset, kind=s.kind, depth=s.depth, parent=s.parent, state=s.state,
+                   capacity=s.capacity, since=s.since,
+                   causes=[_public(exercise, c, lang, full) for c in s.causes],
+                   needs=list(s.needs), restart=s.restart, standby=s.standby,
+                   workaround=s.workaround, restoring=s.restoring)
+        for s in chain.steps
+    ]  # fmt: skip
+    return WhyPublic(asset=chain.asset, t=chain.t, truncated=chain.truncated, steps=steps)
+
