@@ -242,6 +242,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.events": ("Ereignisse", "Events"),
     "timeline.now": ("jetzt", "now"),
     "impact.title": ("Schaden über die Zeit", "Impact over time"),
+    # --- why is it down; the timeline's groups and BIA marks (issue 8) -------------
+    "graph.why.title": ("Warum ausgefallen?", "Why is it down?"),
+    "graph.why.hint": (
+        "Ein Asset oder einen Prozess anklicken (Graph, Ressourcen, Prozesstafel): die "
+        "Kette der Ursachen bis zur Gefährdung oder Einlage.",
+        "Click an asset or process (graph, assets, process board) for its chain of causes "
+        "down to the hazard or inject.",
+    ),
+    "graph.why.close": ("Schließen", "Close"),
+    "graph.why.at": ("Stand", "As of"),
+    "graph.why.up": ("ist in Betrieb.", "is up."),
+    "graph.why.since": ("seit", "since"),
+    "graph.why.needs": ("braucht", "needs"),
+    "graph.why.missing": ("fehlt", "missing"),
+    "graph.why.all_of": ("alle von {n}", "all of {n}"),
+    "graph.why.any_of": ("eins von {n}", "any of {n}"),
+    "graph.why.k_of_n": ("{k} von {n}", "{k} of {n}"),
+    "graph.why.covered": (
+        "überbrückt durch Puffer {buffer}, noch {left}", "covered by buffer {buffer}, {left} left"
+    ),
+    "graph.why.empty": ("Puffer {buffer} leer seit {t}", "buffer {buffer} ran dry at {t}"),
+    "graph.why.left": ("Puffer {buffer}: noch {left}", "buffer {buffer}: {left} left"),
+    "graph.why.via_down": ("nicht nutzbar, {asset} ausgefallen", "unusable, {asset} is down"),
+    "graph.why.by_down": ("kein Nachschub, {asset} ausgefallen", "no resupply, {asset} is down"),
+    "graph.why.pending": ("wirkt erst nach {delay} – noch nicht", "bites after {delay} – not yet"),
+    "graph.why.delay": ("nach einer Vorlaufzeit von {delay}", "after a time to impact of {delay}"),
+    "graph.why.isolated": ("abgetrennt (isoliert)", "cut off (isolated)"),
+    "graph.why.isolated_by": ("isoliert durch", "isolated by"),
+    "graph.why.kind.hazard": ("Gefährdung", "Hazard"),
+    "graph.why.kind.inject": ("Einlage", "Inject"),
+    "graph.why.kind.decision": ("Entscheidung", "Decision"),
+    "graph.why.kind.other": ("Ursache", "Cause"),
+    "graph.why.lasting": ("bis zur Wiederherstellung", "until restored"),
+    "graph.why.restart": (
+        "Wiederanlauf: {d} nach Rückkehr der Versorgung", "restarting: {d} after supply returned"
+    ),
+    "graph.why.standby": ("Bereitschaft, nicht aktiviert", "standby, not activated"),
+    "graph.why.workaround": ("Notbetrieb (Workaround) aktiv", "workaround active"),
+    "graph.why.restoring": ("wird wiederhergestellt", "being restored"),
+    "graph.why.truncated": ("… Kette gekürzt", "… chain cut short"),
+    "graph.why.failed": ("Ursachen nicht abrufbar", "Cannot fetch the causes"),
+    "timeline.group": ("Gruppieren", "Group"),
+    "timeline.group.kind": ("nach Art", "by kind"),
+    "timeline.group.site": ("nach Standort", "by site"),
+    "timeline.group.none": ("nicht gruppieren", "no groups"),
+    "timeline.affected": ("nur betroffene", "only affected"),
+    "timeline.no_site": ("ohne Standort", "no site"),
+    "timeline.processes": ("Geschäftsprozesse", "Business processes"),
+    "timeline.groups": ("Gruppen auf-/zuklappen", "Expand or collapse groups"),
+    "timeline.rto": ("WAZ (RTO)", "RTO"),
+    "timeline.mtpd": ("MTA (MTPD)", "MTPD"),
+    "timeline.alt": (
+        "Zeitleiste: je Zeile ein Asset oder eine Gruppe, Balken für Ausfälle; Striche "
+        "markieren WAZ und MTA laufender Prozessausfälle.",
+        "Timeline: one row per asset or group, bars for outages; ticks mark the RTO and "
+        "MTPD of ongoing process outages.",
+    ),
     "graph.title": ("Abhängigkeiten", "Dependencies"),
     "assets.title": ("Ressourcen", "Assets"),
     "assets.toggle": ("alle / nur gestörte", "all / only affected"),

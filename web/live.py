@@ -627,7 +627,8 @@ class LiveExercise:
         """Assets and dependencies for drawing (names in both languages)."""
         company = self.bundle.company
         nodes = [{"id": a.id, "kind": a.kind.value, "name": {"de": text(a.name, "de") or a.id,
-                  "en": text(a.name, "en") or a.id}} for a in company.assets]  # fmt: skip
+                  "en": text(a.name, "en") or a.id}, "location": a.location}
+                 for a in company.assets]  # fmt: skip  (location: the timeline groups by site)
         m = self.sim.model
         edges = [[m.ids[m.prov[i]], m.ids[m.need_owner[n]]]
                  for n in range(len(m.need_owner))

@@ -575,27 +575,130 @@
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
   };
 
+  // The timeline stays readable with hundreds of assets: only affected assets by
+  // default, grouped by kind or by site (business processes first, as a group of
+  // their own), groups with many rows collapsed into one row that carries all
+  // their members' bars. Ongoing process outages show their RTO and MTPD as ticks.
+  const TL = { by: "kind", affected: true, open: new Map(), tools: null, groupsKey: "" };
+  const GROUP = "__group:";
+  const OPEN_UP_TO = 6; // a group with more rows than this starts collapsed
+
+  function timelineGroups() {
+    const nodes = S.graph ? S.graph.nodes : [];
+    const affected = (id) => (S.intervals.get(id) || []).length > 0
+      || (S.assetState.get(id) || "up") !== "up";
+    const shown = nodes.filter((n) => !TL.affected || affected(n.id));
+    const first = (id) => { const l = S.intervals.get(id); return l && l.length ? l[0].from : Infinity; };
+    const keyOf = (n) => {
+      if (TL.by === "none") return "all";
+      if (n.kind === "business_process") return "process";
+      return TL.by === "site" ? (siteOf.get(n.id) || "") : n.kind;
+    };
+    const byKey = new Map();
+    for (const n of shown) {
+      const key = keyOf(n);
+      if (!byKey.has(key)) byKey.set(key, []);
+      byKey.get(key).push(n.id);
+    }
+    const label = (key) => {
+      if (key === "process") return tr("timeline.processes");
+      if (TL.by === "kind") return tr(`kind.${key}`, key);
+      return key ? nameOf(key) : tr("timeline.no_site");
+    };
+    const rank = (key) => (key === "process" ? -1 : TL.by === "kind" ? kindIndex(key)
+      : key === "" ? 1e6 : 0);
+    return [...byKey.entries()]
+      .sort((a, b) => rank(a[0]) - rank(b[0]) || label(a[0]).localeCompare(label(b[0]), locale))
+      .map(([key, ids]) => {
+        ids.sort((a, b) => first(a) - first(b) || nameOf(a).localeCompare(nameOf(b), locale));
+        const remembered = TL.open.get(`${TL.by}:${key}`);
+        const open = key === "all" || (remembered !== undefined ? remembered
+          : key === "process" || ids.length <= OPEN_UP_TO);
+        return { key, label: label(key), ids, open, header: key !== "all" };
+      });
+  }
+
+  function timelineTools(groups) {
+    if (!TL.tools) {
+      const select = el("select", { id: "timeline-group", onchange: (e) => {
+        TL.by = e.target.value;
+        drawTimeline();
+      } }, ...["kind", "site", "none"].map((v) => el("option", { value: v,
+        text: tr(`timeline.group.${v}`) })));
+      const check = el("input", { type: "checkbox", id: "timeline-affected", checked: true,
+        onchange: (e) => { TL.affected = e.target.checked; drawTimeline(); } });
+      const buttons = el("span", { class: "tl-groups", role: "group",
+        "aria-label": tr("timeline.groups") });
+      TL.tools = { buttons };
+      const plot = $("timeline");
+      plot.before(el("div", { class: "tl-tools" },
+        el("label", { class: "inline" }, `${tr("timeline.group")} `, select),
+        el("label", { class: "inline" }, check, ` ${tr("timeline.affected")}`), buttons));
+      if (!plot.hasAttribute("aria-label")) {
+        plot.setAttribute("role", "img");
+        plot.setAttribute("aria-label", tr("timeline.alt"));
+      }
+    }
+    const key = JSON.stringify(groups.map((g) => [g.key, g.ids.length, g.open, g.header]));
+    if (key === TL.groupsKey) return;
+    TL.groupsKey = key;
+    TL.tools.buttons.replaceChildren(...groups.filter((g) => g.header).map((g) =>
+      el("button", { type: "button", class: "small tl-group", "data-group": g.key,
+        "aria-expanded": g.open ? "true" : "false",
+        text: `${g.open ? "▾" : "▸"} ${g.label} (${g.ids.length})`,
+        onclick: () => {
+          TL.open.set(`${TL.by}:${g.key}`, !g.open);
+          drawTimeline();
+        } })));
+  }
+
   function drawTimeline() {
     const EVENTS = "__events";
-    const rows = [...S.intervals.entries()].filter(([, list]) => list.length)
-      .sort((a, b) => a[1][0].from - b[1][0].from || kindIndex(assetsById.get(a[0])?.kind) - kindIndex(assetsById.get(b[0])?.kind));
-    const ids = [EVENTS, ...rows.map(([id]) => id)];
-    const traces = STATES.map((state) => {
-      const y = [], base = [], x = [], text = [];
-      for (const [id, list] of rows) {
-        for (const iv of list) {
-          if (iv.state !== state) continue;
-          const to = iv.to === null ? S.t : iv.to;
-          y.push(id);
-          base.push(plotX(iv.from));
-          x.push(Math.max(to - iv.from, 1) * 1000);
-          const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
-          text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
-            plain(`${fmtT(iv.from)} – ${until} (${fmtDur(to - iv.from)})`));
+    const groups = timelineGroups();
+    timelineTools(groups);
+    const ids = [EVENTS];
+    const labels = new Map([[EVENTS, tr("timeline.events")]]);
+    const members = new Map(); // row -> the assets whose bars it carries
+    const rowOf = new Map(); // asset -> its row
+    for (const g of groups) {
+      if (g.header) {
+        const row = GROUP + g.key;
+        ids.push(row);
+        labels.set(row, `${g.open ? "▾" : "▸"} ${short(g.label, 26)} (${g.ids.length})`);
+        if (!g.open) {
+          members.set(row, g.ids);
+          g.ids.forEach((id) => rowOf.set(id, row));
+          continue;
         }
       }
-      return { type: "bar", orientation: "h", y, base, x, name: tr(`state.${state}`, state),
-        marker: { color: COLORS[state] }, hovertext: text, hoverinfo: "text", width: 0.7 };
+      for (const id of g.ids) {
+        ids.push(id);
+        labels.set(id, `${g.header ? "\u2003" : ""}${short(nameOf(id), 28)}`);
+        members.set(id, [id]);
+        rowOf.set(id, id);
+      }
+    }
+    // Down drawn last: where a collapsed group's bars overlap, the worst state shows.
+    const traces = ["standby", "degraded", "down"].map((state) => {
+      const y = [], base = [], x = [], text = [], custom = [];
+      for (const [row, list] of members) {
+        for (const id of list) {
+          for (const iv of S.intervals.get(id) || []) {
+            if (iv.state !== state) continue;
+            const to = iv.to === null ? S.t : iv.to;
+            y.push(row);
+            base.push(plotX(iv.from));
+            x.push(Math.max(to - iv.from, 1) * 1000);
+            custom.push(id);
+            const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
+            text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
+              plain(`${fmtT(iv.from)} – ${until} (${fmtDur(to - iv.from)})`));
+          }
+        }
+      }
+      return { type: "bar", orientation: "h", y, base, x, customdata: custom,
+        name: tr(`state.${state}`, state), marker: { color: COLORS[state] }, hovertext: text,
+        hoverinfo: "text", width: 0.7, showlegend: y.length > 0 };
     });
     const symbol = { inject: "diamond", decision: "star", hazard: "triangle-down" };
     const color = { inject: "#6d28d9", decision: "#1d4ed8", hazard: "#b91c1c" };
@@ -606,24 +709,57 @@
         marker: { symbol: symbol[kind], size: 12, color: color[kind], line: { width: 1, color: "#fff" } },
         hovertext: marks.map((r) => plain(`${fmtT(r.t)} ${markerText(r)}`)), hoverinfo: "text" });
     }
-    const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
+    // RTO and MTPD of each ongoing process outage (the board counts from when it
+    // fell below its MBCO), on the process's row or its collapsed group's.
+    const ends = [];
+    for (const [target, color2] of [["rto", "#b45309"], ["mtpd", "#7f1d1d"]]) {
+      const x = [], y = [], text = [], custom = [];
+      for (const row of S.board) {
+        const hours = row[`${target}_h`];
+        if (row.outage_h === null || row.outage_h === undefined || hours === null) continue;
+        if (!rowOf.has(row.id)) continue;
+        const at = Math.round(S.t - row.outage_h * 3600 + hours * 3600);
+        ends.push(at);
+        x.push(plotX(at));
+        y.push(rowOf.get(row.id));
+        custom.push(row.id);
+        text.push(plain(`${nameOf(row.id)}: ${tr(`timeline.${target}`)} ${fmtDur(hours * 3600)} → ${fmtT(at)}`));
+      }
+      traces.push({ type: "scatter", mode: "markers", x, y, customdata: custom,
+        name: tr(`timeline.${target}`), showlegend: x.length > 0, hovertext: text,
+        hoverinfo: "text", marker: { symbol: "line-ns-open", size: 18,
+          line: { width: target === "rto" ? 3 : 4, color: color2 }, color: color2 } });
+    }
+    const horizon = cfg.horizon || Infinity;
+    const end = Math.min(Math.max(S.t * 1.08, S.t + 1800, 4 * 3600, ...ends.map((e) => e + 1800)),
+      Math.max(horizon, S.t));
+    const rows = ids.length - 1;
     const layout = {
       ...BASE_LAYOUT,
       barmode: "overlay",
-      height: Math.min(Math.max(150, 70 + 24 * ids.length), 640),
-      margin: { l: 170, r: 16, t: 8, b: 36 },
+      height: Math.min(Math.max(150, 80 + 22 * ids.length), 2400),
+      margin: { l: 190, r: 16, t: 8, b: 36 },
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
         tickformat: TICKS, hoverformat: HOVER },
       yaxis: { type: "category", categoryorder: "array", categoryarray: ids, tickvals: ids,
-        ticktext: ids.map((id) => (id === EVENTS ? tr("timeline.events") : plain(nameOf(id)))),
+        ticktext: ids.map((id) => (id.startsWith(GROUP) ? `<b>${plain(labels.get(id))}</b>`
+          : plain(labels.get(id)))),
         range: [ids.length - 0.5, -0.5], fixedrange: true, automargin: true },
       legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 1, xanchor: "right" },
       shapes: [{ type: "line", xref: "x", yref: "paper", x0: plotX(S.t), x1: plotX(S.t), y0: 0,
         y1: 1, line: { color: "#1c64f2", width: 2, dash: "dot" } }],
-      annotations: rows.length ? [] : [{ xref: "paper", yref: "paper", x: 0.5, y: 0.35,
+      annotations: rows ? [] : [{ xref: "paper", yref: "paper", x: 0.5, y: 0.35,
         showarrow: false, text: plain(tr("timeline.empty")), font: { color: "#6b7280" } }],
     };
-    Plotly.react("timeline", traces, layout, PLOT_CONFIG);
+    const plot = $("timeline");
+    Plotly.react(plot, traces, layout, PLOT_CONFIG);
+    if (!plot.dataset.whyBound && plot.on) {
+      plot.dataset.whyBound = "1";
+      plot.on("plotly_click", (ev) => {
+        const p = ev.points && ev.points[0];
+        if (p && typeof p.customdata === "string") showWhy(p.customdata);
+      });
+    }
   }
 
   function markerText(r) {
@@ -689,7 +825,34 @@
     }
     positions = new Map();
     columns.forEach((col, x) => col.ids.forEach((id) => positions.set(id, { x, y: 1 - y.get(id) })));
+    // The site of each asset, for the timeline's groups: its location, itself for
+    // a site, else the nearest site it stands on (walking up its providers).
+    const kinds = new Map(g.nodes.map((n) => [n.id, n]));
+    const providers = new Map(g.nodes.map((n) => [n.id, []]));
+    for (const [a, b] of g.edges) if (providers.has(b)) providers.get(b).push(a);
+    const own = (n) => n.location || (n.kind === "site" ? n.id : null);
+    siteOf = new Map();
+    for (const n of g.nodes) {
+      let found = own(n);
+      const seen = new Set([n.id]);
+      let level = [n.id];
+      while (!found && level.length) {
+        const next = [];
+        for (const id of level) {
+          for (const p of providers.get(id) || []) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            const site = kinds.has(p) ? own(kinds.get(p)) : null;
+            if (site && !found) found = site;
+            next.push(p);
+          }
+        }
+        level = next;
+      }
+      siteOf.set(n.id, found || "");
+    }
   }
+  let siteOf = new Map();
 
   function drawGraph() {
     if (!S.graph) return;
@@ -702,14 +865,17 @@
       target.y.push(pa.y, pb.y, null);
     }
     const nodes = S.graph.nodes.filter((n) => positions.has(n.id));
-    const labels = nodes.length <= 45;
+    const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
+    // Every node carries its name, to its right; a click shows why it is down.
+    const many = tallest > 20;
     const traces = [
       { type: "scatter", mode: "lines", ...ok, line: { color: "#c5ccd8", width: 1 }, hoverinfo: "skip" },
       { type: "scatter", mode: "lines", ...broken, line: { color: "#e79a9c", width: 1.5 }, hoverinfo: "skip" },
-      { type: "scatter", mode: labels ? "markers+text" : "markers",
+      { type: "scatter", mode: "markers+text", customdata: nodes.map((n) => n.id),
         x: nodes.map((n) => positions.get(n.id).x), y: nodes.map((n) => positions.get(n.id).y),
-        text: nodes.map((n) => plain(short(nameOf(n.id), 22))), textposition: "top center",
-        textfont: { size: 9, color: "#4b5563" },
+        text: nodes.map((n) => plain(short(nameOf(n.id), many ? 18 : 24))),
+        textposition: "middle right", cliponaxis: false,
+        textfont: { size: many ? 9 : 10, color: "#374151" },
         hovertext: nodes.map((n) => plain(`${nameOf(n.id)} (${n.id}) – ${tr(`state.${S.assetState.get(n.id) || "up"}`)}`)),
         hoverinfo: "text",
         marker: { size: nodes.map((n) => (n.kind === "business_process" ? 16 : 10)),
@@ -719,13 +885,169 @@
     const annotations = columns.map((col, x) => ({ x, y: 1, yref: "paper", yanchor: "bottom",
       yshift: x % 2 ? 12 : 0, showarrow: false, text: plain(tr(`kind.${col.kind}`, col.kind)),
       font: { size: 10, color: "#6b7280" } }));
-    const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
-    Plotly.react("graph", traces, {
-      ...BASE_LAYOUT, height: Math.min(Math.max(300, (tallest > 20 ? 15 : 26) * tallest), 720), margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
-      xaxis: { visible: false, range: [-0.75, Math.max(columns.length - 0.25, 1)], fixedrange: true },
-      yaxis: { visible: false, range: [-0.04, 1.04], fixedrange: true },
+    const plot = $("graph");
+    Plotly.react(plot, traces, {
+      ...BASE_LAYOUT, height: Math.min(Math.max(300, (many ? 15 : 26) * tallest), 900),
+      margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
+      xaxis: { visible: false, range: [-0.25, Math.max(columns.length - 0.1, 1)], fixedrange: true },
+      yaxis: { visible: false, range: [-0.03, 1.03], fixedrange: true },
       annotations, hovermode: "closest",
     }, PLOT_CONFIG);
+    if (!plot.dataset.whyBound && plot.on) {
+      plot.dataset.whyBound = "1";
+      plot.on("plotly_click", (ev) => {
+        const p = ev.points && ev.points[0];
+        if (p && typeof p.customdata === "string") showWhy(p.customdata);
+      });
+    }
+  }
+
+  // --- why is it down: the chain of causes of an asset or process ------------------------
+  // Clicking an asset or process (graph, timeline, asset list, process board) asks the
+  // server for its chain of causes and shows it as a tree in a dialog.
+
+  const tf = (key, vars) => tr(key).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
+  let whyFor = null;
+
+  function whyDialog() {
+    let box = $("why-dialog");
+    if (box) return box;
+    box = el("dialog", { id: "why-dialog", class: "why", "aria-labelledby": "why-title" },
+      el("div", { class: "why-top" },
+        el("h2", { id: "why-title" }),
+        el("button", { type: "button", class: "small", id: "why-close", text: tr("graph.why.close"),
+          onclick: () => box.close() })),
+      el("p", { class: "muted", id: "why-at" }),
+      el("div", { id: "why-chain", "aria-live": "polite" }));
+    document.body.append(box);
+    return box;
+  }
+
+  async function showWhy(id) {
+    const box = whyDialog();
+    whyFor = id;
+    $("why-title").textContent = `${tr("graph.why.title")} – ${nameOf(id)}`;
+    $("why-at").textContent = "";
+    const chain = $("why-chain");
+    chain.replaceChildren(el("p", { class: "muted", text: "…" }));
+    if (!box.open) box.showModal();
+    let data;
+    try {
+      const res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/why/` +
+        `${encodeURIComponent(id)}?lang=${encodeURIComponent(cfg.lang)}`,
+      { headers: { authorization: `Bearer ${cfg.token}` } });
+      if (!res.ok) {
+        let message = `HTTP ${res.status}`;
+        try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
+        throw new Error(message);
+      }
+      data = await res.json();
+    } catch (e) {
+      if (whyFor === id) {
+        chain.replaceChildren(el("p", { class: "bad", text: `${tr("graph.why.failed")}: ${e.message}` }));
+      }
+      return;
+    }
+    if (whyFor === id) renderWhy(data);
+  }
+
+  function renderWhy(data) {
+    $("why-at").textContent = `${tr("graph.why.at")} ${fmtT(data.t)} · ${dateFmt.format(wallDate(data.t))}`;
+    const chain = $("why-chain");
+    const top = data.steps[0];
+    if (!top || (top.state === "up" && !top.needs.length && !top.causes.length)) {
+      chain.replaceChildren(el("p", { class: "why-up", text: `${nameOf(data.asset)} ${tr("graph.why.up")}` }));
+      return;
+    }
+    const children = new Map();
+    for (const s of data.steps) {
+      const key = s.parent === null ? "" : s.parent;
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(s);
+    }
+    const tree = (list) => el("ul", { class: "why-tree" }, ...list.map((s) => whyStep(s, children)));
+    chain.replaceChildren(tree(children.get("") || []));
+    if (data.truncated) chain.append(el("p", { class: "muted", text: tr("graph.why.truncated") }));
+  }
+
+  function whyStep(s, children) {
+    const state = el("span", { class: "state", "data-state": s.state,
+      text: tr(`state.${s.state}`, s.state) });
+    let head = `${nameOf(s.asset)} · ${Math.round(s.capacity * 100)} %`;
+    if (s.since !== null && s.state !== "up") head += ` · ${tr("graph.why.since")} ${fmtT(s.since)}`;
+    const facts = [];
+    for (const c of s.causes) facts.push(el("li", { class: "why-cause", text: whyCause(c) }));
+    for (const n of s.needs) facts.push(el("li", { class: "why-need", text: whyNeed(n) }));
+    if (s.standby) facts.push(el("li", { text: tr("graph.why.standby") }));
+    if (s.restart) facts.push(el("li", { text: tf("graph.why.restart", { d: fmtDur(s.restart) }) }));
+    if (s.workaround) facts.push(el("li", { text: tr("graph.why.workaround") }));
+    if (s.restoring) facts.push(el("li", { text: tr("graph.why.restoring") }));
+    const below = children.get(s.asset) || [];
+    return el("li", { "data-asset": s.asset, "data-state": s.state },
+      el("div", { class: "why-head" }, state, " ", head),
+      facts.length ? el("ul", { class: "why-facts" }, ...facts) : null,
+      below.length ? el("ul", { class: "why-tree" }, ...below.map((x) => whyStep(x, children))) : null);
+  }
+
+  function whyCause(c) {
+    const label = c.hazard && c.label === c.hazard ? tr(`hazard.${c.hazard}`, c.label) : c.label;
+    const kind = tr(`graph.why.kind.${c.kind}`, c.kind);
+    let out = `← ${c.effect === "isolated" ? `${tr("graph.why.isolated_by")} ` : ""}${kind}: ${label}`;
+    if (c.at !== null) out += ` (${fmtT(c.at)})`;
+    if (c.capacity !== null && c.capacity > 0) out += ` · ${Math.round(c.capacity * 100)} %`;
+    if (c.lasting) out += ` · ${tr("graph.why.lasting")}`;
+    return out;
+  }
+
+  function whyNeed(n) {
+    const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
+    const down = n.down.map(nameOf).join(", ") || "–";
+    const parts = [`${tr("graph.why.needs")} ${n.id} (${group}): ${tr("graph.why.missing")} ${down}`];
+    if (n.isolated) parts.push(tr("graph.why.isolated"));
+    if (n.pending) parts.push(tf("graph.why.pending", { delay: fmtDur(n.delay) }));
+    else if (n.delay && n.effective < 1) parts.push(tf("graph.why.delay", { delay: fmtDur(n.delay) }));
+    for (const b of n.buffers) {
+      let text;
+      if (b.drawn) text = tf("graph.why.covered", { buffer: b.id, left: fmtDur(b.left) });
+      else if (b.empty_at !== null) text = tf("graph.why.empty", { buffer: b.id, t: fmtT(b.empty_at) });
+      else text = tf("graph.why.left", { buffer: b.id, left: fmtDur(b.left) });
+      if (b.via_down) text += `, ${tf("graph.why.via_down", { asset: nameOf(b.via) })}`;
+      if (b.resupply_down) text += `, ${tf("graph.why.by_down", { asset: nameOf(b.resupply_by) })}`;
+      parts.push(text);
+    }
+    return parts.join(" · ");
+  }
+
+  // The asset list and the process board are redrawn often: listen on their
+  // containers, and make each asset and process name reachable by keyboard.
+  function setupWhy() {
+    const targets = [[$("assets"), "[data-asset]", "asset", ".chip[data-asset]"],
+      [$("board"), "[data-process]", "process", "td.pname"]];
+    for (const [root, selector, field, focusable] of targets) {
+      if (!root) continue;
+      const open = (e) => {
+        const node = e.target.closest(selector);
+        if (node && root.contains(node)) showWhy(node.dataset[field]);
+      };
+      root.addEventListener("click", open);
+      root.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open(e);
+        }
+      });
+      const mark = () => root.querySelectorAll(focusable).forEach((node) => {
+        if (node.tabIndex !== 0) {
+          node.tabIndex = 0;
+          node.setAttribute("role", "button");
+          node.title = node.title || tr("graph.why.title");
+        }
+      });
+      new MutationObserver(mark).observe(root, { childList: true, subtree: true });
+      mark();
+    }
+    const graph = $("graph");
+    if (graph) graph.after(el("p", { class: "hint why-hint", text: tr("graph.why.hint") }));
   }
 
   // --- the stream ------------------------------------------------------------------------
@@ -937,5 +1259,6 @@
   }
 
   setupControls();
+  setupWhy();
   connect();
 })();
