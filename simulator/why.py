@@ -129,39 +129,51 @@ class Why:
                 "steps": [asdict(s) for s in self.steps]}  # fmt: skip
 
 
-class _Records:
-    """What the chain needs from the record stream, in one pass."""
+class RecordIndex:
+    """What the chain needs from the record stream: when each asset entered
+    its state, when each source began, when buffers ran dry, which isolations
+    stand. Fed incrementally (`sync`), so a live exercise asked again and
+    again reads each record once."""
 
-    def __init__(self, sim: Simulation, lang: str) -> None:
-        self.lang = lang
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.fed = 0
         self.since: dict[str, int] = {}
         self.started: dict[str, int] = {}  # source -> time of its first record
         self.detail: dict[str, str | None] = {}  # source -> detail of that record
         self.empty_at: dict[tuple[str, str], int] = {}
         self.isolations: dict[str, str] = {}  # asset -> source of its standing isolation
-        state: dict[str, State] = {}
-        msel = {e.id: e for e in sim.bundle.scenario.injects}
-        for r in sim.records:
+        self._state: dict[str, State] = {}
+        self._msel = {e.id: e for e in sim.bundle.scenario.injects}
+
+    def sync(self) -> RecordIndex:
+        records = self.sim.records
+        for r in records[self.fed :]:
             if r.event == EVENT_STATE and r.asset is not None and r.state is not None:
-                if state.get(r.asset, "up") != r.state:
+                if self._state.get(r.asset, "up") != r.state:
                     self.since[r.asset] = r.t
-                state[r.asset] = r.state
+                self._state[r.asset] = r.state
             elif r.event in (EVENT_HAZARD, EVENT_INJECT, EVENT_DECISION) and r.cause:
                 if r.cause not in self.started:
                     self.started[r.cause] = r.t
                     self.detail[r.cause] = r.detail
-                entry = msel.get(r.cause.removeprefix("inject:"))
-                if r.event == EVENT_INJECT and entry is not None:
-                    commands = [c.model_dump(mode="json") for c in entry.do]
-                else:
-                    commands = [_json(r.detail)]
-                for command in commands:
-                    if command.get("action") == "isolate":
-                        self.isolations[str(command.get("asset"))] = r.cause
-                    elif command.get("action") == "reconnect":
-                        self.isolations.pop(str(command.get("asset")), None)
+                self._isolations(r.event, r.cause, r.detail)
             elif r.event == EVENT_BUFFER_EMPTY and r.asset is not None and r.detail:
                 self.empty_at[(r.asset, r.detail)] = r.t
+        self.fed = len(records)
+        return self
+
+    def _isolations(self, event: str, cause: str, detail: str | None) -> None:
+        entry = self._msel.get(cause[7:]) if cause.startswith("inject:") else None
+        if event == EVENT_INJECT and entry is not None:  # a scripted inject: its commands
+            commands = [c.model_dump(mode="json") for c in entry.do]
+        else:  # a facilitator's inject or a decision: the command itself
+            commands = [_json(detail)]
+        for command in commands:
+            if command.get("action") == "isolate":
+                self.isolations[str(command.get("asset"))] = cause
+            elif command.get("action") == "reconnect":
+                self.isolations.pop(str(command.get("asset")), None)
 
 
 def _json(detail: str | None) -> dict[str, Any]:
@@ -174,8 +186,9 @@ def _json(detail: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _cause(sim: Simulation, seen: _Records, source: str, effect: Literal["damage", "isolated"],
-           capacity: float | None, lasting: bool) -> Cause:  # fmt: skip
+def _cause(sim: Simulation, seen: RecordIndex, lang: str, source: str,
+           effect: Literal["damage", "isolated"], capacity: float | None,
+           lasting: bool) -> Cause:  # fmt: skip
     """Name a source: kind, reference, start time, and what it is (hazard
     type, command action or scripted title) without its parameters."""
     base = source.split("/", 1)[0]  # "hazard:2/cleanup": the flood's clean-up phase
@@ -187,7 +200,7 @@ def _cause(sim: Simulation, seen: _Records, source: str, effect: Literal["damage
         hazard = detail
     elif kind == "inject" and any(e.id == ref for e in sim.bundle.scenario.injects):
         entry = next(e for e in sim.bundle.scenario.injects if e.id == ref)
-        title = text(entry.title, seen.lang) or None
+        title = text(entry.title, lang) or None
     else:
         command = _json(detail)
         action = command.get("action") if isinstance(command.get("action"), str) else None
@@ -198,11 +211,15 @@ def _cause(sim: Simulation, seen: _Records, source: str, effect: Literal["damage
                  hazard, action, title)  # fmt: skip
 
 
-def explain(sim: Simulation, asset: str, lang: str = "en", limit: int = MAX_STEPS) -> Why:
+def explain(sim: Simulation, asset: str, lang: str = "en", limit: int = MAX_STEPS,
+            index: RecordIndex | None = None) -> Why:  # fmt: skip
     """The chain of causes of `asset`'s state now (scripted injects' titles
-    in `lang`). Raises KeyError for an unknown asset."""
+    in `lang`). Pass the same `index` on each call to a running simulation to
+    read its records once. Raises KeyError for an unknown asset."""
     start = sim.model.index[asset]
-    seen = _Records(sim, lang)
+    if index is not None and index.sim is not sim:
+        raise ValueError("the record index belongs to another simulation")
+    seen = (index or RecordIndex(sim)).sync()
     steps: list[Step] = []
     depth = {start: 0}
     parent: dict[int, int | None] = {start: None}
@@ -214,7 +231,8 @@ def explain(sim: Simulation, asset: str, lang: str = "en", limit: int = MAX_STEP
             truncated = True
             break
         up = parent[a]
-        step, upstream = _step(sim, seen, a, depth[a], None if up is None else sim.model.ids[up])
+        step, upstream = _step(sim, seen, lang, a, depth[a],
+                              None if up is None else sim.model.ids[up])  # fmt: skip
         steps.append(step)
         for p in upstream:
             if p not in depth:
@@ -223,20 +241,20 @@ def explain(sim: Simulation, asset: str, lang: str = "en", limit: int = MAX_STEP
     return Why(asset, sim.now, tuple(steps), truncated)
 
 
-def _step(sim: Simulation, seen: _Records, a: int, depth: int,
+def _step(sim: Simulation, seen: RecordIndex, lang: str, a: int, depth: int,
           parent: str | None) -> tuple[Step, list[int]]:  # fmt: skip
     m, c = sim.model, sim.cascade
     name = m.ids[a]
     schema = sim.bundle.company.assets[a]
     causes = [
-        _cause(sim, seen, source, "damage", capacity, lasting)
+        _cause(sim, seen, lang, source, "damage", capacity, lasting)
         for source, (capacity, lasting) in c.damage.get(a, {}).items()
         if source != IDLE_STANDBY
     ]
     cut = [t.value for i, t in enumerate(DEP_TYPES) if c.isolated.get(a, 0) & (1 << i)]
     if cut:
-        causes.append(_cause(sim, seen, seen.isolations.get(name, "other:isolate"), "isolated",
-                             None, False))  # fmt: skip
+        source = seen.isolations.get(name, "other:isolate")
+        causes.append(_cause(sim, seen, lang, source, "isolated", None, False))
     needs: list[NeedInfo] = []
     upstream: list[int] = []
     for position, n in enumerate(m.needs_of(a)):
@@ -255,7 +273,9 @@ def _step(sim: Simulation, seen: _Records, a: int, depth: int,
     return step, upstream
 
 
-def _need(sim: Simulation, seen: _Records, n: int, nid: str) -> tuple[NeedInfo | None, list[int]]:
+def _need(
+    sim: Simulation, seen: RecordIndex, n: int, nid: str
+) -> tuple[NeedInfo | None, list[int]]:
     """A need short of supply (None if it is fully supplied) and the assets
     that explain it: providers not fully up, a buffer's route or supplier."""
     m, c = sim.model, sim.cascade

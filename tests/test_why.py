@@ -13,7 +13,7 @@ from simulator.cli import app
 from simulator.engine import Simulation
 from simulator.io import load_bundle
 from simulator.schema import text
-from simulator.why import describe, explain
+from simulator.why import RecordIndex, describe, explain
 
 H = 3600
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
@@ -247,3 +247,14 @@ def test_cli_bad_input_exits_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["why", str(EXAMPLE), *args])
     assert result.exit_code == 2
     assert result.stderr.startswith(message) and "Traceback" not in result.output
+
+
+def test_a_kept_record_index_gives_the_same_chain_as_a_fresh_one() -> None:
+    sim = tiny()
+    index = RecordIndex(sim)
+    explain(at(sim, 1.25), "proc", index=index)  # reads the records up to 1 h 15
+    at(sim, 3.75)
+    assert explain(sim, "proc", index=index) == explain(sim, "proc")
+    assert index.fed == len(sim.records)
+    with pytest.raises(ValueError):
+        explain(tiny(), "proc", index=index)

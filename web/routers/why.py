@@ -9,18 +9,23 @@ the facilitator chose, nor anything of a hazard's parameters.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
+from simulator.engine import Simulation
 from simulator.schema import text
-from simulator.why import Cause, NeedInfo, explain
+from simulator.why import Cause, NeedInfo, RecordIndex, explain
 from web.deps import ExerciseDep, RoleDep
 from web.live import LiveExercise
 from web.routers.exercises import ERRORS
 
 router = APIRouter(prefix="/api", tags=["exercises"])
+# One record index per running simulation: each question reads only the
+# records that came since the last one (a rebuilt exercise gets a new one).
+_INDEX: weakref.WeakKeyDictionary[Simulation, RecordIndex] = weakref.WeakKeyDictionary()
 
 
 class CausePublic(BaseModel):
@@ -115,7 +120,11 @@ async def why(
     causes down to the hazard, inject or decision (any role may ask)."""
     if asset not in exercise.sim.model.index:
         raise HTTPException(404, f"no asset {asset[:100]!r} in this exercise")
-    chain = explain(exercise.sim, asset, lang)
+    sim = exercise.sim
+    index = _INDEX.get(sim)
+    if index is None:
+        index = _INDEX[sim] = RecordIndex(sim)
+    chain = explain(sim, asset, lang, index=index)
     full = role != "participant"
     steps = [
         StepPublic(asset=s.asset, kind=s.kind, depth=s.depth, parent=s.parent, state=s.state,
