@@ -111,6 +111,16 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
             page.mouse.click(x, y)
             expect(page.locator("#why-title")).to_contain_text("Leppersdorf")
             expect(dialog.locator('li[data-asset="grid_lep"] .why-cause')).to_contain_text("Hazard")
+
+            # A participant on the German page: the same chain, in German.
+            player = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            player.on("pageerror", lambda e: errors.append(str(e)))
+            player.goto(created["links"]["participant"] + "&lang=de")
+            player.wait_for_selector("body[data-ready]")
+            player.locator('#assets .chip[data-asset="grid_lep"]').click()
+            chain = player.locator("#why-chain")
+            expect(chain.locator(".why-cause").first).to_contain_text("Gefährdung: Stromausfall")
+            expect(player.locator("#why-title")).to_contain_text("Warum ausgefallen?")
         finally:
             browser.close()
     assert errors == []
