@@ -36,6 +36,7 @@ from simulator.records import (
 from simulator.schema import text
 
 MAX_STEPS = 500  # a chain longer than this is cut (and says so): the answer stays bounded
+MAX_LISTED = 50  # providers named per need; `down_total` counts them all
 CauseKind = Literal["hazard", "inject", "decision", "other"]
 Mode = Literal["all_of", "any_of", "k_of_n"]
 
@@ -84,7 +85,8 @@ class NeedInfo:
     of: int
     supply: float  # what the providers deliver now, before buffers and delays
     effective: float  # what reaches the asset
-    down: tuple[str, ...]  # providers not fully up (or cut off): the causes
+    down: tuple[str, ...]  # providers not fully up (or cut off): the causes (the first 50)
+    down_total: int
     isolated: bool  # the asset itself is cut off for this need's type
     delay: int  # time to impact
     pending: bool  # the loss waits out its time to impact: it has not bitten yet
@@ -309,7 +311,8 @@ def _need(
         explain += [x for x, gone in ((b.via, via_down), (b.by, by_down)) if gone and x is not None]
     info = NeedInfo(
         id=nid, type=DEP_TYPES[m.need_type[n]].value, mode=mode, k=k, of=len(providers),
-        supply=round(supply, 6), effective=round(effective, 6), down=tuple(m.ids[p] for p in down),
+        supply=round(supply, 6), effective=round(effective, 6),
+        down=tuple(m.ids[p] for p in down[:MAX_LISTED]), down_total=len(down),
         isolated=isolated, delay=m.need_delay[n], pending=c.impact_pending(n), covered=covered,
         buffers=tuple(buffers),
     )  # fmt: skip
@@ -418,6 +421,8 @@ def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str]) -> str
     group = {"all_of": f"{w['all']} {need.of}", "any_of": f"{w['any']} {need.of}",
              "k_of_n": f"{need.k} {w['of']} {need.of}"}[need.mode]
     down = ", ".join(names.get(p, p) for p in need.down)
+    if need.down_total > len(need.down):
+        down += f" (+{need.down_total - len(need.down)})"
     out = f"{w['needs']} {need.id} [{need.type}, {group}]: {w['missing']} {down or '–'}"
     if need.isolated:
         out += f"; {w['isolated']}"

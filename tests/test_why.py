@@ -258,3 +258,18 @@ def test_a_kept_record_index_gives_the_same_chain_as_a_fresh_one() -> None:
     assert index.fed == len(sim.records)
     with pytest.raises(ValueError):
         explain(tiny(), "proc", index=index)
+
+
+def test_a_wide_group_names_its_first_providers_and_counts_all() -> None:
+    # 60 feeds pooled (any_of); an outage of all 60 leaves the hub with nothing.
+    feeds = [{"id": f"f{i}", "kind": "utility"} for i in range(60)]
+    hub = {"id": "hub", "kind": "site", "needs": [{"id": "p", "any_of": [f["id"] for f in feeds]}]}
+    bundle = make_bundle([*feeds, hub], hazards=[
+        {"at": "1h", "hazard": {"type": "outage", "assets": [f["id"] for f in feeds]}}])
+    sim = Simulation(bundle)
+    sim.advance(2 * H)
+    why = explain(sim, "hub", limit=10)
+    (need,) = why.steps[0].needs
+    assert (len(need.down), need.down_total, need.down[0]) == (50, 60, "f0")
+    assert len(why.steps) == 10 and why.truncated
+    assert describe(why, {})[1].endswith("f49 (+10)")

@@ -1001,7 +1001,8 @@
 
   function whyNeed(n) {
     const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
-    const down = n.down.map(nameOf).join(", ") || "–";
+    let down = n.down.map(nameOf).join(", ") || "–";
+    if (n.down_total > n.down.length) down += ` (+${n.down_total - n.down.length})`;
     const parts = [`${tr("graph.why.needs")} ${n.id} (${group}): ${tr("graph.why.missing")} ${down}`];
     if (n.isolated) parts.push(tr("graph.why.isolated"));
     if (n.pending) parts.push(tf("graph.why.pending", { delay: fmtDur(n.delay) }));
