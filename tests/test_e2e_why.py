@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,21 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
             rows = page.evaluate("document.getElementById('timeline').layout.yaxis.categoryarray.length")
             assert 3 < rows < 60
             # RTO and MTPD ticks of ongoing process outages are drawn.
-            names = page.evaluate("document.getElementById('timeline').data.map(t => t.name)")
-            assert "RTO" in names and "MTPD" in names
+            traces = page.evaluate("document.getElementById('timeline').data.map(t => "
+                                   "({name: t.name, x: t.x, ids: t.customdata}))")  # fmt: skip
+            ticks = {t["name"]: dict(zip(t["ids"], t["x"], strict=True)) for t in traces
+                     if t["name"] in ("RTO", "MTPD")}  # fmt: skip
+            # Each tick sits at outage start (now - outage) + RTO / MTPD, in the
+            # scenario's wall clock (start 2026-08-11 12:00).
+            for row in state["processes"]:
+                for target in ("rto", "mtpd"):
+                    if row["outage_h"] is None:
+                        assert row["id"] not in ticks[target.upper()]
+                        continue
+                    t = state["sim_time"] + (row[f"{target}_h"] - row["outage_h"]) * 3600
+                    wall = datetime(2026, 8, 11, 12) + timedelta(seconds=round(t))
+                    assert ticks[target.upper()][row["id"]] == wall.strftime("%Y-%m-%d %H:%M:%S")
+            assert len(ticks["RTO"]) >= 5
             # A collapsed group opens on click, by site as well.
             closed = page.locator('.tl-groups button[aria-expanded="false"]').first
             label = closed.get_attribute("data-group")
