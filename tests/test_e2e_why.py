@@ -135,6 +135,7 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
             chain = player.locator("#why-chain")
             expect(chain.locator(".why-cause").first).to_contain_text("Gefährdung: Stromausfall")
             expect(player.locator("#why-title")).to_contain_text("Warum ausgefallen?")
+            player.screenshot(path=str(tmp_path / "why-phone-de.png"))
         finally:
             browser.close()
     assert errors == []
