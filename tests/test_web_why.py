@@ -53,38 +53,61 @@ def test_every_role_gets_the_chain_of_a_scripted_inject(ex: Ex, role: str) -> No
 
 
 def test_participants_never_see_hazard_parameters_or_ids(ex: Ex) -> None:
-    # An ad hoc ransomware on the ERP with a telling id and a dwell time: the
-    # players' chain names it "ransomware" only.
+    # An ad hoc ransomware on the ERP with a telling id and a dwell time, and a
+    # title for the players: their chain names it by that title only.
     ex.ok("clock", {"action": "jump", "by": "30min"})
     ex.ok("injects", {"hazard": {"type": "ransomware", "entry": "erp", "dwell": "20min",
-                                 "encrypt_time": "5min"}, "id": "dwell-of-20min"})  # fmt: skip
+                                 "encrypt_time": "5min"}, "id": "dwell-of-20min",
+                      "title": "Screens go dark"})  # fmt: skip
     ex.ok("clock", {"action": "jump", "by": "1h"})
     assert ex.assets()["erp"] == "down"
     r = ex.client.get(ex.url("why/order_entry"), headers=ex.auth("participant"))
     assert r.status_code == 200
-    for secret in ("dwell", "encrypt", "20min", "1200"):
+    for secret in ("dwell", "encrypt", "ransomware", "20min", "1200"):
         assert secret not in r.text
     erp = next(s for s in r.json()["steps"] if s["asset"] == "erp")
     (cause,) = erp["causes"]
     assert (cause["kind"], cause["label"], cause["hazard"], cause["at"]) == (
-        "hazard", "ransomware", "ransomware", 1800)
+        "hazard", "Screens go dark", None, 1800)
     # The facilitator sees which of their injects it was.
     full = why(ex, "erp", "facilitator")["steps"][0]["causes"][0]
-    assert (full["source"], full["ref"], full["label"]) == (
-        "hazard:dwell-of-20min", "dwell-of-20min", "ransomware")
+    assert (full["source"], full["ref"], full["hazard"], full["label"]) == (
+        "hazard:dwell-of-20min", "dwell-of-20min", "ransomware", "Screens go dark")
 
 
-def test_an_ad_hoc_command_is_named_by_its_action(ex: Ex) -> None:
+def test_an_untitled_ad_hoc_hazard_is_just_an_inject_to_players(ex: Ex) -> None:
+    ex.ok("injects", {"hazard": {"type": "outage", "assets": ["mail"], "duration": "7h"}})
+    (cause,) = why(ex, "mail", "participant")["steps"][0]["causes"]
+    assert (cause["kind"], cause["label"], cause["hazard"], cause["source"]) == (
+        "hazard", None, None, None)
+    (full,) = why(ex, "mail", "observer")["steps"][0]["causes"]
+    assert (full["label"], full["hazard"], full["source"]) == ("outage", "outage", "hazard:inject-1")
+
+
+def test_a_scenario_hazard_is_named_by_its_type(ex: Ex) -> None:
+    # The scenario's own hazard at 8 h: wan_b out for 2 h.
+    ex.ok("clock", {"action": "jump", "by": "8h30min"})
+    (cause,) = why(ex, "wan_b", "participant")["steps"][0]["causes"]
+    assert (cause["kind"], cause["label"], cause["hazard"], cause["at"]) == (
+        "hazard", "outage", "outage", 8 * 3600)
+
+
+def test_an_ad_hoc_command_by_its_action_or_title(ex: Ex) -> None:
     # The facilitator takes the grid down at 1 h; the server room (all_of grid)
-    # goes with it at once.
+    # goes with it at once. Players get no name for it; the facilitator the action.
     ex.ok("clock", {"action": "jump", "by": "1h"})
     ex.ok("injects", {"command": {"action": "down", "asset": "grid"}})
     room, grid = why(ex, "server_room", "participant")["steps"]
     assert (room["state"], room["since"], room["needs"][0]["down"]) == ("down", 3600, ["grid"])
     (cause,) = grid["causes"]
-    assert (cause["kind"], cause["label"], cause["at"], cause["lasting"]) == (
-        "inject", "down", 3600, True)
-    assert cause["source"] is None
+    assert (cause["kind"], cause["label"], cause["at"], cause["lasting"], cause["source"]) == (
+        "inject", None, 3600, True, None)
+    (full,) = why(ex, "grid", "facilitator")["steps"][0]["causes"]
+    assert (full["label"], full["action"], full["source"]) == ("down", "down", "inject:2")
+    # With a title, everyone reads the title.
+    ex.ok("injects", {"command": {"action": "down", "asset": "wan_a"}, "title": "Digger cut the fibre"})
+    (cause,) = why(ex, "wan_a", "participant")["steps"][0]["causes"]
+    assert cause["label"] == "Digger cut the fibre"
 
 
 def test_an_up_asset_and_an_idle_standby(ex: Ex) -> None:

@@ -4,7 +4,8 @@ Every role may ask. The chain itself is the engine's (`simulator.why`); here
 each root cause gets a label a person reads: a scripted inject's title, the
 facilitator's inject by its title or hazard type, a decision by its action.
 Participants get the label, the kind and the time only — never a source id
-the facilitator chose, nor anything of a hazard's parameters.
+the facilitator chose, nor anything of a hazard's parameters; a facilitator's
+inject reaches them by the title it was given (simulator/audience.py's rule).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _INDEX: weakref.WeakKeyDictionary[Simulation, RecordIndex] = weakref.WeakKeyDict
 
 class CausePublic(BaseModel):
     kind: Literal["hazard", "inject", "decision", "other"]
-    label: str  # what a person reads: title, hazard type or action
+    label: str | None  # what a person reads: title, hazard type or action
     at: int | None  # simulated seconds when the source began
     effect: Literal["damage", "isolated"]
     capacity: float | None
@@ -71,41 +72,48 @@ def _feed_entry(exercise: LiveExercise, seq: str) -> dict[str, Any] | None:
     return next((f for f in exercise.feed if str(f["seq"]) == seq), None)
 
 
-def _label(exercise: LiveExercise, cause: Cause, lang: str) -> str:
-    """A readable name of a root cause, from the scenario and the log."""
-    if cause.title:
-        return cause.title
-    entry = None
+def _source_entry(exercise: LiveExercise, cause: Cause) -> dict[str, Any] | None:
+    """The log entry behind a cause: a facilitator's inject or a decision
+    (None for the scenario's own hazards and scripted injects)."""
     if cause.kind in ("inject", "decision"):
-        entry = _feed_entry(exercise, cause.ref)
-    elif cause.kind == "hazard":  # the facilitator's hazard: named "inject-<seq>" or by its id
-        ref = cause.ref.removeprefix("inject-")
+        return _feed_entry(exercise, cause.ref)
+    if cause.kind == "hazard":  # the facilitator's hazard: named "inject-<seq>" or by its id
         named = (f for f in exercise.feed
                  if f["kind"] == "inject" and f["payload"].get("id") == cause.ref)  # fmt: skip
-        entry = _feed_entry(exercise, ref) or next(named, None)
-    payload = entry["payload"] if entry is not None else {}
-    title = payload.get("title")
-    if isinstance(title, dict):
-        title = title.get(lang) or title.get("en")
-    if isinstance(title, str) and title:
-        return title
-    if "action" in payload:  # a decision from the scenario's actions
-        action = next((a for a in exercise.bundle.scenario.actions if a.id == payload["action"]),
-                      None)  # fmt: skip
-        if action is not None:
-            return text(action.title, lang) or action.id
-    return cause.hazard or cause.action or cause.kind
+        return _feed_entry(exercise, cause.ref.removeprefix("inject-")) or next(named, None)
+    return None
 
 
 def _public(exercise: LiveExercise, cause: Cause, lang: str, full: bool) -> CausePublic:
-    out = CausePublic(kind=cause.kind, label=_label(exercise, cause, lang), at=cause.at,
-                      effect=cause.effect, capacity=cause.capacity,
-                      lasting=cause.lasting)  # fmt: skip
+    """A root cause for one audience. Players learn of a facilitator's inject
+    only what it was called (as in their feed): its title, else nothing but
+    that it was an inject; a scenario hazard by its type, as their stream
+    names it; a scripted inject by its title once released."""
+    entry = _source_entry(exercise, cause)
+    ad_hoc = entry is not None and entry["kind"] == "inject"
+    payload = entry["payload"] if entry is not None else {}
+    if entry is not None and entry["kind"] == "accept":  # an accepted proposal: what it proposed
+        proposal = exercise.proposals.get(payload.get("proposal", -1))
+        payload = proposal.payload if proposal is not None else {}
+    label = cause.title
+    title = payload.get("title")
+    if isinstance(title, dict):
+        title = title.get(lang) or title.get("en")
+    if label is None and isinstance(title, str) and title:
+        label = title
+    if label is None and "action" in payload:  # a decision from the scenario's actions
+        action = next((a for a in exercise.bundle.scenario.actions if a.id == payload["action"]),
+                      None)  # fmt: skip
+        label = text(action.title, lang) or action.id if action is not None else None
+    if label is None and (full or not ad_hoc):
+        label = cause.hazard or cause.action
+    out = CausePublic(kind=cause.kind, label=label, at=cause.at, effect=cause.effect,
+                      capacity=cause.capacity, lasting=cause.lasting)  # fmt: skip
     if full:
         out.source, out.ref, out.hazard, out.action = (
             cause.source, cause.ref, cause.hazard, cause.action)  # fmt: skip
-    elif cause.kind == "hazard":
-        out.hazard = cause.hazard  # the type only, as the players' feed names it
+    elif cause.kind == "hazard" and not ad_hoc:
+        out.hazard = cause.hazard  # a scenario hazard's type, as the players' stream names it
     return out
 
 

@@ -990,9 +990,11 @@
   }
 
   function whyCause(c) {
+    // Players learn of a facilitator's inject only its title: without one, just "inject".
     const label = c.hazard && c.label === c.hazard ? tr(`hazard.${c.hazard}`, c.label) : c.label;
     const kind = tr(`graph.why.kind.${c.kind}`, c.kind);
-    let out = `← ${c.effect === "isolated" ? `${tr("graph.why.isolated_by")} ` : ""}${kind}: ${label}`;
+    let out = `← ${c.effect === "isolated" ? `${tr("graph.why.isolated_by")} ` : ""}${kind}`;
+    if (label) out += `: ${label}`;
     if (c.at !== null) out += ` (${fmtT(c.at)})`;
     if (c.capacity !== null && c.capacity > 0) out += ` · ${Math.round(c.capacity * 100)} %`;
     if (c.lasting) out += ` · ${tr("graph.why.lasting")}`;
