@@ -67,7 +67,7 @@ def _create_demo(manager: Manager, settings: Settings) -> None:
     bundle = load_bundle(settings.scenarios_dir / str(settings.demo))
     live, tokens = LiveExercise.create(manager.store, settings, str(settings.demo), bundle,
                                        bundle.scenario.seed, 60.0)  # fmt: skip
-    manager.exercises[live.id] = live
+    manager.add(live)
     print(f"Demo exercise on {settings.demo} ({text(bundle.scenario.scenario.title)}):")
     for role, token in tokens.items():
         print(f"  {role:12} {settings.public_url}/exercises/{live.id}?token={token}")

@@ -38,6 +38,13 @@ def serve(
         typer.Option(help="Also create an exercise on this scenario (under --scenarios) "
                           "and print its three links, e.g. dairy/blackout.yaml."),
     ] = None,
+    max_exercises: Annotated[
+        int, typer.Option(min=1, help="Live exercises at once; one more is refused.")
+    ] = Settings.max_exercises,
+    idle_hours: Annotated[
+        float, typer.Option(min=0.01, max=24 * 3650,
+                            help="Archive an exercise without command and viewer this long.")
+    ] = Settings.idle_s / 3600,
 ) -> None:
     """Run the live exercise server (FastAPI under uvicorn)."""
     import uvicorn
@@ -48,7 +55,8 @@ def serve(
         typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)
         raise typer.Exit(2)
     settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
-                        public_url=f"http://{host}:{port}")  # fmt: skip
+                        public_url=f"http://{host}:{port}", max_exercises=max_exercises,
+                        idle_s=idle_hours * 3600)  # fmt: skip
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip

@@ -20,8 +20,9 @@ import logging
 import secrets
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -34,7 +35,7 @@ from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
-from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
+from web.storage import ARCHIVED, Exercise, LogEntry, Store, now_utc, token_hash
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
@@ -565,21 +566,104 @@ class LiveExercise:
         return {"nodes": nodes, "edges": edges, "start": self.bundle.scenario.start.isoformat()}
 
 
-class Manager:
-    """All live exercises of the app, and the pacer that drives them."""
+class QuotaExceeded(Exception):
+    """No room for one more live exercise (→ 429)."""
 
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store, self.settings = store, settings
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the server already runs its limit of {limit} live exercises")
+        self.limit = limit
+
+
+class Manager:
+    """All live exercises of the app, and the pacer that drives them.
+
+    Live exercises are capped (`settings.max_exercises`); one without a
+    command and without a viewer for `settings.idle_s` is archived: dropped
+    from memory, marked in the database, its log kept. `now` is the wall
+    clock in epoch seconds (tests pass their own)."""
+
+    def __init__(self, store: Store, settings: Settings,
+                 now: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self.store, self.settings, self.now = store, settings, now
         self.exercises: dict[str, LiveExercise] = {}
         self._task: asyncio.Task[None] | None = None
+        self._pending = 0  # creations admitted but not added yet
+        # per exercise: (log length, viewers seen, wall time of the last activity)
+        self._activity: dict[str, tuple[int, bool, float]] = {}
 
     def load(self) -> None:
-        """Rebuild every stored exercise (after a restart, paused)."""
+        """Rebuild every stored live exercise (after a restart, paused)."""
+        statuses = self.store.statuses()
         for row in self.store.exercises():
+            if row.id in statuses:
+                continue
             try:
-                self.exercises[row.id] = LiveExercise.restore(row, self.store, self.settings)
+                live = LiveExercise.restore(row, self.store, self.settings)
             except Exception:  # one broken exercise must not stop the server
                 log.exception("cannot rebuild exercise %s", row.id)
+                continue
+            last = self.store.last_active(row.id) or row.created
+            self.add(live, max(_utc_seconds(row.created), _utc_seconds(last)))
+
+    def add(self, live: LiveExercise, active: float | None = None) -> None:
+        """A new or rebuilt exercise joins the pacer; `active` is when it was
+        last used (now for a new one)."""
+        self.exercises[live.id] = live
+        self._activity[live.id] = (live.seq, False, self.now() if active is None else active)
+
+    def has_room(self) -> bool:
+        """Whether one more exercise may be created now (idle ones are
+        archived to make room)."""
+        if len(self.exercises) + self._pending >= self.settings.max_exercises:
+            self.sweep()
+        return len(self.exercises) + self._pending < self.settings.max_exercises
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """Room for one more exercise while it is being created, or
+        QuotaExceeded. Check and count happen without an await in between."""
+        if not self.has_room():
+            raise QuotaExceeded(self.settings.max_exercises)
+        self._pending += 1
+        try:
+            yield
+        finally:
+            self._pending -= 1
+
+    def sweep(self) -> list[str]:
+        """Archive the exercises idle for `settings.idle_s`; their ids."""
+        now, archived = self.now(), []
+        for exercise_id, live in list(self.exercises.items()):
+            seq, _, last = self._activity.get(exercise_id, (live.seq, False, now))
+            watched = any(live.hub.viewers.values())
+            if live.seq != seq or watched:
+                self._activity[exercise_id] = (live.seq, watched, now)
+            elif now - last >= self.settings.idle_s:
+                self.archive(exercise_id)
+                archived.append(exercise_id)
+        return archived
+
+    def archive(self, exercise_id: str) -> None:
+        """Drop an exercise from memory, saving its clock (paused) and marking
+        it archived; its rows stay. Reopening rebuilds it from its log."""
+        live = self.exercises[exercise_id]
+        if live.clock.state == RUNNING:
+            wall = time.monotonic()
+            live.sync(wall)
+            live.clock.pause(wall)
+        self.store.save_clock(live.id, live.clock.state, live.sim.now, live.clock.speed)
+        self.store.set_status(exercise_id, ARCHIVED, "idle")
+        del self.exercises[exercise_id]
+        self._activity.pop(exercise_id, None)
+        log.info("exercise %s archived (idle)", exercise_id)
+
+    def reopen(self, row: Exercise) -> LiveExercise:
+        """An archived exercise live again (counts against the limit)."""
+        with self.admit():
+            live = LiveExercise.restore(row, self.store, self.settings)
+            self.store.set_status(row.id, None)
+            self.add(live)
+        return live
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._pace())
@@ -591,13 +675,19 @@ class Manager:
                 await self._task
 
     async def _pace(self) -> None:
-        last_ping = time.monotonic()
+        last_ping = last_sweep = time.monotonic()
         while True:
             wall = time.monotonic()
             if wall - last_ping >= self.settings.ping_s:
                 last_ping = wall
                 for exercise in self.exercises.values():
                     exercise.hub.ping()
+            if wall - last_sweep >= self.settings.sweep_s:
+                last_sweep = wall
+                try:
+                    self.sweep()
+                except Exception:  # the database may be away; try again next time
+                    log.exception("cannot archive idle exercises")
             for exercise in list(self.exercises.values()):
                 try:
                     exercise.tick(wall)
@@ -606,3 +696,7 @@ class Manager:
                     exercise.clock.pause(wall)
                     exercise.clock.sim0 = exercise.sim.now  # where the engine stands
             await asyncio.sleep(self.settings.tick_s)
+
+
+def _utc_seconds(wall: datetime) -> float:
+    return (wall if wall.tzinfo else wall.replace(tzinfo=UTC)).timestamp()

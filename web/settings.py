@@ -21,3 +21,9 @@ class Settings:
     ping_s: float = 15.0  # a comment line to every viewer this often (idle connections)
     demo: str | None = None  # create an exercise on this scenario at start-up, print its links
     public_url: str = "http://127.0.0.1:8000"  # for the printed demo links
+    # Limits (README "Limits"): anonymous visitors may create exercises, so
+    # their number in memory is capped, and an idle one is archived (kept in
+    # the database with its log, no longer in memory).
+    max_exercises: int = 50  # live exercises at once; one more is refused (429)
+    idle_s: float = 48 * 3600.0  # no command and no viewer this long: archived
+    sweep_s: float = 60.0  # how often the pacer looks for idle exercises

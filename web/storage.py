@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     select,
     update,
 )
@@ -61,6 +62,21 @@ class Entry(Base):
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Status(Base):
+    """An exercise that is not live: archived (idle too long) or damaged (it
+    could not be rebuilt at start-up). A table of its own, so databases from
+    before it need no migration; an exercise without a row here is live."""
+
+    __tablename__ = "exercise_status"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # archived, damaged
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ARCHIVED, DAMAGED, LIVE = "archived", "damaged", "live"
 
 
 def token_hash(token: str) -> str:
@@ -124,9 +140,37 @@ class Store:
                 select(Entry).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
             )
             for r in rows:
-                wall = r.wall_time.astimezone(UTC) if r.wall_time.tzinfo else r.wall_time.replace(
-                    tzinfo=UTC)  # fmt: skip
-                yield LogEntry(r.seq, r.sim_time, wall, r.role, r.kind, dict(r.payload))
+                yield LogEntry(r.seq, r.sim_time, _utc(r.wall_time), r.role, r.kind,
+                               dict(r.payload))  # fmt: skip
+
+    def last_active(self, exercise_id: str) -> datetime | None:
+        """The wall time of the last command, or None without one."""
+        with Session(self.engine) as s:
+            wall = s.scalar(select(func.max(Entry.wall_time))
+                            .where(Entry.exercise_id == exercise_id))  # fmt: skip
+        return None if wall is None else _utc(wall)
+
+    def status(self, exercise_id: str) -> Status | None:
+        """Why an exercise is not live (archived, damaged), or None."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.get(Status, exercise_id)
+
+    def statuses(self) -> dict[str, Status]:
+        """Every exercise that is not live, by id."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            return {row.exercise_id: row for row in s.scalars(select(Status))}
+
+    def set_status(self, exercise_id: str, state: str | None, reason: str = "") -> None:
+        """Mark an exercise archived or damaged (`state`), or live again (None)."""
+        with Session(self.engine) as s, s.begin():
+            row = s.get(Status, exercise_id)
+            if state is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Status(exercise_id=exercise_id, state=state, reason=reason, at=now_utc()))
+            else:
+                row.state, row.reason, row.at = state, reason, now_utc()
 
     def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float) -> None:
         with Session(self.engine) as s, s.begin():
@@ -144,6 +188,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _utc(wall: datetime) -> datetime:
+    # SQLite keeps no time zone: its datetimes are naive, written in UTC.
+    return wall.astimezone(UTC) if wall.tzinfo else wall.replace(tzinfo=UTC)
 
 
 def now_utc() -> datetime:
