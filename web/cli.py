@@ -62,5 +62,42 @@ def serve(
                 log_level="warning")  # fmt: skip
 
 
+@app.command()
+def exercises(
+    db: Annotated[
+        str, typer.Option(help="Database URL: sqlite:///FILE or postgresql://USER@HOST/DB.")
+    ] = "sqlite:///tabletop.db",
+) -> None:
+    """List the stored exercises: id, state (live, archived, or damaged as the
+    server found it at its last start, with the reason), creation time,
+    number of commands, scenario. Reads only; safe while a server runs."""
+    from web.storage import LIVE, Store
+
+    url = database_url(db)
+    _require_database_file(url)
+    store = Store(url, create=False)
+    try:
+        statuses = store.statuses()
+        for row in store.exercises():
+            status = statuses.get(row.id)
+            state = status.state if status else LIVE
+            reason = f"  ({status.reason})" if status and status.reason else ""
+            typer.echo(f"{row.id}  {state:8}  {row.created:%Y-%m-%d %H:%M}  "
+                       f"{store.commands(row.id):6} commands  {row.scenario}{reason}")  # fmt: skip
+    finally:
+        store.close()
+
+
+def _require_database_file(url: str) -> None:
+    """An SQLite file must exist: listing must not create an empty database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+        typer.echo(f"--db: no database file {file}", err=True)
+        raise typer.Exit(2)
+
+
 if __name__ == "__main__":
     app()

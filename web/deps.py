@@ -22,6 +22,10 @@ ManagerDep = Annotated[Manager, Depends(get_manager)]
 def not_live(manager: Manager, exercise_id: str) -> HTTPException:
     """404 for an unknown exercise; 410 for an archived one, 409 for a damaged
     one, each saying why and what can still be done."""
+    if exercise_id in manager.damaged:
+        return HTTPException(409, f"exercise {exercise_id!r} is damaged and cannot run: "
+                             f"{manager.damaged[exercise_id]}; its log can still be "
+                             "downloaded")  # fmt: skip
     status = manager.store.status(exercise_id)
     if status is None:
         return HTTPException(404, f"no exercise {exercise_id!r}")

@@ -35,13 +35,22 @@ from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
-from web.storage import ARCHIVED, Exercise, LogEntry, Store, now_utc, token_hash
+from web.storage import ARCHIVED, DAMAGED, Exercise, LogEntry, Store, now_utc, token_hash
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
 # Players see a scripted inject once it is released (with its text), never the
 # script's schedule or the facilitator's notes.
 HIDDEN_FROM_PLAYERS = ("skip", "delay", "observation")
+
+
+# Every kind of command the log holds; a row of another kind cannot be replayed.
+KINDS = frozenset({"inject", "release", "msel", "skip", "delay", "decision", "proposal",
+                   "accept", "reject", "clock", "observation"})  # fmt: skip
+
+
+class Damaged(Exception):
+    """A stored exercise that cannot be rebuilt; the message says why."""
 
 
 class Rejected(ValueError):
@@ -196,13 +205,25 @@ class LiveExercise:
 
         A jump cut short by a crash is completed: the scheduled injects it
         passed are released (and logged) as the live exercise would have."""
-        bundle = ScenarioBundle.model_validate_json(row.bundle)
+        try:
+            bundle = ScenarioBundle.model_validate_json(row.bundle)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "scenario"
+            raise Damaged(f"the stored scenario is not valid ({e.error_count()} problems, "
+                          f"first: {where}: {first['msg']})") from None  # fmt: skip
         live = cls(row.id, row.scenario, bundle, row.seed, store, settings)
         live.token_hashes = {"facilitator": row.facilitator_hash,
                              "participant": row.participant_hash, "observer": row.observer_hash}
         live.clock.speed = row.speed
         live._replaying = True
         for entry in store.log(row.id):
+            if entry.error is not None:
+                raise Damaged(f"log entry {entry.seq}: {entry.error}")
+            if entry.kind not in KINDS:
+                raise Damaged(f"log entry {entry.seq}: unknown kind {entry.kind[:40]!r}")
+            if entry.seq != live.seq + 1:
+                raise Damaged(f"log entry {live.seq + 1} is missing (next is {entry.seq})")
             live.sim.advance(entry.sim_time)
             live.seq = entry.seq
             live._apply(entry, None)
@@ -586,24 +607,44 @@ class Manager:
                  now: Callable[[], float] = time.time) -> None:  # fmt: skip
         self.store, self.settings, self.now = store, settings, now
         self.exercises: dict[str, LiveExercise] = {}
+        self.damaged: dict[str, str] = {}  # exercises that could not be rebuilt: why
         self._task: asyncio.Task[None] | None = None
         self._pending = 0  # creations admitted but not added yet
         # per exercise: (log length, viewers seen, wall time of the last activity)
         self._activity: dict[str, tuple[int, bool, float]] = {}
 
     def load(self) -> None:
-        """Rebuild every stored live exercise (after a restart, paused)."""
+        """Rebuild every stored live exercise (after a restart, paused). One
+        that cannot be rebuilt is kept and marked damaged with the reason
+        (its log stays downloadable); start-up goes on."""
         statuses = self.store.statuses()
-        for row in self.store.exercises():
-            if row.id in statuses:
+        for exercise_id in self.store.exercise_ids():
+            status = statuses.get(exercise_id)
+            if status is not None and status.state == ARCHIVED:
                 continue
             try:
+                row = self.store.exercise(exercise_id)
+                assert row is not None
                 live = LiveExercise.restore(row, self.store, self.settings)
-            except Exception:  # one broken exercise must not stop the server
-                log.exception("cannot rebuild exercise %s", row.id)
+            except Exception as e:  # one broken exercise must not stop the server
+                self._damaged(exercise_id, e)
                 continue
-            last = self.store.last_active(row.id) or row.created
+            if status is not None:  # damaged before, rebuilt now (a fixed bug)
+                self.store.set_status(exercise_id, None)
+            last = self.store.last_active(exercise_id) or row.created
             self.add(live, max(_utc_seconds(row.created), _utc_seconds(last)))
+
+    def _damaged(self, exercise_id: str, error: Exception) -> None:
+        reason = str(error) if isinstance(error, Damaged) else \
+            f"cannot be rebuilt: {type(error).__name__}: {str(error)[:300]}"  # fmt: skip
+        if not isinstance(error, Damaged):
+            log.error("exercise %s", exercise_id, exc_info=error)
+        log.warning("exercise %s is damaged: %s", exercise_id, reason)
+        self.damaged[exercise_id] = reason
+        try:
+            self.store.set_status(exercise_id, DAMAGED, reason)
+        except Exception:  # the database refuses even that: the reason stays in memory
+            log.exception("exercise %s: cannot mark it damaged", exercise_id)
 
     def add(self, live: LiveExercise, active: float | None = None) -> None:
         """A new or rebuilt exercise joins the pacer; `active` is when it was
@@ -658,9 +699,14 @@ class Manager:
         log.info("exercise %s archived (idle)", exercise_id)
 
     def reopen(self, row: Exercise) -> LiveExercise:
-        """An archived exercise live again (counts against the limit)."""
+        """An archived exercise live again (counts against the limit);
+        Damaged (and marked so) if it cannot be rebuilt."""
         with self.admit():
-            live = LiveExercise.restore(row, self.store, self.settings)
+            try:
+                live = LiveExercise.restore(row, self.store, self.settings)
+            except Exception as e:
+                self._damaged(row.id, e)
+                raise Damaged(self.damaged[row.id]) from None
             self.store.set_status(row.id, None)
             self.add(live)
         return live

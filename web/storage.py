@@ -25,7 +25,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -91,9 +93,10 @@ class LogEntry:
     role: str
     kind: str
     payload: dict[str, Any]
+    error: str | None = None  # an unreadable row: why (its payload is then {})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "seq": self.seq,
             "sim_time": self.sim_time,
             "wall_time": self.wall_time.isoformat(),
@@ -101,16 +104,21 @@ class LogEntry:
             "kind": self.kind,
             "payload": self.payload,
         }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
 
 
 class Store:
     """The database behind the app; sync SQLAlchemy, short transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, create: bool = True) -> None:
+        """`create`: make missing tables (the server); a reader passes False."""
         self.engine: Engine = create_engine(url)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        if create:
+            Base.metadata.create_all(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -135,13 +143,32 @@ class Store:
                         payload=entry.payload))  # fmt: skip
 
     def log(self, exercise_id: str) -> Iterator[LogEntry]:
+        """The log in order. A row whose payload is not a JSON object comes
+        with `error` set (and an empty payload) instead of failing the read:
+        the rest of the log stays readable."""
+        # payload and wall time parsed here, where a fault is caught
+        raw_wall, raw_payload = type_coerce(Entry.wall_time, Text), type_coerce(Entry.payload, Text)
+        columns = (Entry.seq, Entry.sim_time, raw_wall, Entry.role, Entry.kind, raw_payload)
         with Session(self.engine) as s:
-            rows = s.scalars(
-                select(Entry).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
+            rows = s.execute(
+                select(*columns).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
             )
-            for r in rows:
-                yield LogEntry(r.seq, r.sim_time, _utc(r.wall_time), r.role, r.kind,
-                               dict(r.payload))  # fmt: skip
+            for seq, sim_time, wall, role, kind, raw in rows:
+                payload, error = _payload(raw)
+                when = _wall_time(wall)
+                if when is None:
+                    when, error = EPOCH, error or f"wall time {str(wall)[:40]!r} is not a time"
+                yield LogEntry(seq, sim_time, when, role, kind, payload, error)
+
+    def exercise_ids(self) -> list[str]:
+        with Session(self.engine) as s:
+            return list(s.scalars(select(Exercise.id).order_by(Exercise.created)))
+
+    def commands(self, exercise_id: str) -> int:
+        """The number of log entries of an exercise."""
+        with Session(self.engine) as s:
+            count = s.scalar(select(func.count()).where(Entry.exercise_id == exercise_id))
+        return count or 0
 
     def last_active(self, exercise_id: str) -> datetime | None:
         """The wall time of the last command, or None without one."""
@@ -156,7 +183,10 @@ class Store:
             return s.get(Status, exercise_id)
 
     def statuses(self) -> dict[str, Status]:
-        """Every exercise that is not live, by id."""
+        """Every exercise that is not live, by id (none in a database from
+        before the table, read without creating it)."""
+        if not inspect(self.engine).has_table(Status.__tablename__):
+            return {}
         with Session(self.engine, expire_on_commit=False) as s:
             return {row.exercise_id: row for row in s.scalars(select(Status))}
 
@@ -188,6 +218,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _payload(raw: Any) -> tuple[dict[str, Any], str | None]:
+    """A stored payload as a dict, or ({}, why not). PostgreSQL's driver hands
+    over JSON parsed, SQLite's the text."""
+    if isinstance(raw, str | bytes):
+        try:
+            raw = json.loads(raw)
+        except ValueError as e:
+            return {}, f"payload is not valid JSON ({e})"
+    if not isinstance(raw, dict):
+        return {}, f"payload is not a JSON object but {type(raw).__name__}"
+    return raw, None
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _wall_time(raw: Any) -> datetime | None:
+    if isinstance(raw, datetime):
+        return _utc(raw)
+    try:
+        return _utc(datetime.fromisoformat(str(raw)))
+    except ValueError:
+        return None
 
 
 def _utc(wall: datetime) -> datetime:

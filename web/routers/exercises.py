@@ -16,7 +16,7 @@ from simulator.io import load_bundle
 from simulator.schema import text
 from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
-from web.live import LiveExercise, QuotaExceeded, Rejected
+from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -235,6 +235,8 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
             manager.reopen(row)
         except QuotaExceeded as e:
             raise HTTPException(429, str(e)) from None
+        except Damaged:
+            raise not_live(manager, row.id) from None
     return ReopenedPublic(id=row.id, state="live")
 
 

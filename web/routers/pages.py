@@ -31,7 +31,7 @@ from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import get_role, role_of, stored_hashes
 from web.i18n import COOKIE, Translate, pick_lang
-from web.live import LiveExercise, QuotaExceeded
+from web.live import Damaged, LiveExercise, QuotaExceeded
 from web.routers.exercises import create_live, list_scenarios, scenario_path
 from web.storage import ARCHIVED
 
@@ -299,16 +299,17 @@ def _not_live(request: Request, manager: Any, exercise_id: str, token: str | Non
     for an archived one the facilitator's button to reopen it."""
     t = Translate(lang)
     status = manager.store.status(exercise_id)
-    row = manager.store.exercise(exercise_id) if status is not None else None
-    if status is None or row is None:
+    reason = manager.damaged.get(exercise_id) or (status.reason if status else "")
+    row = manager.store.exercise(exercise_id) if status or reason else None
+    if row is None:
         return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
     try:
         role = role_of(stored_hashes(row), None, token)
     except HTTPException:
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
-    archived = status.state == ARCHIVED
+    archived = status is not None and status.state == ARCHIVED
     return render(request, "not_live.html", lang, explicit, 410 if archived else 409,
-                  archived=archived, reason=status.reason, role=role, exercise_id=exercise_id,
+                  archived=archived, reason=reason, role=role, exercise_id=exercise_id,
                   token=token or "")  # fmt: skip
 
 
@@ -336,6 +337,8 @@ async def reopen_page(exercise_id: str, request: Request) -> Response:
             return _not_live(request, manager, exercise_id, token, lang, explicit)
         try:
             manager.reopen(row)
+        except Damaged:
+            return _not_live(request, manager, exercise_id, token, lang, explicit)
         except QuotaExceeded:
             message = t("error.full").replace("{limit}", str(manager.settings.max_exercises))
             return render(request, "error.html", lang, explicit, 429, message=message)
