@@ -6,17 +6,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from simulator.io import load_bundle
 from simulator.schema import text
 from web import errors
-from web.live import LiveExercise, Manager
+from web.i18n import Translate, pick_lang
+from web.live import LiveExercise, Manager, halt
 from web.routers import exercises, pages
+from web.routers.pages import render
 from web.settings import Settings
-from web.storage import Store
+from web.storage import StorageUnavailable, Store
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     errors.install(app)
+    app.add_exception_handler(StorageUnavailable, _storage_fault)
     app.include_router(exercises.router)
     app.include_router(pages.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
@@ -60,6 +63,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"ok": True})
 
     return app
+
+
+async def _storage_fault(request: Request, exc: Exception) -> Response:
+    """A write the database refused: 503 with the reason, never an
+    acknowledgement; the exercise's clock pauses and its facilitator is told."""
+    manager: Manager | None = getattr(request.app.state, "manager", None)
+    live = manager.exercises.get(request.path_params.get("exercise_id", "")) if manager else None
+    if live is not None:
+        halt(live, str(exc))
+    detail = f"not stored, try again later: {exc}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "30"})
+    lang, _explicit = pick_lang(request)
+    message = f"{Translate(lang)('error.storage')} ({exc})"
+    return render(request, "error.html", lang, False, 503, message=message)
 
 
 def _create_demo(manager: Manager, settings: Settings) -> None:

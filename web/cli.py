@@ -57,9 +57,26 @@ def serve(
     settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
                         public_url=f"http://{host}:{port}", max_exercises=max_exercises,
                         idle_s=idle_hours * 3600)  # fmt: skip
+    _check_database(settings.db_url, db)
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip
+
+
+def _check_database(url: str, shown: str) -> None:
+    """Open the database once before the server starts: a corrupt file or an
+    unreachable server is one line and exit 2, not a traceback from uvicorn."""
+    from web.storage import StorageUnavailable, Store
+
+    try:
+        store = Store(url)
+        try:
+            store.check()
+        finally:
+            store.close()
+    except StorageUnavailable as e:
+        typer.echo(f"--db {shown}: {e}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -71,11 +88,15 @@ def exercises(
     """List the stored exercises: id, state (live, archived, or damaged as the
     server found it at its last start, with the reason), creation time,
     number of commands, scenario. Reads only; safe while a server runs."""
-    from web.storage import LIVE, Store
+    from web.storage import LIVE, StorageUnavailable, Store
 
     url = database_url(db)
     _require_database_file(url)
-    store = Store(url, create=False)
+    try:
+        store = Store(url, create=False)
+    except StorageUnavailable as e:
+        typer.echo(f"--db {db}: {e}", err=True)
+        raise typer.Exit(2) from None
     try:
         statuses = store.statuses()
         for row in store.exercises():

@@ -41,6 +41,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This exercise is archived: it had no command and no viewer for a long time. Its "
         "log is kept and can be downloaded; the facilitator can reopen it.",
     ),
+    "error.storage": (
+        "Die Datenbank nimmt gerade nichts an; nichts wurde gespeichert. Bitte später "
+        "erneut versuchen.",
+        "The database takes no writes right now; nothing was stored. Please try again later.",
+    ),
     "error.archived_title": ("Übung archiviert", "Exercise archived"),
     "error.damaged": (
         "Diese Übung ist beschädigt und kann nicht laufen. Grund:",

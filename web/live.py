@@ -35,7 +35,16 @@ from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
-from web.storage import ARCHIVED, DAMAGED, Exercise, LogEntry, Store, now_utc, token_hash
+from web.storage import (
+    ARCHIVED,
+    DAMAGED,
+    Exercise,
+    LogEntry,
+    StorageUnavailable,
+    Store,
+    now_utc,
+    token_hash,
+)
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
@@ -737,11 +746,34 @@ class Manager:
             for exercise in list(self.exercises.values()):
                 try:
                     exercise.tick(wall)
+                except StorageUnavailable as e:
+                    halt(exercise, str(e))
                 except Exception:  # an engine fault stops that exercise's clock, not the server
                     log.exception("exercise %s: engine fault", exercise.id)
                     exercise.clock.pause(wall)
                     exercise.clock.sim0 = exercise.sim.now  # where the engine stands
             await asyncio.sleep(self.settings.tick_s)
+
+
+FAULT = {
+    "de": "Die Datenbank nimmt nichts mehr an; die Uhr ist angehalten und Befehle werden "
+    "abgelehnt, bis sie wieder schreibbar ist (Betrieb verständigen).",
+    "en": "The database takes no more writes; the clock is paused and commands are refused "
+    "until it can be written again (tell the operator).",
+}
+
+
+def halt(live: LiveExercise, reason: str) -> None:
+    """The database refused a write: pause the clock (nothing runs on that
+    cannot be logged) and tell the facilitator and observers why, in the
+    stream. The pause itself is not logged: a rebuilt exercise starts paused."""
+    log.error("exercise %s: %s", live.id, reason)
+    if live.clock.state == RUNNING:
+        live.clock.pause(time.monotonic())
+        live.clock.sim0 = live.sim.now  # where the engine stands
+    message = {"type": "fault", "t": live.sim.now, "clock": live.clock.state,
+               "message": FAULT, "detail": reason}  # fmt: skip
+    live.hub.publish({"full": json.dumps(message, separators=(",", ":"))})
 
 
 def _utc_seconds(wall: datetime) -> float:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -31,7 +33,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class StorageUnavailable(Exception):
+    """The database cannot take a write (disk full, file gone, server away)
+    or cannot be opened; the message says which."""
 
 
 class Base(DeclarativeBase):
@@ -113,18 +121,75 @@ class Store:
     """The database behind the app; sync SQLAlchemy, short transactions."""
 
     def __init__(self, url: str, create: bool = True) -> None:
-        """`create`: make missing tables (the server); a reader passes False."""
+        """`create`: make missing tables (the server); a reader passes False.
+        A database that cannot be opened raises StorageUnavailable."""
         self.engine: Engine = create_engine(url)
-        if url.startswith("sqlite"):
+        self.file: Path | None = None  # an SQLite database's file
+        self._identity: tuple[int, int] | None = None
+        if self.engine.url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        if create:
-            Base.metadata.create_all(self.engine)
+            name = self.engine.url.database
+            if name and name != ":memory:" and not name.startswith("file:"):
+                self.file = Path(name).resolve()
+        try:
+            if create:
+                Base.metadata.create_all(self.engine)
+            with self.engine.connect() as c:  # a file that is no database fails here
+                c.execute(select(func.count()).select_from(Exercise))
+        except SQLAlchemyError as e:
+            self.engine.dispose()
+            raise StorageUnavailable(f"cannot open the database: {_reason(e)}") from None
+        if self.file is not None:
+            st = self.file.stat()
+            self._identity = (st.st_dev, st.st_ino)
+
+    def check(self) -> None:
+        """SQLite's quick integrity check (a damaged page deep in the file is
+        found before the server starts, not in the middle of an exercise);
+        StorageUnavailable with its first finding."""
+        if self.engine.url.get_backend_name() != "sqlite":
+            return
+        try:
+            with self.engine.connect() as c:
+                found = [str(r[0]) for r in c.exec_driver_sql("PRAGMA quick_check(5)")]
+        except SQLAlchemyError as e:
+            raise StorageUnavailable(f"the database file is damaged: {_reason(e)}") from None
+        if found != ["ok"]:
+            findings = " ".join(" ".join(found).split())  # one line
+            raise StorageUnavailable(f"the database file is damaged: {findings[:300]}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction, or StorageUnavailable: the caller refuses the
+        command (503) instead of acknowledging what is not stored.
+
+        SQLite keeps writing into a database file that was deleted or
+        replaced under it (its open descriptor still works) and all of it
+        would vanish at the next start; so the file's identity (device,
+        inode) is checked before each write. A full disk or a database
+        server that is away raises from the commit."""
+        self._check_file()
+        try:
+            with Session(self.engine) as s, s.begin():
+                yield s
+        except SQLAlchemyError as e:
+            raise StorageUnavailable(f"the database refused the write: {_reason(e)}") from None
+
+    def _check_file(self) -> None:
+        if self.file is None or self._identity is None:
+            return
+        try:
+            st = self.file.stat()
+        except OSError:
+            raise StorageUnavailable(f"the database file {self.file} is gone") from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise StorageUnavailable(f"the database file {self.file} was replaced")
 
     def close(self) -> None:
         self.engine.dispose()
 
     def create(self, row: Exercise) -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.add(row)
 
     def exercise(self, exercise_id: str) -> Exercise | None:
@@ -137,7 +202,7 @@ class Store:
 
     def append(self, exercise_id: str, entry: LogEntry) -> None:
         """Write one command durably (committed) before it is applied."""
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.add(Entry(exercise_id=exercise_id, seq=entry.seq, sim_time=entry.sim_time,
                         wall_time=entry.wall_time, role=entry.role, kind=entry.kind,
                         payload=entry.payload))  # fmt: skip
@@ -192,7 +257,7 @@ class Store:
 
     def set_status(self, exercise_id: str, state: str | None, reason: str = "") -> None:
         """Mark an exercise archived or damaged (`state`), or live again (None)."""
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             row = s.get(Status, exercise_id)
             if state is None:
                 if row is not None:
@@ -203,7 +268,7 @@ class Store:
                 row.state, row.reason, row.at = state, reason, now_utc()
 
     def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float) -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.execute(
                 update(Exercise)
                 .where(Exercise.id == exercise_id)
@@ -218,6 +283,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's own message, one line (no SQL, no traceback)."""
+    orig = getattr(error, "orig", None)
+    return " ".join(str(orig or error).split())[:300]
 
 
 def _payload(raw: Any) -> tuple[dict[str, Any], str | None]:

@@ -715,7 +715,15 @@
       conn.dataset.ok = "1";
       conn.textContent = "";
       try {
-        handle(JSON.parse(event.data));
+        const msg = JSON.parse(event.data);
+        if (msg.type === "fault") { // the database refused a write: the clock is paused
+          const why = msg.message[cfg.lang] || msg.message.en;
+          conn.dataset.ok = "0";
+          conn.textContent = why;
+          toast(why, true);
+          return;
+        }
+        handle(msg);
       } catch (e) {
         console.error(e);
       }
