@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from simulator.io import load_bundle
 from simulator.schema import text
 from web import errors
+from web.headers import SecurityHeaders
 from web.i18n import Translate, pick_lang
 from web.live import LiveExercise, Manager, halt
 from web.routers import exercises, pages
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(StorageUnavailable, _storage_fault)
     app.include_router(exercises.router)
     app.include_router(pages.router)
@@ -87,5 +89,6 @@ def _create_demo(manager: Manager, settings: Settings) -> None:
                                        bundle.scenario.seed, 60.0)  # fmt: skip
     manager.add(live)
     print(f"Demo exercise on {settings.demo} ({text(bundle.scenario.scenario.title)}):")
+    base = settings.public_url or settings.server_url
     for role, token in tokens.items():
-        print(f"  {role:12} {settings.public_url}/exercises/{live.id}?token={token}")
+        print(f"  {role:12} {base}/exercises/{live.id}?token={token}")

@@ -38,6 +38,11 @@ def serve(
         typer.Option(help="Also create an exercise on this scenario (under --scenarios) "
                           "and print its three links, e.g. dairy/blackout.yaml."),
     ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="The address users reach the server at, e.g. https://bcm.example.org; "
+                          "links handed out start with it (else they are relative)."),
+    ] = None,
     max_exercises: Annotated[
         int, typer.Option(min=1, help="Live exercises at once; one more is refused.")
     ] = Settings.max_exercises,
@@ -55,12 +60,26 @@ def serve(
         typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)
         raise typer.Exit(2)
     settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
-                        public_url=f"http://{host}:{port}", max_exercises=max_exercises,
+                        public_url=_base_url(base_url), server_url=f"http://{host}:{port}",
+                        max_exercises=max_exercises,
                         idle_s=idle_hours * 3600)  # fmt: skip
     _check_database(settings.db_url, db)
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip
+
+
+def _base_url(value: str | None) -> str | None:
+    """--base-url as http(s)://HOST[:PORT][/PATH] without a trailing slash, or exit 2."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        typer.echo(f"--base-url: {value!r} is not an http(s)://host[/path] address", err=True)
+        raise typer.Exit(2)
+    return value.rstrip("/")
 
 
 def _check_database(url: str, shown: str) -> None:

@@ -48,7 +48,9 @@ class NDJSONResponse(PlainTextResponse):
 
 
 def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    """Links from the configured base URL, else relative: a forged Host header
+    must not turn them into links to another server."""
+    base = request.app.state.settings.public_url or ""
     return {role: f"{base}/exercises/{exercise_id}?token={token}" for role, token in tokens.items()}
 
 

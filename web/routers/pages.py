@@ -30,6 +30,7 @@ from simulator.io import load_bundle
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import get_role, role_of, stored_hashes
+from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang
 from web.live import Damaged, LiveExercise, QuotaExceeded
 from web.routers.exercises import create_live, list_scenarios, scenario_path
@@ -53,15 +54,6 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
 ASSET_FIELDS = {"assets": None, "entry": None, "staff": AssetKind.staff.value}
 TEAM_FIELDS = {"teams"}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",  # the links carry their token
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 @cache
@@ -282,8 +274,9 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
         return _not_live(request, manager, exercise_id, token, lang, explicit)
     try:
         role = get_role(exercise, authorization=None, token=token)
-    except HTTPException:
-        return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
+    except HTTPException:  # without a token: this tab may know it (resume.js)
+        return render(request, "error.html", lang, explicit, 401, message=t("error.401"),
+                      resume=not token)  # fmt: skip
     config = console_config(exercise, role, lang, token or "", t)
     scenario = exercise.bundle.scenario
     return render(request, "exercise.html", lang, explicit, role=role, config=config,
