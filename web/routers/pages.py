@@ -109,7 +109,7 @@ async def create_page(request: Request) -> HTMLResponse:
 
 async def _create(request: Request, form: FormData, lang: str, explicit: bool) -> HTMLResponse:
     t = Translate(lang)
-    if not request.app.state.manager.has_room():  # refused before any file is read
+    if not request.app.state.manager.has_room():  # refused before any file is loaded
         return _full(request, lang, explicit, form)
     source = str(form.get("source") or "bundled")
     values = {k: str(form.get(k) or "").strip() for k in ("scenario", "seed", "start", "speed")}
