@@ -69,10 +69,18 @@ def test_damaged_exercises_are_kept_listed_and_their_logs_readable(tmp_path: Pat
             assert json.dumps(reasons[name])[1:-1].replace("'", "&#39;") in page.text
             # ... and the log is still there, a bad row marked, not dropped
             assert client.get(ex.url("log")).status_code == 401
-            lines = ex.log("participant")
+            lines = ex.log("observer")
             assert lines[0]["exercise"] == ex.id
             seqs = [e["seq"] for e in lines[1:]]
             assert seqs == ([1, 3] if name == "gap" else [1, 2, 3])
+        # players get their view (no observations; an unreadable row left out),
+        # and nothing when the stored scenario (which it needs) is unreadable
+        players = Ex(client, exs["kind"].id, exs["kind"].tokens).log("participant")
+        assert [(e["seq"], e["kind"]) for e in players[1:]] == [(2, "inject"), (3, "teleport")]
+        players = Ex(client, exs["json"].id, exs["json"].tokens).log("participant")
+        assert players[1:] == []
+        ex = Ex(client, exs["bundle"].id, exs["bundle"].tokens)
+        assert client.get(ex.url("log"), headers=ex.auth("participant")).status_code == 409
         bad = Ex(client, exs["json"].id, exs["json"].tokens).log()[2]
         assert bad["seq"] == 2 and bad["payload"] == {} and "not valid JSON" in bad["error"]
         assert Store(url).status(exs["kind"].id).state == DAMAGED  # type: ignore[union-attr]

@@ -15,7 +15,9 @@ from simulator.schema import text
 from web import errors
 from web.headers import SecurityHeaders
 from web.i18n import Translate, pick_lang
+from web.limits import BodyLimit
 from web.live import LiveExercise, Manager, halt
+from web.loading import Loader
 from web.routers import exercises, pages
 from web.routers.pages import render
 from web.settings import Settings
@@ -32,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings.db_url)
+        app.state.loader = Loader(settings.load_workers, settings.load_timeout_s,
+                                  settings.load_memory_mb)  # fmt: skip
         manager = Manager(store, settings)
         manager.load()
         app.state.manager = manager
@@ -51,7 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, body_bytes=settings.body_bytes,
+                       upload_bytes=settings.upload_bytes)  # fmt: skip
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, a 413 too
     app.add_exception_handler(StorageUnavailable, _storage_fault)
     app.include_router(exercises.router)
     app.include_router(pages.router)

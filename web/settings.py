@@ -31,3 +31,13 @@ class Settings:
     max_exercises: int = 50  # live exercises at once; one more is refused (429)
     idle_s: float = 48 * 3600.0  # no command and no viewer this long: archived
     sweep_s: float = 60.0  # how often the pacer looks for idle exercises
+    # --- limits: what one request or one exercise may cost (documented in README.md)
+    upload_bytes: int = 32 * 1024 * 1024  # a start-page upload (scenario + company)
+    body_bytes: int = 256 * 1024  # any other request body (413 beyond)
+    load_timeout_s: float = 20.0  # checking an uploaded scenario, in a child process
+    load_memory_mb: int = 2048  # ... which is killed beyond this address space
+    load_workers: int = 2  # uploads checked at once; more wait their turn
+    open_proposals: int = 50  # a participant's proposals awaiting the facilitator
+    log_entries: int = 20_000  # commands per exercise (the log is kept whole)
+    history_bytes: int = 8 * 1024 * 1024  # resume history kept per audience
+    init_feed: int = 200  # newest feed entries in a viewer's first message; older are paged
