@@ -34,6 +34,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.404": ("Diese Übung gibt es nicht (mehr).", "There is no such exercise."),
     "error.home": ("Zur Startseite", "To the start page"),
+    "error.archived": (
+        "Diese Übung ist archiviert: Sie war lange ohne Befehl und ohne Zuschauende. "
+        "Ihr Protokoll bleibt erhalten und kann heruntergeladen werden; die Übungsleitung "
+        "kann sie wieder öffnen.",
+        "This exercise is archived: it had no command and no viewer for a long time. Its "
+        "log is kept and can be downloaded; the facilitator can reopen it.",
+    ),
+    "error.storage": (
+        "Die Datenbank nimmt gerade nichts an; nichts wurde gespeichert. Bitte später "
+        "erneut versuchen.",
+        "The database takes no writes right now; nothing was stored. Please try again later.",
+    ),
+    "error.archived_title": ("Übung archiviert", "Exercise archived"),
+    "error.damaged": (
+        "Diese Übung ist beschädigt und kann nicht laufen. Grund:",
+        "This exercise is damaged and cannot run. Reason:",
+    ),
+    "error.damaged_title": ("Übung beschädigt", "Exercise damaged"),
+    "error.log": ("Protokoll herunterladen (JSON Lines)", "Download the log (JSON Lines)"),
+    "error.reopen": ("Übung wieder öffnen", "Reopen the exercise"),
+    "error.full": (
+        "Der Server führt bereits die höchstzulässige Zahl laufender Übungen ({limit}). "
+        "Bitte später erneut versuchen oder eine eigene Instanz betreiben.",
+        "The server already runs its limit of {limit} live exercises. Please try again "
+        "later or run your own instance.",
+    ),
     # --- start page -------------------------------------------------------------
     "start.title": ("Neue Übung", "New exercise"),
     "start.intro": (

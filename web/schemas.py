@@ -204,6 +204,11 @@ class StatePublic(BaseModel):
     processes: list[ProcessState]
 
 
+class ReopenedPublic(BaseModel):
+    id: str
+    state: str
+
+
 class ScenarioPublic(BaseModel):
     path: str
     title: dict[str, str]

@@ -5,6 +5,17 @@
 
 (() => {
   const cfg = JSON.parse(document.getElementById("config").textContent);
+  // The secret token leaves the address bar and the history entry: it stays in
+  // memory (the API gets it in the Authorization header, never in a cookie) and
+  // in this tab's sessionStorage, from which resume.js reopens the page on reload.
+  try { sessionStorage.setItem(`tabletop-token:${cfg.id}`, cfg.token); } catch (e) { /* private mode */ }
+  {
+    const here = new URL(window.location.href);
+    if (here.searchParams.has("token")) {
+      here.searchParams.delete("token");
+      history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    }
+  }
   const T = cfg.t;
   const tr = (key, fallback) => (key in T ? T[key] : fallback !== undefined ? fallback : key);
   const role = cfg.role;
@@ -1068,7 +1079,15 @@
       conn.dataset.ok = "1";
       conn.textContent = "";
       try {
-        handle(JSON.parse(event.data));
+        const msg = JSON.parse(event.data);
+        if (msg.type === "fault") { // the database refused a write: the clock is paused
+          const why = msg.message[cfg.lang] || msg.message.en;
+          conn.dataset.ok = "0";
+          conn.textContent = why;
+          toast(why, true);
+          return;
+        }
+        handle(msg);
       } catch (e) {
         console.error(e);
       }
