@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
+from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
 from simulator.schema import AssetKind, ScenarioBundle, text
@@ -46,6 +47,7 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
+ENV.globals["duration_pattern"] = DURATION_PATTERN  # "2 Tage" as well as "2d"
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 MAX_UPLOAD = 50 * 1024 * 1024
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
