@@ -22,6 +22,7 @@ from simulator.engine import Simulation
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
+from simulator.messages import translate
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
@@ -55,6 +56,7 @@ def validate(
         list[str],
         typer.Argument(help="Scenario or company YAML files.", show_default=False),
     ],
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
 ) -> None:
     """Check scenario and company files for every problem at once.
 
@@ -66,7 +68,7 @@ def validate(
     valid = True
     printed: set[str] = set()  # two scenarios on one bad company: report it once
     for file in files:
-        lines = _problem_lines(file)
+        lines = _problem_lines(file, lang)
         if not lines:
             typer.echo(f"OK {file}")
             continue
@@ -78,11 +80,12 @@ def validate(
     raise typer.Exit(0 if valid else EXIT_INVALID)
 
 
-def _problem_lines(file: str) -> list[str]:
+def _problem_lines(file: str, lang: str = "en") -> list[str]:
     try:
-        return [str(p) for p in validate_file(file)]
+        return [p.in_language(lang) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
-        return [f"{file}: internal error (please report): {type(e).__name__}: {e}"]
+        message = translate("internal error (please report)", lang)
+        return [f"{file}: {message}: {type(e).__name__}: {e}"]
 
 
 class FileFormat(StrEnum):

@@ -88,6 +88,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.bad_speed": ("muss zwischen 0 und 1440 liegen", "must be between 0 and 1440"),
     "form.bad_start": ("kein Datum mit Uhrzeit", "not a date and time"),
     "form.no_scenario": ("bitte ein Szenario wählen", "please pick a scenario"),
+    "form.unknown_scenario": ("kein mitgeliefertes Szenario", "not a bundled scenario"),
     "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
     "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
     "form.too_large": ("Datei zu groß", "file too large"),

@@ -28,6 +28,7 @@ from starlette.datastructures import FormData, UploadFile
 from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
+from simulator.messages import translate
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import get_role
@@ -105,6 +106,9 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
     ]  # fmt: skip
     values = {"source": "bundled", "scenario": "example/scenario.yaml", "seed": "",
               "start": "", "speed": "60", **form}  # fmt: skip
+    # The loader's problems (`file:line: field: message`) come in English; the
+    # form's own are already in `lang`, and translating them again keeps them.
+    problems = [translate(p, lang) for p in problems]
     return render(request, "start.html", lang, explicit, status, scenarios=scenarios,
                   form=values, problems=problems, speeds=SPEEDS)  # fmt: skip
 
@@ -179,8 +183,8 @@ async def _load_bundled(request: Request, name: str,
         return None, [f"{t('start.scenario')}: {t('form.no_scenario')}"]
     try:
         path = scenario_path(request, name)
-    except HTTPException as e:
-        return None, [f"{t('start.scenario')}: {e.detail}"]
+    except HTTPException:
+        return None, [f"{t('start.scenario')}: {name!r}: {t('form.unknown_scenario')}"]
     try:
         return await run_in_threadpool(load_bundle, path), []
     except ScenarioError as e:
