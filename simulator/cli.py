@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.durations import parse_duration
@@ -48,6 +49,14 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
+
+RUN_WORDS = {
+    "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
+           "missed": "missed"},
+    "de": {"seed": "Seed", "records": "Ereignisse", "objective": "Übungsziel", "met": "erreicht",
+           "missed": "verfehlt"},
+}  # fmt: skip
+"""The words of `run`'s summary lines; the tables speak through `report`."""
 
 
 @app.command()
@@ -124,7 +133,7 @@ def run(
     html: Annotated[
         str | None, typer.Option(help="Write a self-contained outage timeline (HTML).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Run a scenario and summarise what happened to every business process."""
     bundle = _load_or_exit(scenario)
@@ -153,15 +162,16 @@ def run(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         console = Console(width=max(Console().width, 120))
-        title = text(bundle.scenario.scenario.title, lang)
-        console.print(f"[bold]{title}[/] — seed {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} records")  # fmt: skip
+        title = escape(text(bundle.scenario.scenario.title, lang))
+        words = RUN_WORDS.get(lang, RUN_WORDS["en"])
+        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+                      f"{len(sim.records)} {words['records']}")  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
-            mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
-            console.print(f"objective {mark}: {text(objective.title, lang)}")
+            mark = f"[green]{words['met']}[/]" if result.met else f"[bold red]{words['missed']}[/]"
+            console.print(f"{words['objective']} {mark}: {escape(text(objective.title, lang))}")
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:
@@ -230,6 +240,7 @@ def montecarlo(
     csv: Annotated[
         str | None, typer.Option(help="Write every replication's outcome per process (CSV).")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities, downtime percentiles and impact over N replications."""
     bundle = _load_or_exit(scenario)
@@ -242,7 +253,7 @@ def montecarlo(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
+        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result, lang))
 
 
 def _parse_param(spec: str) -> tuple[str, list[str]]:

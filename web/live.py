@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from simulator.commands import Command
 from simulator.engine import CommandError, Simulation
 from simulator.exercise_log import decision_commands, inject_command, source_of
-from simulator.records import EVENT_INJECT
+from simulator.records import EVENT_INJECT, Record
 from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
@@ -343,12 +343,29 @@ class LiveExercise:
         languages: the participants' page has no copy of the script."""
         if item["kind"] not in ("release", "msel"):
             return item
-        entry = next(e for e in self.bundle.scenario.injects if e.id == item["payload"]["inject"])
-        texts = {
+        texts = self._script_texts(item["payload"]["inject"])
+        return {**item, "payload": {**item["payload"], **texts}}
+
+    def _script_texts(self, inject_id: str) -> dict[str, dict[str, str]]:
+        """Title and message of a scripted inject in both languages ({} if none)."""
+        entry = next((e for e in self.bundle.scenario.injects if e.id == inject_id), None)
+        if entry is None:
+            return {}
+        return {
             field: {lang: text(value, lang) for lang in ("de", "en")}
             for field, value in (("title", entry.title), ("message", entry.message))
         }
-        return {**item, "payload": {**item["payload"], **texts}}
+
+    def _record_dict(self, r: Record) -> dict[str, Any]:
+        """A record for the stream. The engine names a played scripted inject
+        by its English title; the record carries both languages, so every page
+        shows it in its own (a flood alarm releases one with no log entry)."""
+        out = r.to_dict()
+        cause = r.cause or ""
+        scripted = cause.startswith("inject:") and cause not in self._own_sources
+        if r.event == EVENT_INJECT and scripted:
+            out.update(self._script_texts(cause.removeprefix("inject:")))
+        return out
 
     def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
         action, clock = payload["action"], self.clock
@@ -488,7 +505,7 @@ class LiveExercise:
             "t": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
-            "records": [r.to_dict() for r in records],
+            "records": [self._record_dict(r) for r in records],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload}

@@ -302,7 +302,8 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
                      "description": text(a.description, lang)} for a in scenario.actions],
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
-                       "console.", "role.", "field.", "graph.", "hazard_desc.")),
+                       "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
+                       "command.", "buffer.")),
     }  # fmt: skip
     if role != "participant":  # the script stays hidden from the players
         config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}
