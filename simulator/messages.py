@@ -236,6 +236,7 @@ GERMAN: dict[str, str] = {
     "inject {q} is already released": "Einlage {q} ist bereits eingespielt",
     "inject {q} is already skipped": "Einlage {q} wurde bereits übersprungen",
     "inject {q} has no time to delay": "Einlage {q} hat keinen Zeitpunkt zum Verschieben",
+    "no player action {q} in the scenario": "keine Maßnahme {q} im Szenario",
     "no proposal {n}": "kein Vorschlag {n}",
     "proposal {n} is already accepted": "Vorschlag {n} ist bereits angenommen",
     "proposal {n} is already rejected": "Vorschlag {n} ist bereits abgelehnt",
