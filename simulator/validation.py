@@ -64,7 +64,8 @@ class Problem:
         stay as written, they are what the author looks for."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         message = translate(self.message, lang)
-        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
+        field = translate(self.field, lang) if self.field.startswith("(") else self.field
+        return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
 class ScenarioError(Exception):
