@@ -111,6 +111,26 @@ GERMAN: dict[str, str] = {
         "bitte die hochgeladene Unternehmensdatei nennen (ein Dateiname ohne Ordner)"
     ),
     "internal error (please report)": "interner Fehler (bitte melden)",
+    "the request body is larger than {rest}": "die Anfrage ist größer als {rest}",
+    "cannot read: ": "nicht lesbar: ",
+    "not a regular file (a folder)": "keine gewöhnliche Datei (ein Ordner)",
+    "not a regular file (a device, pipe or socket)": (
+        "keine gewöhnliche Datei (ein Gerät, eine Pipe oder ein Socket)"
+    ),
+    "larger than {n} MB": "größer als {n} MB",
+    # uploads checked in a child process (web/loading.py) and bounded bodies
+    "upload the company file too, or name a bundled company (none available)": (
+        "bitte auch die Unternehmensdatei hochladen oder ein mitgeliefertes Unternehmen "
+        "nennen (keines vorhanden)"
+    ),
+    "upload the company file too, or name a bundled company ({x})": (
+        "bitte auch die Unternehmensdatei hochladen oder ein mitgeliefertes Unternehmen "
+        "nennen ({x})"
+    ),
+    "needs more than {n} MB to check": "braucht zum Prüfen mehr als {n} MB",
+    "nested too deeply to check": "zu tief verschachtelt zum Prüfen",
+    "cannot be checked ({w})": "kann nicht geprüft werden ({w})",
+    "took longer than {n} s to check": "die Prüfung dauerte länger als {n} s",
     "(top level)": "(oberste Ebene)",
     "missing required field": "Pflichtfeld fehlt",
     "unknown field": "unbekanntes Feld",
