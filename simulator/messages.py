@@ -252,6 +252,10 @@ GERMAN: dict[str, str] = {
     "no running hazard {q} to detect": "kein laufendes Schadensereignis {q} zum Entdecken",
     "no scheduled inject {q} in the scenario": "keine geplante Einlage {q} im Szenario",
     "the exercise has ended": "die Übung ist beendet",
+    "the exercise log is full ({n} commands)": "das Übungsprotokoll ist voll ({n} Befehle)",
+    "{n} proposals are waiting for the facilitator; wait until some are answered": (
+        "{n} Vorschläge warten auf die Übungsleitung; bitte warten, bis einige beantwortet sind"
+    ),
     "no inject {q} in the MSEL": "keine Einlage {q} im Drehbuch (MSEL)",
     "inject {q} is already released": "Einlage {q} ist bereits eingespielt",
     "inject {q} is already skipped": "Einlage {q} wurde bereits übersprungen",
@@ -269,6 +273,7 @@ GERMAN: dict[str, str] = {
     "required for action {q}": "nötig für die Aktion {q}",
     "required with delay": "nötig beim Verschieben (delay)",
     "only with delay": "nur beim Verschieben (delay)",
+    "only with a hazard or a command": "nur mit einem Schadensereignis oder einem Befehl",
     "only with a hazard": "nur mit einem Schadensereignis",
 }
 

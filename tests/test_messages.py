@@ -77,3 +77,31 @@ def test_no_english_left_in_the_bad_files_problems(path: Path) -> None:
         message = german.removeprefix(english.rsplit(problem.message, 1)[0])
         unquoted = re.sub(r"'[^']*'", "", message)
         assert not [p for p in ENGLISH if p in unquoted], german
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "the exercise has ended",
+        "the exercise log is full (5000 commands)",
+        "20 proposals are waiting for the facilitator; wait until some are answered",
+        "inject 'm1' has no time to delay",
+        "no scheduled inject is pending",
+        "the clock cannot go back",
+        "'cloud_dr' is not a standby asset",
+        "no running hazard 'locker' to detect",
+        "give exactly one of action, text, accept, reject",
+        "String should have at most 200 characters",
+        "Input should be greater than 0",
+        "Field required",
+        "the body is not valid JSON",
+        "the request body is larger than 1 MB",
+        "took longer than 20 s to check",
+        "cannot read: not a regular file (a device, pipe or socket)",
+    ],
+)
+def test_the_servers_refusals_have_german_texts(english: str) -> None:
+    german = translate(english, "de")
+    assert german != english
+    unquoted = re.sub(r"'[^']*'", "", german)
+    assert not [p for p in (*ENGLISH, "the ", " is ", "give", "should") if p in unquoted], german
