@@ -11,6 +11,7 @@ proposal and a refused request.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,6 +138,23 @@ def test_a_scripted_inject_the_engine_plays_carries_its_german_title(client: Tes
     for record in played:
         entry = titles[record["cause"].removeprefix("inject:")]
         assert record["title"] == {"de": entry.de, "en": entry.en}
+
+
+def test_a_german_console_names_buffers_and_commands_in_german(client: TestClient) -> None:
+    r = client.post("/", data={"source": "bundled", "scenario": "example/scenario.yaml"},
+                    headers=DE)  # fmt: skip
+    link = html.unescape(re.findall(r'value="([^"]*token=[^"]*)"', r.text)[0])
+    page = client.get(link[link.index("/exercises/"):], headers=DE)
+    block = re.search(r'<script type="application/json" id="config">(.*?)</script>', page.text, re.S)
+    assert block is not None
+    config = json.loads(block.group(1))
+    # The author's name for the generator's tank; the page's word for a UPS.
+    assert config["buffers"] == {"plant/fuel": "Dieselvorrat des Notstromaggregats"}
+    assert config["t"]["buffer.ups"] == "USV"
+    assert config["t"]["command.activate_standby"] == "Bereitschaft aktivieren"
+    assert config["t"]["feed.inject"] == "Einlage" and config["t"]["clock.jump_go"] == "Zeitsprung"
+    assert config["t"]["done.failed"] == "Anfrage abgelehnt"
+    assert config["t"]["feed.reject"] == "Vorschlag abgelehnt"
 
 
 # --- the console in a real browser ------------------------------------------------------

@@ -289,6 +289,9 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "assets": [{"id": a.id, "kind": a.kind.value, "name": text(a.name, lang) or a.id}
                    for a in company.assets],
         "teams": [{"id": k, "name": text(v.name, lang) or k} for k, v in company.teams.items()],
+        # Buffers the author named, by "asset/buffer" (the feed says which ran dry).
+        "buffers": {f"{a.id}/{b.id}": text(b.name, lang) for a in company.assets
+                    for n in a.needs for b in n.buffers if b.name is not None},
         "actions": [{"id": a.id, "title": text(a.title, lang),
                      "description": text(a.description, lang)} for a in scenario.actions],
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",

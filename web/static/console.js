@@ -269,7 +269,8 @@
     }
     if (r.event === "buffer_empty") {
       return item(r.t, 1, r.seq, tr("feed.state"),
-        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${bufferName(r.detail)})`, "", "buffer");
+        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${bufferName(r.asset, r.detail)})`, "",
+        "buffer");
     }
     if (r.event === "data_loss") {
       const hours = Number(r.detail);
@@ -280,8 +281,10 @@
     return null;
   }
 
-  // Buffers have ids only ("diesel", "ups"): common ones have a name in each language.
-  const bufferName = (id) => tr(`buffer.${id}`, String(id || "").replace(/_/g, " "));
+  // A buffer by the name its author gave it, else common ids ("diesel", "ups") by
+  // the page's word for them, else by its id.
+  const bufferName = (asset, id) => (cfg.buffers || {})[`${asset}/${id}`] ||
+    tr(`buffer.${id}`, String(id || "").replace(/_/g, " "));
 
   function item(t, order, seq, label, title, body, cls, who) {
     return { t, order: order * 1e9 + seq, label, title, body, cls: cls || "", who: who || "" };
