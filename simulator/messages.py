@@ -306,11 +306,13 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
-@functools.lru_cache(maxsize=4096)  # a page repeats the same few messages
 def translate(message: str, lang: str) -> str:
     """`message` in `lang` ("de" or "en"); phrases without a German text stay English."""
-    if lang != "de":
-        return message
+    return _german(message) if lang == "de" else message
+
+
+@functools.lru_cache(maxsize=4096)  # a page repeats the same few messages
+def _german(message: str) -> str:
     quoted: list[str] = []
 
     def set_aside(m: re.Match[str]) -> str:
