@@ -291,8 +291,9 @@ _PLACEHOLDER = re.compile(r"\{([qlnwxr]\w*)\}")
 
 
 @functools.cache
-def _compiled() -> list[tuple[re.Pattern[str], str]]:
-    """Each template as a regular expression and its German replacement."""
+def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
+    """Each template as its longest literal piece (a cheap test whether it can
+    match at all), a regular expression and its German replacement."""
     out = []
     for english, german in GERMAN.items():
         pattern, last = "", 0
@@ -302,7 +303,8 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
             last = m.end()
         pattern += re.escape(english[last:])
         replacement = _PLACEHOLDER.sub(lambda m: f"\\g<{m.group(1)}>", german.replace("\\", "\\\\"))
-        out.append((re.compile(pattern), replacement))
+        literal = max(_PLACEHOLDER.split(english)[::2], key=len)
+        out.append((literal, re.compile(pattern), replacement))
     return out
 
 
@@ -320,6 +322,7 @@ def _german(message: str) -> str:
         return _SLOT.format(len(quoted) - 1)
 
     out = _QUOTED.sub(set_aside, message)
-    for pattern, german in _compiled():
-        out = pattern.sub(german, out)
+    for literal, pattern, german in _compiled():
+        if literal in out:
+            out = pattern.sub(german, out)
     return re.sub("\x00(\\d+)\x00", lambda m: quoted[int(m.group(1))], out)
