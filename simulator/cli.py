@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.durations import parse_duration
@@ -22,6 +23,7 @@ from simulator.engine import Simulation
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
+from simulator.messages import translate
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
@@ -49,6 +51,14 @@ app = typer.Typer(
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
 
+RUN_WORDS = {
+    "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
+           "missed": "missed"},
+    "de": {"seed": "Seed", "records": "Ereignisse", "objective": "Übungsziel", "met": "erreicht",
+           "missed": "verfehlt"},
+}  # fmt: skip
+"""The words of `run`'s summary lines; the tables speak through `report`."""
+
 
 @app.command()
 def validate(
@@ -56,6 +66,7 @@ def validate(
         list[str],
         typer.Argument(help="Scenario or company YAML files.", show_default=False),
     ],
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
 ) -> None:
     """Check scenario and company files for every problem at once.
 
@@ -67,7 +78,7 @@ def validate(
     valid = True
     printed: set[str] = set()  # two scenarios on one bad company: report it once
     for file in files:
-        lines = _problem_lines(file)
+        lines = _problem_lines(file, lang)
         if not lines:
             typer.echo(f"OK {file}")
             continue
@@ -79,11 +90,12 @@ def validate(
     raise typer.Exit(0 if valid else EXIT_INVALID)
 
 
-def _problem_lines(file: str) -> list[str]:
+def _problem_lines(file: str, lang: str = "en") -> list[str]:
     try:
-        return [str(p) for p in validate_file(file)]
+        return [p.in_language(lang) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
-        return [f"{file}: internal error (please report): {type(e).__name__}: {e}"]
+        message = translate("internal error (please report)", lang)
+        return [f"{file}: {message}: {type(e).__name__}: {e}"]
 
 
 class FileFormat(StrEnum):
@@ -122,7 +134,7 @@ def run(
     html: Annotated[
         str | None, typer.Option(help="Write a self-contained outage timeline (HTML).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Run a scenario and summarise what happened to every business process."""
     bundle = _load_or_exit(scenario)
@@ -151,15 +163,16 @@ def run(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         console = Console(width=max(Console().width, 120))
-        title = text(bundle.scenario.scenario.title, lang)
-        console.print(f"[bold]{title}[/] — seed {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} records")  # fmt: skip
+        title = escape(text(bundle.scenario.scenario.title, lang))
+        words = RUN_WORDS.get(lang, RUN_WORDS["en"])
+        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+                      f"{len(sim.records)} {words['records']}")  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
-            mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
-            console.print(f"objective {mark}: {text(objective.title, lang)}")
+            mark = f"[green]{words['met']}[/]" if result.met else f"[bold red]{words['missed']}[/]"
+            console.print(f"{words['objective']} {mark}: {escape(text(objective.title, lang))}")
 
 
 @app.command()
@@ -267,6 +280,7 @@ def montecarlo(
     csv: Annotated[
         str | None, typer.Option(help="Write every replication's outcome per process (CSV).")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities, downtime percentiles and impact over N replications."""
     bundle = _load_or_exit(scenario)
@@ -279,7 +293,7 @@ def montecarlo(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
+        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result, lang))
 
 
 def _parse_param(spec: str) -> tuple[str, list[str]]:
