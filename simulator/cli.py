@@ -40,6 +40,8 @@ from simulator.schema import Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
+from simulator.wallclock import at as clock_at
+from simulator.wallclock import stamp
 from simulator.why import describe, explain
 
 app = typer.Typer(
@@ -53,9 +55,9 @@ EXIT_INVALID = 2
 
 RUN_WORDS = {
     "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
-           "missed": "missed"},
+           "missed": "missed", "from": "from", "to": "to"},
     "de": {"seed": "Seed", "records": "Ereignisse", "objective": "Übungsziel", "met": "erreicht",
-           "missed": "verfehlt"},
+           "missed": "verfehlt", "from": "von", "to": "bis"},
 }  # fmt: skip
 """The words of `run`'s summary lines; the tables speak through `report`."""
 
@@ -156,6 +158,8 @@ def run(
             "scenario": bundle.scenario.scenario.id,
             "seed": sim.seed,
             "horizon_h": round(stop / 3600, 4),
+            "start": bundle.scenario.start.isoformat(),
+            "timezone": bundle.scenario.timezone,
             "records": len(sim.records),
             **summary.to_dict(),
             "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
@@ -165,7 +169,9 @@ def run(
         console = Console(width=max(Console().width, 120))
         title = escape(text(bundle.scenario.scenario.title, lang))
         words = RUN_WORDS.get(lang, RUN_WORDS["en"])
-        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+        start, end = bundle.scenario.start, clock_at(bundle.scenario.start, stop)
+        span = f"{words['from']} {stamp(start, lang)} {words['to']} {stamp(end, lang)}"
+        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h {span}, "
                       f"{len(sim.records)} {words['records']}")  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
@@ -208,9 +214,10 @@ def why(
     if as_json:
         typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2))
     else:
-        stamp = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
-        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {stamp}, seed {sim.seed}")
-        for line in describe(chain, names, lang):
+        when = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
+        when += f" ({stamp(clock_at(bundle.scenario.start, t), lang)})"
+        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {when}, seed {sim.seed}")
+        for line in describe(chain, names, lang, start=bundle.scenario.start):
             typer.echo(line)
 
 

@@ -203,6 +203,25 @@ GERMAN: dict[str, str] = {
         "impact_per_hour oder eine Schadenskurve angeben, nicht beides"
     ),
     "give either duration or stages": "entweder duration oder stages angeben",
+    # --- time zones (wallclock.py) -----------------------------------------------------
+    "unknown time zone {q} (an IANA name such as {q2})": (
+        "unbekannte Zeitzone {q} (ein IANA-Name wie {q2})"
+    ),
+    "{q} does not exist in {q2}: the clocks go forward that night "
+    "(write a time after the change)": (
+        "{q} gibt es in {q2} nicht: in dieser Nacht wird die Uhr vorgestellt "
+        "(bitte eine Uhrzeit nach der Umstellung angeben)"
+    ),
+    "{q} happens twice in {q2}: the clocks go back that night "
+    "(write the offset as well, {q3} or {q4})": (
+        "{q} gibt es in {q2} zweimal: in dieser Nacht wird die Uhr zurückgestellt "
+        "(bitte auch den UTC-Versatz angeben, {q3} oder {q4})"
+    ),
+    "offset {q} is not the offset of {q2} at that time ({q3}): write {q4}, "
+    "or the time without an offset (it is then read in the time zone)": (
+        "der UTC-Versatz {q} ist nicht der von {q2} zu dieser Zeit ({q3}): {q4} schreiben "
+        "oder die Uhrzeit ohne Versatz (sie gilt dann in der Zeitzone)"
+    ),
     # --- pydantic's own texts ------------------------------------------------------------
     "Value error, ": "",
     "Assertion failed, ": "",

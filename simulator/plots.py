@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -27,6 +27,7 @@ from simulator.montecarlo import MonteCarloResult, wilson
 from simulator.records import EVENT_DECISION, EVENT_INJECT, Record
 from simulator.schema import Asset, AssetKind, ScenarioBundle, text
 from simulator.sweep import Sensitivity, SweepPoint
+from simulator.wallclock import at, short, stamp
 
 STATE_ORDER: tuple[str, ...] = ("up", "degraded", "down", "standby")
 STATE_COLORS = {
@@ -48,7 +49,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "capacity": "Process capacity",
         "impact": "Cumulative impact",
         "start": "start",
-        "hours": "hours since start",
+        "hours": "hours since start; clock times {zone}",
         "capacity_axis": "capacity",
         "impact_axis": "EUR",
         "total": "total impact",
@@ -65,7 +66,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "capacity": "Prozesskapazität",
         "impact": "Kumulierter Schaden",
         "start": "Start",
-        "hours": "Stunden seit Start",
+        "hours": "Stunden seit Start; Uhrzeiten {zone}",
         "capacity_axis": "Kapazität",
         "impact_axis": "EUR",
         "total": "Schaden gesamt",
@@ -84,13 +85,28 @@ def _h(seconds: float) -> float:
     return seconds / SECONDS_PER_HOUR
 
 
-def _clock(start: datetime, seconds: int) -> str:
-    return f"{start + timedelta(seconds=seconds):%Y-%m-%d %H:%M}"
+def _when(start: datetime, seconds: float, lang: str) -> str:
+    """'24.00 h (Sun 2026-03-29 13:00 CEST)': hours since the start and the
+    calendar time in the scenario's zone (clock changes counted)."""
+    return f"{_h(seconds):.2f} h ({stamp(at(start, seconds), lang)})"
 
 
-def _when(start: datetime, seconds: int) -> str:
-    """'12.50 h (2026-01-05 20:30)'"""
-    return f"{_h(seconds):.2f} h ({_clock(start, seconds)})"
+TICK_STEPS_H = (1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 672)
+
+
+def _time_axis(bundle: ScenarioBundle, horizon: int, lang: str) -> dict[str, Any]:
+    """An x axis in hours since the start whose ticks also give the calendar
+    time in the scenario's zone ('24 h / So 29.03. 13:00 MESZ'). The axis stays
+    linear in elapsed time (a clock change does not stretch it); the labels
+    say what the clock on the wall showed, zone abbreviation included."""
+    hours = _h(horizon)
+    step = next((s for s in TICK_STEPS_H if hours / s <= 10), TICK_STEPS_H[-1])
+    ticks = [float(step * i) for i in range(int(hours // step) + 1)]
+    start = bundle.scenario.start
+    text_ = [f"{h:g} h<br>{short(at(start, h * SECONDS_PER_HOUR), lang)}" for h in ticks]
+    title = _word("hours", lang).format(zone=bundle.scenario.timezone)
+    return {"title": {"text": title}, "range": [0, hours], "tickmode": "array",
+            "tickvals": ticks, "ticktext": text_}  # fmt: skip
 
 
 def _labels(assets: Sequence[Asset], lang: str) -> dict[str, str]:
@@ -104,7 +120,7 @@ def _labels(assets: Sequence[Asset], lang: str) -> dict[str, str]:
 
 def _title(bundle: ScenarioBundle, what: str, lang: str) -> str:
     scenario = text(bundle.scenario.scenario.title, lang) or bundle.scenario.scenario.id
-    start = f"{bundle.scenario.start:%Y-%m-%d %H:%M}"
+    start = stamp(bundle.scenario.start, lang)
     return f"{scenario} — {_word(what, lang)} ({_word('start', lang)} {start})"
 
 
@@ -132,7 +148,7 @@ def _add_event_lines(
         )
         name = (r.cause or "").split(":", 1)[-1] or r.event
         what = _word(r.event, lang)
-        hover = f"<b>{html.escape(what)}: {html.escape(name)}</b><br>{_when(start, r.t)}"
+        hover = f"<b>{html.escape(what)}: {html.escape(name)}</b><br>{_when(start, r.t, lang)}"
         detail = scripted.get(r.cause or "") if r.event == EVENT_INJECT else None
         if detail or r.detail:
             hover += f"<br>{html.escape(detail or r.detail or '')}"
@@ -194,8 +210,8 @@ def timeline_figure(
                         a.id,
                         _word(state, lang),
                         f"{s.capacity:.0%}",
-                        _when(start, s.start),
-                        _when(start, s.end),
+                        _when(start, s.start, lang),
+                        _when(start, s.end, lang),
                     ]
                 )
         if not ys:
@@ -222,7 +238,7 @@ def timeline_figure(
         title={"text": _title(bundle, "timeline", lang)},
         barmode="overlay",
         height=max(320, 160 + 28 * len(rows)),
-        xaxis={"title": {"text": _word("hours", lang)}, "range": [0, _h(horizon)]},
+        xaxis=_time_axis(bundle, horizon, lang),
         yaxis={
             "type": "category",
             "categoryorder": "array",
@@ -253,6 +269,7 @@ def process_capacity_figure(
     labels = _labels(bundle.company.assets, lang)
     palette: list[str] = list(qualitative.Plotly)
     segments = asset_segments(bundle, records, horizon)
+    start = bundle.scenario.start
     fig = go.Figure()
     for i, p in enumerate(processes):
         color = palette[i % len(palette)]
@@ -264,9 +281,10 @@ def process_capacity_figure(
                 legendgroup=p.id,
                 x=[_h(t) for t, _ in points],
                 y=[c for _, c in points],
+                customdata=[_when(start, t, lang) for t, _ in points],
                 mode="lines",
                 line={"color": color, "shape": "hv"},
-                hovertemplate=f"{html.escape(labels[p.id])}<br>%{{x:.2f}} h: %{{y:.0%}}"
+                hovertemplate=f"{html.escape(labels[p.id])}<br>%{{customdata}}: %{{y:.0%}}"
                 "<extra></extra>",
             )
         )
@@ -286,7 +304,7 @@ def process_capacity_figure(
     _add_event_lines(fig, bundle, records, horizon, lang)
     fig.update_layout(
         title={"text": _title(bundle, "capacity", lang)},
-        xaxis={"title": {"text": _word("hours", lang)}, "range": [0, _h(horizon)]},
+        xaxis=_time_axis(bundle, horizon, lang),
         yaxis={
             "title": {"text": _word("capacity_axis", lang)},
             "range": [-0.05, 1.05],
@@ -307,16 +325,17 @@ def impact_figure(
             name=_word("total", lang),
             x=[_h(t) for t, _ in points],
             y=[eur for _, eur in points],
+            customdata=[_when(bundle.scenario.start, t, lang) for t, _ in points],
             mode="lines",
             fill="tozeroy",
             line={"color": "#d62728"},
-            hovertemplate="%{x:.2f} h: %{y:,.2f} EUR<extra></extra>",
+            hovertemplate="%{customdata}: %{y:,.2f} EUR<extra></extra>",
         )
     )
     _add_event_lines(fig, bundle, records, horizon, lang)
     fig.update_layout(
         title={"text": _title(bundle, "impact", lang)},
-        xaxis={"title": {"text": _word("hours", lang)}, "range": [0, _h(horizon)]},
+        xaxis=_time_axis(bundle, horizon, lang),
         yaxis={"title": {"text": _word("impact_axis", lang)}, "tickformat": ",.0f"},
         margin={"t": 90},
     )

@@ -12,11 +12,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from simulator.commands import Command
 from simulator.durations import Duration, DurationOrDist
 from simulator.hazards import HazardSpec
+from simulator.wallclock import DEFAULT_ZONE, MAX_ZONE_NAME, place, zone
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -301,17 +302,34 @@ class ScenarioInfo(Strict):
 
 class Scenario(Strict):
     """A scenario: a company (file path relative to this file), when it starts,
-    how long it runs, the seed, and the hazards and injects it plays."""
+    how long it runs, the seed, and the hazards and injects it plays.
+
+    `start` is read in `timezone` (an IANA name) when it has no offset; with
+    one it names the instant, and the offset must be UTC or the zone's own.
+    Validated, it is an aware datetime in that zone (`simulator.wallclock`)."""
 
     scenario: ScenarioInfo
     company: str
-    start: datetime = datetime(2026, 1, 5, 8, 0)
+    timezone: str = Field(default=DEFAULT_ZONE, max_length=MAX_ZONE_NAME)
+    start: datetime = Field(default=datetime(2026, 1, 5, 8, 0), validate_default=True)
     horizon: Duration = Field(default=7 * 86400, gt=0)
     seed: int = Field(default=1, ge=0)
     hazards: list[HazardEntry] = Field(default_factory=list)
     injects: list[MselInject] = Field(default_factory=list)
     actions: list[PlayerAction] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+    @field_validator("start", mode="after")
+    @classmethod
+    def _start_in_zone(cls, value: datetime, info: ValidationInfo) -> datetime:
+        name = info.data.get("timezone")
+        return value if name is None else place(value, zone(name))  # a bad zone: reported there
 
 
 def text(value: LocalizedText | None, lang: str = "en") -> str:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from simulator.cascade import IDLE_STANDBY
@@ -34,6 +36,8 @@ from simulator.records import (
     State,
 )
 from simulator.schema import text
+from simulator.wallclock import at as clock_at
+from simulator.wallclock import short
 
 MAX_STEPS = 500  # a chain longer than this is cut (and says so): the answer stays bounded
 MAX_LISTED = 50  # providers named per need; `down_total` counts them all
@@ -369,9 +373,17 @@ def _t(seconds: int) -> str:
     return f"T+{f'{d}d ' if d else ''}{rest // 3600:02d}:{rest % 3600 // 60:02d}"
 
 
-def describe(why: Why, names: dict[str, str], lang: str = "en") -> list[str]:
-    """The chain as indented lines of text; `names` maps asset ids to names."""
+def describe(why: Why, names: dict[str, str], lang: str = "en",
+             start: datetime | None = None) -> list[str]:  # fmt: skip
+    """The chain as indented lines of text; `names` maps asset ids to names.
+    With the scenario's `start`, each time also gets its calendar time in the
+    scenario's zone ('T+1d 01:00, Sun 29/03 13:00 CEST')."""
     w = _WORDS["de" if lang == "de" else "en"]
+
+    def when(seconds: int) -> str:
+        if start is None:
+            return _t(seconds)
+        return f"{_t(seconds)}, {short(clock_at(start, seconds), lang)}"
 
     def label(asset: str) -> str:
         return f"{names.get(asset, asset)} ({asset})"
@@ -393,12 +405,12 @@ def describe(why: Why, names: dict[str, str], lang: str = "en") -> list[str]:
         pad = "  " * s.depth
         head = f"{pad}{label(s.asset)}: {w[s.state]} ({round(s.capacity * 100)} %)"
         if s.since is not None and s.state != "up":
-            head += f" {w['since']} {_t(s.since)}"
+            head += f" {w['since']} {when(s.since)}"
         lines.append(head)
         for cause in s.causes:
-            lines.append(f"{pad}  ← {_cause_words(cause, w)}")
+            lines.append(f"{pad}  ← {_cause_words(cause, w, when)}")
         for need in s.needs:
-            lines.append(f"{pad}  {_need_words(need, w, names)}")
+            lines.append(f"{pad}  {_need_words(need, w, names, when)}")
         flags = [w["standby_idle"] if s.standby else "", w["workaround"] if s.workaround else "",
                  w["restoring"] if s.restoring else "",
                  w["restart"].format(restart=_dur(s.restart)) if s.restart else ""]  # fmt: skip
@@ -408,16 +420,17 @@ def describe(why: Why, names: dict[str, str], lang: str = "en") -> list[str]:
     return lines
 
 
-def _cause_words(cause: Cause, w: dict[str, str]) -> str:
+def _cause_words(cause: Cause, w: dict[str, str], when: Callable[[int], str]) -> str:
     what = cause.title or cause.hazard or cause.action or cause.ref
     verb = w["isolated_by"] if cause.effect == "isolated" else w["damage"]
     out = f"{verb} {w[cause.kind]} {cause.ref}: {what}"
     if cause.at is not None:
-        out += f" ({w['started']} {_t(cause.at)})"
+        out += f" ({w['started']} {when(cause.at)})"
     return out
 
 
-def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str]) -> str:
+def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str],
+                when: Callable[[int], str]) -> str:  # fmt: skip
     group = {"all_of": f"{w['all']} {need.of}", "any_of": f"{w['any']} {need.of}",
              "k_of_n": f"{need.k} {w['of']} {need.of}"}[need.mode]
     down = ", ".join(names.get(p, p) for p in need.down)
@@ -435,7 +448,7 @@ def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str]) -> str
         if b.drawn:
             out += f"{w['covered']}, {_dur(b.left)} {w['left']}"
         elif b.empty_at is not None:
-            out += f"{w['empty']} {_t(b.empty_at)}"
+            out += f"{w['empty']} {when(b.empty_at)}"
         else:
             out += f"{_dur(b.left)} {w['left']}"
         if b.via_down:

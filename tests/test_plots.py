@@ -189,7 +189,7 @@ def test_timeline_german() -> None:
     assert "Auftragsannahme" in fig.layout.yaxis.categoryarray
     assert "Stromausfall" in fig.layout.title.text
     assert list(bars(fig)) == ["in Betrieb", "eingeschränkt", "ausgefallen"]
-    assert fig.layout.xaxis.title.text == "Stunden seit Start"
+    assert fig.layout.xaxis.title.text == "Stunden seit Start; Uhrzeiten Europe/Berlin"
 
 
 def test_timeline_nothing_happened() -> None:
