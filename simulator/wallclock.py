@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_ZONE = "Europe/Berlin"
 MAX_ZONE_NAME = 64  # the longest IANA name is 32 characters
+YEARS = (1900, 2200)  # a start outside: a typo, and near year 1 or 9999 datetime overflows
+_LAST = datetime(9999, 12, 30, tzinfo=UTC)  # calendar times stop here (absurd horizons)
 
 _GERMAN_ABBREVIATIONS = {
     "CET": "MEZ", "CEST": "MESZ",  # mitteleuropäische (Sommer-)Zeit
@@ -94,6 +96,8 @@ def place(start: datetime, tz: ZoneInfo) -> datetime:
     must be UTC (Z, +00:00) or the zone's own at that instant, since an offset
     copied from another season (+01:00 in a Berlin July) would shift every
     clock time shown by an hour without anyone noticing."""
+    if not YEARS[0] <= start.year <= YEARS[1]:
+        raise ValueError(f"the start must lie between the years {YEARS[0]} and {YEARS[1]}")
     if start.tzinfo is None or start.utcoffset() is None:
         return localize(start, tz)
     there = start.astimezone(tz)
@@ -111,7 +115,9 @@ def at(start: datetime, seconds: float, tz: ZoneInfo | None = None) -> datetime:
     """The calendar time `seconds` after `start` (an aware datetime), in `tz`
     (default: the start's own zone). Added in UTC, so clock changes count."""
     zone_of = tz or start.tzinfo or UTC
-    return (start.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(zone_of)
+    utc = start.astimezone(UTC)
+    seconds = min(seconds, (_LAST - utc).total_seconds())
+    return (utc + timedelta(seconds=seconds)).astimezone(zone_of)
 
 
 def abbreviation(dt: datetime, lang: str = "en") -> str:

@@ -90,8 +90,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start.seed_hint": ("leer: der Seed des Szenarios", "empty: the scenario's seed"),
     "start.start": ("Beginn (simulierte Zeit)", "Start (simulated time)"),
     "start.start_hint": (
-        "leer: Beginn laut Szenario; Zeitzone des Szenarios",
-        "empty: the scenario's start; in the scenario's time zone",
+        "leer: Beginn laut Szenario; Uhrzeit in der Zeitzone des Szenarios "
+        "(Europe/Berlin, wenn es keine andere nennt)",
+        "empty: the scenario's start; a time in the scenario's time zone "
+        "(Europe/Berlin unless it names another)",
     ),
     "start.speed": ("Uhrgeschwindigkeit", "Clock speed"),
     "start.speed_hint": (

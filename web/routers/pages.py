@@ -29,6 +29,7 @@ from simulator.io import load_bundle
 from simulator.messages import translate
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
+from simulator.wallclock import place, zone
 from web.deps import get_role, role_of, stored_hashes
 from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang
@@ -165,8 +166,13 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     if problems or bundle is None:
         return _start(request, lang, explicit, values, problems, status=422)
     if start is not None:
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=bundle.scenario.start.tzinfo)
+        # Read in the scenario's zone like the file's own start: a time the clocks
+        # skip or pass twice is refused, an offset must be UTC or the zone's.
+        try:
+            start = place(start, zone(bundle.scenario.timezone))
+        except ValueError as e:
+            problem = f"{t('start.start')}: {translate(str(e), lang)}"
+            return _start(request, lang, explicit, values, [problem], status=422)
         scenario = bundle.scenario.model_copy(update={"start": start})
         bundle = bundle.model_copy(update={"scenario": scenario})
     if seed is None:
@@ -347,6 +353,7 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "role": role,
         "lang": lang,
         "start": scenario.start.isoformat(),
+        "timezone": scenario.timezone,  # the browser shows calendar times in it (Intl)
         "horizon": exercise.sim.horizon,
         "assets": [{"id": a.id, "kind": a.kind.value, "name": text(a.name, lang) or a.id}
                    for a in company.assets],

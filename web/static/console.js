@@ -50,14 +50,38 @@
   }
   const $ = (id) => document.getElementById(id);
 
-  // Simulated time: the scenario's wall clock (its own time zone), as UTC fields.
-  const m = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d))?/.exec(cfg.start);
-  const wall0 = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
-  const wallDate = (t) => new Date(wall0 + t * 1000);
-  const plotX = (t) => wallDate(t).toISOString().slice(0, 19).replace("T", " ");
+  // Simulated time -> calendar time: the start instant plus t seconds, shown in
+  // the scenario's zone (cfg.timezone, an IANA name). Intl applies the zone's
+  // daylight-saving rules: 24 h after Sat 28.03.2026 12:00 CET is Sun 13:00 CEST.
+  const zone = cfg.timezone || "Europe/Berlin";
+  const start0 = Date.parse(cfg.start); // ISO 8601 with offset: an instant
+  const wallDate = (t) => new Date(start0 + t * 1000);
+  const wallParts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  // plotly's date axes know no time zones: they get the zone's wall-clock time
+  // as a plain "YYYY-MM-DD HH:MM:SS", so ticks and hovers read like the clock on
+  // the wall (the hour the clocks skip is empty, the hour they repeat overlaps).
+  const plotCache = new Map();
+  function plotX(t) {
+    let out = plotCache.get(t);
+    if (out === undefined) {
+      const p = {};
+      for (const part of wallParts.formatToParts(wallDate(t))) p[part.type] = part.value;
+      out = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+      if (plotCache.size > 20000) plotCache.clear();
+      plotCache.set(t, out);
+    }
+    return out;
+  }
+  // A bar's length on such an axis: wall-clock end minus wall-clock start (a
+  // 4 h outage across the spring change is 5 wall-clock hours long), at least 1 s.
+  const plotMs = (t) => Date.parse(`${plotX(t).replace(" ", "T")}Z`);
+  const plotSpan = (from, to) => Math.max(plotMs(to) - plotMs(from), 1000);
   const dateFmt = new Intl.DateTimeFormat(locale, {
     weekday: "short", day: "2-digit", month: "2-digit", year: "numeric",
-    hour: "2-digit", minute: "2-digit", timeZone: "UTC",
+    hour: "2-digit", minute: "2-digit", timeZone: zone, timeZoneName: "short",
   });
   const eur = new Intl.NumberFormat(locale, { style: "currency", currency: "EUR",
     maximumFractionDigits: 0 });
@@ -732,7 +756,7 @@
             const to = iv.to === null ? S.t : iv.to;
             y.push(row);
             base.push(plotX(iv.from));
-            x.push(Math.max(to - iv.from, 1) * 1000);
+            x.push(plotSpan(iv.from, to));
             custom.push(id);
             const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
             text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
