@@ -158,9 +158,9 @@ def run(
             "scenario": bundle.scenario.scenario.id,
             "seed": sim.seed,
             "horizon_h": round(stop / 3600, 4),
+            "records": len(sim.records),
             "start": bundle.scenario.start.isoformat(),
             "timezone": bundle.scenario.timezone,
-            "records": len(sim.records),
             **summary.to_dict(),
             "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
         }

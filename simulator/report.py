@@ -10,10 +10,11 @@ from typing import Any
 
 from rich.table import Table
 
-from simulator.metrics import RunSummary
+from simulator.metrics import SECONDS_PER_HOUR, RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.sweep import SweepPoint
+from simulator.wallclock import at, short
 
 # Table texts, English and German (BSI 200-4: RTO = WAZ, MTPD = MTA, MBCO =
 # Notbetriebsniveau). The first column of each table is left-aligned.
@@ -24,7 +25,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
                             "RTO\nbreached", "MTPD\nh", "MTPD\nbreached", "data\nlost h",
                             "impact\nEUR"),
         "assets": "Assets down longest ({n} went down)",
-        "asset_columns": ("asset", "kind", "first down h", "down h"),
+        "asset_columns": ("asset", "kind", "first down h", "first down at", "down h"),
         "montecarlo": "Monte Carlo: {n} replications, base seed {seed}",
         "montecarlo_columns": ("process", "P(RTO\nbreach)", "95% CI", "P(MTPD\nbreach)", "95% CI",
                                "down h\nP50", "down h\nP90", "down h\nP99", "impact EUR\nmean",
@@ -39,7 +40,8 @@ _TEXTS: dict[str, dict[str, Any]] = {
                             "Ausfall\nh", "WAZ\nh", "WAZ über-\nschritten", "MTA\nh",
                             "MTA über-\nschritten", "Daten-\nverlust h", "Schaden\nEUR"),
         "assets": "Am längsten ausgefallene Ressourcen ({n} fielen aus)",
-        "asset_columns": ("Ressource", "Art", "erster Ausfall h", "Ausfall h"),
+        "asset_columns": ("Ressource", "Art", "erster Ausfall h", "erster Ausfall um",
+                          "Ausfall h"),
         "montecarlo": "Monte Carlo: {n} Durchläufe, Basis-Seed {seed}",
         "montecarlo_columns": ("Prozess", "P(WAZ\nverfehlt)", "95%-KI",
                                "P(MTA\nverfehlt)", "95%-KI", "Ausfall h\nP50",
@@ -107,8 +109,12 @@ def asset_table(
     _columns(table, _t("asset_columns", lang))
     table.columns[1].justify = "left"
     kinds = _t("kinds", lang)
+    start = bundle.scenario.start
     for a in hit[:limit]:
-        table.add_row(names[a.id], kinds.get(a.kind, a.kind), _h(a.first_down_h, lang),
+        # The calendar time in the scenario's zone, clock changes counted.
+        first = "–" if a.first_down_h is None else short(
+            at(start, a.first_down_h * SECONDS_PER_HOUR), lang)  # fmt: skip
+        table.add_row(names[a.id], kinds.get(a.kind, a.kind), _h(a.first_down_h, lang), first,
                       _h(a.downtime_h, lang))  # fmt: skip
     return table
 

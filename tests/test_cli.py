@@ -180,3 +180,30 @@ def test_run_in_german_has_german_headers_and_figures() -> None:
         assert word in english.stdout and word not in german.stdout, word
     # German figures: a decimal comma (the example's production is down 17 h).
     assert "17,0" in german.stdout and "17.0" in english.stdout
+
+
+def test_calendar_times_across_the_spring_clock_change() -> None:
+    """tests/data/dst starts Sat 28.03.2026 12:00 CET (11:00 UTC); the clocks go
+    forward at 01:00 UTC on Sunday. Hour 24 (Sun 11:00 UTC) is 13:00 CEST, the
+    end at 48 h (Mon 11:00 UTC) 13:00 CEST; wan_a fails at 20 h (Sun 07:00 UTC
+    = 09:00 CEST), wan_b at 12 h (Sat 23:00 UTC = Sun 00:00 CET)."""
+    scenario = str(DATA / "dst" / "scenario.yaml")
+    why = runner.invoke(app, ["why", scenario, "wan_a", "--at", "24h"])
+    assert why.exit_code == 0, why.output
+    lines = why.stdout.splitlines()
+    assert lines[0] == "Across the clock change — T+24 h (Sun 2026-03-29 13:00 CEST), seed 1"
+    assert lines[1] == "WAN A (wan_a): down (0 %) since T+20:00, Sun 29/03 09:00 CEST"
+    assert lines[2].endswith("(started T+20:00, Sun 29/03 09:00 CEST)")
+    german = runner.invoke(app, ["why", scenario, "wan_a", "--at", "24h", "--lang", "de"])
+    assert "T+24 Std. (So 29.03.2026 13:00 MESZ)" in german.stdout.splitlines()[0]
+
+    run = runner.invoke(app, ["run", scenario])
+    assert run.exit_code == 0, run.output
+    flat = " ".join(run.stdout.split())  # rich may wrap the long header
+    assert "48 h from Sat 2026-03-28 12:00 CET to Mon 2026-03-30 13:00 CEST" in flat
+    table = {line.split("│")[1].strip(): line for line in run.stdout.splitlines()
+             if line.startswith("│ WAN")}  # fmt: skip
+    assert "Sun 29/03 09:00 CEST" in table["WAN A"]
+    assert "Sun 29/03 00:00 CET" in table["WAN B"]
+    report = json.loads(runner.invoke(app, ["run", scenario, "--json"]).stdout)
+    assert (report["start"], report["timezone"]) == ("2026-03-28T12:00:00+01:00", "Europe/Berlin")

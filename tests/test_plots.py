@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from simulator.sweep import Sensitivity, SweepPoint
 
 H = 3600
 HORIZON = 48 * H
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def make_bundle() -> ScenarioBundle:
@@ -190,6 +192,40 @@ def test_timeline_german() -> None:
     assert "Stromausfall" in fig.layout.title.text
     assert list(bars(fig)) == ["in Betrieb", "eingeschränkt", "ausgefallen"]
     assert fig.layout.xaxis.title.text == "Stunden seit Start; Uhrzeiten Europe/Berlin"
+
+
+def test_time_axis_and_hovers_across_the_spring_clock_change() -> None:
+    """tests/data/dst: start Sat 28.03.2026 12:00 CET (11:00 UTC). Hour 24 is
+    Sun 11:00 UTC = 13:00 CEST (not 12:00: the clocks went forward at 01:00
+    UTC). wan_b is down from 12 h (Sun 00:00 CET) to 16 h (03:00 UTC = 05:00
+    CEST); wan_a from 20 h (07:00 UTC = 09:00 CEST) to 30 h (17:00 UTC = 19:00 CEST)."""
+    from simulator.engine import Simulation
+    from simulator.io import load_bundle
+
+    bundle = load_bundle(DATA / "dst" / "scenario.yaml")
+    sim = Simulation(bundle)
+    sim.advance(bundle.scenario.horizon)
+    fig = timeline_figure(bundle, sim.records, bundle.scenario.horizon)
+    axis = fig.layout.xaxis
+    # 48 h: a tick every 6 h; the axis stays in elapsed hours.
+    assert list(axis.tickvals) == [0, 6, 12, 18, 24, 30, 36, 42, 48]
+    ticks = dict(zip(axis.tickvals, axis.ticktext, strict=True))
+    assert ticks[0] == "0 h<br>Sat 28/03 12:00 CET"
+    assert ticks[12] == "12 h<br>Sun 29/03 00:00 CET"
+    assert ticks[18] == "18 h<br>Sun 29/03 07:00 CEST"
+    assert ticks[24] == "24 h<br>Sun 29/03 13:00 CEST"
+    assert ticks[48] == "48 h<br>Mon 30/03 13:00 CEST"
+    assert axis.title.text == "hours since start; clock times Europe/Berlin"
+    assert "Sat 2026-03-28 12:00 CET" in fig.layout.title.text
+    down = {c[1]: (c[4], c[5]) for c in bars(fig)["down"].customdata}
+    assert down["wan_b"] == ("12.00 h (Sun 2026-03-29 00:00 CET)",
+                             "16.00 h (Sun 2026-03-29 05:00 CEST)")  # fmt: skip
+    assert down["wan_a"] == ("20.00 h (Sun 2026-03-29 09:00 CEST)",
+                             "30.00 h (Sun 2026-03-29 19:00 CEST)")  # fmt: skip
+    german = timeline_figure(bundle, sim.records, bundle.scenario.horizon, lang="de").layout.xaxis
+    assert german.ticktext[4] == "24 h<br>So 29.03. 13:00 MESZ"
+    impact = impact_figure(bundle, sim.records, bundle.scenario.horizon)
+    assert impact.layout.xaxis.ticktext[4] == "24 h<br>Sun 29/03 13:00 CEST"
 
 
 def test_timeline_nothing_happened() -> None:

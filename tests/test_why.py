@@ -215,15 +215,19 @@ def test_cli_prints_the_chain() -> None:
     # both are being restored by the IT team.
     result = runner.invoke(app, ["why", str(EXAMPLE), "order_entry", "--at", "3h", "--lang", "de"])
     assert result.exit_code == 0, result.output
+    # The example starts Monday 16.02.2026 06:00 CET (MEZ): 3 h later is 09:00 MEZ.
     assert result.stdout.splitlines() == [
-        "Stromausfall, Cyberangriff und Lieferantenausfall — T+3 Std., seed 7",
-        "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00",
+        "Stromausfall, Cyberangriff und Lieferantenausfall — T+3 Std. (Mo 16.02.2026 09:00 MEZ), "
+        "seed 7",
+        "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
         "  braucht erp [cyber, alle von 2]: fehlt ERP, ERP-Datenbank",
-        "  ERP (erp): ausgefallen (0 %) seit T+03:00",
-        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen (begann T+03:00)",
+        "  ERP (erp): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
+        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen "
+        "(begann T+03:00, Mo 16.02. 09:00 MEZ)",
         "    · wird wiederhergestellt",
-        "  ERP-Datenbank (erp_db): ausgefallen (0 %) seit T+03:00",
-        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen (begann T+03:00)",
+        "  ERP-Datenbank (erp_db): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
+        "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen "
+        "(begann T+03:00, Mo 16.02. 09:00 MEZ)",
         "    · wird wiederhergestellt",
     ]
 
