@@ -130,6 +130,23 @@ def test_create_from_a_bundled_scenario(client: TestClient) -> None:
     assert state.status_code == 200
 
 
+def test_start_field_is_read_in_the_scenario_zone(client: TestClient) -> None:
+    """A summer time typed into the start page gets Berlin's summer offset, and
+    the console is told the zone (the browser formats calendar times in it)."""
+    links = create(client, start="2026-07-01T08:00")
+    exercise_id = urlparse(links["observer"]).path.rsplit("/", 1)[1]
+    live = client.app.state.manager.exercises[exercise_id]  # type: ignore[attr-defined]
+    assert live.bundle.scenario.start.isoformat() == "2026-07-01T08:00:00+02:00"
+    config = config_of(client.get(path_of(links["observer"])).text)
+    assert (config["start"], config["timezone"]) == ("2026-07-01T08:00:00+02:00", "Europe/Berlin")
+    data = {"source": "bundled", "scenario": "example/scenario.yaml", "speed": "60",
+            "start": "2026-10-25T02:30"}  # fmt: skip
+    r = client.post("/?lang=de", data=data)
+    assert r.status_code == 422
+    assert ("&#39;2026-10-25T02:30&#39; gibt es in &#39;Europe/Berlin&#39; zweimal: in dieser "
+            "Nacht wird die Uhr zurückgestellt") in r.text  # fmt: skip
+
+
 def test_scenario_seed_is_the_default(client: TestClient) -> None:
     links = create(client)
     exercise_id = urlparse(links["observer"]).path.rsplit("/", 1)[1]
@@ -144,6 +161,13 @@ def test_scenario_seed_is_the_default(client: TestClient) -> None:
         ({"seed": "x"}, "Seed: not a whole number ≥ 0"),
         ({"speed": "5000"}, "Clock speed: must be between 0 and 1440"),
         ({"start": "yesterday"}, "Start (simulated time): not a date and time"),
+        # read in the scenario's zone (Europe/Berlin): the hour the clocks skip,
+        # a winter offset in summer, a year out of range
+        ({"start": "2026-03-29T02:30"}, "Start (simulated time): &#39;2026-03-29T02:30&#39; "
+                                        "does not exist in &#39;Europe/Berlin&#39;"),
+        ({"start": "2026-07-01T06:00+01:00"}, "offset &#39;+01:00&#39; is not the offset of "
+                                              "&#39;Europe/Berlin&#39; at that time"),
+        ({"start": "0001-01-01T00:00"}, "the start must lie between the years 1900 and 2200"),
         ({"scenario": "../pyproject.toml"}, "Scenario: "),
         ({"scenario": "nothing.yaml"}, "Scenario: &#39;nothing.yaml&#39;: not a bundled scenario"),
     ],
