@@ -82,12 +82,15 @@ def test_console_clock_and_timeline_across_the_clock_change(tmp_path: Path) -> N
                     for (const t of gd.data.filter((d) => d.type === 'bar')) {
                         t.customdata.forEach((id, i) => { bars[id] = [t.base[i], t.x[i]]; });
                     }
-                    return {bars, now: gd.layout.shapes[0].x0, start: gd.layout.xaxis.range[0]};
+                    return {bars, now: gd.layout.shapes[0].x0, start: gd.layout.xaxis.range[0],
+                            zone: gd.layout.xaxis.title.text};
                 }""")  # fmt: skip
+                assert timeline["zone"] == "Europe/Berlin"  # the axis names its zone
                 assert timeline["start"] == "2026-03-28 12:00:00"
                 assert timeline["now"] == "2026-03-29 13:00:00"
                 assert timeline["bars"]["wan_b"] == ["2026-03-29 00:00:00", 5 * HOUR_MS]
                 assert timeline["bars"]["wan_a"] == ["2026-03-29 09:00:00", 4 * HOUR_MS]
+                page.locator("#timeline-panel").screenshot(path=str(tmp_path / "timeline.png"))
 
                 german = browser.new_context().new_page()
                 german.on("pageerror", lambda e: errors.append(str(e)))

@@ -635,6 +635,8 @@
   }
   const TICKS = cfg.lang === "de" ? "%H:%M<br>%d.%m." : "%H:%M<br>%d/%m";
   const HOVER = cfg.lang === "de" ? "%d.%m. %H:%M" : "%d/%m %H:%M";
+  // The date axes show the zone's wall clock: their title names the zone.
+  const ZONE_TITLE = { text: plain(zone), font: { size: 11, color: "#6b7280" }, standoff: 2 };
   const PLOT_CONFIG = { displayModeBar: false, responsive: true };
   const BASE_LAYOUT = {
     separators: cfg.lang === "de" ? ",." : ".,",
@@ -806,9 +808,9 @@
       ...BASE_LAYOUT,
       barmode: "overlay",
       height: Math.min(Math.max(150, 80 + 22 * ids.length), 2400),
-      margin: { l: 190, r: 16, t: 8, b: 36 },
+      margin: { l: 190, r: 16, t: 8, b: 50 },
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
-        tickformat: TICKS, hoverformat: HOVER },
+        tickformat: TICKS, hoverformat: HOVER, title: ZONE_TITLE },
       yaxis: { type: "category", categoryorder: "array", categoryarray: ids, tickvals: ids,
         ticktext: ids.map((id) => (id.startsWith(GROUP) ? `<b>${plain(labels.get(id))}</b>`
           : plain(labels.get(id)))),
@@ -860,9 +862,9 @@
       hovertext: S.impact.map((p) => `${fmtT(p[0])}: ${eur.format(p[1])}`), hoverinfo: "text" }];
     const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
     Plotly.react("impact", traces, {
-      ...BASE_LAYOUT, height: 260, margin: { l: 70, r: 12, t: 8, b: 36 }, showlegend: false,
+      ...BASE_LAYOUT, height: 260, margin: { l: 70, r: 12, t: 8, b: 50 }, showlegend: false,
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
-        tickformat: TICKS },
+        tickformat: TICKS, title: ZONE_TITLE },
       yaxis: { range: [0, Math.max(...S.impact.map((p) => p[1]), 800) * 1.15], gridcolor: "#e6e9ef",
         ticksuffix: " €", tickformat: ",.0f" },
     }, PLOT_CONFIG);
