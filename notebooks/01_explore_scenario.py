@@ -41,6 +41,7 @@ from simulator.io import load_bundle
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.plots import impact_figure, process_capacity_figure, timeline_figure
 from simulator.schema import text
+from simulator.wallclock import stamp
 
 SCENARIOS = Path("..") / "scenarios"
 pd.options.display.float_format = "{:,.1f}".format
@@ -59,8 +60,8 @@ bundle = load_bundle(SCENARIOS / "example" / "scenario.yaml")
 scenario = bundle.scenario
 print(text(scenario.scenario.title, "en"))
 print(text(scenario.scenario.narrative, "en"))
-print(f"start {scenario.start:%Y-%m-%d %H:%M}, horizon {scenario.horizon / 3600:g} h, "
-      f"seed {scenario.seed}")
+print(f"start {stamp(scenario.start)} ({scenario.timezone}), "
+      f"horizon {scenario.horizon / 3600:g} h, seed {scenario.seed}")
 
 # %% [markdown]
 # The BIA figures of the company's business processes are what the run is judged

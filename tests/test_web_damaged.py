@@ -92,6 +92,7 @@ def test_damaged_exercises_are_kept_listed_and_their_logs_readable(tmp_path: Pat
     assert lines[exs["kind"].id].split()[1] == "damaged"
     assert "(log entry 3: unknown kind 'teleport')" in lines[exs["kind"].id]
     assert "3 commands" in lines[exs["fine"].id]
+    assert lines[exs["fine"].id].split()[4] == "UTC"  # the creation time names its zone
 
     # repaired (by hand): the next start rebuilds it and it is live again
     corrupt(path, "UPDATE log SET kind = 'observation' WHERE exercise_id = ? AND seq = 3",

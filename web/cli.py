@@ -6,6 +6,7 @@ the library's typer app.
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated
 
@@ -122,7 +123,8 @@ def exercises(
             status = statuses.get(row.id)
             state = status.state if status else LIVE
             reason = f"  ({status.reason})" if status and status.reason else ""
-            typer.echo(f"{row.id}  {state:8}  {row.created:%Y-%m-%d %H:%M}  "
+            created = row.created.replace(tzinfo=row.created.tzinfo or UTC).astimezone(UTC)
+            typer.echo(f"{row.id}  {state:8}  {created:%Y-%m-%d %H:%M} UTC  "
                        f"{store.commands(row.id):6} commands  {row.scenario}{reason}")  # fmt: skip
     finally:
         store.close()
