@@ -310,8 +310,15 @@ class Scenario(Strict):
 
     scenario: ScenarioInfo
     company: str
-    timezone: str = Field(default=DEFAULT_ZONE, max_length=MAX_ZONE_NAME)
-    start: datetime = Field(default=datetime(2026, 1, 5, 8, 0), validate_default=True)
+    timezone: str = Field(
+        default=DEFAULT_ZONE, max_length=MAX_ZONE_NAME,
+        description="IANA time zone of the calendar times shown, e.g. Europe/Berlin",
+    )  # fmt: skip
+    start: datetime = Field(
+        default=datetime(2026, 1, 5, 8, 0), validate_default=True,
+        description="Start; without an offset read in `timezone`, with one the offset must be "
+        "UTC or the zone's own",
+    )  # fmt: skip
     horizon: Duration = Field(default=7 * 86400, gt=0)
     seed: int = Field(default=1, ge=0)
     hazards: list[HazardEntry] = Field(default_factory=list)
