@@ -34,7 +34,7 @@ from simulator.report import (
     sweep_rows,
     sweep_table,
 )
-from simulator.schema import Company, Scenario, ScenarioBundle, text
+from simulator.schema import MAX_SEED, Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
@@ -110,7 +110,10 @@ def schema(
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Random seed (default: the scenario's).", min=0, max=MAX_SEED),
+    ] = None,
     until: Annotated[
         str | None, typer.Option(help="Stop after this long, e.g. '36h' (default: the horizon).")
     ] = None,
@@ -147,7 +150,7 @@ def run(
             **summary.to_dict(),
             "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
         }
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         console = Console(width=max(Console().width, 120))
         title = text(bundle.scenario.scenario.title, lang)
@@ -179,7 +182,7 @@ def _exit_with(error: ScenarioError) -> NoReturn:
 def generate(
     assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS)],
     out: Annotated[str, typer.Option(help="Folder for company and scenario files.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0, max=MAX_SEED)] = 0,
     failures: Annotated[
         int | None, typer.Option(help="Random failures (default: assets / 10).")
     ] = None,
@@ -216,7 +219,9 @@ def _executor(dask: str | None) -> Any:
 def montecarlo(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
     n: Annotated[int, typer.Option("-n", help="Replications.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed of the replications.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Base seed of the replications.", min=0, max=MAX_SEED)
+    ] = 0,
     workers: Annotated[
         int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)
     ] = None,
@@ -237,7 +242,7 @@ def montecarlo(
     if csv:
         write_text(csv, outcomes_csv(result.outcomes))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
 
@@ -258,7 +263,9 @@ def sweep(
                           "=12h,24h,48h (repeat for a grid)."),
     ],
     n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed (the same at every point).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Base seed (the same at every point).", min=0, max=MAX_SEED)
+    ] = 0,
     workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
     csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
 ) -> None:

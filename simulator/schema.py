@@ -20,12 +20,16 @@ from simulator.hazards import HazardSpec
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+MAX_SEED = 2**63 - 1
+"""Seeds are 0 .. 2^63 - 1: a signed 64-bit column holds every one."""
+MAX_EUR_PER_HOUR = 1e12
+"""Impact rates above a trillion a hour are typos; the bound keeps sums finite."""
 
 
 class Text(BaseModel):
     """Text in German and English; either may be missing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     de: str | None = None
     en: str | None = None
 
@@ -34,7 +38,7 @@ LocalizedText = str | Text
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class AssetKind(StrEnum):
@@ -69,7 +73,7 @@ ProviderRef = Id | Provider
 
 
 class KOfN(Strict):
-    k: int = Field(ge=1)
+    k: int = Field(ge=1, le=100_000)
     of: list[ProviderRef] = Field(min_length=1)
 
 
@@ -173,7 +177,7 @@ class FloodExposure(Strict):
 
 class ImpactStep(Strict):
     after: Duration  # time since the outage began
-    per_hour: float = Field(ge=0)
+    per_hour: float = Field(ge=0, le=MAX_EUR_PER_HOUR)
 
 
 class BIA(Strict):
@@ -191,7 +195,7 @@ class BIA(Strict):
     mtpd: Duration
     mbco: Fraction = 0.5
     rpo: Duration | None = None
-    impact_per_hour: float | None = Field(default=None, ge=0)
+    impact_per_hour: float | None = Field(default=None, ge=0, le=MAX_EUR_PER_HOUR)
     impact: list[ImpactStep] | None = None
 
     @model_validator(mode="after")
@@ -236,7 +240,7 @@ class Team(Strict):
     """A limited recovery team: restores needing it queue by RTO priority."""
 
     name: LocalizedText | None = None
-    size: int = Field(ge=1)
+    size: int = Field(ge=1, le=10_000)
 
 
 class CompanyInfo(Strict):
@@ -306,7 +310,7 @@ class Scenario(Strict):
     company: str
     start: datetime = datetime(2026, 1, 5, 8, 0)
     horizon: Duration = Field(default=7 * 86400, gt=0)
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     hazards: list[HazardEntry] = Field(default_factory=list)
     injects: list[MselInject] = Field(default_factory=list)
     actions: list[PlayerAction] = Field(default_factory=list)

@@ -170,9 +170,11 @@ async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep,
             item = exercise.next_due()
             if item is None or item.due is None:
                 return JSONResponse(problem_detail("to", "no scheduled inject is pending"), 422)
-            payload["to"] = item.due
+            payload["to"] = min(item.due, exercise.sim.horizon)
         else:
-            payload["to"] = exercise.sim.now + parse_duration(body.by or "0min")
+            # A jump past the horizon stops there (the exercise ends).
+            payload["to"] = min(exercise.sim.now + parse_duration(body.by or "0min"),
+                                exercise.sim.horizon)  # fmt: skip
     return accept(exercise, role, "clock", payload, key)
 
 
@@ -241,8 +243,8 @@ async def get_log(exercise: ExerciseDep, role: RoleDep) -> NDJSONResponse:
         header["seed"] = exercise.seed
     entries = (entry_view(audience, e.to_dict(), exercise.bundle)
                for e in exercise.store.log(exercise.id))  # fmt: skip
-    lines = [json.dumps(header, ensure_ascii=False)]
-    lines += [json.dumps(e, ensure_ascii=False) for e in entries if e is not None]
+    lines = [json.dumps(header, ensure_ascii=False, allow_nan=False)]
+    lines += [json.dumps(e, ensure_ascii=False, allow_nan=False) for e in entries if e is not None]
     return NDJSONResponse("\n".join(lines) + "\n")
 
 
