@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
@@ -26,9 +27,12 @@ from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
 from simulator.report import (
+    SHOWN_CHARS,
     asset_table,
     montecarlo_table,
     outcomes_csv,
+    plain,
+    printable,
     process_table,
     rows_csv,
     sweep_rows,
@@ -80,9 +84,9 @@ def validate(
 
 def _problem_lines(file: str) -> list[str]:
     try:
-        return [str(p) for p in validate_file(file)]
+        return [printable(str(p)) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
-        return [f"{file}: internal error (please report): {type(e).__name__}: {e}"]
+        return [printable(f"{file}: internal error (please report): {type(e).__name__}: {e}")]
 
 
 class FileFormat(StrEnum):
@@ -154,14 +158,14 @@ def run(
     else:
         console = Console(width=max(Console().width, 120))
         title = text(bundle.scenario.scenario.title, lang)
-        console.print(f"[bold]{title}[/] — seed {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} records")  # fmt: skip
+        console.print(Text.assemble((printable(title, SHOWN_CHARS), "bold"), f" — seed {sim.seed}, "
+                                    f"{stop / 3600:g} h, {len(sim.records)} records"))  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
             mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
-            console.print(f"objective {mark}: {text(objective.title, lang)}")
+            console.print(f"objective {mark}: ", plain(text(objective.title, lang)), sep="")
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:
@@ -174,7 +178,7 @@ def _load_or_exit(path: str) -> ScenarioBundle:
 def _exit_with(error: ScenarioError) -> NoReturn:
     """Print every problem (file:line: field: message) and exit 2."""
     for problem in error.problems:
-        typer.echo(str(problem), err=True)
+        typer.echo(printable(str(problem)), err=True)
     raise typer.Exit(EXIT_INVALID) from None
 
 

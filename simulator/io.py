@@ -58,6 +58,8 @@ FULL_CHECK_BYTES = 2_000_000
 # composed as YAML to find lines, so every line keeps its number.
 _YAML_UNSAFE = re.compile("[\t\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
+TOO_DEEP = "nested too deeply (more than about 1000 levels of lists and mappings)"
+
 
 class LineMap:
     """Line numbers of a parsed YAML file, from its node tree.
@@ -226,6 +228,8 @@ def _parse_bytes(raw: bytes, file: str) -> _Parsed:
             return _Parsed(file, data, LineMap(None, _YAML_UNSAFE.sub(" ", text)), len(raw))
         except json.JSONDecodeError as e:
             raise ScenarioError([Problem(file, e.lineno, "json", e.msg)]) from None
+        except RecursionError:
+            raise ScenarioError([Problem(file, None, "json", TOO_DEEP)]) from None
     # yaml.load composes the node tree anyway (also with libyaml); keeping it
     # costs nothing and gives line numbers without parsing twice.
     loader = _Loader(text)

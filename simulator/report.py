@@ -5,15 +5,45 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from simulator.metrics import RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.sweep import SweepPoint
+
+SHOWN_CHARS = 200
+"""Names and titles longer than this are cut for the terminal: rich wraps a
+long unbroken word in quadratic time (a 100 KB title took minutes)."""
+
+
+def printable(value: str, limit: int | None = None) -> str:
+    """`value` with control characters (ANSI escapes, newlines) shown as
+    \\xNN escapes, cut to `limit` characters: file text must print as it is,
+    never move the cursor or recolour the terminal."""
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if value.isprintable():
+        return value
+    return "".join(map(_escape, value))
+
+
+def _escape(c: str) -> str:
+    # Cc: ESC, newlines, DEL; Cf: bidirectional overrides that reorder a line.
+    if unicodedata.category(c) not in ("Cc", "Cf"):
+        return c
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+
+
+def plain(value: str, limit: int = SHOWN_CHARS) -> Text:
+    """File text for a rich table or line: never read as markup ("[/]",
+    "[bold]"), control characters escaped, at most `limit` characters."""
+    return Text(printable(value, limit))
 
 
 def _h(value: float | None) -> str:
@@ -34,7 +64,7 @@ def process_table(bundle: ScenarioBundle, summary: RunSummary, lang: str = "en")
         table.add_column(column, justify="left" if column == "process" else "right")  # fmt: skip
     for p in summary.processes:
         table.add_row(
-            names[p.id], _h(p.first_impact_h), _h(p.below_mbco_h), _h(p.downtime_h),
+            plain(names[p.id]), _h(p.first_impact_h), _h(p.below_mbco_h), _h(p.downtime_h),
             _h(p.rto_h), _flag(p.rto_breached), _h(p.mtpd_h), _flag(p.mtpd_breached),
             _h(p.data_loss_h), f"{p.impact_eur:,.0f}",
         )  # fmt: skip
@@ -52,7 +82,7 @@ def asset_table(
     for column in ("asset", "kind", "first down h", "down h"):
         table.add_column(column, justify="left" if column in ("asset", "kind") else "right")
     for a in hit[:limit]:
-        table.add_row(names[a.id], a.kind, _h(a.first_down_h), _h(a.downtime_h))
+        table.add_row(plain(names[a.id]), a.kind, _h(a.first_down_h), _h(a.downtime_h))
     return table
 
 
@@ -67,7 +97,7 @@ def montecarlo_table(bundle: ScenarioBundle, result: MonteCarloResult, lang: str
         table.add_column(column, justify="left" if column == "process" else "right")  # fmt: skip
     for p in result.processes:
         table.add_row(
-            names.get(p.id, p.id), f"{p.p_rto_breach:.3f}", _ci(p.p_rto_breach_ci),
+            plain(names.get(p.id, p.id)), f"{p.p_rto_breach:.3f}", _ci(p.p_rto_breach_ci),
             f"{p.p_mtpd_breach:.3f}", _ci(p.p_mtpd_breach_ci), f"{p.downtime_h_p50:.1f}",
             f"{p.downtime_h_p90:.1f}", f"{p.downtime_h_p99:.1f}", f"{p.impact_eur_mean:,.0f}",
             f"{p.impact_eur_p95:,.0f}",
@@ -115,6 +145,6 @@ def sweep_table(rows: Sequence[dict[str, Any]]) -> Table:
     for key in shown:
         table.add_column(key.rsplit(".", 1)[-1], justify="right")
     for row in rows:
-        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else str(row[k])
+        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else plain(str(row[k]))
                         for k in shown))  # fmt: skip
     return table

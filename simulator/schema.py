@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from simulator.commands import Command
 from simulator.durations import Duration, DurationOrDist
@@ -296,6 +296,19 @@ class Objective(Strict):
     check: Literal["within_rto", "within_mtpd"]
 
 
+EARLIEST_START = datetime(1900, 1, 1)
+LATEST_START = datetime(2200, 1, 1)
+
+
+def start_in_range(start: datetime) -> datetime:
+    """A scenario starts in 1900 .. 2199: with at most ten years of simulated
+    time every date stays one that calendars and charts can show."""
+    naive = start.replace(tzinfo=None)
+    if not EARLIEST_START <= naive < LATEST_START:
+        raise ValueError(f"start {start.isoformat()} is outside 1900-01-01 .. 2199-12-31")
+    return start
+
+
 class ScenarioInfo(Strict):
     id: Id
     title: LocalizedText
@@ -308,7 +321,7 @@ class Scenario(Strict):
 
     scenario: ScenarioInfo
     company: str
-    start: datetime = datetime(2026, 1, 5, 8, 0)
+    start: Annotated[datetime, AfterValidator(start_in_range)] = datetime(2026, 1, 5, 8, 0)
     horizon: Duration = Field(default=7 * 86400, gt=0)
     seed: int = Field(default=1, ge=0, le=MAX_SEED)
     hazards: list[HazardEntry] = Field(default_factory=list)
