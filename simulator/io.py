@@ -48,6 +48,13 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 """The largest scenario or company file read: a generated 100k-asset company
 is ~60 MB as JSON; anything far beyond is a mistake (or /dev/zero)."""
 
+MAX_PROBLEMS = 300
+"""Problems reported in detail per file and kind (schema, cross-references);
+the rest are counted: 900,000 broken assets must not take minutes and
+gigabytes to report."""
+MAX_LINE_LOOKUP_BYTES = 20_000_000
+"""JSON files larger than this get no line numbers: composing one as YAML (to
+find lines) takes minutes; the field path still says where a problem is."""
 FULL_CHECK_BYTES = 2_000_000
 """Files up to this size are always scanned for duplicate keys; larger ones
 (generated benchmark companies) only when they have other problems."""
@@ -76,11 +83,13 @@ class LineMap:
     @property
     def root(self) -> yaml.Node | None:
         if self._text is not None:
+            text, self._text = self._text, None
+            if len(text) > MAX_LINE_LOOKUP_BYTES:
+                return None
             try:
-                self._root = yaml.compose(self._text, Loader=_Loader)
+                self._root = yaml.compose(text, Loader=_Loader)
             except yaml.YAMLError:  # lines are a help: without them, messages still name fields
                 self._root = None
-            self._text = None
         return self._root
 
     def line(self, path: Sequence[str | int]) -> int | None:
@@ -296,14 +305,50 @@ def _validate(model: type[M], parsed: _Parsed, problems: list[Problem]) -> _Vali
     try:
         return _Validated(model.model_validate(parsed.data, context={"from_file": True}))
     except ValidationError as e:
-        found, paths = _pydantic_problems(parsed, model, e)
+        error = e
+    found, paths = _pydantic_problems(parsed, model, _first_errors(model, parsed.data, error))
     problems += found
+    if error.error_count() > MAX_PROBLEMS:  # the rest is counted, not checked further
+        problems.append(_more(parsed.file, error.error_count() - len(found)))
+        return _Validated(None)
     rest = _prune(parsed.data, paths)
     try:
         rest.model = model.model_validate(rest.model, context={"from_file": True})
     except ValidationError:
         return _Validated(None)
     return typing.cast(_Validated[M], rest)
+
+
+def _first_errors(model: type[M], data: dict[Any, Any], error: ValidationError) -> list[Any]:
+    """The pydantic errors of about the first MAX_PROBLEMS problems.
+
+    Listing all of 900,000 errors takes pydantic seconds and gigabytes, so with
+    that many the data is validated again with its longest list cut short
+    (errors come in the data's order), growing the cut until it holds enough."""
+    if error.error_count() <= MAX_PROBLEMS:
+        return error.errors(include_url=False, include_input=False)
+    lists = [key for key, value in data.items() if isinstance(value, list)]
+    longest = max(lists, key=lambda key: len(data[key]), default=None)
+    size = 64
+    while longest is not None and size < len(data[longest]):
+        try:
+            model.model_validate({**data, longest: data[longest][:size]},
+                                 context={"from_file": True})  # fmt: skip
+        except ValidationError as e:
+            if e.error_count() >= MAX_PROBLEMS:
+                return e.errors(include_url=False, include_input=False)[:MAX_PROBLEMS]
+        size *= 4
+    return error.errors(include_url=False, include_input=False)[:MAX_PROBLEMS]
+
+
+@dataclass(frozen=True)
+class _More(Problem):
+    """The count of the problems not shown; listed after them."""
+
+
+def _more(file: str, count: int) -> Problem:
+    return _More(file, None, "", f"{count} more problems not shown (fix the first {MAX_PROBLEMS}"
+                                 " and check again)")  # fmt: skip
 
 
 def _prune(data: dict[Any, Any], paths: Iterable[Loc]) -> _Validated[Any]:
@@ -348,7 +393,7 @@ def _finish(parsed: _Parsed, problems: list[Problem], start: int) -> None:
             Problem(parsed.file, line, render_loc(path), message)
             for path, line, message in parsed.lines.duplicate_keys()
         ]
-    mine = sorted(problems[start:], key=lambda p: p.line or 0)
+    mine = sorted(problems[start:], key=lambda p: (isinstance(p, _More), p.line or 0))
     problems[start:] = list(dict.fromkeys(mine))
 
 
@@ -356,9 +401,12 @@ def _findings(
     parsed: _Parsed, checked: _Validated[Any], findings: Iterable[Finding]
 ) -> list[Problem]:
     out = []
-    for at, message in findings:
+    findings = list(findings)
+    for at, message in findings[:MAX_PROBLEMS]:
         loc = checked.loc(at)
         out.append(Problem(parsed.file, parsed.lines.line(loc), render_loc(loc), message))
+    if len(findings) > MAX_PROBLEMS:
+        out.append(_more(parsed.file, len(findings) - MAX_PROBLEMS))
     return out
 
 
@@ -611,7 +659,7 @@ def _message(error: Any, model: Any, key: str | int) -> str:
 
 
 def _pydantic_problems(
-    parsed: _Parsed, root: type[BaseModel], error: ValidationError
+    parsed: _Parsed, root: type[BaseModel], errors: list[Any]
 ) -> tuple[list[Problem], list[Loc]]:
     """One problem per pydantic error, with union noise removed, and the
     location in the data of every error.
@@ -620,7 +668,6 @@ def _pydantic_problems(
     member failed ("not a string", "not a Provider"); only the member that got
     furthest into the value says something useful, so the others are dropped.
     """
-    errors = error.errors(include_url=False, include_input=False)
     split: list[tuple[Any, list[int], list[int]]] = []
     sites: dict[tuple[str | int, ...], dict[str | int, tuple[int, int]]] = {}
     for e in errors:
