@@ -51,6 +51,9 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
+MAX_ASSETS = 1_000_000  # `generate`: a million assets is ~0.4 GB of JSON
+MAX_REPLICATIONS = 10_000_000
+MAX_WORKERS = 256
 
 
 @app.command()
@@ -184,7 +187,7 @@ def _exit_with(error: ScenarioError) -> NoReturn:
 
 @app.command()
 def generate(
-    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS)],
+    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS, max=MAX_ASSETS)],
     out: Annotated[str, typer.Option(help="Folder for company and scenario files.")],
     seed: Annotated[int, typer.Option(help="Random seed.", min=0, max=MAX_SEED)] = 0,
     failures: Annotated[
@@ -222,12 +225,13 @@ def _executor(dask: str | None) -> Any:
 @app.command()
 def montecarlo(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    n: Annotated[int, typer.Option("-n", help="Replications.", min=1)] = 100,
+    n: Annotated[int, typer.Option("-n", help="Replications.", min=1, max=MAX_REPLICATIONS)] = 100,
     seed: Annotated[
         int, typer.Option(help="Base seed of the replications.", min=0, max=MAX_SEED)
     ] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)
+        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1,
+                                 max=MAX_WORKERS)
     ] = None,
     dask: Annotated[
         str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
@@ -266,11 +270,14 @@ def sweep(
         typer.Option(help="PATH=V1,V2,... e.g. assets.plant.needs.power.buffers.fuel.capacity"
                           "=12h,24h,48h (repeat for a grid)."),
     ],
-    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1)] = 100,
+    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1,
+                                       max=MAX_REPLICATIONS)] = 100,
     seed: Annotated[
         int, typer.Option(help="Base seed (the same at every point).", min=0, max=MAX_SEED)
     ] = 0,
-    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes.", min=1, max=MAX_WORKERS)
+    ] = None,
     csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
 ) -> None:
     """Breach probabilities over a grid of parameter values (common random numbers)."""
