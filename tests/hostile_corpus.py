@@ -177,7 +177,21 @@ def _web(item: dict[str, Any], folder: Path) -> Outcome:
                                headers={**auth, "Content-Type": "application/json"})  # fmt: skip
         else:
             r = client.request(item["method"], path, json=item.get("json"), headers=auth)
-        return Outcome(r.status_code, r.text)
+        return _strict(Outcome(r.status_code, r.text))
+
+
+def _strict(outcome: Outcome) -> Outcome:
+    """An API answer must be strict JSON (no NaN or Infinity, which Python's
+    json writes and reads but browsers' JSON.parse rejects)."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    try:
+        json.loads(outcome.output, parse_constant=refuse)
+    except ValueError as e:
+        outcome.problems.append(f"not strict JSON: {e}")
+    return outcome
 
 
 def _stream(client: Any, exercise_id: str, header: str) -> Outcome:
