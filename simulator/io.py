@@ -52,6 +52,8 @@ MAX_PROBLEMS = 300
 """Problems reported in detail per file and kind (schema, cross-references);
 the rest are counted: 900,000 broken assets must not take minutes and
 gigabytes to report."""
+CHUNK = 10_000
+"""Items of a long list validated at a time once a file is known to be full of problems."""
 MAX_LINE_LOOKUP_BYTES = 20_000_000
 """JSON files larger than this get no line numbers: composing one as YAML (to
 find lines) takes minutes; the field path still says where a problem is."""
@@ -302,6 +304,12 @@ def _validate(model: type[M], parsed: _Parsed, problems: list[Problem]) -> _Vali
     if found:
         problems += found
         return _Validated(None)
+    many = _many_problems(model, parsed.data)
+    if many is not None:  # the first ones in detail, the rest counted
+        errors, total = many
+        found, _ = _pydantic_problems(parsed, model, errors)
+        problems += [*found, _more(parsed.file, total - len(found))]
+        return _Validated(None)
     try:
         return _Validated(model.model_validate(parsed.data, context={"from_file": True}))
     except ValidationError as e:
@@ -317,6 +325,39 @@ def _validate(model: type[M], parsed: _Parsed, problems: list[Problem]) -> _Vali
     except ValidationError:
         return _Validated(None)
     return typing.cast(_Validated[M], rest)
+
+
+def _many_problems(model: type[M], data: dict[Any, Any]) -> tuple[list[Any], int] | None:
+    """(errors of the first problems, count of all) when the longest list is
+    longer than CHUNK and its first CHUNK items hold more than MAX_PROBLEMS
+    problems, else None.
+
+    The list is validated a chunk at a time, so pydantic never holds all the
+    errors of 900,000 broken assets at once (about 0.5 GB); a valid or mostly
+    valid file pays one extra validation of its first chunk."""
+    lists = [key for key, value in data.items() if isinstance(value, list)]
+    key = max(lists, key=lambda k: len(data[k]), default=None)
+    if key is None or len(data[key]) <= CHUNK:
+        return None
+    items = data[key]
+
+    def error_of(part: list[Any]) -> ValidationError | None:
+        try:
+            model.model_validate({**data, key: part}, context={"from_file": True})
+        except ValidationError as e:
+            return e
+        return None
+
+    first = error_of(items[:CHUNK])
+    if first is None or first.error_count() <= MAX_PROBLEMS:
+        return None
+    listed = first.errors(include_url=False, include_input=False)
+    outside = sum(1 for e in listed if not e["loc"] or e["loc"][0] != key)  # in every chunk
+    total = len(listed)
+    for start in range(CHUNK, len(items), CHUNK):
+        error = error_of(items[start : start + CHUNK])
+        total += 0 if error is None else error.error_count() - outside
+    return listed[:MAX_PROBLEMS], total
 
 
 def _first_errors(model: type[M], data: dict[Any, Any], error: ValidationError) -> list[Any]:
