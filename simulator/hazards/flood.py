@@ -22,7 +22,7 @@ Dresden alarm levels: AS1 4.0 m, AS2 5.0 m, AS3 6.0 m; AS4 is taken as 7.0 m
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,8 +54,11 @@ HYDROGRAPHS: dict[str, tuple[tuple[int, float], ...]] = {
 DRESDEN_ALARMS = {"AS1": 4.0, "AS2": 5.0, "AS3": 6.0, "AS4": 7.0}
 
 
+Level = Annotated[float, Field(ge=-10, le=30)]  # metres at a gauge
+
+
 class Reading(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     at: Duration
     level: float = Field(ge=-10, le=30)
 
@@ -63,19 +66,19 @@ class Reading(BaseModel):
 class Trigger(BaseModel):
     """Release the MSEL inject `inject` when the water rises past `level`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    level: float
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    level: Level
     inject: str
 
 
 class Flood(BaseModel):
     """Replay a hydrograph at `gauge`: a preset or readings in metres."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["flood"]
     gauge: str = Field(min_length=1)
     hydrograph: Literal["dresden-2002", "dresden-2013"] | list[Reading] = "dresden-2013"
-    alarms: dict[str, float] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
+    alarms: dict[str, Level] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
     triggers: list[Trigger] = Field(default_factory=list)
 
     def readings(self) -> list[tuple[int, float]]:

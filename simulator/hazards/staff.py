@@ -35,7 +35,7 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 
 
 class AbsenceStep(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     after: Duration
     absence: float = Field(ge=0, le=1)
 
@@ -44,7 +44,7 @@ class StaffAbsence(BaseModel):
     """`absence` of the `staff` pools (and `teams`) is missing for
     `duration`; or follow a `profile` of steps, or a preset wave."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["staff_absence"]
     staff: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     teams: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
