@@ -26,9 +26,7 @@ def table() -> str:
     lines = ["| scenario | " + " | ".join(COLUMNS) + " |", "|" + "---|" * (len(COLUMNS) + 1)]
     for name in NAMES:
         row = headline(bundle(name), list(plain_run(name)))
-        cells = [f"`{name}.yaml`"] + [
-            f"`{row[c]}`" if c == "process" else row[c] for c in COLUMNS
-        ]
+        cells = [f"`{name}.yaml`"] + [f"`{row[c]}`" if c == "process" else row[c] for c in COLUMNS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -76,4 +76,4 @@ def run(sim: Simulation, spec: StaffAbsence, cause: str) -> Generator[simpy.Even
             else:
                 sim.heal(pool, cause)
         for team in spec.teams:
-            sim.set_team_availability(team, 1 - absence)
+            sim.set_team_absence(team, absence)
