@@ -147,13 +147,15 @@ class Standby(Strict):
 
 
 class Backup(Strict):
-    """Backups of a data asset, taken every `interval` from the scenario start
-    shifted by `offset`; data lost on damage = time since the last backup.
+    """Backups of a data asset, taken at `offset + k × interval` for every whole
+    k (the schedule runs before the scenario start too) while the asset is up;
+    data lost on destruction = time from the last backup to when it went down
+    (rules in simulator/backups.py).
 
     A backup store that sits in a trust `domain` the attacker compromises is
     encrypted with the data (Norsk Hydro, Südwestfalen-IT); then only the
-    offline copies, taken every `offline_interval`, are good. Without either,
-    everything since the scenario start is lost.
+    offline copies, taken at `offset + k × offline_interval`, are good. Without
+    either, everything since the scenario start is lost.
     """
 
     interval: Duration = Field(gt=0)
