@@ -46,6 +46,7 @@ from simulator.records import (
     EVENT_INJECT,
     EVENT_RESTORE_DONE,
     EVENT_RESTORE_START,
+    EVENT_STATE,
     Record,
     State,
 )
@@ -118,6 +119,12 @@ class Simulation:
         self._restoring: dict[int, simpy.Process] = {}
         self._priority: dict[int, RestoreKey] = {}
         self._destroyed_at: dict[int, int] = {}  # data asset -> when it went down, last destroyed
+        # State records of data assets, gathered from the stream on demand (the
+        # data-loss rule needs their down stretches): each record is read once.
+        self._data_ids = {self.model.ids[a] for a, k in enumerate(self.model.kinds)
+                          if k is AssetKind.data}  # fmt: skip
+        self._data_states: dict[str, list[Record]] = {}
+        self._records_read = 0
         self._counts: dict[str, int] = {}
         self._msel = {entry.id: entry for entry in scenario.injects}
         self._detectors: dict[str, Callable[[], None]] = {}
@@ -438,7 +445,7 @@ class Simulation:
         database), it loses nothing more: nothing was written meanwhile."""
         name, backup = self.model.ids[a], self.model.backup.get(a)
         down_now = self.cascade.cap[a] <= EPSILON
-        stretches, current = down_history(self.records, name, down_now)
+        stretches, current = down_history(self._data_state_records(name), name, down_now)
         went_down = self.now if current is None else current
         previous = self._destroyed_at.get(a)
         if previous is not None and previous == went_down:
@@ -451,6 +458,15 @@ class Simulation:
         encrypted = domain is not None and domain in compromised  # the backup store too
         lost = seconds_lost(backup, encrypted, went_down, stretches, returned)
         self.note(EVENT_DATA_LOSS, name, cause, str(round(lost / 3600, 4)))
+
+    def _data_state_records(self, name: str) -> list[Record]:
+        """The state records of data asset `name` so far."""
+        states, data_ids = self._data_states, self._data_ids
+        for r in self.records[self._records_read :]:
+            if r.event == EVENT_STATE and r.asset in data_ids:
+                states.setdefault(r.asset, []).append(r)
+        self._records_read = len(self.records)
+        return states.get(name, [])
 
     def on_detect(self, cause: str, detected: Callable[[], None]) -> None:
         """Let a `detect` command for the hazard `cause` call `detected`."""

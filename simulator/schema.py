@@ -235,7 +235,8 @@ class Asset(Strict):
 
 
 class Team(Strict):
-    """A limited recovery team: restores needing it queue by RTO priority."""
+    """A limited recovery team: restores needing it queue by restore priority
+    (simulator/teams.py: shortest RTO, then MTPD, impact per hour, asset id)."""
 
     name: LocalizedText | None = None
     size: int = Field(ge=1)
