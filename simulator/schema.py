@@ -152,13 +152,15 @@ class Standby(Strict):
 
 
 class Backup(Strict):
-    """Backups of a data asset, taken every `interval` from the scenario start
-    shifted by `offset`; data lost on damage = time since the last backup.
+    """Backups of a data asset, taken at `offset + k × interval` for every whole
+    k (the schedule runs before the scenario start too) while the asset is up;
+    data lost on destruction = time from the last backup to when it went down
+    (rules in simulator/backups.py).
 
     A backup store that sits in a trust `domain` the attacker compromises is
     encrypted with the data (Norsk Hydro, Südwestfalen-IT); then only the
-    offline copies, taken every `offline_interval`, are good. Without either,
-    everything since the scenario start is lost.
+    offline copies, taken at `offset + k × offline_interval`, are good. Without
+    either, everything since the scenario start is lost.
     """
 
     interval: Duration = Field(gt=0)
@@ -238,7 +240,8 @@ class Asset(Strict):
 
 
 class Team(Strict):
-    """A limited recovery team: restores needing it queue by RTO priority."""
+    """A limited recovery team: restores needing it queue by restore priority
+    (simulator/teams.py: shortest RTO, then MTPD, impact per hour, asset id)."""
 
     name: LocalizedText | None = None
     size: int = Field(ge=1, le=10_000)

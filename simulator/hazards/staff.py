@@ -1,8 +1,10 @@
 """Staff shortage: a share of a staff pool is absent for a period.
 
 The staff pools' capacity falls to 1 − absence, which lowers the capacity of
-every process that needs them, and the listed recovery teams shrink by the
-same share (rounded to whole people).
+every process that needs them. The listed recovery teams lose people one by
+one: each member is away while the absence share exceeds the member's own
+draw from the run's random stream (`Simulation._resize`), so a team is on
+average 1 − absence of its size, and replications differ as real teams do.
 
 Figures behind the defaults and presets (shared/reference/bcm-model-reference.md §2.4):
 - `pandemic-wave`: UK planning assumption of +15% absence over a 2-3 week
@@ -76,4 +78,4 @@ def run(sim: Simulation, spec: StaffAbsence, cause: str) -> Generator[simpy.Even
             else:
                 sim.heal(pool, cause)
         for team in spec.teams:
-            sim.set_team_availability(team, 1 - absence)
+            sim.set_team_absence(team, absence)
