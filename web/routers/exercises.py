@@ -18,6 +18,8 @@ from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
+from web.errors import ASCIIJSONResponse
+from web.idempotency import OnceByKey
 from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
 from web.schemas import (
     AcceptedPublic,
@@ -43,6 +45,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "This role may not do that", "content": _ERROR},
     404: {"description": "No such exercise", "content": _ERROR},
 }
+
+
+def get_request_key(
+    idempotency_key: Annotated[str | None, Header(
+        description="A fresh random value per click (e.g. a UUID): a request repeated "
+        "with the same key gets the first answer and logs nothing new")] = None,
+) -> str | None:  # fmt: skip
+    if idempotency_key is not None and not KEY.fullmatch(idempotency_key):
+        detail = [{"loc": ["header", "Idempotency-Key"], "type": "value_error",
+                   "msg": "1 to 100 letters, digits or -_.:"}]  # fmt: skip
+        raise HTTPException(422, detail)
+    return idempotency_key
+
+
+KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+RequestKey = Annotated[str | None, Depends(get_request_key)]
 
 
 class NDJSONResponse(PlainTextResponse):
@@ -93,14 +111,29 @@ def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
     return out
 
 
-@router.post("/exercises", status_code=201, response_model=ExercisePublic,
-             responses={429: {"description": "The limit of live exercises is reached",
-                              "content": _ERROR}})  # fmt: skip
-async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep) -> Any:
+@router.post("/exercises", status_code=201, response_model=ExercisePublic)
+async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep,
+                          key: RequestKey) -> Any:  # fmt: skip
     """Create an exercise from a scenario under scenarios/; returns the three
     secret links (facilitator, participant, observer). An unknown or invalid
     scenario file is a 422 on `scenario`; a 429 when the server already runs
-    its limit of live exercises."""
+    its limit of live exercises. A repeat with the same Idempotency-Key gets
+    the first answer, and no second exercise."""
+
+    async def make() -> tuple[int, Any]:
+        try:
+            created = await _create_exercise(body, request, manager)
+        except HTTPException as e:
+            return e.status_code, {"detail": e.detail}
+        return 201, created.model_dump()
+
+    creations: OnceByKey = request.app.state.creations
+    status, answer = await creations.run(key, make)
+    return ASCIIJSONResponse(answer, status_code=status)
+
+
+async def _create_exercise(body: ExerciseCreate, request: Request,
+                           manager: Any) -> ExercisePublic:  # fmt: skip
     path = scenario_path(request, body.scenario)
     try:
         with manager.admit():  # the body raises no QuotaExceeded
@@ -138,20 +171,6 @@ async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
     return exercise.state()
 
 
-def get_request_key(
-    idempotency_key: Annotated[str | None, Header(
-        description="A fresh random value per click (e.g. a UUID): a request repeated "
-        "with the same key gets the first answer and logs nothing new")] = None,
-) -> str | None:  # fmt: skip
-    if idempotency_key is not None and not KEY.fullmatch(idempotency_key):
-        detail = [{"loc": ["header", "Idempotency-Key"], "type": "value_error",
-                   "msg": "1 to 100 letters, digits or -_.:"}]  # fmt: skip
-        raise HTTPException(422, detail)
-    return idempotency_key
-
-
-KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
-RequestKey = Annotated[str | None, Depends(get_request_key)]
 
 
 def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any],
