@@ -204,9 +204,6 @@ GERMAN: dict[str, str] = {
     ),
     "give either duration or stages": "entweder duration oder stages angeben",
     # --- time zones (wallclock.py) -----------------------------------------------------
-    "the start must lie between the years {n} and {n2}": (
-        "der Beginn muss zwischen den Jahren {n} und {n2} liegen"
-    ),
     "unknown time zone {q} (an IANA name such as {q2})": (
         "unbekannte Zeitzone {q} (ein IANA-Name wie {q2})"
     ),

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo, available_timezones
 
 DEFAULT_ZONE = "Europe/Berlin"
 MAX_ZONE_NAME = 64  # the longest IANA name is 32 characters
-YEARS = (1900, 2200)  # a start outside: a typo, and near year 1 or 9999 datetime overflows
 _LAST = datetime(9999, 12, 30, tzinfo=UTC)  # calendar times stop here (absurd horizons)
 
 _GERMAN_ABBREVIATIONS = {
@@ -95,9 +94,8 @@ def place(start: datetime, tz: ZoneInfo) -> datetime:
     is read in the zone (`localize`). With one it names the instant; the offset
     must be UTC (Z, +00:00) or the zone's own at that instant, since an offset
     copied from another season (+01:00 in a Berlin July) would shift every
-    clock time shown by an hour without anyone noticing."""
-    if not YEARS[0] <= start.year <= YEARS[1]:
-        raise ValueError(f"the start must lie between the years {YEARS[0]} and {YEARS[1]}")
+    clock time shown by an hour without anyone noticing. The caller checks the
+    year range first (`schema.start_in_range`: near year 1 or 9999 it overflows)."""
     if start.tzinfo is None or start.utcoffset() is None:
         return localize(start, tz)
     there = start.astimezone(tz)

@@ -27,7 +27,7 @@ from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
 from simulator.messages import translate
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import AssetKind, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from simulator.wallclock import place, zone
 from web.deps import get_role, role_of, stored_hashes
@@ -148,7 +148,7 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     start: datetime | None = None
     if values["start"]:
         try:
-            start = datetime.fromisoformat(values["start"])
+            start = start_in_range(datetime.fromisoformat(values["start"]))
         except ValueError:
             problems.append(f"{t('start.start')}: {t('form.bad_start')}")
 
