@@ -53,6 +53,11 @@ from simulator.streams import Streams
 
 EVENT_HAZARD = "hazard"
 NO_PRIORITY = 10**12  # restore priority of assets no business process needs
+# A facilitator may extend a live exercise's horizon, up to a year of simulated
+# time in all: enough for any BCM scenario, small enough for 32-bit columns.
+MAX_HORIZON = 366 * 86400
+# Hazard entry points an attacker can use: IT assets, not a site or a supplier.
+IT_KINDS = frozenset({AssetKind.it_system, AssetKind.application, AssetKind.data})
 
 
 class CommandError(ValueError):
@@ -168,6 +173,20 @@ class Simulation:
         """Play to the horizon; returns the new records."""
         return self.advance(self.horizon)
 
+    def extend(self, by: int) -> None:
+        """Move the horizon `by` seconds further (a live exercise going into
+        overtime). Nothing scheduled changes: events beyond the old horizon
+        were waiting in the queue, so a run extended at its end plays exactly
+        as one that had the longer horizon from the start."""
+        if by <= 0:
+            raise CommandError("by", "the horizon can only be extended by a positive duration")
+        if self.horizon + by > MAX_HORIZON:
+            raise CommandError(
+                "by", f"the horizon cannot go beyond {MAX_HORIZON // 86400} days "
+                f"(it is {self.horizon / 86400:g} days now)",
+            )
+        self.horizon += by
+
     def inject(self, command: Command, source: str | None = None) -> list[Record]:
         """Apply a facilitator's inject now; `source` labels its effects."""
         return self._command(command, source or self._label("inject"), EVENT_INJECT)
@@ -267,10 +286,33 @@ class Simulation:
                     if name not in known[kind]:
                         field = ".".join(map(str, ("hazard", *loc)))
                         raise CommandError(field, f"unknown {kind} {name!r}")
+                self._check_hazard_fit(command.hazard)
             case Message():
                 pass
             case _:
                 self._asset(command.asset, "asset")
+
+    def _check_hazard_fit(self, spec: HazardSpec) -> None:
+        """A hazard that names a real asset can still miss the company: a
+        flood at a gauge no asset is exposed to, ransomware entering at a site."""
+        company = self.bundle.company
+        gauge = getattr(spec, "gauge", None)
+        if gauge is not None:
+            gauges = sorted({a.flood.gauge for a in company.assets if a.flood})
+            if gauge not in gauges:
+                known = ", ".join(repr(g) for g in gauges) or "none"
+                raise CommandError(
+                    "hazard.gauge", f"no asset is exposed to gauge {gauge!r} (gauges: {known})"
+                )
+        if spec.type == "ransomware":
+            entry = getattr(spec, "entry", "")
+            kind = self.model.kinds[self.model.index[entry]]
+            if kind not in IT_KINDS:
+                raise CommandError(
+                    "hazard.entry",
+                    f"{entry!r} is a {kind.value} asset; ransomware enters through an "
+                    "it_system, application or data asset",
+                )
 
     # --- internals -------------------------------------------------------------
 
