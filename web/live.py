@@ -283,7 +283,7 @@ class LiveExercise:
             raise Rejected("to", "the clock cannot go back")
         elif extend:
             by = int(payload["by"])
-            if not 0 < by or self.sim.horizon + by > MAX_HORIZON:
+            if by <= 0 or self.sim.horizon + by > MAX_HORIZON:
                 raise Rejected("by", f"the horizon can be extended to at most "
                                f"{MAX_HORIZON // 86400} days in all "
                                f"(now {self.sim.horizon / 86400:g} days)")  # fmt: skip
