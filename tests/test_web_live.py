@@ -274,8 +274,8 @@ def test_an_ended_exercise_goes_into_overtime_and_replays_exactly(store: Store) 
     exercise — the extension is a logged command the replay applies."""
     live = new(store)
     horizon = live.sim.horizon
-    live.submit("facilitator", "clock", {"action": "jump", "to": horizon}, 0.0)
-    assert live.clock.state == ENDED
+    live.submit("facilitator", "clock", {"action": "jump", "to": horizon + 5 * 86400}, 0.0)
+    assert (live.clock.state, live.sim.now) == (ENDED, horizon)
     with pytest.raises(Rejected) as e:
         live.submit("facilitator", "clock", {"action": "extend", "by": 400 * 86400}, 1.0)
     assert e.value.field == "by" and "366 days" in e.value.message
@@ -283,6 +283,10 @@ def test_an_ended_exercise_goes_into_overtime_and_replays_exactly(store: Store) 
     assert (live.clock.state, live.sim.horizon, live.clock.horizon) == (
         PAUSED, horizon + 86400, horizon + 86400)  # fmt: skip
     assert live.state()["horizon"] == horizon + 86400
+    # a restart now: paused at the old horizon (the jump does not run on into the overtime)
+    paused = restore(live)
+    assert (paused.clock.state, paused.sim.now, paused.sim.horizon) == (
+        PAUSED, horizon, horizon + 86400)  # fmt: skip
     live.submit("facilitator", "inject", {"hazard": {"type": "outage", "assets": ["erp"]}}, 1.0)
     live.submit("facilitator", "clock", {"action": "start"}, 1.0)
     live.tick(1.5)  # 3600x: half an hour of overtime

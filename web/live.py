@@ -369,7 +369,9 @@ class LiveExercise:
             else:
                 clock.set_speed(wall, speed)
         elif action == "jump":
-            self._jump_floor = max(self._jump_floor, int(payload["to"]))
+            # Only as far as the horizon then: a later extension does not
+            # carry an old jump on into the overtime.
+            self._jump_floor = max(self._jump_floor, min(int(payload["to"]), self.sim.horizon))
             if wall is not None:
                 self._advance_to(int(payload["to"]), wall)
                 clock.jump(wall, self.sim.now)
