@@ -37,6 +37,7 @@ from simulator.commands import (
 )
 from simulator.durations import sample
 from simulator.hazards import CATALOGUE, HazardSpec, references
+from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
@@ -56,8 +57,6 @@ NO_PRIORITY = 10**12  # restore priority of assets no business process needs
 # A facilitator may extend a live exercise's horizon, up to a year of simulated
 # time in all: enough for any BCM scenario, small enough for 32-bit columns.
 MAX_HORIZON = 366 * 86400
-# Hazard entry points an attacker can use: IT assets, not a site or a supplier.
-IT_KINDS = frozenset({AssetKind.it_system, AssetKind.application, AssetKind.data})
 
 
 class CommandError(ValueError):
@@ -307,7 +306,7 @@ class Simulation:
         if spec.type == "ransomware":
             entry = getattr(spec, "entry", "")
             kind = self.model.kinds[self.model.index[entry]]
-            if kind not in IT_KINDS:
+            if kind not in ENTRY_KINDS:
                 raise CommandError(
                     "hazard.entry",
                     f"{entry!r} is a {kind.value} asset; ransomware enters through an "

@@ -25,8 +25,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
-from simulator.engine import IT_KINDS
 from simulator.hazards import HazardSpec
+from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.io import load_bundle
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
@@ -56,7 +56,7 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
 ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
     "assets": None,
-    "entry": tuple(k.value for k in sorted(IT_KINDS)),  # ransomware gets in through IT
+    "entry": tuple(sorted(ENTRY_KINDS)),  # ransomware gets in through IT
     "staff": (AssetKind.staff.value,),
 }
 TEAM_FIELDS = {"teams"}
