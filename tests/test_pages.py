@@ -115,6 +115,14 @@ def test_terms_follow_iso_22301_and_bsi_200_4(client: TestClient) -> None:
 # --- creating an exercise ---------------------------------------------------------------
 
 
+def test_any_speed_can_be_typed_on_the_start_page(client: TestClient) -> None:
+    page = client.get("/", headers=EN).text
+    assert re.search(r'<input type="number" name="speed" min="1" max="1440" step="any"', page)
+    links = create(client, speed="250")
+    exercise_id = urlparse(links["facilitator"]).path.rsplit("/", 1)[1]
+    assert client.app.state.manager.exercises[exercise_id].clock.speed == 250  # type: ignore[attr-defined]
+
+
 def test_create_from_a_bundled_scenario(client: TestClient) -> None:
     links = create(client, seed="3", speed="600", start="2026-03-02T08:00")
     query = parse_qs(urlparse(links["facilitator"]).query)
