@@ -419,14 +419,12 @@
     endKey = key;
     $("end-text").textContent = tf("console.ended_text",
       { end: dateFmt.format(wallDate(S.t)), t: fmtT(S.t) });
+    const hours = (h) => (h ? fmtDur(h * 3600) : "–");
     const yes = (b) => el("span", { class: b ? "over" : "", text: tr(b ? "board.yes" : "board.no") });
     $("summary").replaceChildren(...S.board.map((row) => el("tr", { "data-process": row.id },
       el("th", { scope: "row", text: nameOf(row.id) }),
-      el("td", { class: "num", "data-label": tr("board.downtime"),
-        text: fmtDur((row.downtime_h || 0) * 3600) }),
-      el("td", { class: "num", "data-label": tr("board.below_mbco"),
-        text: row.below_mbco_h === null || row.below_mbco_h === undefined ? "–"
-          : fmtDur(row.below_mbco_h * 3600) }),
+      el("td", { class: "num", "data-label": tr("board.downtime"), text: hours(row.downtime_h) }),
+      el("td", { class: "num", "data-label": tr("board.below_mbco"), text: hours(row.below_mbco_h) }),
       el("td", { "data-label": tr("board.rto_breached") }, yes(row.rto_breached)),
       el("td", { "data-label": tr("board.mtpd_breached") }, yes(row.mtpd_breached)),
       el("td", { class: "num", "data-label": tr("board.impact"), text: eur.format(row.impact_eur || 0) }))));
