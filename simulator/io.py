@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
+import stat
 import threading
 import types
 import typing
@@ -42,9 +44,19 @@ except ImportError:  # PyYAML built without libyaml: same results, slower
 PathLike = str | os.PathLike[str]
 M = TypeVar("M", bound=BaseModel)
 
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""The largest scenario or company file read: a generated 100k-asset company
+is ~60 MB as JSON; anything far beyond is a mistake (or /dev/zero)."""
+
 FULL_CHECK_BYTES = 2_000_000
 """Files up to this size are always scanned for duplicate keys; larger ones
 (generated benchmark companies) only when they have other problems."""
+
+
+# Characters JSON allows but YAML refuses (tabs between tokens, DEL, C1
+# controls, noncharacters): blanked, one for one, before a JSON file is
+# composed as YAML to find lines, so every line keeps its number.
+_YAML_UNSAFE = re.compile("[\t\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class LineMap:
@@ -62,7 +74,10 @@ class LineMap:
     @property
     def root(self) -> yaml.Node | None:
         if self._text is not None:
-            self._root = yaml.compose(self._text, Loader=_Loader)
+            try:
+                self._root = yaml.compose(self._text, Loader=_Loader)
+            except yaml.YAMLError:  # lines are a help: without them, messages still name fields
+                self._root = None
             self._text = None
         return self._root
 
@@ -161,13 +176,42 @@ class _CannotRead(ScenarioError):
         super().__init__([Problem(file, None, "file", f"cannot read: {reason}")])
 
 
+def read_file(path: PathLike, name: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Anything else is refused before it is read: a folder, a device such as
+    /dev/zero (would fill memory), a FIFO (would block forever; opened
+    non-blocking so that opening cannot hang either). _CannotRead says why."""
+    file = name or str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte in the name
+        raise _CannotRead(file, getattr(e, "strerror", None) or str(e)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise _CannotRead(file, f"not a regular file ({what})")
+    with os.fdopen(fd, "rb") as f:
+        if info.st_size > limit:
+            raise _CannotRead(file, f"larger than {limit // (1024 * 1024)} MB")
+        try:
+            raw = f.read(limit + 1)
+        except OSError as e:
+            raise _CannotRead(file, e.strerror or str(e)) from None
+        if len(raw) > limit:  # it grew while being read
+            raise _CannotRead(file, f"larger than {limit // (1024 * 1024)} MB")
+        return raw
+
+
 def _parse(path: PathLike, name: str | None = None) -> _Parsed:
     """Read and parse a YAML file, raising ScenarioError when that fails."""
     file = name or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as e:
-        raise _CannotRead(file, e.strerror or str(e)) from None
+    return _parse_bytes(read_file(path, file), file)
+
+
+def _parse_bytes(raw: bytes, file: str) -> _Parsed:
+    """Parse the bytes of a YAML (or, by its name, JSON) file named `file`."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -178,7 +222,8 @@ def _parse(path: PathLike, name: str | None = None) -> _Parsed:
         # JSON is YAML too, but json parses a generated 100k-asset company
         # ~30x faster; lines are looked up (through YAML) only for problems.
         try:
-            return _Parsed(file, json.loads(text), LineMap(None, text), len(raw))
+            data = json.loads(text)
+            return _Parsed(file, data, LineMap(None, _YAML_UNSAFE.sub(" ", text)), len(raw))
         except json.JSONDecodeError as e:
             raise ScenarioError([Problem(file, e.lineno, "json", e.msg)]) from None
     # yaml.load composes the node tree anyway (also with libyaml); keeping it
@@ -333,49 +378,82 @@ def _company(parsed: _Parsed, problems: list[Problem]) -> _Validated[Company]:
     return company
 
 
+CompanySource = typing.Callable[[str], tuple[str, bytes]]
+"""Finds the company a scenario names in `company:`: (file name for messages,
+its bytes); raises _CannotRead (via `read_file`) or CompanyNotFound."""
+
+
+class CompanyNotFound(LookupError):
+    """No company under the name a scenario gives (`reason` says why)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _beside(path: Path) -> CompanySource:
+    """The command line's rule: `company:` is a file relative to the scenario
+    file, anywhere the user can read, but only a regular file of bounded size."""
+
+    def source(ref: str) -> tuple[str, bytes]:
+        company_path = path.parent / ref
+        name = os.path.normpath(company_path)
+        return name, read_file(company_path, name)
+
+    return source
+
+
 @paused_gc()
 def load_bundle(path: PathLike) -> ScenarioBundle:
     """A scenario and its company (`company:` is relative to the scenario file),
     validated together; ScenarioError lists every problem of both files."""
-    return _bundle(_parse(path), Path(path))
+    return _bundle(_parse(path), _beside(Path(path)))
 
 
-def _clean_json_company(path: Path) -> Company | None:
+@paused_gc()
+def load_bundle_data(file: str, data: bytes, company: CompanySource) -> ScenarioBundle:
+    """A scenario given as bytes (an upload) with its company from `company`,
+    which never opens a path taken from the data: uploads are loaded from
+    memory. `file` names the scenario in messages."""
+    return _bundle(_parse_bytes(data, file), company)
+
+
+def _clean_json_company(file: str, raw: bytes) -> Company | None:
     """A JSON company that is entirely valid, parsed and validated by pydantic
     in one pass (no intermediate dicts to build and free: a 100k-asset
     company loads ~2x faster); None for anything else, which then takes the
     path that locates every problem."""
+    if not file.endswith(".json") or len(raw) <= FULL_CHECK_BYTES:
+        return None  # small files also get the duplicate-key check
     try:
-        if path.suffix != ".json" or path.stat().st_size <= FULL_CHECK_BYTES:
-            return None  # small files also get the duplicate-key check
-        company = Company.model_validate_json(path.read_bytes(), context={"from_file": True})
-    except (OSError, ValidationError):
+        company = Company.model_validate_json(raw, context={"from_file": True})
+    except ValidationError:
         return None
     return None if check_company(company) else company
 
 
-def _bundle(parsed: _Parsed, path: Path) -> ScenarioBundle:
+def _bundle(parsed: _Parsed, source: CompanySource) -> ScenarioBundle:
     problems: list[Problem] = []
     scenario = _validate(Scenario, parsed, problems)
     company = _Validated[Company](None)
     ref = parsed.data.get("company") if isinstance(parsed.data, dict) else None
     company_problems: list[Problem] = []
     if isinstance(ref, str):
-        company_path = path.parent / ref
-        fast = _clean_json_company(company_path)
-        if fast is not None:
-            company = _Validated(fast)
+        try:
+            name, raw = source(ref)
+        except (_CannotRead, CompanyNotFound) as e:
+            line = parsed.lines.line(("company",))
+            message = f"cannot read company file {ref!r}: {e.reason}"
+            problems.append(Problem(parsed.file, line, "company", message))
         else:
-            try:
-                company_parsed = _parse(company_path, os.path.normpath(company_path))
-            except _CannotRead as e:
-                line = parsed.lines.line(("company",))
-                message = f"cannot read company file {ref!r}: {e.reason}"
-                problems.append(Problem(parsed.file, line, "company", message))
-            except ScenarioError as e:
-                company_problems += e.problems
+            fast = _clean_json_company(name, raw)
+            if fast is not None:
+                company = _Validated(fast)
             else:
-                company = _company(company_parsed, company_problems)
+                try:
+                    company = _company(_parse_bytes(raw, name), company_problems)
+                except ScenarioError as e:
+                    company_problems += e.problems
     if scenario.model is not None and company.model is not None:
         findings = check_scenario(scenario.model, company.model, scenario.broken | company.broken)
         problems += _findings(parsed, scenario, findings)
@@ -399,7 +477,7 @@ def validate_file(path: PathLike) -> list[Problem]:
             problems: list[Problem] = []
             _company(parsed, problems)
             return problems
-        _bundle(parsed, Path(path))
+        _bundle(parsed, _beside(Path(path)))
     except ScenarioError as e:
         return e.problems
     return []

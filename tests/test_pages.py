@@ -230,8 +230,8 @@ def test_upload_cannot_reach_files_on_the_server(client: TestClient) -> None:
     r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
     assert r.status_code == 422
     assert (
-        "scenario.yaml:21: company: &#39;../../../etc/passwd&#39;: name the uploaded company file"
-        in r.text
+        "scenario.yaml:21: company: cannot read company file &#39;../../../etc/passwd&#39;: "
+        "upload the company file too, or name a bundled company" in r.text
     )
     assert "root:" not in r.text
 

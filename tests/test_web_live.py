@@ -207,11 +207,11 @@ def test_restore_completes_a_jump_cut_short(store: Store, monkeypatch: pytest.Mo
     appended: list[int] = []
     original = Store.append
 
-    def dying_append(self: Store, exercise_id: str, entry: Any) -> None:
+    def dying_append(self: Store, exercise_id: str, entry: Any, key: str | None = None) -> None:
         if exercise_id == live.id and appended:
             raise SystemExit("killed")
         appended.append(entry.seq)
-        original(self, exercise_id, entry)
+        original(self, exercise_id, entry, key)
 
     monkeypatch.setattr(Store, "append", dying_append)
     with pytest.raises(SystemExit):

@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from simulator.io import load_bundle
 from simulator.schema import text
 from web import errors
+from web.limits import BodyLimit
 from web.live import LiveExercise, Manager
+from web.loading import Loader
 from web.routers import exercises, pages
 from web.settings import Settings
 from web.storage import Store
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings.db_url)
+        app.state.loader = Loader(settings.load_workers, settings.load_timeout_s,
+                                  settings.load_memory_mb)  # fmt: skip
         manager = Manager(store, settings)
         manager.load()
         app.state.manager = manager
@@ -48,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(BodyLimit, body_bytes=settings.body_bytes,
+                       upload_bytes=settings.upload_bytes)  # fmt: skip
     app.include_router(exercises.router)
     app.include_router(pages.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.

@@ -91,6 +91,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
     "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
     "form.too_large": ("Datei zu groß", "file too large"),
+    "form.bad_form": ("Formular nicht lesbar", "the form could not be read"),
     # --- created page -----------------------------------------------------------------
     "created.title": ("Übung angelegt", "Exercise created"),
     "created.intro": (
@@ -244,6 +245,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "graph.title": ("Abhängigkeiten", "Dependencies"),
     "assets.title": ("Ressourcen", "Assets"),
     "assets.toggle": ("alle / nur gestörte", "all / only affected"),
+    "feed.older": ("Ältere Einträge laden", "Load older entries"),
+    "feed.event": ("Neues Ereignis", "New event"),
     "feed.title": ("Ereignisse", "Event feed"),
     "feed.empty": ("Noch keine Ereignisse.", "No events yet."),
     "state.up": ("in Betrieb", "up"),

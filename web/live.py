@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from simulator.audience import AUDIENCES, FULL, entry_view, shows_record
 from simulator.commands import Command
 from simulator.engine import MAX_HORIZON, CommandError, Simulation
 from simulator.exercise_log import decision_commands, inject_command, source_of
@@ -38,9 +39,7 @@ from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
-# Players see a scripted inject once it is released (with its text), never the
-# script's schedule or the facilitator's notes.
-HIDDEN_FROM_PLAYERS = ("skip", "delay", "observation")
+MAX_REFUSALS = 1000  # refused requests whose Idempotency-Key is remembered
 
 
 class Rejected(ValueError):
@@ -86,23 +85,35 @@ Viewer = asyncio.Queue[Event | None]
 
 
 class Hub:
-    """Fan-out of one exercise's stream to its viewers, per audience."""
+    """Fan-out of one exercise's stream to its viewers, per audience.
 
-    def __init__(self, history: int, start: int | None = None) -> None:
+    The resume history keeps at most `history` events and `history_bytes`
+    bytes per audience: a viewer who missed more gets a fresh full state."""
+
+    def __init__(self, history: int, start: int | None = None,
+                 history_bytes: int = 8 * 1024 * 1024) -> None:  # fmt: skip
         # Event ids go on from the wall clock in ms: after a restart they are
         # past any id a browser kept from before, so it gets a full state.
         self.next_id = int(time.time() * 1000) if start is None else start
-        self.history: dict[str, deque[Event]] = {
-            "full": deque(maxlen=history),
-            "player": deque(maxlen=history),
-        }
-        self.viewers: dict[str, set[Viewer]] = {"full": set(), "player": set()}
+        self.history: dict[str, deque[Event]] = {a: deque(maxlen=history) for a in AUDIENCES}
+        self.history_bytes = history_bytes
+        self._kept_bytes = dict.fromkeys(AUDIENCES, 0)
+        self.viewers: dict[str, set[Viewer]] = {a: set() for a in AUDIENCES}
+
+    def _keep(self, audience: str, item: Event) -> None:
+        kept = self.history[audience]
+        if len(kept) == kept.maxlen:
+            self._kept_bytes[audience] -= len(kept[0].frame)
+        kept.append(item)
+        self._kept_bytes[audience] += len(item.frame)
+        while self._kept_bytes[audience] > self.history_bytes and kept:
+            self._kept_bytes[audience] -= len(kept.popleft().frame)
 
     def publish(self, payloads: dict[str, str]) -> int:
         self.next_id += 1
         for audience, data in payloads.items():
             item = event(self.next_id, data)
-            self.history[audience].append(item)
+            self._keep(audience, item)
             for queue in self.viewers[audience]:
                 if queue.full():  # a slow viewer: drop its backlog, it will resync
                     _drain(queue)
@@ -123,8 +134,13 @@ class Hub:
         if last_id == self.next_id:
             return []
         if not kept or last_id < kept[0].id - 1 or last_id > self.next_id:
-            return None
+            return None  # too old (or from before a restart): a full state instead
         return [item for item in kept if item.id > last_id]
+
+
+def accepted_body(entry: LogEntry) -> dict[str, Any]:
+    """The API's answer to an accepted command (AcceptedPublic)."""
+    return {"seq": entry.seq, "kind": entry.kind, "sim_time_h": round(entry.sim_time / 3600, 4)}
 
 
 def _drain(queue: asyncio.Queue[Any]) -> None:
@@ -152,7 +168,7 @@ class LiveExercise:
         self.sim = Simulation(self.bundle, self.seed, autoplay_msel=False)
         self.clock = Clock(0, time.monotonic(), 60.0, PAUSED, self.sim.horizon)
         self.board = ProcessBoard(self.sim)
-        self.hub = Hub(self.settings.history)
+        self.hub = Hub(self.settings.history, history_bytes=self.settings.history_bytes)
         self.msel = {
             e.id: MselItem(e.id, text(e.title), e.at) for e in self.bundle.scenario.injects
         }
@@ -167,6 +183,12 @@ class LiveExercise:
         self._jump_floor = 0  # the furthest jump in the log
         self._own_sources: set[str] = set()  # causes of facilitator injects
         self._scanned = 0  # records checked for MSEL entries the engine played
+        self._changed_proposals: set[int] = set()  # to publish with the next update
+        self._open_proposals = 0
+        # Idempotency-Key -> (status, body) of the first answer: accepted ones
+        # are stored with their entry, refusals kept for the last MAX_REFUSALS.
+        self.request_keys: dict[str, tuple[int, Any]] = {}
+        self._refusal_keys: deque[str] = deque()
 
     # --- creation and recovery ------------------------------------------------
 
@@ -203,11 +225,16 @@ class LiveExercise:
                              "participant": row.participant_hash, "observer": row.observer_hash}
         live.clock.speed = row.speed
         live._replaying = True
+        accepted: dict[int, LogEntry] = {}
         for entry in store.log(row.id):
             live.sim.advance(entry.sim_time)
             live.seq = entry.seq
             live._apply(entry, None)
+            accepted[entry.seq] = entry
         live._replaying = False
+        for key, seq in store.request_keys(row.id).items():
+            if seq in accepted:
+                live.request_keys[key] = (200, accepted_body(accepted[seq]))
         live._scan_triggers()
         target = max(row.sim_time, live._jump_floor)
         live.clock = Clock(live.sim.now, time.monotonic(), live.clock.speed,
@@ -225,35 +252,52 @@ class LiveExercise:
     # --- commands ---------------------------------------------------------------
 
     def submit(
-        self, role: str, kind: str, payload: dict[str, Any], wall: float | None = None
-    ) -> LogEntry:
+        self, role: str, kind: str, payload: dict[str, Any], wall: float | None = None,
+        key: str | None = None,
+    ) -> LogEntry:  # fmt: skip
         """Validate, persist, then apply one command — no await in between.
 
         A running exercise first catches up with its clock, so the command
-        takes effect at the current simulated time (not the last tick's)."""
+        takes effect at the current simulated time (not the last tick's).
+        `key` (the request's Idempotency-Key) is stored with the entry."""
         wall = time.monotonic() if wall is None else wall
         self.sync(wall)
         self._validate(role, kind, payload)
-        entry = self._commit(role, kind, payload, wall)
+        entry = self._commit(role, kind, payload, wall, key)
         if kind == "clock":
             # Other commands need no clock row: a replay reaches their time anyway.
             self._save_clock(force=True)
         self._changed(urgent=True)
         return entry
 
-    def _commit(self, role: str, kind: str, payload: dict[str, Any], wall: float) -> LogEntry:
+    def _commit(self, role: str, kind: str, payload: dict[str, Any], wall: float,
+                key: str | None = None) -> LogEntry:  # fmt: skip
         """Write one validated command to the log (committed), then apply it."""
         entry = LogEntry(self.seq + 1, self.sim.now, now_utc(), role, kind, payload)
-        self.store.append(self.id, entry)
+        self.store.append(self.id, entry, key)
         self.seq = entry.seq
         self._apply(entry, wall)
         return entry
 
+    def remember(self, key: str, status: int, body: Any) -> None:
+        """The answer to a request with an Idempotency-Key, for its retries."""
+        self.request_keys[key] = (status, body)
+        if status != 200:
+            self._refusal_keys.append(key)
+            if len(self._refusal_keys) > MAX_REFUSALS:
+                self.request_keys.pop(self._refusal_keys.popleft(), None)
+
     def _validate(self, role: str, kind: str, payload: dict[str, Any]) -> None:
         self._scan_triggers()
+        if self.seq >= self.settings.log_entries:
+            raise Rejected("exercise", f"the exercise log is full "
+                                       f"({self.settings.log_entries} commands)")  # fmt: skip
         extend = kind == "clock" and payload.get("action") == "extend"
         if self.clock.state == ENDED and kind != "observation" and not extend:
             raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
+        if kind == "proposal" and self._open_proposals >= self.settings.open_proposals:
+            raise Rejected("proposal", f"{self._open_proposals} proposals are waiting for "
+                                       "the facilitator; wait until some are answered")  # fmt: skip
         if kind == "inject":
             prefix = "command." if "command" in payload else ""
             for command in self._inject_commands(payload, self.seq + 1):
@@ -337,9 +381,13 @@ class LiveExercise:
                     sim.apply(command, source)
             elif kind == "proposal":
                 self.proposals[entry.seq] = Proposal(entry.seq, payload)
+                self._changed_proposals.add(entry.seq)
+                self._open_proposals += 1
             elif kind in ("accept", "reject"):
                 proposal = self.proposals[payload["proposal"]]
                 proposal.status = "accepted" if kind == "accept" else "rejected"
+                self._changed_proposals.add(proposal.seq)
+                self._open_proposals -= 1
                 if kind == "accept":
                     for command in self._decision_commands(proposal.payload):
                         sim.apply(command, source)
@@ -347,18 +395,6 @@ class LiveExercise:
                 self._apply_clock(payload, wall)
         except Exception:  # validated before: a bug, not bad input; replay must go on
             log.exception("exercise %s: command %s failed", self.id, entry.seq)
-
-    def _for_players(self, item: dict[str, Any]) -> dict[str, Any]:
-        """A released scripted inject carries its title and message in both
-        languages: the participants' page has no copy of the script."""
-        if item["kind"] not in ("release", "msel"):
-            return item
-        entry = next(e for e in self.bundle.scenario.injects if e.id == item["payload"]["inject"])
-        texts = {
-            field: {lang: text(value, lang) for lang in ("de", "en")}
-            for field, value in (("title", entry.title), ("message", entry.message))
-        }
-        return {**item, "payload": {**item["payload"], **texts}}
 
     def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
         action, clock = payload["action"], self.clock
@@ -496,42 +532,76 @@ class LiveExercise:
     def update(
         self, audience: str, full: bool, board: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:
-        """A stream message: everything published so far (`full`), or what
-        changed since the last publication."""
+        """A stream message in `audience`'s view: a bounded full state (every
+        record, the newest `init_feed` feed entries, open and recent
+        proposals), or what changed since the last publication."""
         sim = self.sim
         if full:
             records = sim.records[: self._sent_records]
-            feed = self.feed[: self._sent_feed]
+            feed, before = self._feed_tail(audience, self._sent_feed, self.settings.init_feed)
+            proposals = self._recent_proposals()
         else:
             records = sim.records[self._sent_records :]
-            feed = self.feed[self._sent_feed :]
-        if audience == "player":
-            feed = [self._for_players(f) for f in feed if f["kind"] not in HIDDEN_FROM_PLAYERS]
+            feed = self._view(audience, self.feed[self._sent_feed :])
+            before = None
+            proposals = [self.proposals[seq] for seq in sorted(self._changed_proposals)]
         message: dict[str, Any] = {
             "type": "init" if full else "update",
             "t": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
             "horizon": sim.horizon,
-            "records": [r.to_dict() for r in records],
+            "records": [r.to_dict() for r in records if shows_record(audience, r)],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
-            "proposals": [{"seq": p.seq, "status": p.status, **p.payload}
-                          for p in self.proposals.values()],  # fmt: skip
+            "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
         }
-        if audience == "full":
+        if full:
+            message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
+        if audience == FULL:
             message["msel"] = [vars(m) for m in self.msel.values()]
         return message
+
+    def _view(self, audience: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen = (entry_view(audience, e, self.bundle) for e in entries)
+        return [e for e in seen if e is not None]
+
+    def _feed_tail(self, audience: str, end: int, limit: int) -> tuple[list[dict[str, Any]],
+                                                                      int | None]:  # fmt: skip
+        """The newest `limit` entries of feed[:end] that `audience` sees, and
+        the seq of the oldest one given when older ones exist (else None)."""
+        out: list[dict[str, Any]] = []
+        i = end
+        while i > 0 and len(out) < limit:
+            i -= 1
+            seen = entry_view(audience, self.feed[i], self.bundle)
+            if seen is not None:
+                out.append(seen)
+        out.reverse()
+        older = any(entry_view(audience, e, self.bundle) is not None for e in self.feed[:i])
+        return out, (out[0]["seq"] if out and older else None)
+
+    def feed_page(self, audience: str, before: int, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` feed entries older than seq `before`, oldest first."""
+        end = next((i for i, e in enumerate(self.feed) if e["seq"] >= before), len(self.feed))
+        return self._feed_tail(audience, end, limit)[0]
+
+    def _recent_proposals(self, decided: int = 50) -> list[Proposal]:
+        """Every open proposal and the latest `decided` answered ones."""
+        answered = [p for p in self.proposals.values() if p.status != "open"][-decided:]
+        keep = {p.seq for p in answered}
+        return [p for p in self.proposals.values() if p.status == "open" or p.seq in keep]
 
     def publish(self, wall: float) -> None:
         """One combined update per audience, serialized once for all viewers."""
         board = self.board.rows()
         payloads = {
             audience: json.dumps(self.update(audience, False, board), separators=(",", ":"))
-            for audience in ("full", "player")
+            for audience in AUDIENCES
         }
         self._sent_records = len(self.sim.records)
         self._sent_feed = len(self.feed)
+        self._changed_proposals.clear()
         self.hub.publish(payloads)
         self._last_publish = wall
         self._dirty = False

@@ -31,6 +31,8 @@ def _whole(value: Any) -> Any:
 Int = Annotated[int, BeforeValidator(_whole)]
 Speed = Annotated[float, Field(gt=0, le=1440, description="Simulated seconds per real second")]
 DURATION = "A duration such as '30min', '2h' or '1d12h'"
+TEXT_CHARS = 4000  # a message, proposal, decision or observation: a page of text
+TITLE_CHARS = 200
 
 
 def _duration(value: str | None) -> str | None:
@@ -105,7 +107,12 @@ class InjectCreate(_In):
     by: str | None = Field(default=None, max_length=40, description=f"delay: {DURATION}",
                            validate_default=True)  # fmt: skip
     skip: str | None = Field(default=None, min_length=1, max_length=120)
-    message: str | None = Field(default=None, min_length=1, max_length=10_000)
+    title: str | None = Field(default=None, min_length=1, max_length=TITLE_CHARS,
+                              description="With a hazard or command: what players are told "
+                              "it is called (they never see its parameters)")  # fmt: skip
+    message: str | None = Field(default=None, min_length=1, max_length=TEXT_CHARS,
+                                description="A message to the players; with a hazard or "
+                                "command, what they are told of it")  # fmt: skip
 
     @field_validator("id")
     @classmethod
@@ -123,9 +130,19 @@ class InjectCreate(_In):
             raise ValueError("only with delay")
         return _duration(value)
 
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("hazard") is None and \
+                info.data.get("command") is None:  # fmt: skip
+            raise ValueError("only with a hazard or a command")
+        return value
+
     @model_validator(mode="after")
     def _exactly_one(self) -> InjectCreate:
-        _one_of(self, ("hazard", "command", "release", "delay", "skip", "message"))
+        told = self.hazard is not None or self.command is not None
+        _one_of(self, ("hazard", "command", "release", "delay", "skip",
+                       *(() if told else ("message",))))  # fmt: skip
         return self
 
 
@@ -134,7 +151,7 @@ class DecisionCreate(_In):
     facilitator can also accept or reject a participant's proposal."""
 
     action: str | None = Field(default=None, min_length=1, max_length=120)
-    text: str | None = Field(default=None, min_length=1, max_length=10_000)
+    text: str | None = Field(default=None, min_length=1, max_length=TEXT_CHARS)
     accept: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     reject: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -145,7 +162,7 @@ class DecisionCreate(_In):
 
 
 class ObservationCreate(_In):
-    text: str = Field(min_length=1, max_length=10_000)
+    text: str = Field(min_length=1, max_length=TEXT_CHARS)
 
 
 class ErrorPublic(BaseModel):

@@ -21,3 +21,13 @@ class Settings:
     ping_s: float = 15.0  # a comment line to every viewer this often (idle connections)
     demo: str | None = None  # create an exercise on this scenario at start-up, print its links
     public_url: str = "http://127.0.0.1:8000"  # for the printed demo links
+    # --- limits: what one request or one exercise may cost (documented in README.md)
+    upload_bytes: int = 32 * 1024 * 1024  # a start-page upload (scenario + company)
+    body_bytes: int = 256 * 1024  # any other request body (413 beyond)
+    load_timeout_s: float = 20.0  # checking an uploaded scenario, in a child process
+    load_memory_mb: int = 2048  # ... which is killed beyond this address space
+    load_workers: int = 2  # uploads checked at once; more wait their turn
+    open_proposals: int = 50  # a participant's proposals awaiting the facilitator
+    log_entries: int = 20_000  # commands per exercise (the log is kept whole)
+    history_bytes: int = 8 * 1024 * 1024  # resume history kept per audience
+    init_feed: int = 200  # newest feed entries in a viewer's first message; older are paged

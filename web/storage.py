@@ -63,6 +63,17 @@ class Entry(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class RequestKey(Base):
+    """The Idempotency-Key of a request that was logged: a retried request
+    (a double click, a lost answer) gets the first answer, even after a
+    restart, and logs nothing new."""
+
+    __tablename__ = "request_keys"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -111,12 +122,22 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as s:
             return list(s.scalars(select(Exercise).order_by(Exercise.created)))
 
-    def append(self, exercise_id: str, entry: LogEntry) -> None:
-        """Write one command durably (committed) before it is applied."""
+    def append(self, exercise_id: str, entry: LogEntry, key: str | None = None) -> None:
+        """Write one command durably (committed) before it is applied, with
+        the Idempotency-Key of its request in the same transaction."""
         with Session(self.engine) as s, s.begin():
             s.add(Entry(exercise_id=exercise_id, seq=entry.seq, sim_time=entry.sim_time,
                         wall_time=entry.wall_time, role=entry.role, kind=entry.kind,
                         payload=entry.payload))  # fmt: skip
+            if key is not None:
+                s.add(RequestKey(exercise_id=exercise_id, key=key, seq=entry.seq))
+
+    def request_keys(self, exercise_id: str) -> dict[str, int]:
+        """Idempotency-Key -> seq of the entry its request logged."""
+        with Session(self.engine) as s:
+            rows = s.execute(select(RequestKey.key, RequestKey.seq)
+                             .where(RequestKey.exercise_id == exercise_id))  # fmt: skip
+            return {key: seq for key, seq in rows}
 
     def log(self, exercise_id: str) -> Iterator[LogEntry]:
         with Session(self.engine) as s:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from simulator.audience import FULL, audience_of, entry_view
 from simulator.durations import parse_duration
 from simulator.io import load_bundle
 from simulator.schema import text
 from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep
-from web.live import LiveExercise, Rejected
+from web.live import LiveExercise, Rejected, accepted_body
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -64,8 +66,16 @@ def scenario_path(request: Request, name: str) -> Path:
 
 @router.get("/scenarios", response_model=list[ScenarioPublic])
 def list_scenarios(request: Request) -> list[ScenarioPublic]:
-    """The bundled scenarios (files under scenarios/ that name a company)."""
-    root: Path = request.app.state.settings.scenarios_dir
+    """The bundled scenarios (files under scenarios/ that name a company).
+    The folder is the server's own: read once, not on every start page."""
+    state = request.app.state
+    if getattr(state, "scenarios", None) is None:
+        state.scenarios = _bundled_scenarios(state.settings.scenarios_dir)
+    found: list[ScenarioPublic] = state.scenarios
+    return found
+
+
+def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
     out = []
     for path in sorted(root.rglob("*.yaml")):
         try:
@@ -114,17 +124,43 @@ async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
     return exercise.state()
 
 
-def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any]) -> Any:
+def get_request_key(
+    idempotency_key: Annotated[str | None, Header(
+        description="A fresh random value per click (e.g. a UUID): a request repeated "
+        "with the same key gets the first answer and logs nothing new")] = None,
+) -> str | None:  # fmt: skip
+    if idempotency_key is not None and not KEY.fullmatch(idempotency_key):
+        detail = [{"loc": ["header", "Idempotency-Key"], "type": "value_error",
+                   "msg": "1 to 100 letters, digits or -_.:"}]  # fmt: skip
+        raise HTTPException(422, detail)
+    return idempotency_key
+
+
+KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+RequestKey = Annotated[str | None, Depends(get_request_key)]
+
+
+def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any],
+           key: str | None) -> Any:  # fmt: skip
+    """Submit one command; with an Idempotency-Key, a repeat gets the first
+    answer (the check and the submit run with no await between them)."""
+    if key is not None and key in exercise.request_keys:
+        status, body = exercise.request_keys[key]
+        return JSONResponse(body, status_code=status)
     try:
-        entry = exercise.submit(role, kind, payload)
+        entry = exercise.submit(role, kind, payload, key=key)
     except Rejected as e:
-        return JSONResponse(problem_detail(e.field, e.message), status_code=422)
-    return AcceptedPublic(seq=entry.seq, kind=entry.kind,
-                          sim_time_h=round(entry.sim_time / 3600, 4))  # fmt: skip
+        status, body = 422, problem_detail(e.field, e.message)
+    else:
+        status, body = 200, accepted_body(entry)
+    if key is not None:
+        exercise.remember(key, status, body)
+    return JSONResponse(body, status_code=status)
 
 
 @router.post("/exercises/{exercise_id}/clock", response_model=AcceptedPublic, responses=ERRORS)
-async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep,
+                key: RequestKey) -> Any:  # fmt: skip
     """Start, pause, resume, change the speed, jump ahead, or extend the
     horizon (at most to a year of simulated time)."""
     payload: dict[str, Any] = {"action": body.action}
@@ -140,33 +176,38 @@ async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep)
             payload["to"] = item.due
         else:
             payload["to"] = exercise.sim.now + parse_duration(body.by or "0min")
-    return accept(exercise, role, "clock", payload)
+    return accept(exercise, role, "clock", payload, key)
 
 
 @router.post("/exercises/{exercise_id}/injects", response_model=AcceptedPublic, responses=ERRORS)
-async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep,
+                 key: RequestKey) -> Any:  # fmt: skip
     """A hazard with its parameters, a primitive command, an MSEL entry to
-    release / delay / skip, or a message to the players."""
+    release / delay / skip, or a message to the players. Players learn of a
+    hazard or command only by its `title` and `message`, never its parameters."""
+    said = {k: v for k, v in (("title", body.title), ("message", body.message)) if v is not None}
     if body.hazard is not None:
         payload: dict[str, Any] = {"hazard": body.hazard.model_dump(mode="json")}
         if body.id:
             payload["id"] = body.id
-        return accept(exercise, role, "inject", payload)
+        return accept(exercise, role, "inject", {**payload, **said}, key)
     if body.command is not None:
-        return accept(exercise, role, "inject", {"command": body.command.model_dump(mode="json")})
+        command = {"command": body.command.model_dump(mode="json")}
+        return accept(exercise, role, "inject", {**command, **said}, key)
     if body.message is not None:
-        return accept(exercise, role, "inject", {"message": body.message})
+        return accept(exercise, role, "inject", {"message": body.message}, key)
     if body.release is not None:
-        return accept(exercise, role, "release", {"inject": body.release})
+        return accept(exercise, role, "release", {"inject": body.release}, key)
     if body.skip is not None:
-        return accept(exercise, role, "skip", {"inject": body.skip})
+        return accept(exercise, role, "skip", {"inject": body.skip}, key)
     delay = {"inject": body.delay, "by": parse_duration(body.by or "")}
-    return accept(exercise, role, "delay", delay)
+    return accept(exercise, role, "delay", delay, key)
 
 
 @router.post("/exercises/{exercise_id}/decisions", response_model=AcceptedPublic,
              responses=ERRORS)  # fmt: skip
-async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep) -> Any:
+async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
+                 key: RequestKey) -> Any:  # fmt: skip
     """The facilitator records a decision (or accepts / rejects a proposal);
     a participant proposes one. Observers may not."""
     if role == "observer":
@@ -175,27 +216,48 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep) -> 
         if role != "facilitator":
             raise HTTPException(403, "only the facilitator accepts or rejects proposals")
         kind = "accept" if body.accept is not None else "reject"
-        return accept(exercise, role, kind, {"proposal": body.accept or body.reject})
+        return accept(exercise, role, kind, {"proposal": body.accept or body.reject}, key)
     payload = {"action": body.action} if body.action is not None else {"text": body.text}
-    return accept(exercise, role, "decision" if role == "facilitator" else "proposal", payload)
+    kind = "decision" if role == "facilitator" else "proposal"
+    return accept(exercise, role, kind, payload, key)
 
 
 @router.post("/exercises/{exercise_id}/observations", response_model=AcceptedPublic,
              responses=ERRORS)  # fmt: skip
-async def observe(body: ObservationCreate, exercise: ExerciseDep, role: FacilitatorDep) -> Any:
+async def observe(body: ObservationCreate, exercise: ExerciseDep, role: FacilitatorDep,
+                  key: RequestKey) -> Any:  # fmt: skip
     """A facilitator's observation, for the after-action report."""
-    return accept(exercise, role, "observation", {"text": body.text})
+    return accept(exercise, role, "observation", {"text": body.text}, key)
 
 
 @router.get("/exercises/{exercise_id}/log", response_class=NDJSONResponse, responses=ERRORS)
 async def get_log(exercise: ExerciseDep, role: RoleDep) -> NDJSONResponse:
-    """The command log as JSON Lines: a header (scenario, seed), then every
-    accepted command with simulated time, wall time and role."""
-    header = {"scenario": exercise.scenario, "scenario_id": exercise.bundle.scenario.scenario.id,
-              "seed": exercise.seed, "exercise": exercise.id}  # fmt: skip
+    """The command log as JSON Lines, in the caller's view: a header
+    (scenario; the seed for facilitators and observers), then every accepted
+    command with simulated time, wall time and role. Participants get what
+    their stream gives them: no observations, skips, delays or hazard
+    parameters (and no seed, which would replay the script ahead)."""
+    audience = audience_of(role)
+    header: dict[str, Any] = {"scenario": exercise.scenario, "exercise": exercise.id,
+                              "scenario_id": exercise.bundle.scenario.scenario.id}  # fmt: skip
+    if audience == FULL:
+        header["seed"] = exercise.seed
+    entries = (entry_view(audience, e.to_dict(), exercise.bundle)
+               for e in exercise.store.log(exercise.id))  # fmt: skip
     lines = [json.dumps(header, ensure_ascii=False)]
-    lines += [json.dumps(e.to_dict(), ensure_ascii=False) for e in exercise.store.log(exercise.id)]
+    lines += [json.dumps(e, ensure_ascii=False) for e in entries if e is not None]
     return NDJSONResponse("\n".join(lines) + "\n")
+
+
+@router.get("/exercises/{exercise_id}/feed", responses=ERRORS)
+async def get_feed(
+    exercise: ExerciseDep, role: RoleDep,
+    before: Annotated[int, Query(ge=1, le=2**31 - 1, description="entries older than this seq")],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Older feed entries (oldest first) in the caller's view: the stream's
+    first message carries only the newest ones and `feed_before`."""
+    return exercise.feed_page(audience_of(role), before, limit)
 
 
 @router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
@@ -208,7 +270,7 @@ async def stream(
     resumable with Last-Event-ID. FastAPI's EventSourceResponse is given ready
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
-    audience = "player" if role == "participant" else "full"
+    audience = audience_of(role)
     last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     return EventSourceResponse(exercise.frames(audience, last),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -10,15 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from datetime import datetime
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
-import yaml
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
@@ -32,7 +30,9 @@ from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import get_role
 from web.i18n import COOKIE, Translate, pick_lang
+from web.limits import BodyTooLarge
 from web.live import LiveExercise
+from web.loading import Loader, LoadFailed, Upload, bundled_companies
 from web.routers.exercises import create_live, list_scenarios, scenario_path
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +51,6 @@ SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 # The start page preselects the reference company's blackout: the scenario a
 # new facilitator should see first (README, "the reference dairy").
 DEFAULT_SCENARIO = "dairy/blackout.yaml"
-MAX_UPLOAD = 50 * 1024 * 1024
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
 ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
@@ -118,8 +117,16 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
 @router.post("/", response_class=HTMLResponse)
 async def create_page(request: Request) -> HTMLResponse:
     lang, explicit = pick_lang(request)
-    async with request.form(max_part_size=MAX_UPLOAD) as form:  # closes the uploads
-        return await _create(request, form, lang, explicit)
+    t = Translate(lang)
+    try:  # two files and a few short fields; the body limit is enforced as it streams
+        async with request.form(max_files=2, max_fields=20, max_part_size=64 * 1024) as form:
+            return await _create(request, form, lang, explicit)
+    except BodyTooLarge as e:
+        problem = f"{t('start.upload')}: {t('form.too_large')} (max. {e.limit // (1024 * 1024)} MB)"
+        return _start(request, lang, explicit, {"source": "upload"}, [problem], status=413)
+    except HTTPException as e:  # a malformed multipart body
+        message = f"{t('start.upload')}: {t('form.bad_form')} ({e.detail})"
+        return _start(request, lang, explicit, {"source": "upload"}, [message], status=400)
 
 
 async def _create(request: Request, form: FormData, lang: str, explicit: bool) -> HTMLResponse:
@@ -155,7 +162,7 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     name = ""
     if source == "upload":
         uploads = [form.get("scenario_file"), form.get("company_file")]
-        bundle, name, found = await _load_upload(uploads, t)
+        bundle, name, found = await _load_upload(request, uploads, t)
         problems += found
     else:
         name = values["scenario"]
@@ -195,67 +202,51 @@ async def _load_bundled(request: Request, name: str,
 
 
 async def _load_upload(
-    uploads: list[Any], t: Translate
+    request: Request, uploads: list[Any], t: Translate
 ) -> tuple[ScenarioBundle | None, str, list[str]]:
-    """Validate an uploaded scenario (+ company) in a temporary folder."""
+    """Validate an uploaded scenario (+ company) from memory, in a child
+    process with a time budget: its `company:` is the uploaded company file
+    (whatever its name) or a bundled company by name, never a path."""
     scenario_file, company_file = uploads
     if not isinstance(scenario_file, UploadFile) or not scenario_file.filename:
         return None, "", [f"{t('start.scenario_file')}: {t('form.no_file')}"]
-    files: list[tuple[str, bytes]] = []
+    files: list[Upload] = []
     problems: list[str] = []
     for label, upload in (("start.scenario_file", scenario_file),
                           ("start.company_file", company_file)):  # fmt: skip
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
-        filename = Path(upload.filename).name
+        filename = PurePosixPath(upload.filename.replace("\\", "/")).name
         if not FILE_NAME.match(filename):
             problems.append(f"{t(label)}: {filename!r}: {t('form.bad_name')}")
             continue
-        data = await upload.read()
-        if len(data) > MAX_UPLOAD:
-            problems.append(f"{filename}: {t('form.too_large')}")
-            continue
-        files.append((filename, data))
+        files.append(Upload(filename, await upload.read()))
     if problems:
         return None, "", problems
-    outside = _company_outside(files[0][0], files[0][1])
-    if outside:
-        return None, "", [outside]
-    with tempfile.TemporaryDirectory(prefix="tabletop-upload-") as folder:
-        root = Path(folder).resolve()
-        for filename, data in files:
-            (root / filename).write_bytes(data)
-        try:
-            bundle = await run_in_threadpool(load_bundle, root / files[0][0])
-        except ScenarioError as e:
-            return None, "", [_problem(p, root) for p in e.problems]
-    return bundle, f"upload:{files[0][0]}", []
-
-
-def _company_outside(filename: str, data: bytes) -> str:
-    """A problem if the uploaded scenario's `company:` is not a plain file name
-    (it must not reach files on the server), else ""."""
+    scenario, company = files[0], (files[1] if len(files) > 1 else None)
+    loader: Loader = request.app.state.loader
     try:
-        parsed = yaml.safe_load(data)
-    except (yaml.YAMLError, ValueError):
-        return ""  # load_bundle reports it, before it looks for a company file
-    ref = parsed.get("company") if isinstance(parsed, dict) else None
-    if not isinstance(ref, str) or FILE_NAME.match(ref):
-        return ""
-    text_lines = data.decode("utf-8", "replace").splitlines()
-    line = next((i for i, x in enumerate(text_lines, 1) if x.lstrip("{ ").startswith("company")),
-                None)  # fmt: skip
-    where = filename if line is None else f"{filename}:{line}"
-    return (
-        f"{where}: company: {ref!r}: name the uploaded company file (a file name without folders)"
-    )
+        bundle = await loader.upload(scenario, company, _bundled_companies(request))
+    except ScenarioError as e:
+        return None, "", [_problem(p) for p in e.problems]
+    except LoadFailed as e:
+        return None, "", [f"{scenario.name}: {e.reason}"]
+    return bundle, f"upload:{scenario.name}", []
 
 
-def _problem(problem: Any, root: Path) -> str:
-    """`file:line: field: message` with the file relative to `root`."""
+def _bundled_companies(request: Request) -> dict[str, str]:
+    state = request.app.state
+    if getattr(state, "bundled_companies", None) is None:
+        state.bundled_companies = bundled_companies(state.settings.scenarios_dir)
+    found: dict[str, str] = state.bundled_companies
+    return found
+
+
+def _problem(problem: Any, root: Path | None = None) -> str:
+    """`file:line: field: message`, with the file relative to `root`."""
     file = str(problem.file)
     with_root = str(root) + os.sep
-    if file.startswith(with_root):
+    if root is not None and file.startswith(with_root):
         file = file[len(with_root) :]
     where = file if problem.line is None else f"{file}:{problem.line}"
     return f"{where}: {problem.field}: {problem.message}" if problem.field else \

@@ -154,8 +154,8 @@
   // --- the state, built from the stream ---------------------------------------------
 
   const S = {
-    t: 0, clock: "paused", speed: 60, horizon: cfg.horizon, board: [], proposals: [], msel: [],
-    graph: null,
+    t: 0, clock: "paused", speed: 60, horizon: cfg.horizon, board: [], proposals: [],
+    proposalsBySeq: new Map(), msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     impactBy: new Map(), impactT: 0,
     hazardSeqs: new Set(), started: false,
@@ -183,6 +183,11 @@
     S.clock = msg.clock;
     S.speed = msg.speed;
     if (msg.horizon !== undefined) S.horizon = msg.horizon;
+    // Updates carry only the proposals that changed: merge them by seq.
+    if (msg.type === "init") S.proposalsBySeq = new Map();
+    for (const p of msg.proposals) S.proposalsBySeq.set(p.seq, p);
+    S.proposals = [...S.proposalsBySeq.values()].sort((a, b) => a.seq - b.seq);
+    if (msg.type === "init") showOlder(msg.feed_before);
     const items = [];
     for (const entry of msg.feed) {
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
@@ -201,7 +206,6 @@
     items.sort((a, b) => a.t - b.t || a.order - b.order);
     newItems.push(...items);
     S.board = msg.board;
-    S.proposals = msg.proposals;
     if (msg.msel) S.msel = msg.msel;
     updateImpact(msg.type === "init");
     render();
@@ -330,13 +334,16 @@
       case "clock":
         if (p.action === "speed") return make(tr("feed.clock"), `${tr("feed.speed")} ${p.speed}×`);
         if (p.action === "jump") return make(tr("feed.clock"), `${tr("feed.jump")} ${fmtT(p.to)}`);
+        if (p.action === "extend") return make(tr("feed.clock"), `${tr("clock.extend")} ${fmtDur(p.by)}`);
         return make(tr("feed.clock"), tr(`clock.${p.action}`, p.action));
       case "inject":
         if (p.message !== undefined) return make(tr("feed.message"), p.message, "", "message");
         if (p.hazard) {
           const [title, body] = describeHazard(p.hazard);
-          return make(tr("feed.inject"), title, body, "hazard");
+          return make(tr("feed.inject"), p.title || title, p.message || body, "hazard");
         }
+        // Participants get an ad hoc hazard or command by its title and message only.
+        if (p.event) return make(tr("feed.inject"), p.title || tr("feed.event"), p.message || "", "hazard");
         return make(tr("feed.inject"), (p.command && p.command.action) || "", "", "hazard");
       case "msel":
       case "release": {
@@ -541,23 +548,44 @@
   }
   const kindIndex = (k) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
 
+  // A late viewer gets the newest feed entries; older ones are fetched on request.
+  let olderBefore = null;
+  function showOlder(before) {
+    olderBefore = before;
+    const button = $("feed-older");
+    if (button) button.hidden = before === null || before === undefined;
+  }
+  async function loadOlder() {
+    if (olderBefore === null) return;
+    const url = `/api/exercises/${encodeURIComponent(cfg.id)}/feed?before=${olderBefore}&limit=100`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${cfg.token}` } });
+    if (!res.ok) return;
+    const entries = await res.json();
+    const list = $("feed");
+    for (const entry of entries.reverse()) {
+      const it = describeEntry(entry);
+      if (it) list.append(feedItem(it));
+    }
+    showOlder(entries.length ? entries[entries.length - 1].seq : null);
+  }
+
+  function feedItem(it) {
+    return el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other" },
+      el("div", { class: "meta" },
+        el("span", { class: "ft", text: fmtT(it.t) }),
+        el("span", { class: "fk", text: it.label }),
+        it.who ? el("span", { class: "fr", text: it.who }) : null),
+      el("div", { class: "ftitle", text: it.title }),
+      it.body ? el("div", { class: "fbody", text: it.body }) : null);
+  }
+
   function renderFeed() {
     if (!newItems.length) return;
     const list = $("feed");
     const empty = list.querySelector(".empty");
     if (empty) empty.remove();
-    for (const it of newItems) {
-      const li = el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other" },
-        el("div", { class: "meta" },
-          el("span", { class: "ft", text: fmtT(it.t) }),
-          el("span", { class: "fk", text: it.label }),
-          it.who ? el("span", { class: "fr", text: it.who }) : null),
-        el("div", { class: "ftitle", text: it.title }),
-        it.body ? el("div", { class: "fbody", text: it.body }) : null);
-      list.prepend(li);
-    }
+    for (const it of newItems) list.prepend(feedItem(it));
     newItems = [];
-    while (list.children.length > 400) list.lastChild.remove();
   }
 
   let proposalsKey = "";
@@ -836,6 +864,8 @@
   // --- the controls ----------------------------------------------------------------------
 
   function setupControls() {
+    const older = $("feed-older");
+    if (older) older.addEventListener("click", loadOlder);
     const toggle = $("clock-toggle");
     if (toggle) {
       toggle.addEventListener("click", () => api("clock", { action: toggle.dataset.action }, toggle));

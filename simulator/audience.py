@@ -1,0 +1,79 @@
+"""What each audience of an exercise may see, defined once.
+
+Facilitators and observers (evaluators, who may know the script) see
+everything. Players see what happens to their company and what is said to
+them — never the script ahead, the facilitator's handling of it (skips,
+delays), observations, or the parameters of a hazard (a ransomware's dwell
+time and spread, a flood's hydrograph): an ad hoc hazard reaches them by the
+title and message the facilitator gives it, and its observable effects.
+The live stream, the log download and every page use these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from simulator.records import Record
+from simulator.schema import ScenarioBundle, text
+
+FULL = "full"
+PLAYER = "player"
+AUDIENCES = (FULL, PLAYER)
+
+HIDDEN_KINDS = frozenset({"skip", "delay", "observation"})
+"""Log entries players never see."""
+
+HIDDEN_EVENTS = frozenset({"compromised"})
+"""Engine records only the attacker knows of: a ransomware's silent spread
+(its effect, encryption, is seen; detection is announced by `detected`)."""
+
+LANGS = ("de", "en")
+
+
+def audience_of(role: str) -> str:
+    """Participants are players; facilitators and observers see everything."""
+    return PLAYER if role == "participant" else FULL
+
+
+def shows_record(audience: str, record: Record) -> bool:
+    return audience == FULL or record.event not in HIDDEN_EVENTS
+
+
+def entry_view(
+    audience: str, entry: Mapping[str, Any], bundle: ScenarioBundle
+) -> dict[str, Any] | None:
+    """A log or feed entry ({seq, kind, payload, ...}) as `audience` may see
+    it, or None when it must not see it at all."""
+    if audience == FULL:
+        return dict(entry)
+    kind, payload = entry["kind"], entry["payload"]
+    if kind in HIDDEN_KINDS:
+        return None
+    if kind in ("release", "msel"):
+        return {**entry, "payload": _released(bundle, payload["inject"])}
+    if kind == "inject":
+        return {**entry, "payload": _announced(payload)}
+    return dict(entry)
+
+
+def _released(bundle: ScenarioBundle, inject_id: str) -> dict[str, Any]:
+    """A released scripted inject with its title and message in both
+    languages: the players' page has no copy of the script."""
+    found = next((e for e in bundle.scenario.injects if e.id == inject_id), None)
+    if found is None:
+        return {"inject": inject_id}
+    texts = {
+        name: {lang: text(value, lang) for lang in LANGS}
+        for name, value in (("title", found.title), ("message", found.message))
+    }
+    return {"inject": inject_id, **texts}
+
+
+def _announced(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An ad hoc inject as players learn of it: a message as written; a
+    hazard or command only by the title and message the facilitator gave."""
+    out = {key: payload[key] for key in ("title", "message") if payload.get(key) is not None}
+    if "hazard" in payload or "command" in payload:
+        out["event"] = True  # something happened; what it was is for them to find out
+    return out
