@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from test_e2e import ARGS, CHROMIUM, free_port, require_chromium
 
@@ -203,6 +204,30 @@ def test_the_console_in_a_real_room(served: Served, tmp_path: Path) -> None:
                 "els => els.filter(e => e.offsetParent).map(e => e.dataset.group)")  # fmt: skip
             assert groups and set(groups) == {"states"}
             fac.select_option("#feed-filter", "all")
+
+            # the answer is lost on the way back: the console asks again with the
+            # same key, and the server answers without logging a second message
+            lost: list[dict[str, str]] = []
+
+            def lose_first_answer(route: Any) -> None:
+                lost.append(route.request.headers)
+                if len(lost) == 1:
+                    route.fetch()  # the server gets and applies it ...
+                    route.abort("connectionreset")  # ... but the answer never arrives
+                else:
+                    route.continue_()
+
+            fac.route("**/api/exercises/*/injects", lose_first_answer)
+            fac.fill("#message-text", "Generator fuel for 12 hours left")
+            fac.click("#message-form button[type=submit]")
+            expect(fac.locator("#message-text")).to_have_value("")  # accepted in the end
+            fac.unroute("**/api/exercises/*/injects")
+            assert len(lost) == 2 and lost[0]["idempotency-key"] == lost[1]["idempotency-key"]
+            exercise, token = links["facilitator"].split("/exercises/")[1].split("&")[0].split(
+                "?token=")  # fmt: skip
+            log = httpx.get(f"{served.base}/api/exercises/{exercise}/log",
+                            headers={"Authorization": f"Bearer {token}"}).text  # fmt: skip
+            assert log.count("Generator fuel for 12 hours left") == 1
 
             # charts have a text alternative that says what they show
             label = fac.get_attribute("#timeline", "aria-label") or ""

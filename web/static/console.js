@@ -128,18 +128,30 @@
     }
   }
 
+  const RETRIES = 3; // a lost connection: the same request again, with the same key
+  const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
   async function send(path, body) {
+    const key = newKey();
     let res;
-    try {
-      res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${cfg.token}`,
-          "idempotency-key": newKey() },
-        body: JSON.stringify(body),
-      });
-    } catch (e) {
-      toast(`${tr("done.failed")}: ${e}`, true);
-      return false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${cfg.token}`,
+            "idempotency-key": key },
+          body: JSON.stringify(body),
+        });
+        break;
+      } catch (e) {
+        // No answer: the server may have applied it or not; asking again with
+        // the same key gets the first answer instead of a second command.
+        if (attempt >= RETRIES) {
+          toast(`${tr("done.failed")}: ${e}`, true);
+          return false;
+        }
+        await pause(1000);
+      }
     }
     if (res.ok) {
       toast(tr("done.sent"));
