@@ -106,6 +106,19 @@ class Cascade:
             return "standby"
         return state_of(self.cap[a])
 
+    def supply(self, n: int) -> float:
+        """What the providers of need `n` deliver now, before its buffers and
+        its time to impact (read-only: the "why is it down" chain asks)."""
+        return self._supply(n)
+
+    def impact_pending(self, n: int) -> bool:
+        """Whether a supply loss of need `n` is waiting out its time to impact."""
+        return n in self._drop_gen
+
+    def restarting(self, a: int) -> bool:
+        """Whether `a` has its supply back and waits for its restart."""
+        return a in self._restart_gen
+
     def when_up(self, a: int) -> simpy.Event:
         """An event that fires when asset `a` next rises above capacity 0."""
         event = self.env.event()

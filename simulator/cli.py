@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.durations import parse_duration
@@ -22,6 +23,7 @@ from simulator.engine import Simulation
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
+from simulator.messages import translate
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
@@ -38,6 +40,7 @@ from simulator.schema import Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
+from simulator.why import describe, explain
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -48,6 +51,14 @@ app = typer.Typer(
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
 
+RUN_WORDS = {
+    "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
+           "missed": "missed"},
+    "de": {"seed": "Seed", "records": "Ereignisse", "objective": "Übungsziel", "met": "erreicht",
+           "missed": "verfehlt"},
+}  # fmt: skip
+"""The words of `run`'s summary lines; the tables speak through `report`."""
+
 
 @app.command()
 def validate(
@@ -55,6 +66,7 @@ def validate(
         list[str],
         typer.Argument(help="Scenario or company YAML files.", show_default=False),
     ],
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
 ) -> None:
     """Check scenario and company files for every problem at once.
 
@@ -66,7 +78,7 @@ def validate(
     valid = True
     printed: set[str] = set()  # two scenarios on one bad company: report it once
     for file in files:
-        lines = _problem_lines(file)
+        lines = _problem_lines(file, lang)
         if not lines:
             typer.echo(f"OK {file}")
             continue
@@ -78,11 +90,12 @@ def validate(
     raise typer.Exit(0 if valid else EXIT_INVALID)
 
 
-def _problem_lines(file: str) -> list[str]:
+def _problem_lines(file: str, lang: str = "en") -> list[str]:
     try:
-        return [str(p) for p in validate_file(file)]
+        return [p.in_language(lang) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
-        return [f"{file}: internal error (please report): {type(e).__name__}: {e}"]
+        message = translate("internal error (please report)", lang)
+        return [f"{file}: {message}: {type(e).__name__}: {e}"]
 
 
 class FileFormat(StrEnum):
@@ -121,7 +134,7 @@ def run(
     html: Annotated[
         str | None, typer.Option(help="Write a self-contained outage timeline (HTML).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Run a scenario and summarise what happened to every business process."""
     bundle = _load_or_exit(scenario)
@@ -150,15 +163,55 @@ def run(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         console = Console(width=max(Console().width, 120))
-        title = text(bundle.scenario.scenario.title, lang)
-        console.print(f"[bold]{title}[/] — seed {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} records")  # fmt: skip
+        title = escape(text(bundle.scenario.scenario.title, lang))
+        words = RUN_WORDS.get(lang, RUN_WORDS["en"])
+        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+                      f"{len(sim.records)} {words['records']}")  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
-            mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
-            console.print(f"objective {mark}: {text(objective.title, lang)}")
+            mark = f"[green]{words['met']}[/]" if result.met else f"[bold red]{words['missed']}[/]"
+            console.print(f"{words['objective']} {mark}: {escape(text(objective.title, lang))}")
+
+
+@app.command()
+def why(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
+    asset: Annotated[str, typer.Argument(help="Asset or business process id.", show_default=False)],
+    at: Annotated[str, typer.Option("--at", help="Simulated time, e.g. '30h' or '2d'.")],
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+) -> None:
+    """Why is ASSET down at a time: the chain of causes down to the hazard or inject."""
+    bundle = _load_or_exit(scenario)
+    try:
+        t = parse_duration(at)
+    except ValueError as e:
+        typer.echo(f"--at: {e}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if lang not in ("de", "en"):
+        typer.echo(f"--lang: use de or en, not {lang!r}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if t > bundle.scenario.horizon:
+        horizon = f"{bundle.scenario.horizon / 3600:g} h"
+        typer.echo(f"--at: {at!r} is past the scenario's horizon ({horizon})", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
+    if asset not in names:
+        typer.echo(f"asset: no asset {asset!r} in company {bundle.company.company.id!r}", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    sim = Simulation(bundle, seed)
+    sim.advance(t)
+    chain = explain(sim, asset, lang)
+    if as_json:
+        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        stamp = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
+        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {stamp}, seed {sim.seed}")
+        for line in describe(chain, names, lang):
+            typer.echo(line)
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:
@@ -227,6 +280,7 @@ def montecarlo(
     csv: Annotated[
         str | None, typer.Option(help="Write every replication's outcome per process (CSV).")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities, downtime percentiles and impact over N replications."""
     bundle = _load_or_exit(scenario)
@@ -239,7 +293,7 @@ def montecarlo(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
+        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result, lang))
 
 
 def _parse_param(spec: str) -> tuple[str, list[str]]:

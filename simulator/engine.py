@@ -514,6 +514,10 @@ class Simulation:
         size = round(self._team_size[team] * self._team_share.get(team, 1.0))
         self.teams[team].resize(size)
 
+    def is_restoring(self, asset: str) -> bool:
+        """Whether a recovery process is on `asset` (queued or working)."""
+        return self.model.index[asset] in self._restoring
+
     def is_isolated(self, asset: str, dep_type: str = "cyber") -> bool:
         """Whether `asset` is cut off for dependencies of `dep_type`."""
         mask = self.cascade.isolated.get(self.model.index[asset], 0)

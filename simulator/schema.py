@@ -96,6 +96,7 @@ class Buffer(Strict):
     """
 
     id: Id
+    name: LocalizedText | None = None  # what the console calls it (default: the id)
     capacity: Duration = Field(gt=0)
     initial: Duration | None = None  # default: full
     refill: Duration | None = None  # time to refill from empty once supply is back; None: never

@@ -29,8 +29,7 @@ EN = {"accept-language": "en"}
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(db_url=f"sqlite:///{tmp_path}/u.db", upload_bytes=2 * 1024 * 1024,
-                        load_timeout_s=5.0)  # fmt: skip
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/u.db", upload_bytes=2 * 1024 * 1024)
     with TestClient(create_app(settings)) as c:
         yield c
 

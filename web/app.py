@@ -6,19 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from simulator.io import load_bundle
 from simulator.schema import text
 from web import errors
+from web.headers import SecurityHeaders
+from web.i18n import Translate, pick_lang
 from web.limits import BodyLimit
-from web.live import LiveExercise, Manager
+from web.live import LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import exercises, pages
+from web.routers import exercises, pages, why
+from web.routers.pages import render
 from web.settings import Settings
-from web.storage import Store
+from web.storage import StorageUnavailable, Store
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,8 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimit, body_bytes=settings.body_bytes,
                        upload_bytes=settings.upload_bytes)  # fmt: skip
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, a 413 too
+    app.add_exception_handler(StorageUnavailable, _storage_fault)
     app.include_router(exercises.router)
     app.include_router(pages.router)
+    app.include_router(why.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
     app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
               name="plotly")  # fmt: skip
@@ -68,12 +74,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+async def _storage_fault(request: Request, exc: Exception) -> Response:
+    """A write the database refused: 503 with the reason, never an
+    acknowledgement; the exercise's clock pauses and its facilitator is told."""
+    manager: Manager | None = getattr(request.app.state, "manager", None)
+    live = manager.exercises.get(request.path_params.get("exercise_id", "")) if manager else None
+    if live is not None:
+        halt(live, str(exc))
+    detail = f"not stored, try again later: {exc}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "30"})
+    lang, _explicit = pick_lang(request)
+    message = f"{Translate(lang)('error.storage')} ({exc})"
+    return render(request, "error.html", lang, False, 503, message=message)
+
+
 def _create_demo(manager: Manager, settings: Settings) -> None:
     """A ready exercise for `tabletop serve --demo`: its links go to the console."""
     bundle = load_bundle(settings.scenarios_dir / str(settings.demo))
     live, tokens = LiveExercise.create(manager.store, settings, str(settings.demo), bundle,
                                        bundle.scenario.seed, 60.0)  # fmt: skip
-    manager.exercises[live.id] = live
+    manager.add(live)
     print(f"Demo exercise on {settings.demo} ({text(bundle.scenario.scenario.title)}):")
+    base = settings.public_url or settings.server_url
     for role, token in tokens.items():
-        print(f"  {role:12} {settings.public_url}/exercises/{live.id}?token={token}")
+        print(f"  {role:12} {base}/exercises/{live.id}?token={token}")

@@ -38,6 +38,18 @@ def serve(
         typer.Option(help="Also create an exercise on this scenario (under --scenarios) "
                           "and print its three links, e.g. dairy/blackout.yaml."),
     ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="The address users reach the server at, e.g. https://bcm.example.org; "
+                          "links handed out start with it (else they are relative)."),
+    ] = None,
+    max_exercises: Annotated[
+        int, typer.Option(min=1, help="Live exercises at once; one more is refused.")
+    ] = Settings.max_exercises,
+    idle_hours: Annotated[
+        float, typer.Option(min=0.01, max=24 * 3650,
+                            help="Archive an exercise without command and viewer this long.")
+    ] = Settings.idle_s / 3600,
 ) -> None:
     """Run the live exercise server (FastAPI under uvicorn)."""
     import uvicorn
@@ -48,10 +60,83 @@ def serve(
         typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)
         raise typer.Exit(2)
     settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
-                        public_url=f"http://{host}:{port}")  # fmt: skip
+                        public_url=_base_url(base_url), server_url=f"http://{host}:{port}",
+                        max_exercises=max_exercises,
+                        idle_s=idle_hours * 3600)  # fmt: skip
+    _check_database(settings.db_url, db)
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip
+
+
+def _base_url(value: str | None) -> str | None:
+    """--base-url as http(s)://HOST[:PORT][/PATH] without a trailing slash, or exit 2."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        typer.echo(f"--base-url: {value!r} is not an http(s)://host[/path] address", err=True)
+        raise typer.Exit(2)
+    return value.rstrip("/")
+
+
+def _check_database(url: str, shown: str) -> None:
+    """Open the database once before the server starts: a corrupt file or an
+    unreachable server is one line and exit 2, not a traceback from uvicorn."""
+    from web.storage import StorageUnavailable, Store
+
+    try:
+        store = Store(url)
+        try:
+            store.check()
+        finally:
+            store.close()
+    except StorageUnavailable as e:
+        typer.echo(f"--db {shown}: {e}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def exercises(
+    db: Annotated[
+        str, typer.Option(help="Database URL: sqlite:///FILE or postgresql://USER@HOST/DB.")
+    ] = "sqlite:///tabletop.db",
+) -> None:
+    """List the stored exercises: id, state (live, archived, or damaged as the
+    server found it at its last start, with the reason), creation time,
+    number of commands, scenario. Reads only; safe while a server runs."""
+    from web.storage import LIVE, StorageUnavailable, Store
+
+    url = database_url(db)
+    _require_database_file(url)
+    try:
+        store = Store(url, create=False)
+    except StorageUnavailable as e:
+        typer.echo(f"--db {db}: {e}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        statuses = store.statuses()
+        for row in store.exercises():
+            status = statuses.get(row.id)
+            state = status.state if status else LIVE
+            reason = f"  ({status.reason})" if status and status.reason else ""
+            typer.echo(f"{row.id}  {state:8}  {row.created:%Y-%m-%d %H:%M}  "
+                       f"{store.commands(row.id):6} commands  {row.scenario}{reason}")  # fmt: skip
+    finally:
+        store.close()
+
+
+def _require_database_file(url: str) -> None:
+    """An SQLite file must exist: listing must not create an empty database."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    file = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+        typer.echo(f"--db: no database file {file}", err=True)
+        raise typer.Exit(2)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Query, Request
 
 from web.live import LiveExercise, Manager
-from web.storage import token_hash
+from web.storage import ARCHIVED, Exercise, token_hash
 
 
 def get_manager(request: Request) -> Manager:
@@ -19,33 +19,75 @@ def get_manager(request: Request) -> Manager:
 ManagerDep = Annotated[Manager, Depends(get_manager)]
 
 
+def not_live(manager: Manager, exercise_id: str) -> HTTPException:
+    """404 for an unknown exercise; 410 for an archived one, 409 for a damaged
+    one, each saying why and what can still be done."""
+    if exercise_id in manager.damaged:
+        return HTTPException(409, f"exercise {exercise_id!r} is damaged and cannot run: "
+                             f"{manager.damaged[exercise_id]}; its log can still be "
+                             "downloaded")  # fmt: skip
+    status = manager.store.status(exercise_id)
+    if status is None:
+        return HTTPException(404, f"no exercise {exercise_id!r}")
+    if status.state == ARCHIVED:
+        return HTTPException(410, f"exercise {exercise_id!r} is archived (idle too long); its "
+                             "log can still be downloaded, and the facilitator can reopen it "
+                             f"(POST /api/exercises/{exercise_id}/reopen)")  # fmt: skip
+    return HTTPException(409, f"exercise {exercise_id!r} is damaged and cannot run: "
+                         f"{status.reason}; its log can still be downloaded")  # fmt: skip
+
+
 def get_exercise(exercise_id: str, manager: ManagerDep) -> LiveExercise:
     exercise = manager.exercises.get(exercise_id)
     if exercise is None:
-        raise HTTPException(404, f"no exercise {exercise_id!r}")
+        raise not_live(manager, exercise_id)
     return exercise
 
 
 ExerciseDep = Annotated[LiveExercise, Depends(get_exercise)]
 
+Authorization = Annotated[str | None, Header()]
+TokenQuery = Annotated[str | None, Query(description="for browser links")]
 
-def get_role(
-    exercise: ExerciseDep,
-    authorization: Annotated[str | None, Header()] = None,
-    token: Annotated[str | None, Query(description="for browser links")] = None,
-) -> str:
-    """The role a token grants on this exercise; 401 without a valid token."""
+
+def role_of(token_hashes: dict[str, str], authorization: str | None, token: str | None) -> str:
+    """The role a token grants (the Authorization header first); 401 without
+    a valid token."""
     if authorization is not None and authorization.lower().startswith("bearer "):
         token = authorization[7:].strip()
     if token:
         digest = token_hash(token)
-        for role, known in exercise.token_hashes.items():
+        for role, known in token_hashes.items():
             if hmac.compare_digest(digest, known):
                 return role
     raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
 
 
+def get_role(exercise: ExerciseDep, authorization: Authorization = None,
+             token: TokenQuery = None) -> str:  # fmt: skip
+    """The role a token grants on this exercise; 401 without a valid token."""
+    return role_of(exercise.token_hashes, authorization, token)
+
+
 RoleDep = Annotated[str, Depends(get_role)]
+
+
+def stored_hashes(row: Exercise) -> dict[str, str]:
+    return {"facilitator": row.facilitator_hash, "participant": row.participant_hash,
+            "observer": row.observer_hash}  # fmt: skip
+
+
+def get_stored(exercise_id: str, manager: ManagerDep, authorization: Authorization = None,
+               token: TokenQuery = None) -> tuple[Exercise, str]:  # fmt: skip
+    """An exercise's database row, live or not, and the caller's role: what
+    reading an archived or damaged exercise's log needs."""
+    row = manager.store.exercise(exercise_id)
+    if row is None:
+        raise HTTPException(404, f"no exercise {exercise_id!r}")
+    return row, role_of(stored_hashes(row), authorization, token)
+
+
+StoredDep = Annotated[tuple[Exercise, str], Depends(get_stored)]
 
 
 def facilitator(role: RoleDep) -> str:

@@ -2,7 +2,8 @@
 
 FastAPI answers 400 when a body's bytes are not even text, and its 422
 handler fails (a 500) when it echoes an input holding a lone surrogate
-("\\ud800" in the JSON) as UTF-8; both are mended here.
+("\\ud800" in the JSON) as UTF-8; both are mended here. Every 422 item
+carries `msg_de` besides `msg`: the console on a German page shows that.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from simulator.messages import translate
+
 PARSE_ERROR = "There was an error parsing the body"
 
 
@@ -27,17 +30,33 @@ class ASCIIJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
 
 
+def with_german(detail: Any) -> Any:
+    """A 422 detail list with `msg_de` next to each item's `msg`."""
+    if not isinstance(detail, list):
+        return detail
+    return [
+        {**item, "msg_de": translate(str(item["msg"]), "de")}
+        if isinstance(item, dict) and "msg" in item
+        else item
+        for item in detail
+    ]
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == PARSE_ERROR:
         detail = [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not valid JSON"}]
-        return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": with_german(detail)}, status_code=422)
+    if exc.status_code == 422 and isinstance(exc.detail, list):
+        return ASCIIJSONResponse({"detail": with_german(exc.detail)}, status_code=422,
+                                 headers=exc.headers)  # fmt: skip
     return await http_exception_handler(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return ASCIIJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    detail = with_german(jsonable_encoder(exc.errors()))
+    return ASCIIJSONResponse({"detail": detail}, status_code=422)
 
 
 def install(app: FastAPI) -> None:

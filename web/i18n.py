@@ -4,7 +4,8 @@ The language comes from `?lang=de|en` (remembered in a cookie), else the
 cookie, else the browser's Accept-Language (German when it prefers de), else
 English. Terms follow ISO 22301 and BSI-Standard 200-4: RTO is the WAZ
 (Wiederanlaufzeit), MTPD the MTA (maximal tolerierbare Ausfallzeit), MBCO the
-Notbetriebsniveau.
+Notbetriebsniveau. A German BCM team says "Einlage" for an inject and
+"Zeitsprung" for a jump of the clock.
 """
 
 from __future__ import annotations
@@ -34,6 +35,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "error.404": ("Diese Übung gibt es nicht (mehr).", "There is no such exercise."),
     "error.home": ("Zur Startseite", "To the start page"),
+    "error.archived": (
+        "Diese Übung ist archiviert: Sie war lange ohne Befehl und ohne Zuschauende. "
+        "Ihr Protokoll bleibt erhalten und kann heruntergeladen werden; die Übungsleitung "
+        "kann sie wieder öffnen.",
+        "This exercise is archived: it had no command and no viewer for a long time. Its "
+        "log is kept and can be downloaded; the facilitator can reopen it.",
+    ),
+    "error.storage": (
+        "Die Datenbank nimmt gerade nichts an; nichts wurde gespeichert. Bitte später "
+        "erneut versuchen.",
+        "The database takes no writes right now; nothing was stored. Please try again later.",
+    ),
+    "error.archived_title": ("Übung archiviert", "Exercise archived"),
+    "error.damaged": (
+        "Diese Übung ist beschädigt und kann nicht laufen. Grund:",
+        "This exercise is damaged and cannot run. Reason:",
+    ),
+    "error.damaged_title": ("Übung beschädigt", "Exercise damaged"),
+    "error.log": ("Protokoll herunterladen (JSON Lines)", "Download the log (JSON Lines)"),
+    "error.reopen": ("Übung wieder öffnen", "Reopen the exercise"),
+    "error.full": (
+        "Der Server führt bereits die höchstzulässige Zahl laufender Übungen ({limit}). "
+        "Bitte später erneut versuchen oder eine eigene Instanz betreiben.",
+        "The server already runs its limit of {limit} live exercises. Please try again "
+        "later or run your own instance.",
+    ),
     # --- start page -------------------------------------------------------------
     "start.title": ("Neue Übung", "New exercise"),
     "start.intro": (
@@ -88,6 +115,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.bad_speed": ("muss zwischen 0 und 1440 liegen", "must be between 0 and 1440"),
     "form.bad_start": ("kein Datum mit Uhrzeit", "not a date and time"),
     "form.no_scenario": ("bitte ein Szenario wählen", "please pick a scenario"),
+    "form.unknown_scenario": ("kein mitgeliefertes Szenario", "not a bundled scenario"),
     "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
     "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
     "form.too_large": ("Datei zu groß", "file too large"),
@@ -122,12 +150,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clock.pause": ("Anhalten", "Pause"),
     "clock.resume": ("Fortsetzen", "Resume"),
     "clock.speed": ("Geschwindigkeit", "Speed"),
-    "clock.jump": ("Vorspulen um", "Jump ahead by"),
-    "clock.jump_go": ("Vorspulen", "Jump"),
-    "clock.next_inject": ("Zum nächsten Einspieler", "To the next inject"),
+    "clock.jump": ("Zeitsprung um", "Jump ahead by"),
+    "clock.jump_go": ("Zeitsprung", "Jump"),
+    "clock.next_inject": ("Zeitsprung zur nächsten Einlage", "Jump to the next inject"),
     "msel.title": ("Drehbuch (MSEL)", "Script (MSEL)"),
     "msel.due": ("fällig", "due"),
-    "msel.inject": ("Einspieler", "Inject"),
+    "msel.inject": ("Einlage", "Inject"),
     "msel.status": ("Status", "Status"),
     "msel.pending": ("offen", "pending"),
     "msel.released": ("eingespielt", "released"),
@@ -137,11 +165,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msel.skip": ("Überspringen", "Skip"),
     "msel.delay_by": ("verschieben um", "delay by"),
     "msel.manual": ("von Hand", "by hand"),
-    "msel.empty": ("Das Szenario hat keine Einspieler.", "The scenario has no injects."),
-    "inject.title": ("Einspieler", "Injects"),
+    "msel.empty": ("Das Szenario hat keine Einlagen.", "The scenario has no injects."),
+    "inject.title": ("Einlagen", "Injects"),
     "inject.hazard": ("Schadensereignis", "Hazard"),
     "inject.type": ("Art", "Type"),
-    "inject.send": ("Einspielen", "Inject"),
+    "inject.send": ("Einlage einspielen", "Inject"),
     "inject.message": ("Lagemeldung an alle", "Message to everyone"),
     "inject.message_send": ("Meldung senden", "Send message"),
     "inject.optional": ("optional", "optional"),
@@ -242,6 +270,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.events": ("Ereignisse", "Events"),
     "timeline.now": ("jetzt", "now"),
     "impact.title": ("Schaden über die Zeit", "Impact over time"),
+    # --- why is it down; the timeline's groups and BIA marks (issue 8) -------------
+    "graph.why.title": ("Warum ausgefallen?", "Why is it down?"),
+    "graph.why.hint": (
+        "Ein Asset oder einen Prozess anklicken (Graph, Ressourcen, Prozesstafel): die "
+        "Kette der Ursachen bis zur Gefährdung oder Einlage.",
+        "Click an asset or process (graph, assets, process board) for its chain of causes "
+        "down to the hazard or inject.",
+    ),
+    "graph.why.close": ("Schließen", "Close"),
+    "graph.why.at": ("Stand", "As of"),
+    "graph.why.up": ("ist in Betrieb.", "is up."),
+    "graph.why.since": ("seit", "since"),
+    "graph.why.needs": ("braucht", "needs"),
+    "graph.why.missing": ("fehlt", "missing"),
+    "graph.why.all_of": ("alle von {n}", "all of {n}"),
+    "graph.why.any_of": ("eins von {n}", "any of {n}"),
+    "graph.why.k_of_n": ("{k} von {n}", "{k} of {n}"),
+    "graph.why.covered": (
+        "überbrückt durch Puffer {buffer}, noch {left}", "covered by buffer {buffer}, {left} left"
+    ),
+    "graph.why.empty": ("Puffer {buffer} leer seit {t}", "buffer {buffer} ran dry at {t}"),
+    "graph.why.left": ("Puffer {buffer}: noch {left}", "buffer {buffer}: {left} left"),
+    "graph.why.via_down": ("nicht nutzbar, {asset} ausgefallen", "unusable, {asset} is down"),
+    "graph.why.by_down": ("kein Nachschub, {asset} ausgefallen", "no resupply, {asset} is down"),
+    "graph.why.pending": ("wirkt erst nach {delay} – noch nicht", "bites after {delay} – not yet"),
+    "graph.why.delay": ("nach einer Vorlaufzeit von {delay}", "after a time to impact of {delay}"),
+    "graph.why.isolated": ("abgetrennt (isoliert)", "cut off (isolated)"),
+    "graph.why.isolated_by": ("isoliert durch", "isolated by"),
+    "graph.why.kind.hazard": ("Gefährdung", "Hazard"),
+    "graph.why.kind.inject": ("Einlage", "Inject"),
+    "graph.why.kind.decision": ("Entscheidung", "Decision"),
+    "graph.why.kind.other": ("Ursache", "Cause"),
+    "graph.why.lasting": ("bis zur Wiederherstellung", "until restored"),
+    "graph.why.restart": (
+        "Wiederanlauf: {d} nach Rückkehr der Versorgung", "restarting: {d} after supply returned"
+    ),
+    "graph.why.standby": ("Bereitschaft, nicht aktiviert", "standby, not activated"),
+    "graph.why.workaround": ("Notbetrieb (Workaround) aktiv", "workaround active"),
+    "graph.why.restoring": ("wird wiederhergestellt", "being restored"),
+    "graph.why.truncated": ("… Kette gekürzt", "… chain cut short"),
+    "graph.why.failed": ("Ursachen nicht abrufbar", "Cannot fetch the causes"),
+    "timeline.group": ("Gruppieren", "Group"),
+    "timeline.group.kind": ("nach Art", "by kind"),
+    "timeline.group.site": ("nach Standort", "by site"),
+    "timeline.group.none": ("nicht gruppieren", "no groups"),
+    "timeline.affected": ("nur betroffene", "only affected"),
+    "timeline.no_site": ("ohne Standort", "no site"),
+    "timeline.processes": ("Geschäftsprozesse", "Business processes"),
+    "timeline.groups": ("Gruppen auf-/zuklappen", "Expand or collapse groups"),
+    "timeline.rto": ("WAZ (RTO)", "RTO"),
+    "timeline.mtpd": ("MTA (MTPD)", "MTPD"),
+    "timeline.alt": (
+        "Zeitleiste: je Zeile ein Asset oder eine Gruppe, Balken für Ausfälle; Striche "
+        "markieren WAZ und MTA laufender Prozessausfälle.",
+        "Timeline: one row per asset or group, bars for outages; ticks mark the RTO and "
+        "MTPD of ongoing process outages.",
+    ),
     "graph.title": ("Abhängigkeiten", "Dependencies"),
     "assets.title": ("Ressourcen", "Assets"),
     "assets.toggle": ("alle / nur gestörte", "all / only affected"),
@@ -263,7 +348,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.staff": ("Personal", "Staff"),
     "kind.business_process": ("Geschäftsprozesse", "Business processes"),
     "feed.clock": ("Uhr", "Clock"),
-    "feed.inject": ("Einspieler", "Inject"),
+    "feed.inject": ("Einlage", "Inject"),
     "feed.message": ("Lagemeldung", "Message"),
     "feed.msel": ("Drehbuch", "Script"),
     "feed.release": ("Drehbuch", "Script"),
@@ -271,19 +356,61 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feed.delay": ("verschoben", "delayed"),
     "feed.decision": ("Entscheidung", "Decision"),
     "feed.proposal": ("Vorschlag", "Proposal"),
-    "feed.accept": ("Angenommen", "Accepted"),
-    "feed.reject": ("Abgelehnt", "Rejected"),
+    "feed.accept": ("Vorschlag angenommen", "Proposal accepted"),
+    "feed.reject": ("Vorschlag abgelehnt", "Proposal rejected"),
     "feed.observation": ("Beobachtung", "Observation"),
     "feed.state": ("Lage", "Status"),
     "feed.hazard": ("Schadensereignis", "Hazard"),
-    "feed.jump": ("vorgespult auf", "jumped to"),
+    "feed.jump": ("Zeitsprung auf", "jumped to"),
     "feed.speed": ("Geschwindigkeit", "speed"),
     "feed.by": ("um", "by"),
     "feed.buffer_empty": ("Puffer erschöpft", "buffer ran dry"),
     "feed.data_loss": ("Datenverlust", "data lost"),
     "feed.restored": ("wiederhergestellt", "restored"),
+    "command.down": ("Ausfall", "down"),
+    "command.degrade": ("Einschränkung", "degrade"),
+    "command.restore": ("Wiederherstellen", "restore"),
+    "command.activate_standby": ("Bereitschaft aktivieren", "activate standby"),
+    "command.deactivate_standby": ("Bereitschaft beenden", "deactivate standby"),
+    "command.start_workaround": ("Ersatzlösung starten", "start workaround"),
+    "command.stop_workaround": ("Ersatzlösung beenden", "stop workaround"),
+    "command.isolate": ("Trennen (isolieren)", "isolate"),
+    "command.reconnect": ("Wieder verbinden", "reconnect"),
+    "command.add_team": ("Team verstärken", "add team"),
+    "command.message": ("Lagemeldung", "message"),
+    "command.hazard": ("Schadensereignis", "hazard"),
+    "command.detect": ("Angriff entdeckt", "detect"),
+    # Buffers have ids only; the common ones get a name (others show their id).
+    "buffer.ups": ("USV", "UPS"),
+    "buffer.battery": ("Batterie", "battery"),
+    "buffer.diesel": ("Dieselvorrat", "diesel"),
+    "buffer.fuel": ("Kraftstoffvorrat", "fuel"),
+    "buffer.tank": ("Tankvorrat", "tank"),
+    "buffer.depot_tank": ("Tankvorrat des Depots", "depot tank"),
+    "buffer.depot_generator": ("Notstrom des Depots", "depot generator"),
+    "buffer.stock": ("Lagerbestand", "stock"),
+    "buffer.silo_stock": ("Silobestand", "silo stock"),
+    "buffer.co2_tank": ("CO₂-Tank", "CO₂ tank"),
+    "buffer.film_stock": ("Folienvorrat", "film stock"),
+    "buffer.cup_stock": ("Bechervorrat", "cup stock"),
+    "buffer.carton_stock": ("Kartonvorrat", "carton stock"),
     "done.sent": ("Gesendet", "Sent"),
-    "done.failed": ("Abgelehnt", "Rejected"),
+    # A refused request (the server said no) is not a rejected proposal (a
+    # facilitator's decision): the toast says which it was.
+    "done.failed": ("Anfrage abgelehnt", "Request refused"),
+    "done.offline": ("keine Verbindung zum Server", "no connection to the server"),
+    "done.bad_json": ("kein gültiges JSON", "not valid JSON"),
+    "http.401": ("gültiger Zugangslink nötig", "a valid access link is needed"),
+    "http.403": ("für diese Rolle nicht erlaubt", "not allowed for this role"),
+    "http.404": ("diese Übung gibt es nicht (mehr)", "there is no such exercise"),
+    "http.409": ("Konflikt mit einer anderen Anfrage", "conflicts with another request"),
+    "http.413": ("Anfrage zu groß", "request too large"),
+    "http.429": ("zu viele Anfragen – bitte kurz warten", "too many requests – please wait"),
+    "http.503": (
+        "Server vorübergehend nicht verfügbar",
+        "server temporarily unavailable",
+    ),
+    "http.other": ("Fehler des Servers", "server error"),
     # --- the console in a real room: overtime, summary, filters, accessibility ------
     "a11y.skip": ("Zum Inhalt springen", "Skip to the content"),
     "console.ended_title": ("Die Übung ist beendet", "The exercise has ended"),

@@ -20,26 +20,45 @@ import logging
 import secrets
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from simulator.audience import AUDIENCES, FULL, entry_view, shows_record
+from simulator.audience import AUDIENCES, FULL, entry_view, script_texts, shows_record
 from simulator.commands import Command
 from simulator.engine import MAX_HORIZON, CommandError, Simulation
 from simulator.exercise_log import decision_commands, inject_command, source_of
-from simulator.records import EVENT_INJECT
+from simulator.records import EVENT_INJECT, Record
 from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
-from web.storage import Exercise, LogEntry, Store, now_utc, token_hash
+from web.storage import (
+    ARCHIVED,
+    DAMAGED,
+    Exercise,
+    LogEntry,
+    StorageUnavailable,
+    Store,
+    now_utc,
+    token_hash,
+)
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
 MAX_REFUSALS = 1000  # refused requests whose Idempotency-Key is remembered
+
+
+# Every kind of command the log holds; a row of another kind cannot be replayed.
+KINDS = frozenset({"inject", "release", "msel", "skip", "delay", "decision", "proposal",
+                   "accept", "reject", "clock", "observation"})  # fmt: skip
+
+
+class Damaged(Exception):
+    """A stored exercise that cannot be rebuilt; the message says why."""
 
 
 class Rejected(ValueError):
@@ -219,7 +238,13 @@ class LiveExercise:
 
         A jump cut short by a crash is completed: the scheduled injects it
         passed are released (and logged) as the live exercise would have."""
-        bundle = ScenarioBundle.model_validate_json(row.bundle)
+        try:
+            bundle = ScenarioBundle.model_validate_json(row.bundle)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "scenario"
+            raise Damaged(f"the stored scenario is not valid ({e.error_count()} problems, "
+                          f"first: {where}: {first['msg']})") from None  # fmt: skip
         live = cls(row.id, row.scenario, bundle, row.seed, store, settings)
         live.token_hashes = {"facilitator": row.facilitator_hash,
                              "participant": row.participant_hash, "observer": row.observer_hash}
@@ -227,6 +252,12 @@ class LiveExercise:
         live._replaying = True
         accepted: dict[int, LogEntry] = {}
         for entry in store.log(row.id):
+            if entry.error is not None:
+                raise Damaged(f"log entry {entry.seq}: {entry.error}")
+            if entry.kind not in KINDS:
+                raise Damaged(f"log entry {entry.seq}: unknown kind {entry.kind[:40]!r}")
+            if entry.seq != live.seq + 1:
+                raise Damaged(f"log entry {live.seq + 1} is missing (next is {entry.seq})")
             live.sim.advance(entry.sim_time)
             live.seq = entry.seq
             live._apply(entry, None)
@@ -396,6 +427,17 @@ class LiveExercise:
         except Exception:  # validated before: a bug, not bad input; replay must go on
             log.exception("exercise %s: command %s failed", self.id, entry.seq)
 
+    def _record_dict(self, r: Record) -> dict[str, Any]:
+        """A record for the stream. The engine names a played scripted inject
+        by its English title; the record carries both languages, so every page
+        shows it in its own (a flood alarm releases one with no log entry)."""
+        out = r.to_dict()
+        cause = r.cause or ""
+        scripted = cause.startswith("inject:") and cause not in self._own_sources
+        if r.event == EVENT_INJECT and scripted:
+            out.update(script_texts(self.bundle, cause.removeprefix("inject:")))
+        return out
+
     def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
         action, clock = payload["action"], self.clock
         if action == "speed":
@@ -551,7 +593,7 @@ class LiveExercise:
             "clock": self.clock.state,
             "speed": self.clock.speed,
             "horizon": sim.horizon,
-            "records": [r.to_dict() for r in records if shows_record(audience, r)],
+            "records": [self._record_dict(r) for r in records if shows_record(audience, r)],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
@@ -656,7 +698,8 @@ class LiveExercise:
         """Assets and dependencies for drawing (names in both languages)."""
         company = self.bundle.company
         nodes = [{"id": a.id, "kind": a.kind.value, "name": {"de": text(a.name, "de") or a.id,
-                  "en": text(a.name, "en") or a.id}} for a in company.assets]  # fmt: skip
+                  "en": text(a.name, "en") or a.id}, "location": a.location}
+                 for a in company.assets]  # fmt: skip  (location: the timeline groups by site)
         m = self.sim.model
         edges = [[m.ids[m.prov[i]], m.ids[m.need_owner[n]]]
                  for n in range(len(m.need_owner))
@@ -664,21 +707,129 @@ class LiveExercise:
         return {"nodes": nodes, "edges": edges, "start": self.bundle.scenario.start.isoformat()}
 
 
-class Manager:
-    """All live exercises of the app, and the pacer that drives them."""
+class QuotaExceeded(Exception):
+    """No room for one more live exercise (→ 429)."""
 
-    def __init__(self, store: Store, settings: Settings) -> None:
-        self.store, self.settings = store, settings
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the server already runs its limit of {limit} live exercises")
+        self.limit = limit
+
+
+class Manager:
+    """All live exercises of the app, and the pacer that drives them.
+
+    Live exercises are capped (`settings.max_exercises`); one without a
+    command and without a viewer for `settings.idle_s` is archived: dropped
+    from memory, marked in the database, its log kept. `now` is the wall
+    clock in epoch seconds (tests pass their own)."""
+
+    def __init__(self, store: Store, settings: Settings,
+                 now: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self.store, self.settings, self.now = store, settings, now
         self.exercises: dict[str, LiveExercise] = {}
+        self.damaged: dict[str, str] = {}  # exercises that could not be rebuilt: why
         self._task: asyncio.Task[None] | None = None
+        self._pending = 0  # creations admitted but not added yet
+        # per exercise: (log length, viewers seen, wall time of the last activity)
+        self._activity: dict[str, tuple[int, bool, float]] = {}
 
     def load(self) -> None:
-        """Rebuild every stored exercise (after a restart, paused)."""
-        for row in self.store.exercises():
+        """Rebuild every stored live exercise (after a restart, paused). One
+        that cannot be rebuilt is kept and marked damaged with the reason
+        (its log stays downloadable); start-up goes on."""
+        statuses = self.store.statuses()
+        for exercise_id in self.store.exercise_ids():
+            status = statuses.get(exercise_id)
+            if status is not None and status.state == ARCHIVED:
+                continue
             try:
-                self.exercises[row.id] = LiveExercise.restore(row, self.store, self.settings)
-            except Exception:  # one broken exercise must not stop the server
-                log.exception("cannot rebuild exercise %s", row.id)
+                row = self.store.exercise(exercise_id)
+                assert row is not None
+                live = LiveExercise.restore(row, self.store, self.settings)
+            except Exception as e:  # one broken exercise must not stop the server
+                self._damaged(exercise_id, e)
+                continue
+            if status is not None:  # damaged before, rebuilt now (a fixed bug)
+                self.store.set_status(exercise_id, None)
+            last = self.store.last_active(exercise_id) or row.created
+            self.add(live, max(_utc_seconds(row.created), _utc_seconds(last)))
+
+    def _damaged(self, exercise_id: str, error: Exception) -> None:
+        reason = str(error) if isinstance(error, Damaged) else \
+            f"cannot be rebuilt: {type(error).__name__}: {str(error)[:300]}"  # fmt: skip
+        if not isinstance(error, Damaged):
+            log.error("exercise %s", exercise_id, exc_info=error)
+        log.warning("exercise %s is damaged: %s", exercise_id, reason)
+        self.damaged[exercise_id] = reason
+        try:
+            self.store.set_status(exercise_id, DAMAGED, reason)
+        except Exception:  # the database refuses even that: the reason stays in memory
+            log.exception("exercise %s: cannot mark it damaged", exercise_id)
+
+    def add(self, live: LiveExercise, active: float | None = None) -> None:
+        """A new or rebuilt exercise joins the pacer; `active` is when it was
+        last used (now for a new one)."""
+        self.exercises[live.id] = live
+        self._activity[live.id] = (live.seq, False, self.now() if active is None else active)
+
+    def has_room(self) -> bool:
+        """Whether one more exercise may be created now (idle ones are
+        archived to make room)."""
+        if len(self.exercises) + self._pending >= self.settings.max_exercises:
+            self.sweep()
+        return len(self.exercises) + self._pending < self.settings.max_exercises
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """Room for one more exercise while it is being created, or
+        QuotaExceeded. Check and count happen without an await in between."""
+        if not self.has_room():
+            raise QuotaExceeded(self.settings.max_exercises)
+        self._pending += 1
+        try:
+            yield
+        finally:
+            self._pending -= 1
+
+    def sweep(self) -> list[str]:
+        """Archive the exercises idle for `settings.idle_s`; their ids."""
+        now, archived = self.now(), []
+        for exercise_id, live in list(self.exercises.items()):
+            seq, _, last = self._activity.get(exercise_id, (live.seq, False, now))
+            watched = any(live.hub.viewers.values())
+            if live.seq != seq or watched:
+                self._activity[exercise_id] = (live.seq, watched, now)
+            elif now - last >= self.settings.idle_s:
+                self.archive(exercise_id)
+                archived.append(exercise_id)
+        return archived
+
+    def archive(self, exercise_id: str) -> None:
+        """Drop an exercise from memory, saving its clock (paused) and marking
+        it archived; its rows stay. Reopening rebuilds it from its log."""
+        live = self.exercises[exercise_id]
+        if live.clock.state == RUNNING:
+            wall = time.monotonic()
+            live.sync(wall)
+            live.clock.pause(wall)
+        self.store.save_clock(live.id, live.clock.state, live.sim.now, live.clock.speed)
+        self.store.set_status(exercise_id, ARCHIVED, "idle")
+        del self.exercises[exercise_id]
+        self._activity.pop(exercise_id, None)
+        log.info("exercise %s archived (idle)", exercise_id)
+
+    def reopen(self, row: Exercise) -> LiveExercise:
+        """An archived exercise live again (counts against the limit);
+        Damaged (and marked so) if it cannot be rebuilt."""
+        with self.admit():
+            try:
+                live = LiveExercise.restore(row, self.store, self.settings)
+            except Exception as e:
+                self._damaged(row.id, e)
+                raise Damaged(self.damaged[row.id]) from None
+            self.store.set_status(row.id, None)
+            self.add(live)
+        return live
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._pace())
@@ -690,18 +841,51 @@ class Manager:
                 await self._task
 
     async def _pace(self) -> None:
-        last_ping = time.monotonic()
+        last_ping = last_sweep = time.monotonic()
         while True:
             wall = time.monotonic()
             if wall - last_ping >= self.settings.ping_s:
                 last_ping = wall
                 for exercise in self.exercises.values():
                     exercise.hub.ping()
+            if wall - last_sweep >= self.settings.sweep_s:
+                last_sweep = wall
+                try:
+                    self.sweep()
+                except Exception:  # the database may be away; try again next time
+                    log.exception("cannot archive idle exercises")
             for exercise in list(self.exercises.values()):
                 try:
                     exercise.tick(wall)
+                except StorageUnavailable as e:
+                    halt(exercise, str(e))
                 except Exception:  # an engine fault stops that exercise's clock, not the server
                     log.exception("exercise %s: engine fault", exercise.id)
                     exercise.clock.pause(wall)
                     exercise.clock.sim0 = exercise.sim.now  # where the engine stands
             await asyncio.sleep(self.settings.tick_s)
+
+
+FAULT = {
+    "de": "Die Datenbank nimmt nichts mehr an; die Uhr ist angehalten und Befehle werden "
+    "abgelehnt, bis sie wieder schreibbar ist (Betrieb verständigen).",
+    "en": "The database takes no more writes; the clock is paused and commands are refused "
+    "until it can be written again (tell the operator).",
+}
+
+
+def halt(live: LiveExercise, reason: str) -> None:
+    """The database refused a write: pause the clock (nothing runs on that
+    cannot be logged) and tell the facilitator and observers why, in the
+    stream. The pause itself is not logged: a rebuilt exercise starts paused."""
+    log.error("exercise %s: %s", live.id, reason)
+    if live.clock.state == RUNNING:
+        live.clock.pause(time.monotonic())
+        live.clock.sim0 = live.sim.now  # where the engine stands
+    message = {"type": "fault", "t": live.sim.now, "clock": live.clock.state,
+               "message": FAULT, "detail": reason}  # fmt: skip
+    live.hub.publish({"full": json.dumps(message, separators=(",", ":"))})
+
+
+def _utc_seconds(wall: datetime) -> float:
+    return (wall if wall.tzinfo else wall.replace(tzinfo=UTC)).timestamp()

@@ -17,6 +17,7 @@ from pydantic import (
 from simulator.commands import Command
 from simulator.durations import parse_duration
 from simulator.hazards import HazardSpec
+from simulator.messages import translate
 
 
 class _In(BaseModel):
@@ -210,6 +211,11 @@ class StatePublic(BaseModel):
     processes: list[ProcessState]
 
 
+class ReopenedPublic(BaseModel):
+    id: str
+    state: str
+
+
 class ScenarioPublic(BaseModel):
     path: str
     title: dict[str, str]
@@ -217,5 +223,7 @@ class ScenarioPublic(BaseModel):
 
 
 def problem_detail(field: str, message: str) -> dict[str, Any]:
-    """A 422 body in FastAPI's shape, naming the field."""
-    return {"detail": [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]}
+    """A 422 body in FastAPI's shape, naming the field; `msg_de` is the
+    message for German pages."""
+    return {"detail": [{"loc": ["body", *field.split(".")], "msg": message,
+                        "msg_de": translate(message, "de"), "type": "value_error"}]}  # fmt: skip

@@ -20,7 +20,17 @@ class Settings:
     save_s: float = 1.0  # a running clock's simulated time is saved this often
     ping_s: float = 15.0  # a comment line to every viewer this often (idle connections)
     demo: str | None = None  # create an exercise on this scenario at start-up, print its links
-    public_url: str = "http://127.0.0.1:8000"  # for the printed demo links
+    # The links handed out (API `links`, the created page) start with this
+    # base URL; without one they are relative (the browser completes them),
+    # never built from the request's Host header.
+    public_url: str | None = None
+    server_url: str = "http://127.0.0.1:8000"  # where serve listens: printed demo links
+    # Limits (README "Limits"): anonymous visitors may create exercises, so
+    # their number in memory is capped, and an idle one is archived (kept in
+    # the database with its log, no longer in memory).
+    max_exercises: int = 50  # live exercises at once; one more is refused (429)
+    idle_s: float = 48 * 3600.0  # no command and no viewer this long: archived
+    sweep_s: float = 60.0  # how often the pacer looks for idle exercises
     # --- limits: what one request or one exercise may cost (documented in README.md)
     upload_bytes: int = 32 * 1024 * 1024  # a start-page upload (scenario + company)
     body_bytes: int = 256 * 1024  # any other request body (413 beyond)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -24,11 +26,20 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
+    inspect,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class StorageUnavailable(Exception):
+    """The database cannot take a write (disk full, file gone, server away)
+    or cannot be opened; the message says which."""
 
 
 class Base(DeclarativeBase):
@@ -63,6 +74,21 @@ class Entry(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class Status(Base):
+    """An exercise that is not live: archived (idle too long) or damaged (it
+    could not be rebuilt at start-up). A table of its own, so databases from
+    before it need no migration; an exercise without a row here is live."""
+
+    __tablename__ = "exercise_status"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # archived, damaged
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ARCHIVED, DAMAGED, LIVE = "archived", "damaged", "live"
+
+
 class RequestKey(Base):
     """The Idempotency-Key of a request that was logged: a retried request
     (a double click, a lost answer) gets the first answer, even after a
@@ -86,9 +112,10 @@ class LogEntry:
     role: str
     kind: str
     payload: dict[str, Any]
+    error: str | None = None  # an unreadable row: why (its payload is then {})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "seq": self.seq,
             "sim_time": self.sim_time,
             "wall_time": self.wall_time.isoformat(),
@@ -96,22 +123,84 @@ class LogEntry:
             "kind": self.kind,
             "payload": self.payload,
         }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
 
 
 class Store:
     """The database behind the app; sync SQLAlchemy, short transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, create: bool = True) -> None:
+        """`create`: make missing tables (the server); a reader passes False.
+        A database that cannot be opened raises StorageUnavailable."""
         self.engine: Engine = create_engine(url)
-        if url.startswith("sqlite"):
+        self.file: Path | None = None  # an SQLite database's file
+        self._identity: tuple[int, int] | None = None
+        if self.engine.url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+            name = self.engine.url.database
+            if name and name != ":memory:" and not name.startswith("file:"):
+                self.file = Path(name).resolve()
+        try:
+            if create:
+                Base.metadata.create_all(self.engine)
+            with self.engine.connect() as c:  # a file that is no database fails here
+                c.execute(select(func.count()).select_from(Exercise))
+        except SQLAlchemyError as e:
+            self.engine.dispose()
+            raise StorageUnavailable(f"cannot open the database: {_reason(e)}") from None
+        if self.file is not None:
+            st = self.file.stat()
+            self._identity = (st.st_dev, st.st_ino)
+
+    def check(self) -> None:
+        """SQLite's quick integrity check (a damaged page deep in the file is
+        found before the server starts, not in the middle of an exercise);
+        StorageUnavailable with its first finding."""
+        if self.engine.url.get_backend_name() != "sqlite":
+            return
+        try:
+            with self.engine.connect() as c:
+                found = [str(r[0]) for r in c.exec_driver_sql("PRAGMA quick_check(5)")]
+        except SQLAlchemyError as e:
+            raise StorageUnavailable(f"the database file is damaged: {_reason(e)}") from None
+        if found != ["ok"]:
+            findings = " ".join(" ".join(found).split())  # one line
+            raise StorageUnavailable(f"the database file is damaged: {findings[:300]}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction, or StorageUnavailable: the caller refuses the
+        command (503) instead of acknowledging what is not stored.
+
+        SQLite keeps writing into a database file that was deleted or
+        replaced under it (its open descriptor still works) and all of it
+        would vanish at the next start; so the file's identity (device,
+        inode) is checked before each write. A full disk or a database
+        server that is away raises from the commit."""
+        self._check_file()
+        try:
+            with Session(self.engine) as s, s.begin():
+                yield s
+        except SQLAlchemyError as e:
+            raise StorageUnavailable(f"the database refused the write: {_reason(e)}") from None
+
+    def _check_file(self) -> None:
+        if self.file is None or self._identity is None:
+            return
+        try:
+            st = self.file.stat()
+        except OSError:
+            raise StorageUnavailable(f"the database file {self.file} is gone") from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise StorageUnavailable(f"the database file {self.file} was replaced")
 
     def close(self) -> None:
         self.engine.dispose()
 
     def create(self, row: Exercise) -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.add(row)
 
     def exercise(self, exercise_id: str) -> Exercise | None:
@@ -125,7 +214,7 @@ class Store:
     def append(self, exercise_id: str, entry: LogEntry, key: str | None = None) -> None:
         """Write one command durably (committed) before it is applied, with
         the Idempotency-Key of its request in the same transaction."""
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.add(Entry(exercise_id=exercise_id, seq=entry.seq, sim_time=entry.sim_time,
                         wall_time=entry.wall_time, role=entry.role, kind=entry.kind,
                         payload=entry.payload))  # fmt: skip
@@ -140,17 +229,67 @@ class Store:
             return {key: seq for key, seq in rows}
 
     def log(self, exercise_id: str) -> Iterator[LogEntry]:
+        """The log in order. A row whose payload is not a JSON object comes
+        with `error` set (and an empty payload) instead of failing the read:
+        the rest of the log stays readable."""
+        # payload and wall time parsed here, where a fault is caught
+        raw_wall, raw_payload = type_coerce(Entry.wall_time, Text), type_coerce(Entry.payload, Text)
+        columns = (Entry.seq, Entry.sim_time, raw_wall, Entry.role, Entry.kind, raw_payload)
         with Session(self.engine) as s:
-            rows = s.scalars(
-                select(Entry).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
+            rows = s.execute(
+                select(*columns).where(Entry.exercise_id == exercise_id).order_by(Entry.seq)
             )
-            for r in rows:
-                wall = r.wall_time.astimezone(UTC) if r.wall_time.tzinfo else r.wall_time.replace(
-                    tzinfo=UTC)  # fmt: skip
-                yield LogEntry(r.seq, r.sim_time, wall, r.role, r.kind, dict(r.payload))
+            for seq, sim_time, wall, role, kind, raw in rows:
+                payload, error = _payload(raw)
+                when = _wall_time(wall)
+                if when is None:
+                    when, error = EPOCH, error or f"wall time {str(wall)[:40]!r} is not a time"
+                yield LogEntry(seq, sim_time, when, role, kind, payload, error)
+
+    def exercise_ids(self) -> list[str]:
+        with Session(self.engine) as s:
+            return list(s.scalars(select(Exercise.id).order_by(Exercise.created)))
+
+    def commands(self, exercise_id: str) -> int:
+        """The number of log entries of an exercise."""
+        with Session(self.engine) as s:
+            count = s.scalar(select(func.count()).where(Entry.exercise_id == exercise_id))
+        return count or 0
+
+    def last_active(self, exercise_id: str) -> datetime | None:
+        """The wall time of the last command, or None without one."""
+        with Session(self.engine) as s:
+            wall = s.scalar(select(func.max(Entry.wall_time))
+                            .where(Entry.exercise_id == exercise_id))  # fmt: skip
+        return None if wall is None else _utc(wall)
+
+    def status(self, exercise_id: str) -> Status | None:
+        """Why an exercise is not live (archived, damaged), or None."""
+        with Session(self.engine, expire_on_commit=False) as s:
+            return s.get(Status, exercise_id)
+
+    def statuses(self) -> dict[str, Status]:
+        """Every exercise that is not live, by id (none in a database from
+        before the table, read without creating it)."""
+        if not inspect(self.engine).has_table(Status.__tablename__):
+            return {}
+        with Session(self.engine, expire_on_commit=False) as s:
+            return {row.exercise_id: row for row in s.scalars(select(Status))}
+
+    def set_status(self, exercise_id: str, state: str | None, reason: str = "") -> None:
+        """Mark an exercise archived or damaged (`state`), or live again (None)."""
+        with self._writing() as s:
+            row = s.get(Status, exercise_id)
+            if state is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Status(exercise_id=exercise_id, state=state, reason=reason, at=now_utc()))
+            else:
+                row.state, row.reason, row.at = state, reason, now_utc()
 
     def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float) -> None:
-        with Session(self.engine) as s, s.begin():
+        with self._writing() as s:
             s.execute(
                 update(Exercise)
                 .where(Exercise.id == exercise_id)
@@ -165,6 +304,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    """The driver's own message, one line (no SQL, no traceback)."""
+    orig = getattr(error, "orig", None)
+    return " ".join(str(orig or error).split())[:300]
+
+
+def _payload(raw: Any) -> tuple[dict[str, Any], str | None]:
+    """A stored payload as a dict, or ({}, why not). PostgreSQL's driver hands
+    over JSON parsed, SQLite's the text."""
+    if isinstance(raw, str | bytes):
+        try:
+            raw = json.loads(raw)
+        except ValueError as e:
+            return {}, f"payload is not valid JSON ({e})"
+    if not isinstance(raw, dict):
+        return {}, f"payload is not a JSON object but {type(raw).__name__}"
+    return raw, None
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _wall_time(raw: Any) -> datetime | None:
+    if isinstance(raw, datetime):
+        return _utc(raw)
+    try:
+        return _utc(datetime.fromisoformat(str(raw)))
+    except ValueError:
+        return None
+
+
+def _utc(wall: datetime) -> datetime:
+    # SQLite keeps no time zone: its datetimes are naive, written in UTC.
+    return wall.astimezone(UTC) if wall.tzinfo else wall.replace(tzinfo=UTC)
 
 
 def now_utc() -> datetime:

@@ -15,10 +15,10 @@ from starlette.concurrency import run_in_threadpool
 from simulator.audience import FULL, audience_of, entry_view
 from simulator.durations import parse_duration
 from simulator.io import load_bundle
-from simulator.schema import text
+from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
-from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep
-from web.live import LiveExercise, Rejected, accepted_body
+from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
+from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -28,10 +28,12 @@ from web.schemas import (
     ExercisePublic,
     InjectCreate,
     ObservationCreate,
+    ReopenedPublic,
     ScenarioPublic,
     StatePublic,
     problem_detail,
 )
+from web.storage import ARCHIVED
 
 router = APIRouter(prefix="/api", tags=["exercises"])
 # Errors are JSON whatever the route answers otherwise (the log is JSON Lines).
@@ -48,7 +50,9 @@ class NDJSONResponse(PlainTextResponse):
 
 
 def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/")
+    """Links from the configured base URL, else relative: a forged Host header
+    must not turn them into links to another server."""
+    base = request.app.state.settings.public_url or ""
     return {role: f"{base}/exercises/{exercise_id}?token={token}" for role, token in tokens.items()}
 
 
@@ -89,32 +93,42 @@ def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
     return out
 
 
-@router.post("/exercises", status_code=201, response_model=ExercisePublic)
+@router.post("/exercises", status_code=201, response_model=ExercisePublic,
+             responses={429: {"description": "The limit of live exercises is reached",
+                              "content": _ERROR}})  # fmt: skip
 async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep) -> Any:
     """Create an exercise from a scenario under scenarios/; returns the three
     secret links (facilitator, participant, observer). An unknown or invalid
-    scenario file is a 422 on `scenario`."""
+    scenario file is a 422 on `scenario`; a 429 when the server already runs
+    its limit of live exercises."""
     path = scenario_path(request, body.scenario)
-    try:  # loading and compiling take a while: off the event loop
-        bundle = await run_in_threadpool(load_bundle, path)
-    except ScenarioError as e:
-        detail = [{"loc": ["body", "scenario"], "msg": str(p), "type": "value_error"}
-                  for p in e.problems]  # fmt: skip
-        raise HTTPException(422, detail) from None
-    seed = bundle.scenario.seed if body.seed is None else body.seed
-    settings = request.app.state.settings
-    live, tokens = await run_in_threadpool(
-        LiveExercise.create, manager.store, settings, body.scenario, bundle, seed, body.speed
-    )
-    manager.exercises[live.id] = live
+    try:
+        with manager.admit():  # the body raises no QuotaExceeded
+            try:  # loading and compiling take a while: off the event loop
+                bundle = await run_in_threadpool(load_bundle, path)
+            except ScenarioError as e:
+                detail = [{"loc": ["body", "scenario"], "msg": str(p), "type": "value_error"}
+                          for p in e.problems]  # fmt: skip
+                raise HTTPException(422, detail) from None
+            seed = bundle.scenario.seed if body.seed is None else body.seed
+            live, tokens = await run_in_threadpool(
+                LiveExercise.create, manager.store, request.app.state.settings, body.scenario,
+                bundle, seed, body.speed,
+            )  # fmt: skip
+            manager.add(live)
+    except QuotaExceeded as e:
+        raise HTTPException(429, str(e)) from None
     return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
 
 
 def create_live(request: Request, manager: Any, name: str, bundle: Any, seed: int,
                 speed: float) -> ExercisePublic:  # fmt: skip
+    """An exercise from a validated bundle; QuotaExceeded when the limit of
+    live exercises is reached (checked and counted with no await between)."""
     settings = request.app.state.settings
-    live, tokens = LiveExercise.create(manager.store, settings, name, bundle, seed, speed)
-    manager.exercises[live.id] = live
+    with manager.admit():
+        live, tokens = LiveExercise.create(manager.store, settings, name, bundle, seed, speed)
+        manager.add(live)
     return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
 
 
@@ -231,22 +245,73 @@ async def observe(body: ObservationCreate, exercise: ExerciseDep, role: Facilita
 
 
 @router.get("/exercises/{exercise_id}/log", response_class=NDJSONResponse, responses=ERRORS)
-async def get_log(exercise: ExerciseDep, role: RoleDep) -> NDJSONResponse:
+async def get_log(stored: StoredDep, manager: ManagerDep) -> NDJSONResponse:
     """The command log as JSON Lines, in the caller's view: a header
     (scenario; the seed for facilitators and observers), then every accepted
     command with simulated time, wall time and role. Participants get what
     their stream gives them: no observations, skips, delays or hazard
-    parameters (and no seed, which would replay the script ahead)."""
+    parameters (and no seed, which would replay the script ahead). Also for
+    an archived or damaged exercise: its log is never lost (an unreadable
+    row comes with `error`, for facilitators and observers)."""
+    row, role = stored
     audience = audience_of(role)
-    header: dict[str, Any] = {"scenario": exercise.scenario, "exercise": exercise.id,
-                              "scenario_id": exercise.bundle.scenario.scenario.id}  # fmt: skip
+    live = manager.exercises.get(row.id)
+    bundle = live.bundle if live is not None else await run_in_threadpool(stored_bundle, row.bundle)
+    if bundle is None and audience != FULL:
+        raise HTTPException(409, "this exercise is damaged: its log is for the facilitator "
+                            "and observers only")  # fmt: skip
+    header: dict[str, Any] = {"scenario": row.scenario, "exercise": row.id,
+                              "scenario_id": scenario_id(row.bundle)}  # fmt: skip
     if audience == FULL:
-        header["seed"] = exercise.seed
-    entries = (entry_view(audience, e.to_dict(), exercise.bundle)
-               for e in exercise.store.log(exercise.id))  # fmt: skip
+        header["seed"] = row.seed
     lines = [json.dumps(header, ensure_ascii=False)]
-    lines += [json.dumps(e, ensure_ascii=False) for e in entries if e is not None]
+    for entry in manager.store.log(row.id):
+        if audience == FULL:
+            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False))
+        elif entry.error is None and bundle is not None:
+            view = entry_view(audience, entry.to_dict(), bundle)
+            if view is not None:
+                lines.append(json.dumps(view, ensure_ascii=False))
     return NDJSONResponse("\n".join(lines) + "\n")
+
+
+def stored_bundle(bundle_json: str) -> ScenarioBundle | None:
+    """A stored bundle, None if it is not valid (a damaged exercise)."""
+    try:
+        return ScenarioBundle.model_validate_json(bundle_json)
+    except ValueError:
+        return None
+
+
+def scenario_id(bundle_json: str) -> str | None:
+    """The scenario's id from a stored bundle, None if it cannot be read."""
+    try:
+        found = json.loads(bundle_json)["scenario"]["scenario"]["id"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return found if isinstance(found, str) else None
+
+
+@router.post("/exercises/{exercise_id}/reopen", response_model=ReopenedPublic,
+             responses={**ERRORS, 429: {"description": "The limit of live exercises is reached",
+                                        "content": _ERROR}})  # fmt: skip
+async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
+    """The facilitator brings an archived exercise back (paused, rebuilt from
+    its log); it counts against the limit of live exercises."""
+    row, role = stored
+    if role != "facilitator":
+        raise HTTPException(403, "only the facilitator may do this")
+    if row.id not in manager.exercises:
+        status = manager.store.status(row.id)
+        if status is not None and status.state != ARCHIVED:
+            raise not_live(manager, row.id)
+        try:
+            manager.reopen(row)
+        except QuotaExceeded as e:
+            raise HTTPException(429, str(e)) from None
+        except Damaged:
+            raise not_live(manager, row.id) from None
+    return ReopenedPublic(id=row.id, state="live")
 
 
 @router.get("/exercises/{exercise_id}/feed", responses=ERRORS)

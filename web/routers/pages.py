@@ -19,21 +19,25 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
+from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.io import load_bundle
+from simulator.messages import translate
 from simulator.schema import AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
-from web.deps import get_role
+from web.deps import get_role, role_of, stored_hashes
+from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang
 from web.limits import BodyTooLarge
-from web.live import LiveExercise
+from web.live import Damaged, LiveExercise, QuotaExceeded
 from web.loading import Loader, LoadFailed, Upload, bundled_companies
 from web.routers.exercises import create_live, list_scenarios, scenario_path
+from web.storage import ARCHIVED
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,6 +51,7 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
+ENV.globals["duration_pattern"] = DURATION_PATTERN  # "2 Tage" as well as "2d"
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 # The start page preselects the reference company's blackout: the scenario a
 # new facilitator should see first (README, "the reference dairy").
@@ -59,15 +64,6 @@ ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
     "staff": (AssetKind.staff.value,),
 }
 TEAM_FIELDS = {"teams"}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",  # the links carry their token
-    "X-Content-Type-Options": "nosniff",
-}
 
 
 @cache
@@ -110,6 +106,9 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
     ]  # fmt: skip
     values = {"source": "bundled", "scenario": DEFAULT_SCENARIO, "seed": "",
               "start": "", "speed": "60", **form}  # fmt: skip
+    # The loader's problems (`file:line: field: message`) come in English; the
+    # form's own are already in `lang`, and translating them again keeps them.
+    problems = [translate(p, lang) for p in problems]
     return render(request, "start.html", lang, explicit, status, scenarios=scenarios,
                   form=values, problems=problems, speeds=SPEEDS)  # fmt: skip
 
@@ -131,6 +130,8 @@ async def create_page(request: Request) -> HTMLResponse:
 
 async def _create(request: Request, form: FormData, lang: str, explicit: bool) -> HTMLResponse:
     t = Translate(lang)
+    if not request.app.state.manager.has_room():  # refused before any file is loaded
+        return _full(request, lang, explicit, form)
     source = str(form.get("source") or "bundled")
     values = {k: str(form.get(k) or "").strip() for k in ("scenario", "seed", "start", "speed")}
     values["source"] = source
@@ -179,11 +180,23 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     if seed is None:
         seed = bundle.scenario.seed
     manager = request.app.state.manager
-    created = create_live(request, manager, name, bundle, seed, speed)
+    try:
+        created = create_live(request, manager, name, bundle, seed, speed)
+    except QuotaExceeded:
+        return _full(request, lang, explicit, form)
     title = text(bundle.scenario.scenario.title, lang)
     links = {role: f"{url}&lang={lang}" for role, url in created.links.items()}
     return render(request, "created.html", lang, explicit, 201, links=links, title=title,
                   exercise_id=created.id)  # fmt: skip
+
+
+def _full(request: Request, lang: str, explicit: bool, form: FormData) -> HTMLResponse:
+    """The start page saying that the limit of live exercises is reached (429)."""
+    limit = request.app.state.settings.max_exercises
+    values = {k: str(form.get(k) or "").strip() for k in ("source", "scenario", "seed", "start",
+                                                          "speed")}  # fmt: skip
+    message = Translate(lang)("error.full").replace("{limit}", str(limit))
+    return _start(request, lang, explicit, values, [message], status=429)
 
 
 async def _load_bundled(request: Request, name: str,
@@ -192,8 +205,8 @@ async def _load_bundled(request: Request, name: str,
         return None, [f"{t('start.scenario')}: {t('form.no_scenario')}"]
     try:
         path = scenario_path(request, name)
-    except HTTPException as e:
-        return None, [f"{t('start.scenario')}: {e.detail}"]
+    except HTTPException:
+        return None, [f"{t('start.scenario')}: {name!r}: {t('form.unknown_scenario')}"]
     try:
         return await run_in_threadpool(load_bundle, path), []
     except ScenarioError as e:
@@ -260,13 +273,15 @@ def _problem(problem: Any, root: Path | None = None) -> str:
 def exercise_page(exercise_id: str, request: Request, token: str | None = None) -> HTMLResponse:
     lang, explicit = pick_lang(request)
     t = Translate(lang)
-    exercise = request.app.state.manager.exercises.get(exercise_id)
+    manager = request.app.state.manager
+    exercise = manager.exercises.get(exercise_id)
     if exercise is None:
-        return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
+        return _not_live(request, manager, exercise_id, token, lang, explicit)
     try:
         role = get_role(exercise, authorization=None, token=token)
-    except HTTPException:
-        return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
+    except HTTPException:  # without a token: this tab may know it (resume.js)
+        return render(request, "error.html", lang, explicit, 401, message=t("error.401"),
+                      resume=not token)  # fmt: skip
     config = console_config(exercise, role, lang, token or "", t)
     scenario = exercise.bundle.scenario
     return render(request, "exercise.html", lang, explicit, role=role, config=config,
@@ -274,6 +289,59 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
                   company=text(exercise.bundle.company.company.name, lang),
                   narrative=text(scenario.scenario.narrative, lang),
                   speeds=SPEEDS, max_speed=request.app.state.settings.max_speed)  # fmt: skip
+
+
+def _not_live(request: Request, manager: Any, exercise_id: str, token: str | None, lang: str,
+              explicit: bool) -> HTMLResponse:  # fmt: skip
+    """An archived (410) or damaged (409) exercise's page: why, its log, and
+    for an archived one the facilitator's button to reopen it."""
+    t = Translate(lang)
+    status = manager.store.status(exercise_id)
+    reason = manager.damaged.get(exercise_id) or (status.reason if status else "")
+    row = manager.store.exercise(exercise_id) if status or reason else None
+    if row is None:
+        return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
+    try:
+        role = role_of(stored_hashes(row), None, token)
+    except HTTPException:
+        return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
+    archived = status is not None and status.state == ARCHIVED
+    return render(request, "not_live.html", lang, explicit, 410 if archived else 409,
+                  archived=archived, reason=reason, role=role, exercise_id=exercise_id,
+                  token=token or "")  # fmt: skip
+
+
+@router.post("/exercises/{exercise_id}/reopen", response_class=HTMLResponse)
+async def reopen_page(exercise_id: str, request: Request) -> Response:
+    """The archived page's button: the token comes in the form body (no
+    cookie authorises anything, so no cross-site request can)."""
+    lang, explicit = pick_lang(request)
+    t = Translate(lang)
+    manager = request.app.state.manager
+    async with request.form(max_part_size=4096, max_files=0) as form:
+        token = str(form.get("token") or "")
+    row = manager.store.exercise(exercise_id)
+    if row is None:
+        return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
+    try:
+        role = role_of(stored_hashes(row), None, token)
+    except HTTPException:
+        return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
+    if role != "facilitator":
+        return render(request, "error.html", lang, explicit, 403, message=t("error.401"))
+    if exercise_id not in manager.exercises:
+        status = manager.store.status(exercise_id)
+        if status is not None and status.state != ARCHIVED:
+            return _not_live(request, manager, exercise_id, token, lang, explicit)
+        try:
+            manager.reopen(row)
+        except Damaged:
+            return _not_live(request, manager, exercise_id, token, lang, explicit)
+        except QuotaExceeded:
+            message = t("error.full").replace("{limit}", str(manager.settings.max_exercises))
+            return render(request, "error.html", lang, explicit, 429, message=message)
+    query = urlencode({"token": token, "lang": lang})
+    return RedirectResponse(f"/exercises/{exercise_id}?{query}", status_code=303)
 
 
 def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
@@ -291,11 +359,15 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "assets": [{"id": a.id, "kind": a.kind.value, "name": text(a.name, lang) or a.id}
                    for a in company.assets],
         "teams": [{"id": k, "name": text(v.name, lang) or k} for k, v in company.teams.items()],
+        # Buffers the author named, by "asset/buffer" (the feed says which ran dry).
+        "buffers": {f"{a.id}/{b.id}": text(b.name, lang) for a in company.assets
+                    for n in a.needs for b in n.buffers if b.name is not None},
         "actions": [{"id": a.id, "title": text(a.title, lang),
                      "description": text(a.description, lang)} for a in scenario.actions],
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
-                       "console.", "role.", "field.", "graph.", "hazard_desc.")),
+                       "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
+                       "command.", "buffer.")),
     }  # fmt: skip
     if role != "participant":  # the script stays hidden from the players
         config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}

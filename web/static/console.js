@@ -5,9 +5,19 @@
 
 (() => {
   const cfg = JSON.parse(document.getElementById("config").textContent);
+  // The secret token leaves the address bar and the history entry: it stays in
+  // memory (the API gets it in the Authorization header, never in a cookie) and
+  // in this tab's sessionStorage, from which resume.js reopens the page on reload.
+  try { sessionStorage.setItem(`tabletop-token:${cfg.id}`, cfg.token); } catch (e) { /* private mode */ }
+  {
+    const here = new URL(window.location.href);
+    if (here.searchParams.has("token")) {
+      here.searchParams.delete("token");
+      history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    }
+  }
   const T = cfg.t;
   const tr = (key, fallback) => (key in T ? T[key] : fallback !== undefined ? fallback : key);
-  const tf = (key, vars) => tr(key).replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
   const role = cfg.role;
   const locale = cfg.lang === "de" ? "de-DE" : "en-GB";
   const assetsById = new Map(cfg.assets.map((a) => [a.id, a]));
@@ -86,15 +96,31 @@
     toastTimer = setTimeout(() => { box.className = ""; }, bad ? 6000 : 2000);
   }
 
+  // Text the server sends in both languages ({de, en}) in the page's language.
+  const localText = (v) => (v && typeof v === "object" ? v[cfg.lang] || v.en || v.de || "" : v || "");
+
+  // A 422 names the field; each item carries its message in German too (msg_de).
   function formatDetail(detail) {
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
       return detail.map((e) => {
         const where = (e.loc || []).filter((x) => x !== "body").join(".");
-        return where ? `${where}: ${e.msg}` : e.msg;
+        const msg = (cfg.lang === "de" && e.msg_de) || e.msg;
+        return where ? `${where}: ${msg}` : msg;
       }).join("; ");
     }
     return JSON.stringify(detail);
+  }
+
+  // Why the server refused a request, in the page's language: a 422 names the
+  // field and says what is wrong; other refusals by their status (an English
+  // page adds the server's own words).
+  function refusal(status, detail) {
+    if (status === 422 && detail !== null) return formatDetail(detail);
+    const known = tr(`http.${status}`, "");
+    const text = known || `${tr("http.other")} (HTTP ${status})`;
+    if (cfg.lang !== "de" && typeof detail === "string" && detail) return `${text} (${detail})`;
+    return text;
   }
 
   // One click, one command: every request carries a fresh key (a retried
@@ -131,6 +157,8 @@
   const RETRIES = 3; // a lost connection: the same request again, with the same key
   const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
+  // A refused request ("Anfrage abgelehnt: …") is not a rejected proposal,
+  // which is a facilitator's decision and shows in the feed.
   async function send(path, body) {
     const key = newKey();
     let res;
@@ -147,7 +175,7 @@
         // No answer: the server may have applied it or not; asking again with
         // the same key gets the first answer instead of a second command.
         if (attempt >= RETRIES) {
-          toast(`${tr("done.failed")}: ${e}`, true);
+          toast(`${tr("done.failed")}: ${tr("done.offline")}`, true);
           return false;
         }
         await pause(1000);
@@ -157,9 +185,9 @@
       toast(tr("done.sent"));
       return true;
     }
-    let message = `HTTP ${res.status}`;
-    try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
-    toast(`${tr("done.failed")}: ${message}`, true);
+    let detail = null;
+    try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+    toast(`${tr("done.failed")}: ${refusal(res.status, detail ?? null)}`, true);
     return false;
   }
 
@@ -170,7 +198,7 @@
     proposalsBySeq: new Map(), msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     impactBy: new Map(), impactT: 0,
-    hazardSeqs: new Set(), started: false,
+    hazardSeqs: new Set(), mselShown: new Set(), started: false,
   };
   let newItems = [];
 
@@ -182,6 +210,7 @@
     S.markers = [];
     S.impact = [];
     S.hazardSeqs = new Set();
+    S.mselShown = new Set();
     S.started = false;
     newItems = [];
     $("feed").replaceChildren();
@@ -204,6 +233,7 @@
     for (const entry of msg.feed) {
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
       if (entry.kind === "inject" && entry.payload.hazard) S.hazardSeqs.add(String(entry.seq));
+      if (entry.kind === "release" || entry.kind === "msel") S.mselShown.add(entry.payload.inject);
       const item = describeEntry(entry);
       if (item) items.push(item);
     }
@@ -290,15 +320,21 @@
         return item(r.t, 1, r.seq, tr("feed.hazard"), tr(`hazard.${r.detail}`, r.detail), "",
           "hazard");
       }
+      // A scripted inject shows once: by its log entry when released by hand or
+      // on time, else (the engine played it: a flood alarm) by this record,
+      // which then carries its title and message in both languages.
       const source = (r.cause || "").replace(/^inject:/, "");
-      if (r.event === "inject" && role === "participant" && !/^\d+$/.test(source)) {
-        return item(r.t, 1, r.seq, tr("feed.inject"), r.detail || source, "", "msel");
+      if (r.event === "inject" && r.title && !S.mselShown.has(source)) {
+        S.mselShown.add(source);
+        return item(r.t, 1, r.seq, tr("feed.inject"), localText(r.title), localText(r.message),
+          "msel");
       }
       return null;
     }
     if (r.event === "buffer_empty") {
       return item(r.t, 1, r.seq, tr("feed.state"),
-        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${r.detail})`, "", "buffer");
+        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${bufferName(r.asset, r.detail)})`, "",
+        "buffer");
     }
     if (r.event === "data_loss") {
       const hours = Number(r.detail);
@@ -308,6 +344,11 @@
     }
     return null;
   }
+
+  // A buffer by the name its author gave it, else common ids ("diesel", "ups") by
+  // the page's word for them, else by its id.
+  const bufferName = (asset, id) => (cfg.buffers || {})[`${asset}/${id}`] ||
+    tr(`buffer.${id}`, String(id || "").replace(/_/g, " "));
 
   function item(t, order, seq, label, title, body, cls, who) {
     return { t, order: order * 1e9 + seq, label, title, body, cls: cls || "", who: who || "" };
@@ -356,7 +397,7 @@
         }
         // Participants get an ad hoc hazard or command by its title and message only.
         if (p.event) return make(tr("feed.inject"), p.title || tr("feed.event"), p.message || "", "hazard");
-        return make(tr("feed.inject"), (p.command && p.command.action) || "", "", "hazard");
+        return make(tr("feed.inject"), commandName(p.command), "", "hazard");
       case "msel":
       case "release": {
         // Facilitators and observers have the script; participants get the text with it.
@@ -575,6 +616,8 @@
     const entries = await res.json();
     const list = $("feed");
     for (const entry of entries.reverse()) {
+      // A scripted inject whose release was cut off the first message showed by its record.
+      if ((entry.kind === "release" || entry.kind === "msel") && S.mselShown.has(entry.payload.inject)) continue;
       const it = describeEntry(entry);
       if (it) list.append(feedItem(it));
     }
@@ -694,27 +737,130 @@
     paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
   };
 
+  // The timeline stays readable with hundreds of assets: only affected assets by
+  // default, grouped by kind or by site (business processes first, as a group of
+  // their own), groups with many rows collapsed into one row that carries all
+  // their members' bars. Ongoing process outages show their RTO and MTPD as ticks.
+  const TL = { by: "kind", affected: true, open: new Map(), tools: null, groupsKey: "" };
+  const GROUP = "__group:";
+  const OPEN_UP_TO = 6; // a group with more rows than this starts collapsed
+
+  function timelineGroups() {
+    const nodes = S.graph ? S.graph.nodes : [];
+    const affected = (id) => (S.intervals.get(id) || []).length > 0
+      || (S.assetState.get(id) || "up") !== "up";
+    const shown = nodes.filter((n) => !TL.affected || affected(n.id));
+    const first = (id) => { const l = S.intervals.get(id); return l && l.length ? l[0].from : Infinity; };
+    const keyOf = (n) => {
+      if (TL.by === "none") return "all";
+      if (n.kind === "business_process") return "process";
+      return TL.by === "site" ? (siteOf.get(n.id) || "") : n.kind;
+    };
+    const byKey = new Map();
+    for (const n of shown) {
+      const key = keyOf(n);
+      if (!byKey.has(key)) byKey.set(key, []);
+      byKey.get(key).push(n.id);
+    }
+    const label = (key) => {
+      if (key === "process") return tr("timeline.processes");
+      if (TL.by === "kind") return tr(`kind.${key}`, key);
+      return key ? nameOf(key) : tr("timeline.no_site");
+    };
+    const rank = (key) => (key === "process" ? -1 : TL.by === "kind" ? kindIndex(key)
+      : key === "" ? 1e6 : 0);
+    return [...byKey.entries()]
+      .sort((a, b) => rank(a[0]) - rank(b[0]) || label(a[0]).localeCompare(label(b[0]), locale))
+      .map(([key, ids]) => {
+        ids.sort((a, b) => first(a) - first(b) || nameOf(a).localeCompare(nameOf(b), locale));
+        const remembered = TL.open.get(`${TL.by}:${key}`);
+        const open = key === "all" || (remembered !== undefined ? remembered
+          : key === "process" || ids.length <= OPEN_UP_TO);
+        return { key, label: label(key), ids, open, header: key !== "all" };
+      });
+  }
+
+  function timelineTools(groups) {
+    if (!TL.tools) {
+      const select = el("select", { id: "timeline-group", onchange: (e) => {
+        TL.by = e.target.value;
+        drawTimeline();
+      } }, ...["kind", "site", "none"].map((v) => el("option", { value: v,
+        text: tr(`timeline.group.${v}`) })));
+      const check = el("input", { type: "checkbox", id: "timeline-affected", checked: true,
+        onchange: (e) => { TL.affected = e.target.checked; drawTimeline(); } });
+      const buttons = el("span", { class: "tl-groups", role: "group",
+        "aria-label": tr("timeline.groups") });
+      TL.tools = { buttons };
+      const plot = $("timeline");
+      plot.before(el("div", { class: "tl-tools" },
+        el("label", { class: "inline" }, `${tr("timeline.group")} `, select),
+        el("label", { class: "inline" }, check, ` ${tr("timeline.affected")}`), buttons));
+      if (!plot.hasAttribute("aria-label")) {
+        plot.setAttribute("role", "img");
+        plot.setAttribute("aria-label", tr("timeline.alt"));
+      }
+    }
+    const key = JSON.stringify(groups.map((g) => [g.key, g.ids.length, g.open, g.header]));
+    if (key === TL.groupsKey) return;
+    TL.groupsKey = key;
+    TL.tools.buttons.replaceChildren(...groups.filter((g) => g.header).map((g) =>
+      el("button", { type: "button", class: "small tl-group", "data-group": g.key,
+        "aria-expanded": g.open ? "true" : "false",
+        text: `${g.open ? "▾" : "▸"} ${g.label} (${g.ids.length})`,
+        onclick: () => {
+          TL.open.set(`${TL.by}:${g.key}`, !g.open);
+          drawTimeline();
+        } })));
+  }
+
   function drawTimeline() {
     const EVENTS = "__events";
-    const rows = [...S.intervals.entries()].filter(([, list]) => list.length)
-      .sort((a, b) => a[1][0].from - b[1][0].from || kindIndex(assetsById.get(a[0])?.kind) - kindIndex(assetsById.get(b[0])?.kind));
-    const ids = [EVENTS, ...rows.map(([id]) => id)];
-    const traces = STATES.map((state) => {
-      const y = [], base = [], x = [], text = [];
-      for (const [id, list] of rows) {
-        for (const iv of list) {
-          if (iv.state !== state) continue;
-          const to = iv.to === null ? S.t : iv.to;
-          y.push(id);
-          base.push(plotX(iv.from));
-          x.push(Math.max(to - iv.from, 1) * 1000);
-          const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
-          text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
-            plain(`${fmtT(iv.from)} – ${until} (${fmtDur(to - iv.from)})`));
+    const groups = timelineGroups();
+    timelineTools(groups);
+    const ids = [EVENTS];
+    const labels = new Map([[EVENTS, tr("timeline.events")]]);
+    const members = new Map(); // row -> the assets whose bars it carries
+    const rowOf = new Map(); // asset -> its row
+    for (const g of groups) {
+      if (g.header) {
+        const row = GROUP + g.key;
+        ids.push(row);
+        labels.set(row, `${g.open ? "▾" : "▸"} ${short(g.label, 26)} (${g.ids.length})`);
+        if (!g.open) {
+          members.set(row, g.ids);
+          g.ids.forEach((id) => rowOf.set(id, row));
+          continue;
         }
       }
-      return { type: "bar", orientation: "h", y, base, x, name: tr(`state.${state}`, state),
-        marker: { color: COLORS[state] }, hovertext: text, hoverinfo: "text", width: 0.7 };
+      for (const id of g.ids) {
+        ids.push(id);
+        labels.set(id, `${g.header ? "\u2003" : ""}${short(nameOf(id), 28)}`);
+        members.set(id, [id]);
+        rowOf.set(id, id);
+      }
+    }
+    // Down drawn last: where a collapsed group's bars overlap, the worst state shows.
+    const traces = ["standby", "degraded", "down"].map((state) => {
+      const y = [], base = [], x = [], text = [], custom = [];
+      for (const [row, list] of members) {
+        for (const id of list) {
+          for (const iv of S.intervals.get(id) || []) {
+            if (iv.state !== state) continue;
+            const to = iv.to === null ? S.t : iv.to;
+            y.push(row);
+            base.push(plotX(iv.from));
+            x.push(Math.max(to - iv.from, 1) * 1000);
+            custom.push(id);
+            const until = iv.to === null ? tr("timeline.now") : fmtT(iv.to);
+            text.push(`${plain(`${nameOf(id)}: ${tr(`state.${state}`, state)}`)}<br>` +
+              plain(`${fmtT(iv.from)} – ${until} (${fmtDur(to - iv.from)})`));
+          }
+        }
+      }
+      return { type: "bar", orientation: "h", y, base, x, customdata: custom,
+        name: tr(`state.${state}`, state), marker: { color: COLORS[state] }, hovertext: text,
+        hoverinfo: "text", width: 0.7, showlegend: y.length > 0 };
     });
     const symbol = { inject: "diamond", decision: "star", hazard: "triangle-down" };
     const color = { inject: "#6d28d9", decision: "#1d4ed8", hazard: "#b91c1c" };
@@ -725,34 +871,78 @@
         marker: { symbol: symbol[kind], size: 12, color: color[kind], line: { width: 1, color: "#fff" } },
         hovertext: marks.map((r) => plain(`${fmtT(r.t)} ${markerText(r)}`)), hoverinfo: "text" });
     }
-    const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
+    // RTO and MTPD of each ongoing process outage (the board counts from when it
+    // fell below its MBCO), on the process's row or its collapsed group's.
+    const ends = [];
+    for (const [target, color2] of [["rto", "#b45309"], ["mtpd", "#7f1d1d"]]) {
+      const x = [], y = [], text = [], custom = [];
+      for (const row of S.board) {
+        const hours = row[`${target}_h`];
+        if (row.outage_h === null || row.outage_h === undefined || hours === null) continue;
+        if (!rowOf.has(row.id)) continue;
+        const at = Math.round(S.t - row.outage_h * 3600 + hours * 3600);
+        ends.push(at);
+        x.push(plotX(at));
+        y.push(rowOf.get(row.id));
+        custom.push(row.id);
+        text.push(plain(`${nameOf(row.id)}: ${tr(`timeline.${target}`)} ${fmtDur(hours * 3600)} → ${fmtT(at)}`));
+      }
+      traces.push({ type: "scatter", mode: "markers", x, y, customdata: custom,
+        name: tr(`timeline.${target}`), showlegend: x.length > 0, hovertext: text,
+        hoverinfo: "text", marker: { symbol: "line-ns-open", size: 18,
+          line: { width: target === "rto" ? 3 : 4, color: color2 }, color: color2 } });
+    }
+    const horizon = cfg.horizon || Infinity;
+    const end = Math.min(Math.max(S.t * 1.08, S.t + 1800, 4 * 3600, ...ends.map((e) => e + 1800)),
+      Math.max(horizon, S.t));
+    const rows = ids.length - 1;
     const layout = {
       ...BASE_LAYOUT,
       barmode: "overlay",
-      height: Math.min(Math.max(150, 70 + 24 * ids.length), 640),
-      margin: { l: 170, r: 16, t: 8, b: 36 },
+      height: Math.min(Math.max(150, 80 + 22 * ids.length), 2400),
+      margin: { l: 190, r: 16, t: 8, b: 36 },
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
         tickformat: TICKS, hoverformat: HOVER },
       yaxis: { type: "category", categoryorder: "array", categoryarray: ids, tickvals: ids,
-        ticktext: ids.map((id) => (id === EVENTS ? tr("timeline.events") : plain(nameOf(id)))),
+        ticktext: ids.map((id) => (id.startsWith(GROUP) ? `<b>${plain(labels.get(id))}</b>`
+          : plain(labels.get(id)))),
         range: [ids.length - 0.5, -0.5], fixedrange: true, automargin: true },
       legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 1, xanchor: "right" },
       shapes: [{ type: "line", xref: "x", yref: "paper", x0: plotX(S.t), x1: plotX(S.t), y0: 0,
         y1: 1, line: { color: "#1c64f2", width: 2, dash: "dot" } }],
-      annotations: rows.length ? [] : [{ xref: "paper", yref: "paper", x: 0.5, y: 0.35,
+      annotations: rows ? [] : [{ xref: "paper", yref: "paper", x: 0.5, y: 0.35,
         showarrow: false, text: plain(tr("timeline.empty")), font: { color: "#6b7280" } }],
     };
-    Plotly.react("timeline", traces, layout, PLOT_CONFIG);
+    const plot = $("timeline");
+    Plotly.react(plot, traces, layout, PLOT_CONFIG);
+    if (!plot.dataset.whyBound && plot.on) {
+      plot.dataset.whyBound = "1";
+      plot.on("plotly_click", (ev) => {
+        const p = ev.points && ev.points[0];
+        if (p && typeof p.customdata === "string") showWhy(p.customdata);
+      });
+    }
+  }
+
+  // An engine command by name ("activate_standby" -> "Bereitschaft aktivieren").
+  function commandName(command) {
+    if (!command || typeof command !== "object") return "";
+    const name = tr(`command.${command.action}`, command.action || "");
+    const target = command.asset || command.process || command.team;
+    return target ? `${name}: ${nameOf(target)}` : name;
   }
 
   function markerText(r) {
     const source = (r.cause || "").split(":").slice(1).join(":");
     if (r.event === "hazard") return `${tr("feed.hazard")}: ${tr(`hazard.${r.detail}`, r.detail)}`;
+    if (r.event === "inject" && r.title) return `${tr("feed.inject")}: ${localText(r.title)}`;
     if (r.event === "inject" && cfg.msel && cfg.msel[source]) return `${tr("feed.inject")}: ${cfg.msel[source].title}`;
     let detail = r.detail || "";
     try {
       const parsed = JSON.parse(detail);
-      if (parsed && typeof parsed === "object") detail = parsed.text || parsed.action || detail;
+      if (parsed && typeof parsed === "object") {
+        detail = parsed.text || commandName(parsed) || detail;
+      }
     } catch (e) { /* plain text */ }
     return `${tr(`feed.${r.event}`, r.event)}: ${detail}`.slice(0, 200);
   }
@@ -808,7 +998,34 @@
     }
     positions = new Map();
     columns.forEach((col, x) => col.ids.forEach((id) => positions.set(id, { x, y: 1 - y.get(id) })));
+    // The site of each asset, for the timeline's groups: its location, itself for
+    // a site, else the nearest site it stands on (walking up its providers).
+    const kinds = new Map(g.nodes.map((n) => [n.id, n]));
+    const providers = new Map(g.nodes.map((n) => [n.id, []]));
+    for (const [a, b] of g.edges) if (providers.has(b)) providers.get(b).push(a);
+    const own = (n) => n.location || (n.kind === "site" ? n.id : null);
+    siteOf = new Map();
+    for (const n of g.nodes) {
+      let found = own(n);
+      const seen = new Set([n.id]);
+      let level = [n.id];
+      while (!found && level.length) {
+        const next = [];
+        for (const id of level) {
+          for (const p of providers.get(id) || []) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            const site = kinds.has(p) ? own(kinds.get(p)) : null;
+            if (site && !found) found = site;
+            next.push(p);
+          }
+        }
+        level = next;
+      }
+      siteOf.set(n.id, found || "");
+    }
   }
+  let siteOf = new Map();
 
   function drawGraph() {
     if (!S.graph) return;
@@ -821,14 +1038,17 @@
       target.y.push(pa.y, pb.y, null);
     }
     const nodes = S.graph.nodes.filter((n) => positions.has(n.id));
-    const labels = nodes.length <= 45;
+    const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
+    // Every node carries its name, to its right; a click shows why it is down.
+    const many = tallest > 20;
     const traces = [
       { type: "scatter", mode: "lines", ...ok, line: { color: "#c5ccd8", width: 1 }, hoverinfo: "skip" },
       { type: "scatter", mode: "lines", ...broken, line: { color: "#e79a9c", width: 1.5 }, hoverinfo: "skip" },
-      { type: "scatter", mode: labels ? "markers+text" : "markers",
+      { type: "scatter", mode: "markers+text", customdata: nodes.map((n) => n.id),
         x: nodes.map((n) => positions.get(n.id).x), y: nodes.map((n) => positions.get(n.id).y),
-        text: nodes.map((n) => plain(short(nameOf(n.id), 22))), textposition: "top center",
-        textfont: { size: 9, color: "#4b5563" },
+        text: nodes.map((n) => plain(short(nameOf(n.id), many ? 18 : 24))),
+        textposition: "middle right", cliponaxis: false,
+        textfont: { size: many ? 9 : 10, color: "#374151" },
         hovertext: nodes.map((n) => plain(`${nameOf(n.id)} (${n.id}) – ${tr(`state.${S.assetState.get(n.id) || "up"}`)}`)),
         hoverinfo: "text",
         marker: { size: nodes.map((n) => (n.kind === "business_process" ? 16 : 10)),
@@ -838,13 +1058,172 @@
     const annotations = columns.map((col, x) => ({ x, y: 1, yref: "paper", yanchor: "bottom",
       yshift: x % 2 ? 12 : 0, showarrow: false, text: plain(tr(`kind.${col.kind}`, col.kind)),
       font: { size: 10, color: "#6b7280" } }));
-    const tallest = Math.max(...columns.map((c) => c.ids.length), 1);
-    Plotly.react("graph", traces, {
-      ...BASE_LAYOUT, height: Math.min(Math.max(300, (tallest > 20 ? 15 : 26) * tallest), 720), margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
-      xaxis: { visible: false, range: [-0.75, Math.max(columns.length - 0.25, 1)], fixedrange: true },
-      yaxis: { visible: false, range: [-0.04, 1.04], fixedrange: true },
+    const plot = $("graph");
+    Plotly.react(plot, traces, {
+      ...BASE_LAYOUT, height: Math.min(Math.max(300, (many ? 15 : 26) * tallest), 900),
+      margin: { l: 10, r: 10, t: 36, b: 8 }, showlegend: false,
+      xaxis: { visible: false, range: [-0.25, Math.max(columns.length - 0.1, 1)], fixedrange: true },
+      yaxis: { visible: false, range: [-0.03, 1.03], fixedrange: true },
       annotations, hovermode: "closest",
     }, PLOT_CONFIG);
+    if (!plot.dataset.whyBound && plot.on) {
+      plot.dataset.whyBound = "1";
+      plot.on("plotly_click", (ev) => {
+        const p = ev.points && ev.points[0];
+        if (p && typeof p.customdata === "string") showWhy(p.customdata);
+      });
+    }
+  }
+
+  // --- why is it down: the chain of causes of an asset or process ------------------------
+  // Clicking an asset or process (graph, timeline, asset list, process board) asks the
+  // server for its chain of causes and shows it as a tree in a dialog.
+
+  const tf = (key, vars) => tr(key).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
+  let whyFor = null;
+
+  function whyDialog() {
+    let box = $("why-dialog");
+    if (box) return box;
+    box = el("dialog", { id: "why-dialog", class: "why", "aria-labelledby": "why-title" },
+      el("div", { class: "why-top" },
+        el("h2", { id: "why-title" }),
+        el("button", { type: "button", class: "small", id: "why-close", text: tr("graph.why.close"),
+          onclick: () => box.close() })),
+      el("p", { class: "muted", id: "why-at" }),
+      el("div", { id: "why-chain", "aria-live": "polite" }));
+    document.body.append(box);
+    return box;
+  }
+
+  async function showWhy(id) {
+    const box = whyDialog();
+    whyFor = id;
+    $("why-title").textContent = `${tr("graph.why.title")} – ${nameOf(id)}`;
+    $("why-at").textContent = "";
+    const chain = $("why-chain");
+    chain.replaceChildren(el("p", { class: "muted", text: "…" }));
+    if (!box.open) box.showModal();
+    let data;
+    try {
+      const res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/why/` +
+        `${encodeURIComponent(id)}?lang=${encodeURIComponent(cfg.lang)}`,
+      { headers: { authorization: `Bearer ${cfg.token}` } });
+      if (!res.ok) {
+        let message = `HTTP ${res.status}`;
+        try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
+        throw new Error(message);
+      }
+      data = await res.json();
+    } catch (e) {
+      if (whyFor === id) {
+        chain.replaceChildren(el("p", { class: "bad", text: `${tr("graph.why.failed")}: ${e.message}` }));
+      }
+      return;
+    }
+    if (whyFor === id) renderWhy(data);
+  }
+
+  function renderWhy(data) {
+    $("why-at").textContent = `${tr("graph.why.at")} ${fmtT(data.t)} · ${dateFmt.format(wallDate(data.t))}`;
+    const chain = $("why-chain");
+    const top = data.steps[0];
+    if (!top || (top.state === "up" && !top.needs.length && !top.causes.length)) {
+      chain.replaceChildren(el("p", { class: "why-up", text: `${nameOf(data.asset)} ${tr("graph.why.up")}` }));
+      return;
+    }
+    const children = new Map();
+    for (const s of data.steps) {
+      const key = s.parent === null ? "" : s.parent;
+      if (!children.has(key)) children.set(key, []);
+      children.get(key).push(s);
+    }
+    const tree = (list) => el("ul", { class: "why-tree" }, ...list.map((s) => whyStep(s, children)));
+    chain.replaceChildren(tree(children.get("") || []));
+    if (data.truncated) chain.append(el("p", { class: "muted", text: tr("graph.why.truncated") }));
+  }
+
+  function whyStep(s, children) {
+    const state = el("span", { class: "state", "data-state": s.state,
+      text: tr(`state.${s.state}`, s.state) });
+    let head = `${nameOf(s.asset)} · ${Math.round(s.capacity * 100)} %`;
+    if (s.since !== null && s.state !== "up") head += ` · ${tr("graph.why.since")} ${fmtT(s.since)}`;
+    const facts = [];
+    for (const c of s.causes) facts.push(el("li", { class: "why-cause", text: whyCause(c) }));
+    for (const n of s.needs) facts.push(el("li", { class: "why-need", text: whyNeed(n) }));
+    if (s.standby) facts.push(el("li", { text: tr("graph.why.standby") }));
+    if (s.restart) facts.push(el("li", { text: tf("graph.why.restart", { d: fmtDur(s.restart) }) }));
+    if (s.workaround) facts.push(el("li", { text: tr("graph.why.workaround") }));
+    if (s.restoring) facts.push(el("li", { text: tr("graph.why.restoring") }));
+    const below = children.get(s.asset) || [];
+    return el("li", { "data-asset": s.asset, "data-state": s.state },
+      el("div", { class: "why-head" }, state, " ", head),
+      facts.length ? el("ul", { class: "why-facts" }, ...facts) : null,
+      below.length ? el("ul", { class: "why-tree" }, ...below.map((x) => whyStep(x, children))) : null);
+  }
+
+  function whyCause(c) {
+    // Players learn of a facilitator's inject only its title: without one, just "inject".
+    const label = c.hazard && c.label === c.hazard ? tr(`hazard.${c.hazard}`, c.label) : c.label;
+    const kind = tr(`graph.why.kind.${c.kind}`, c.kind);
+    let out = `← ${c.effect === "isolated" ? `${tr("graph.why.isolated_by")} ` : ""}${kind}`;
+    if (label) out += `: ${label}`;
+    if (c.at !== null) out += ` (${fmtT(c.at)})`;
+    if (c.capacity !== null && c.capacity > 0) out += ` · ${Math.round(c.capacity * 100)} %`;
+    if (c.lasting) out += ` · ${tr("graph.why.lasting")}`;
+    return out;
+  }
+
+  function whyNeed(n) {
+    const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
+    let down = n.down.map(nameOf).join(", ") || "–";
+    if (n.down_total > n.down.length) down += ` (+${n.down_total - n.down.length})`;
+    const parts = [`${tr("graph.why.needs")} ${n.id} (${group}): ${tr("graph.why.missing")} ${down}`];
+    if (n.isolated) parts.push(tr("graph.why.isolated"));
+    if (n.pending) parts.push(tf("graph.why.pending", { delay: fmtDur(n.delay) }));
+    else if (n.delay && n.effective < 1) parts.push(tf("graph.why.delay", { delay: fmtDur(n.delay) }));
+    for (const b of n.buffers) {
+      let text;
+      if (b.drawn) text = tf("graph.why.covered", { buffer: b.id, left: fmtDur(b.left) });
+      else if (b.empty_at !== null) text = tf("graph.why.empty", { buffer: b.id, t: fmtT(b.empty_at) });
+      else text = tf("graph.why.left", { buffer: b.id, left: fmtDur(b.left) });
+      if (b.via_down) text += `, ${tf("graph.why.via_down", { asset: nameOf(b.via) })}`;
+      if (b.resupply_down) text += `, ${tf("graph.why.by_down", { asset: nameOf(b.resupply_by) })}`;
+      parts.push(text);
+    }
+    return parts.join(" · ");
+  }
+
+  // The asset list and the process board are redrawn often: listen on their
+  // containers, and make each asset and process name reachable by keyboard.
+  function setupWhy() {
+    const targets = [[$("assets"), "[data-asset]", "asset", ".chip[data-asset]"],
+      [$("board"), "[data-process]", "process", "td.pname"]];
+    for (const [root, selector, field, focusable] of targets) {
+      if (!root) continue;
+      const open = (e) => {
+        const node = e.target.closest(selector);
+        if (node && root.contains(node)) showWhy(node.dataset[field]);
+      };
+      root.addEventListener("click", open);
+      root.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") {
+          e.preventDefault();
+          open(e);
+        }
+      });
+      const mark = () => root.querySelectorAll(focusable).forEach((node) => {
+        if (node.tabIndex !== 0) {
+          node.tabIndex = 0;
+          node.setAttribute("role", "button");
+          node.title = node.title || tr("graph.why.title");
+        }
+      });
+      new MutationObserver(mark).observe(root, { childList: true, subtree: true });
+      mark();
+    }
+    const graph = $("graph");
+    if (graph) graph.after(el("p", { class: "hint why-hint", text: tr("graph.why.hint") }));
   }
 
   // --- the stream ------------------------------------------------------------------------
@@ -866,7 +1245,15 @@
       conn.dataset.ok = "1";
       conn.textContent = "";
       try {
-        handle(JSON.parse(event.data));
+        const msg = JSON.parse(event.data);
+        if (msg.type === "fault") { // the database refused a write: the clock is paused
+          const why = msg.message[cfg.lang] || msg.message.en;
+          conn.dataset.ok = "0";
+          conn.textContent = why;
+          toast(why, true);
+          return;
+        }
+        handle(msg);
       } catch (e) {
         console.error(e);
       }
@@ -969,7 +1356,7 @@
         try {
           value = field.value();
         } catch (err) {
-          toast(`${field.label}: ${err.message}`, true);
+          toast(`${field.label}: ${tr("done.bad_json")}`, true); // the browser's words are in its own language
           return;
         }
         if (value !== undefined) spec[field.name] = value;
@@ -1080,5 +1467,6 @@
   }
 
   setupControls();
+  setupWhy();
   connect();
 })();

@@ -1,5 +1,10 @@
 // Start and created pages: copy buttons for the links; choosing a file selects "upload".
 "use strict";
+// The server hands out relative links (never built from the Host header): show
+// and copy them complete, as this browser reaches the server.
+document.querySelectorAll(".link-box input").forEach((input) => {
+  input.value = new URL(input.value, window.location.href).href;
+});
 document.querySelectorAll("button.copy").forEach((button) => {
   button.addEventListener("click", async () => {
     const input = document.getElementById(button.dataset.target);
