@@ -13,6 +13,6 @@ for d in simulator web tests bench notebooks; do
 done
 .venv/bin/ruff check "${lint_dirs[@]}"
 
-.venv/bin/mypy simulator
+.venv/bin/mypy simulator web
 
 .venv/bin/pytest -n 2 -q "$@"

@@ -15,8 +15,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
@@ -28,15 +28,18 @@ from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
 from simulator.report import (
+    SHOWN_CHARS,
     asset_table,
     montecarlo_table,
     outcomes_csv,
+    plain,
+    printable,
     process_table,
     rows_csv,
     sweep_rows,
     sweep_table,
 )
-from simulator.schema import Company, Scenario, ScenarioBundle, text
+from simulator.schema import MAX_SEED, Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
@@ -50,6 +53,9 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
+MAX_ASSETS = 1_000_000  # `generate`: a million assets is ~0.4 GB of JSON
+MAX_REPLICATIONS = 10_000_000
+MAX_WORKERS = 256
 
 RUN_WORDS = {
     "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
@@ -92,10 +98,10 @@ def validate(
 
 def _problem_lines(file: str, lang: str = "en") -> list[str]:
     try:
-        return [p.in_language(lang) for p in validate_file(file)]
+        return [printable(p.in_language(lang)) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
         message = translate("internal error (please report)", lang)
-        return [f"{file}: {message}: {type(e).__name__}: {e}"]
+        return [printable(f"{file}: {message}: {type(e).__name__}: {e}")]
 
 
 class FileFormat(StrEnum):
@@ -123,7 +129,10 @@ def schema(
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Random seed (default: the scenario's).", min=0, max=MAX_SEED),
+    ] = None,
     until: Annotated[
         str | None, typer.Option(help="Stop after this long, e.g. '36h' (default: the horizon).")
     ] = None,
@@ -160,19 +169,21 @@ def run(
             **summary.to_dict(),
             "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
         }
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         console = Console(width=max(Console().width, 120))
-        title = escape(text(bundle.scenario.scenario.title, lang))
+        title = text(bundle.scenario.scenario.title, lang)
         words = RUN_WORDS.get(lang, RUN_WORDS["en"])
-        console.print(f"[bold]{title}[/] — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} {words['records']}")  # fmt: skip
+        console.print(Text.assemble((printable(title, SHOWN_CHARS), "bold"),
+                                    f" — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+                                    f"{len(sim.records)} {words['records']}"))  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
             mark = f"[green]{words['met']}[/]" if result.met else f"[bold red]{words['missed']}[/]"
-            console.print(f"{words['objective']} {mark}: {escape(text(objective.title, lang))}")
+            console.print(f"{words['objective']} {mark}: ", plain(text(objective.title, lang)),
+                          sep="")
 
 
 @app.command()
@@ -206,12 +217,13 @@ def why(
     sim.advance(t)
     chain = explain(sim, asset, lang)
     if as_json:
-        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         stamp = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
-        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {stamp}, seed {sim.seed}")
+        title = printable(text(bundle.scenario.scenario.title, lang), SHOWN_CHARS)
+        typer.echo(f"{title} — {stamp}, seed {sim.seed}")
         for line in describe(chain, names, lang):
-            typer.echo(line)
+            typer.echo(printable(line))
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:
@@ -224,15 +236,15 @@ def _load_or_exit(path: str) -> ScenarioBundle:
 def _exit_with(error: ScenarioError) -> NoReturn:
     """Print every problem (file:line: field: message) and exit 2."""
     for problem in error.problems:
-        typer.echo(str(problem), err=True)
+        typer.echo(printable(str(problem)), err=True)
     raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
 def generate(
-    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS)],
+    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS, max=MAX_ASSETS)],
     out: Annotated[str, typer.Option(help="Folder for company and scenario files.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0, max=MAX_SEED)] = 0,
     failures: Annotated[
         int | None, typer.Option(help="Random failures (default: assets / 10).")
     ] = None,
@@ -268,10 +280,13 @@ def _executor(dask: str | None) -> Any:
 @app.command()
 def montecarlo(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    n: Annotated[int, typer.Option("-n", help="Replications.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed of the replications.")] = 0,
+    n: Annotated[int, typer.Option("-n", help="Replications.", min=1, max=MAX_REPLICATIONS)] = 100,
+    seed: Annotated[
+        int, typer.Option(help="Base seed of the replications.", min=0, max=MAX_SEED)
+    ] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)
+        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1,
+                                 max=MAX_WORKERS)
     ] = None,
     dask: Annotated[
         str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
@@ -291,7 +306,7 @@ def montecarlo(
     if csv:
         write_text(csv, outcomes_csv(result.outcomes))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result, lang))
 
@@ -311,9 +326,14 @@ def sweep(
         typer.Option(help="PATH=V1,V2,... e.g. assets.plant.needs.power.buffers.fuel.capacity"
                           "=12h,24h,48h (repeat for a grid)."),
     ],
-    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed (the same at every point).")] = 0,
-    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1,
+                                       max=MAX_REPLICATIONS)] = 100,
+    seed: Annotated[
+        int, typer.Option(help="Base seed (the same at every point).", min=0, max=MAX_SEED)
+    ] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes.", min=1, max=MAX_WORKERS)
+    ] = None,
     csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
 ) -> None:
     """Breach probabilities over a grid of parameter values (common random numbers)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from simulator.metrics import RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
@@ -55,6 +57,35 @@ _TEXTS: dict[str, dict[str, Any]] = {
     },
 }  # fmt: skip
 
+SHOWN_CHARS = 200
+"""Names and titles longer than this are cut for the terminal: rich wraps a
+long unbroken word in quadratic time (a 100 KB title took minutes)."""
+
+
+def printable(value: str, limit: int | None = None) -> str:
+    """`value` with control characters (ANSI escapes, newlines) shown as
+    \\xNN escapes, cut to `limit` characters: file text must print as it is,
+    never move the cursor or recolour the terminal."""
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if value.isprintable():
+        return value
+    return "".join(map(_escape, value))
+
+
+def _escape(c: str) -> str:
+    # Cc: ESC, newlines, DEL; Cf: bidirectional overrides that reorder a line.
+    if unicodedata.category(c) not in ("Cc", "Cf"):
+        return c
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+
+
+def plain(value: str, limit: int = SHOWN_CHARS) -> Text:
+    """File text for a rich table or line: never read as markup ("[/]",
+    "[bold]"), control characters escaped, at most `limit` characters."""
+    return Text(printable(value, limit))
+
+
 
 def _t(key: str, lang: str) -> Any:
     return _TEXTS.get(lang, _TEXTS["en"])[key]
@@ -88,7 +119,7 @@ def process_table(bundle: ScenarioBundle, summary: RunSummary, lang: str = "en")
     _columns(table, _t("process_columns", lang))
     for p in summary.processes:
         table.add_row(
-            names[p.id], _h(p.first_impact_h, lang), _h(p.below_mbco_h, lang),
+            plain(names[p.id]), _h(p.first_impact_h, lang), _h(p.below_mbco_h, lang),
             _h(p.downtime_h, lang), _h(p.rto_h, lang), _flag(p.rto_breached, lang),
             _h(p.mtpd_h, lang), _flag(p.mtpd_breached, lang), _h(p.data_loss_h, lang),
             _num(p.impact_eur, 0, lang),
@@ -108,7 +139,7 @@ def asset_table(
     table.columns[1].justify = "left"
     kinds = _t("kinds", lang)
     for a in hit[:limit]:
-        table.add_row(names[a.id], kinds.get(a.kind, a.kind), _h(a.first_down_h, lang),
+        table.add_row(plain(names[a.id]), kinds.get(a.kind, a.kind), _h(a.first_down_h, lang),
                       _h(a.downtime_h, lang))  # fmt: skip
     return table
 
@@ -120,7 +151,8 @@ def montecarlo_table(bundle: ScenarioBundle, result: MonteCarloResult, lang: str
     _columns(table, _t("montecarlo_columns", lang))
     for p in result.processes:
         table.add_row(
-            names.get(p.id, p.id), _num(p.p_rto_breach, 3, lang), _ci(p.p_rto_breach_ci, lang),
+            plain(names.get(p.id, p.id)), _num(p.p_rto_breach, 3, lang),
+            _ci(p.p_rto_breach_ci, lang),
             _num(p.p_mtpd_breach, 3, lang), _ci(p.p_mtpd_breach_ci, lang),
             _h(p.downtime_h_p50, lang), _h(p.downtime_h_p90, lang), _h(p.downtime_h_p99, lang),
             _num(p.impact_eur_mean, 0, lang), _num(p.impact_eur_p95, 0, lang),
@@ -168,6 +200,6 @@ def sweep_table(rows: Sequence[dict[str, Any]]) -> Table:
     for key in shown:
         table.add_column(key.rsplit(".", 1)[-1], justify="right")
     for row in rows:
-        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else str(row[k])
+        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else plain(str(row[k]))
                         for k in shown))  # fmt: skip
     return table

@@ -174,7 +174,7 @@ def test_a_german_console_shows_no_english_from_the_engine(tmp_path: Path) -> No
         r = httpx.post(f"{server.base}/api/exercises",
                        json={"scenario": "example/scenario.yaml", "seed": 1, "speed": 60})  # fmt: skip
         assert r.status_code == 201, r.text
-        links = {role: f"{url}&lang=de" for role, url in r.json()["links"].items()}
+        links = {role: f"{server.base}{url}&lang=de" for role, url in r.json()["links"].items()}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
             try:

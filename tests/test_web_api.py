@@ -327,7 +327,7 @@ def test_the_facilitator_extends_the_horizon(ex: Ex) -> None:
     assert ex.state()["clock"] == "ended"
     assert field_of(ex.post("clock", {"action": "extend"})) == ["by"]
     assert field_of(ex.post("clock", {"action": "extend", "by": "1 fortnight"})) == ["by"]
-    assert field_of(ex.post("clock", {"action": "extend", "by": "400d"})) == ["by"]
+    assert field_of(ex.post("clock", {"action": "extend", "by": "3650d"})) == ["by"]
     assert ex.post("clock", {"action": "extend", "by": "1d"}, "participant").status_code == 403
     ex.ok("clock", {"action": "extend", "by": "1d"})
     state = ex.state()

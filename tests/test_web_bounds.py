@@ -259,3 +259,38 @@ def test_memory_stays_bounded_under_proposal_spam(tmp_path: Path) -> None:
     assert len(init["proposals"]) == 50 and len(init["feed"]) == 200
     print(f"server RSS {before:.0f} MB -> {after:.0f} MB after 300 proposals")
     assert after < 200
+
+
+def test_creating_an_exercise_twice_with_one_key_creates_one(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        headers = {"Idempotency-Key": "create-1"}
+        body = {"scenario": "example/scenario.yaml"}
+        first = client.post("/api/exercises", json=body, headers=headers)
+        again = client.post("/api/exercises", json=body, headers=headers)
+        other = client.post("/api/exercises", json=body, headers={"Idempotency-Key": "create-2"})
+        assert first.status_code == again.status_code == other.status_code == 201
+        assert first.json() == again.json() and other.json()["id"] != first.json()["id"]
+        assert len(client.app.state.manager.exercises) == 2  # type: ignore[attr-defined]
+        refused = client.post("/api/exercises", json={"scenario": "nope.yaml"},
+                              headers={"Idempotency-Key": "create-3"})  # fmt: skip
+        assert refused.status_code == 422
+        assert client.post("/api/exercises", json={"scenario": "nope.yaml"},
+                           headers={"Idempotency-Key": "create-3"}).json() == refused.json()  # fmt: skip
+
+
+def test_a_repeat_while_the_first_is_running_waits_for_its_answer() -> None:
+    import asyncio
+
+    from web.idempotency import OnceByKey
+
+    once, made = OnceByKey(), []
+
+    async def make() -> tuple[int, Any]:
+        made.append(1)
+        await asyncio.sleep(0.05)
+        return 201, {"id": len(made)}
+
+    async def both() -> list[tuple[int, Any]]:
+        return list(await asyncio.gather(once.run("k", make), once.run("k", make)))
+
+    assert asyncio.run(both()) == [(201, {"id": 1}), (201, {"id": 1})] and made == [1]

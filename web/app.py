@@ -15,6 +15,7 @@ from simulator.schema import text
 from web import errors
 from web.headers import SecurityHeaders
 from web.i18n import Translate, pick_lang
+from web.idempotency import OnceByKey
 from web.limits import BodyLimit
 from web.live import LiveExercise, Manager, halt
 from web.loading import Loader
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None,
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
+    app.state.creations = OnceByKey()
     errors.install(app)
     app.add_middleware(BodyLimit, body_bytes=settings.body_bytes,
                        upload_bytes=settings.upload_bytes)  # fmt: skip

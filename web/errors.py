@@ -9,6 +9,7 @@ carries `msg_de` besides `msg`: the console on a German page shows that.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,7 +28,20 @@ class ASCIIJSONResponse(JSONResponse):
     """JSON with non-ASCII escaped: any string can be echoed back."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
+        return json.dumps(_finite(content), ensure_ascii=True, separators=(",", ":"),
+                          allow_nan=False).encode()  # fmt: skip
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN and infinities as strings: a 422 echoing the input of
+    `{"speed": NaN}` must itself be valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def with_german(detail: Any) -> Any:

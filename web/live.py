@@ -638,7 +638,8 @@ class LiveExercise:
         """One combined update per audience, serialized once for all viewers."""
         board = self.board.rows()
         payloads = {
-            audience: json.dumps(self.update(audience, False, board), separators=(",", ":"))
+            audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
+                                  allow_nan=False)
             for audience in AUDIENCES
         }
         self._sent_records = len(self.sim.records)
@@ -692,7 +693,7 @@ class LiveExercise:
     def _init(self, audience: str) -> str:
         message = self.update(audience, full=True)
         message["graph"] = self.graph()
-        return json.dumps(message, separators=(",", ":"))
+        return json.dumps(message, separators=(",", ":"), allow_nan=False)
 
     def graph(self) -> dict[str, Any]:
         """Assets and dependencies for drawing (names in both languages)."""

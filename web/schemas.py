@@ -18,10 +18,11 @@ from simulator.commands import Command
 from simulator.durations import parse_duration
 from simulator.hazards import HazardSpec
 from simulator.messages import translate
+from simulator.schema import MAX_SEED
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 def _whole(value: Any) -> Any:
@@ -50,7 +51,7 @@ def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
 
 class ExerciseCreate(_In):
     scenario: str = Field(min_length=1, max_length=300, description="Path under scenarios/")
-    seed: Int | None = Field(default=None, ge=0, le=2**63 - 1)
+    seed: Int | None = Field(default=None, ge=0, le=MAX_SEED)
     speed: Speed = 60.0
 
 

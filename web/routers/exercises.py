@@ -18,6 +18,8 @@ from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
+from web.errors import ASCIIJSONResponse
+from web.idempotency import OnceByKey
 from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
 from web.schemas import (
     AcceptedPublic,
@@ -43,6 +45,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "This role may not do that", "content": _ERROR},
     404: {"description": "No such exercise", "content": _ERROR},
 }
+
+
+def get_request_key(
+    idempotency_key: Annotated[str | None, Header(
+        description="A fresh random value per click (e.g. a UUID): a request repeated "
+        "with the same key gets the first answer and logs nothing new")] = None,
+) -> str | None:  # fmt: skip
+    if idempotency_key is not None and not KEY.fullmatch(idempotency_key):
+        detail = [{"loc": ["header", "Idempotency-Key"], "type": "value_error",
+                   "msg": "1 to 100 letters, digits or -_.:"}]  # fmt: skip
+        raise HTTPException(422, detail)
+    return idempotency_key
+
+
+KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+RequestKey = Annotated[str | None, Depends(get_request_key)]
 
 
 class NDJSONResponse(PlainTextResponse):
@@ -93,14 +111,29 @@ def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
     return out
 
 
-@router.post("/exercises", status_code=201, response_model=ExercisePublic,
-             responses={429: {"description": "The limit of live exercises is reached",
-                              "content": _ERROR}})  # fmt: skip
-async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep) -> Any:
+@router.post("/exercises", status_code=201, response_model=ExercisePublic)
+async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep,
+                          key: RequestKey) -> Any:  # fmt: skip
     """Create an exercise from a scenario under scenarios/; returns the three
     secret links (facilitator, participant, observer). An unknown or invalid
     scenario file is a 422 on `scenario`; a 429 when the server already runs
-    its limit of live exercises."""
+    its limit of live exercises. A repeat with the same Idempotency-Key gets
+    the first answer, and no second exercise."""
+
+    async def make() -> tuple[int, Any]:
+        try:
+            created = await _create_exercise(body, request, manager)
+        except HTTPException as e:
+            return e.status_code, {"detail": e.detail}
+        return 201, created.model_dump()
+
+    creations: OnceByKey = request.app.state.creations
+    status, answer = await creations.run(key, make)
+    return ASCIIJSONResponse(answer, status_code=status)
+
+
+async def _create_exercise(body: ExerciseCreate, request: Request,
+                           manager: Any) -> ExercisePublic:  # fmt: skip
     path = scenario_path(request, body.scenario)
     try:
         with manager.admit():  # the body raises no QuotaExceeded
@@ -138,20 +171,6 @@ async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
     return exercise.state()
 
 
-def get_request_key(
-    idempotency_key: Annotated[str | None, Header(
-        description="A fresh random value per click (e.g. a UUID): a request repeated "
-        "with the same key gets the first answer and logs nothing new")] = None,
-) -> str | None:  # fmt: skip
-    if idempotency_key is not None and not KEY.fullmatch(idempotency_key):
-        detail = [{"loc": ["header", "Idempotency-Key"], "type": "value_error",
-                   "msg": "1 to 100 letters, digits or -_.:"}]  # fmt: skip
-        raise HTTPException(422, detail)
-    return idempotency_key
-
-
-KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
-RequestKey = Annotated[str | None, Depends(get_request_key)]
 
 
 def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any],
@@ -187,9 +206,11 @@ async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep,
             item = exercise.next_due()
             if item is None or item.due is None:
                 return JSONResponse(problem_detail("to", "no scheduled inject is pending"), 422)
-            payload["to"] = item.due
+            payload["to"] = min(item.due, exercise.sim.horizon)
         else:
-            payload["to"] = exercise.sim.now + parse_duration(body.by or "0min")
+            # A jump past the horizon stops there (the exercise ends).
+            payload["to"] = min(exercise.sim.now + parse_duration(body.by or "0min"),
+                                exercise.sim.horizon)  # fmt: skip
     return accept(exercise, role, "clock", payload, key)
 
 
@@ -264,14 +285,14 @@ async def get_log(stored: StoredDep, manager: ManagerDep) -> NDJSONResponse:
                               "scenario_id": scenario_id(row.bundle)}  # fmt: skip
     if audience == FULL:
         header["seed"] = row.seed
-    lines = [json.dumps(header, ensure_ascii=False)]
+    lines = [json.dumps(header, ensure_ascii=False, allow_nan=False)]
     for entry in manager.store.log(row.id):
         if audience == FULL:
-            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False))
+            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False, allow_nan=False))
         elif entry.error is None and bundle is not None:
             view = entry_view(audience, entry.to_dict(), bundle)
             if view is not None:
-                lines.append(json.dumps(view, ensure_ascii=False))
+                lines.append(json.dumps(view, ensure_ascii=False, allow_nan=False))
     return NDJSONResponse("\n".join(lines) + "\n")
 
 
@@ -325,6 +346,14 @@ async def get_feed(
     return exercise.feed_page(audience_of(role), before, limit)
 
 
+def event_id(header: str | None) -> int | None:
+    """A stream event id from a Last-Event-ID header; anything but 1-19 ASCII
+    digits (a non-ASCII digit, 5,000 digits) starts afresh from a full state."""
+    if header is None or not 0 < len(header) < 20 or not header.isascii() or not header.isdigit():
+        return None
+    return int(header)
+
+
 @router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
 async def stream(
     exercise: ExerciseDep,
@@ -336,6 +365,6 @@ async def stream(
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = audience_of(role)
-    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    last = event_id(last_event_id)
     return EventSourceResponse(exercise.frames(audience, last),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

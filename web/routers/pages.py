@@ -28,7 +28,7 @@ from simulator.hazards import HazardSpec
 from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.io import load_bundle
 from simulator.messages import translate
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import AssetKind, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from web.deps import get_role, role_of, stored_hashes
 from web.headers import SECURITY_HEADERS
@@ -155,7 +155,7 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     start: datetime | None = None
     if values["start"]:
         try:
-            start = datetime.fromisoformat(values["start"])
+            start = start_in_range(datetime.fromisoformat(values["start"]))
         except ValueError:
             problems.append(f"{t('start.start')}: {t('form.bad_start')}")
 
