@@ -52,7 +52,7 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
             page.set_default_timeout(15_000)
-            page.goto(created["links"]["observer"] + "&lang=en")
+            page.goto(server + created["links"]["observer"] + "&lang=en")
             page.wait_for_selector("body[data-ready]")
             page.wait_for_timeout(1_000)  # the plots are drawn at most every 400 ms
 
@@ -129,7 +129,7 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
             # A participant on the German page: the same chain, in German.
             player = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
             player.on("pageerror", lambda e: errors.append(str(e)))
-            player.goto(created["links"]["participant"] + "&lang=de")
+            player.goto(server + created["links"]["participant"] + "&lang=de")
             player.wait_for_selector("body[data-ready]")
             player.locator('#assets .chip[data-asset="grid_lep"]').click()
             chain = player.locator("#why-chain")

@@ -53,7 +53,7 @@ def test_same_results_on_a_dask_cluster() -> None:
     distributed = pytest.importorskip("dask.distributed")
     bundle = uniform_outage()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+                                  host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
             distributed.Client(cluster) as client:  # fmt: skip
         on_dask = monte_carlo(bundle, 40, seed=9, executor=client.get_executor())
     assert on_dask.outcomes == monte_carlo(bundle, 40, seed=9, workers=1).outcomes
