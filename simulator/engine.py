@@ -36,8 +36,9 @@ from simulator.commands import (
     StartWorkaround,
     StopWorkaround,
 )
-from simulator.durations import sample
+from simulator.durations import MAX_DURATION, sample
 from simulator.hazards import CATALOGUE, HazardSpec, references
+from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
@@ -55,6 +56,9 @@ from simulator.streams import Streams
 from simulator.teams import RestoreKey, Team, restore_priority
 
 EVENT_HAZARD = "hazard"
+# A facilitator may extend a live exercise's horizon (overtime), up to the
+# longest duration any file or request may give (MAX_DURATION, ten years).
+MAX_HORIZON = MAX_DURATION
 
 
 class CommandError(ValueError):
@@ -166,6 +170,20 @@ class Simulation:
         """Play to the horizon; returns the new records."""
         return self.advance(self.horizon)
 
+    def extend(self, by: int) -> None:
+        """Move the horizon `by` seconds further (a live exercise going into
+        overtime). Nothing scheduled changes: events beyond the old horizon
+        were waiting in the queue, so a run extended at its end plays exactly
+        as one that had the longer horizon from the start."""
+        if by <= 0:
+            raise CommandError("by", "the horizon can only be extended by a positive duration")
+        if self.horizon + by > MAX_HORIZON:
+            raise CommandError(
+                "by", f"the horizon cannot go beyond {MAX_HORIZON // 86400} days "
+                f"(it is {self.horizon / 86400:g} days now)",
+            )
+        self.horizon += by
+
     def inject(self, command: Command, source: str | None = None) -> list[Record]:
         """Apply a facilitator's inject now; `source` labels its effects."""
         return self._command(command, source or self._label("inject"), EVENT_INJECT)
@@ -266,10 +284,33 @@ class Simulation:
                     if name not in known[kind]:
                         field = ".".join(map(str, ("hazard", *loc)))
                         raise CommandError(field, f"unknown {kind} {name!r}")
+                self._check_hazard_fit(command.hazard)
             case Message():
                 pass
             case _:
                 self._asset(command.asset, "asset")
+
+    def _check_hazard_fit(self, spec: HazardSpec) -> None:
+        """A hazard that names a real asset can still miss the company: a
+        flood at a gauge no asset is exposed to, ransomware entering at a site."""
+        company = self.bundle.company
+        gauge = getattr(spec, "gauge", None)
+        if gauge is not None:
+            gauges = sorted({a.flood.gauge for a in company.assets if a.flood})
+            if gauge not in gauges:
+                known = ", ".join(repr(g) for g in gauges) or "none"
+                raise CommandError(
+                    "hazard.gauge", f"no asset is exposed to gauge {gauge!r} (gauges: {known})"
+                )
+        if spec.type == "ransomware":
+            entry = getattr(spec, "entry", "")
+            kind = self.model.kinds[self.model.index[entry]]
+            if kind not in ENTRY_KINDS:
+                raise CommandError(
+                    "hazard.entry",
+                    f"{entry!r} is a {kind.value} asset; ransomware enters through an "
+                    "it_system, application or data asset",
+                )
 
     # --- internals -------------------------------------------------------------
 

@@ -64,8 +64,9 @@ def replay(
     bundle: ScenarioBundle, seed: int, entries: Iterable[Mapping[str, Any]]
 ) -> Simulation:
     """The exercise of `entries` played again on `seed`, up to its last entry.
-    Clock, skip, delay, reject and observation entries change nothing in the
-    model (a delayed or skipped scripted inject is simply never released)."""
+    Skip, delay, reject and observation entries change nothing in the model (a
+    delayed or skipped scripted inject is simply never released); of the clock
+    entries only an extension of the horizon does."""
     sim = Simulation(bundle, seed, autoplay_msel=False)
     proposals: dict[int, Mapping[str, Any]] = {}
     for entry in entries:
@@ -78,6 +79,8 @@ def replay(
             sim.release(payload["inject"])
         elif kind == "proposal":
             proposals[seq] = payload
+        elif kind == "clock" and payload.get("action") == "extend":
+            sim.extend(int(payload["by"]))
         elif kind in ("decision", "accept"):
             decided = payload if kind == "decision" else proposals[payload["proposal"]]
             for command in decision_commands(bundle, decided):

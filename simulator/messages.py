@@ -289,11 +289,33 @@ GERMAN: dict[str, str] = {
     "jump needs either by (a duration such as {q}) or to {q2}": (
         "ein Zeitsprung braucht entweder by (eine Dauer wie {q}) oder to {q2}"
     ),
+    "required for action {q}, e.g. {q2}": "nötig für die Aktion {q}, z. B. {q2}",
     "required for action {q}": "nötig für die Aktion {q}",
     "required with delay": "nötig beim Verschieben (delay)",
     "only with delay": "nur beim Verschieben (delay)",
     "only with a hazard or a command": "nur mit einem Schadensereignis oder einem Befehl",
     "only with a hazard": "nur mit einem Schadensereignis",
+    # --- overtime and hazards that must fit the company (engine, validation, live) -----
+    "no asset is exposed to gauge {q} (gauges: none)": (
+        "keine Ressource ist dem Pegel {q} ausgesetzt (das Unternehmen hat keine Pegel)"
+    ),
+    "no asset is exposed to gauge {q} (gauges: {l})": (
+        "keine Ressource ist dem Pegel {q} ausgesetzt (Pegel: {l})"
+    ),
+    "{q} is a {w} asset; ransomware enters through an it_system, application or data asset": (
+        "{q} ist eine Ressource der Art {w}; Ransomware dringt über ein IT-System (it_system), "
+        "eine Anwendung (application) oder Daten (data) ein"
+    ),
+    "the horizon can only be extended by a positive duration": (
+        "der Übungszeitraum kann nur um eine positive Dauer verlängert werden"
+    ),
+    "the horizon cannot go beyond {n} days (it is {n2} days now)": (
+        "der Übungszeitraum kann höchstens {n} Tage lang sein (jetzt {n2} Tage)"
+    ),
+    "the horizon can be extended to at most {n} days in all (now {n2} days)": (
+        "der Übungszeitraum kann auf höchstens {n} Tage verlängert werden (jetzt {n2} Tage)"
+    ),
+    "; extend the horizon to go on": "; zum Weiterspielen den Übungszeitraum verlängern",
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")

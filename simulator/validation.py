@@ -32,6 +32,7 @@ from simulator.commands import (
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, references
+from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.messages import translate
 from simulator.schema import Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
@@ -413,6 +414,18 @@ def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
             c.team((*at, *loc), name)
         elif name not in c.injects:
             c.add((*at, *loc), f"unknown inject {name!r}" + suggestion(name, c.injects))
+    # A hazard must fit the company (the engine checks a facilitator's inject the same way).
+    gauge = getattr(spec, "gauge", None)
+    if gauge is not None:
+        gauges = sorted({a.flood.gauge for a in c.assets.values() if a.flood})
+        if gauge not in gauges:
+            known = ", ".join(repr(g) for g in gauges) or "none"
+            c.add((*at, "gauge"), f"no asset is exposed to gauge {gauge!r} (gauges: {known})")
+    if spec.type == "ransomware":
+        entry = c.assets.get(getattr(spec, "entry", ""))
+        if entry is not None and entry.kind not in ENTRY_KINDS:
+            c.add((*at, "entry"), f"{entry.id!r} is a {entry.kind.value} asset; ransomware "
+                  "enters through an it_system, application or data asset")  # fmt: skip
 
 
 def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:

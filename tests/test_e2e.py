@@ -109,7 +109,7 @@ def test_live_exercise_in_the_browser(server: str, tmp_path: Path) -> None:
             # the start page: a bundled scenario at 60x
             facilitator.goto(f"{server}/?lang=en")
             facilitator.select_option("#scenario", "example/scenario.yaml")
-            facilitator.select_option("select[name=speed]", "60")
+            facilitator.fill("input[name=speed]", "60")
             facilitator.click("form.start-form button[type=submit]")
             facilitator.wait_for_selector("#open-facilitator")
             links = {role: facilitator.input_value(f"#link-{role}")

@@ -438,3 +438,75 @@ def test_restores_that_others_require_inherit_their_priority() -> None:
     # freed and the restore that became due in that instant are matched by
     # priority at its end, so erp (4 h RTO) goes before noise (no process)
     assert done == ["busy", "backup", "erp", "noise"]
+
+
+# --- overtime and hazards that must fit the company -----------------------------------------
+
+
+def _with_horizon(bundle: Any, horizon: int) -> Any:
+    scenario = bundle.scenario.model_copy(update={"horizon": horizon})
+    return bundle.model_copy(update={"scenario": scenario})
+
+
+def test_extending_the_horizon_plays_as_if_it_had_been_longer() -> None:
+    from simulator.io import load_bundle
+
+    bundle = load_bundle(Path(__file__).resolve().parent.parent / "scenarios/dairy/blackout.yaml")
+    # The blackout starts at 30 min and the grid stays out for hours: a run cut
+    # at 2 h and extended by a day must match a 26 h run record for record.
+    short = Simulation(_with_horizon(bundle, 2 * H), 5)
+    short.run()
+    assert short.now == 2 * H
+    cut = len(short.records)
+    short.extend(24 * H)
+    assert short.horizon == 26 * H
+    short.run()
+    long = Simulation(_with_horizon(bundle, 26 * H), 5)
+    long.run()
+    assert len(short.records) > cut  # the overtime produced something
+    assert [r.to_dict() for r in short.records] == [r.to_dict() for r in long.records]
+
+
+def test_extension_is_bounded() -> None:
+    from simulator.engine import MAX_HORIZON
+
+    b = make_bundle([{"id": "a", "kind": "utility"}], horizon="7d")
+    sim = Simulation(b)
+    for bad in (0, -60):
+        with pytest.raises(CommandError) as e:
+            sim.extend(bad)
+        assert e.value.field == "by"
+    with pytest.raises(CommandError) as e:
+        sim.extend(MAX_HORIZON - 7 * 86400 + 1)
+    assert e.value.field == "by" and "3650 days" in e.value.message
+    assert sim.horizon == 7 * 86400  # a refused extension changes nothing
+    sim.extend(MAX_HORIZON - 7 * 86400)
+    assert sim.horizon == MAX_HORIZON
+
+
+def test_a_hazard_must_fit_the_company() -> None:
+    from simulator.commands import StartHazard
+
+    b = make_bundle([
+        {"id": "grid", "kind": "utility"},
+        {"id": "hall", "kind": "site", "flood": {"gauge": "elbe", "level": 7.0}},
+        {"id": "erp", "kind": "application", "needs": [{"all_of": ["grid"]}]},
+    ])  # fmt: skip
+    sim = Simulation(b)
+
+    def check(hazard: dict[str, Any]) -> CommandError | None:
+        try:
+            sim.validate(StartHazard(action="hazard", hazard=hazard))  # type: ignore[arg-type]
+        except CommandError as e:
+            return e
+        return None
+
+    flood = {"type": "flood", "hydrograph": "dresden-2002"}
+    assert check({**flood, "gauge": "elbe"}) is None
+    e = check({**flood, "gauge": "rhine"})
+    assert e is not None and e.field == "hazard.gauge"
+    assert "'rhine'" in e.message and "'elbe'" in e.message
+    assert check({"type": "ransomware", "entry": "erp"}) is None
+    for not_it in ("grid", "hall"):
+        e = check({"type": "ransomware", "entry": not_it})
+        assert e is not None and e.field == "hazard.entry" and "it_system" in e.message

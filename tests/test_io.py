@@ -56,6 +56,8 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("empty.yaml", None, "file", "empty file"),
     ("top_level_list.yaml", 1, "file", "expected a mapping of keys at the top level, found a list"),
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
+    ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
+    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "'grid' is a utility asset; ransomware enters through an it_system"),
 ]  # fmt: skip
 
 
@@ -80,7 +82,7 @@ def test_every_bad_file_is_in_the_table() -> None:
 
 
 def test_single_problem_files_report_exactly_one() -> None:
-    multi = {"bad_union.yaml", "many_problems.yaml"}
+    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml"}
     for name in {c[0] for c in CORPUS} - multi:
         assert len(validate_file(BAD / name)) == 1, name
 

@@ -61,6 +61,8 @@ def test_start_page_in_english(client: TestClient) -> None:
     assert '<html lang="en">' in r.text
     assert "New exercise" in r.text and "Create exercise" in r.text
     assert 'value="example/scenario.yaml"' in r.text
+    # the reference dairy is preselected
+    assert re.findall(r'<option value="([^"]+\.yaml)" selected>', r.text) == ["dairy/blackout.yaml"]
     assert "Blackout, cyberattack and supplier failure" in r.text
     assert "1440 × – a day per minute" in r.text
 
@@ -111,6 +113,14 @@ def test_terms_follow_iso_22301_and_bsi_200_4(client: TestClient) -> None:
 
 
 # --- creating an exercise ---------------------------------------------------------------
+
+
+def test_any_speed_can_be_typed_on_the_start_page(client: TestClient) -> None:
+    page = client.get("/", headers=EN).text
+    assert re.search(r'<input type="number" name="speed" min="1" max="1440" step="any"', page)
+    links = create(client, speed="250")
+    exercise_id = urlparse(links["facilitator"]).path.rsplit("/", 1)[1]
+    assert client.app.state.manager.exercises[exercise_id].clock.speed == 250  # type: ignore[attr-defined]
 
 
 def test_create_from_a_bundled_scenario(client: TestClient) -> None:
@@ -298,7 +308,8 @@ def test_facilitator_console(client: TestClient) -> None:
     links = create(client)
     r = client.get(path_of(links["facilitator"]))
     assert r.status_code == 200
-    for element in ('id="clock-panel"', 'id="clock-toggle"', 'id="speed-select"', 'id="jump-form"',
+    for element in ('id="clock-panel"', 'id="clock-toggle"', 'id="speed-input"', 'id="jump-form"',
+                    'id="extend-form"', 'id="end-panel"',
                     'id="jump-next"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
                     'id="decision-form"', 'id="proposals"', 'id="observation-form"',
                     'id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="assets"',
@@ -340,8 +351,10 @@ def test_observer_console_is_read_only(client: TestClient) -> None:
     assert r.status_code == 200
     for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
                     'id="decision-form"', 'id="observation-form"', 'id="clock-toggle"',
-                    "<form", "<textarea", "<select"):  # fmt: skip
+                    'id="extend-form"', "<form", "<textarea", "<input"):  # fmt: skip
         assert element not in r.text, element
+    # the only control: which feed entries to show
+    assert re.findall(r"<select[^>]*>", r.text) == ['<select id="feed-filter">']
     for element in ('id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="feed"'):
         assert element in r.text
     assert config_of(r.text)["role"] == "observer"
@@ -362,7 +375,10 @@ def test_hazard_schema_marks_asset_and_team_fields() -> None:
     defs = hazard_schema()["$defs"]
     assert defs["PowerFailure"]["properties"]["assets"]["x-widget"] == "asset"
     assert defs["Ransomware"]["properties"]["entry"]["x-widget"] == "asset"
-    assert defs["StaffAbsence"]["properties"]["staff"]["x-kind"] == "staff"
+    assert defs["StaffAbsence"]["properties"]["staff"]["x-kinds"] == ["staff"]
+    # ransomware gets in through IT: the form offers only those kinds
+    assert sorted(defs["Ransomware"]["properties"]["entry"]["x-kinds"]) == [
+        "application", "data", "it_system"]  # fmt: skip
     assert defs["StaffAbsence"]["properties"]["teams"]["x-widget"] == "team"
     assert defs["Flood"]["properties"]["gauge"]["x-widget"] == "gauge"
     assert "x-widget" not in defs["PowerFailure"]["properties"]["duration"]

@@ -322,6 +322,56 @@ def test_the_exercise_ends_at_the_horizon(ex: Ex) -> None:
     ex.ok("observations", {"text": "debrief: well done"})
 
 
+def test_the_facilitator_extends_the_horizon(ex: Ex) -> None:
+    ex.ok("clock", {"action": "jump", "by": "30d"})
+    assert ex.state()["clock"] == "ended"
+    assert field_of(ex.post("clock", {"action": "extend"})) == ["by"]
+    assert field_of(ex.post("clock", {"action": "extend", "by": "1 fortnight"})) == ["by"]
+    assert field_of(ex.post("clock", {"action": "extend", "by": "3650d"})) == ["by"]
+    assert ex.post("clock", {"action": "extend", "by": "1d"}, "participant").status_code == 403
+    ex.ok("clock", {"action": "extend", "by": "1d"})
+    state = ex.state()
+    assert (state["clock"], state["horizon"], state["sim_time_h"]) == ("paused", 11 * 86400, 240)
+    assert ex.kinds()[-1] == ("clock", {"action": "extend", "by": 86400})
+    ex.ok("injects", {"message": "overtime"})  # no longer refused as ended
+    ex.ok("clock", {"action": "jump", "by": "2d"})
+    assert (ex.state()["clock"], ex.state()["sim_time_h"]) == ("ended", 264)
+
+
+def test_a_flood_needs_one_of_the_companys_gauges(lite_ex: Ex) -> None:
+    r = lite_ex.post("injects", {"hazard": {"type": "flood", "gauge": "dresden-elbe",
+                                            "hydrograph": "dresden-2002"}})  # fmt: skip
+    assert field_of(r) == ["hazard", "gauge"]
+    assert "dresden-elbe" in r.json()["detail"][0]["msg"]
+    assert lite_ex.log()[1:] == []
+
+
+@pytest.mark.parametrize("entry", ["grid", "staff", "order_entry"])
+def test_ransomware_enters_through_an_it_asset(lite_ex: Ex, entry: str) -> None:
+    r = lite_ex.post("injects", {"hazard": {"type": "ransomware", "entry": entry}})
+    assert field_of(r) == ["hazard", "entry"]
+    assert lite_ex.log()[1:] == []
+    lite_ex.ok("injects", {"hazard": {"type": "ransomware", "entry": "erp_db"}})
+
+
+def test_the_stream_asks_for_a_quick_reconnect(lite_ex: Ex) -> None:
+    """The first frame sets the browser's reconnection delay to 1 s (read
+    from the generator: TestClient cannot end an endless response)."""
+    import asyncio
+
+    live = lite_ex.client.app.state.manager.exercises[lite_ex.id]  # type: ignore[attr-defined]
+
+    async def first_two() -> list[bytes]:
+        frames = live.frames("player", None)
+        out = [await anext(frames), await anext(frames)]
+        await frames.aclose()
+        return out
+
+    retry, init = asyncio.run(first_two())
+    assert retry == b"retry: 1000\n\n"
+    assert init.startswith(b"id: ") and b'"type":"init"' in init
+
+
 # --- injects ----------------------------------------------------------------------
 
 

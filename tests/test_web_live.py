@@ -268,6 +268,51 @@ def test_the_exercise_ends_at_the_horizon(store: Store) -> None:
     assert_same(live, again)
 
 
+def test_an_ended_exercise_goes_into_overtime_and_replays_exactly(store: Store) -> None:
+    """At the horizon the facilitator extends it by a day: the clock is paused
+    (not ended), runs on to the new horizon, and a restart rebuilds the same
+    exercise — the extension is a logged command the replay applies."""
+    live = new(store)
+    horizon = live.sim.horizon
+    live.submit("facilitator", "clock", {"action": "jump", "to": horizon + 5 * 86400}, 0.0)
+    assert (live.clock.state, live.sim.now) == (ENDED, horizon)
+    with pytest.raises(Rejected) as e:
+        live.submit("facilitator", "clock", {"action": "extend", "by": 3650 * 86400}, 1.0)
+    assert e.value.field == "by" and "3650 days" in e.value.message
+    live.submit("facilitator", "clock", {"action": "extend", "by": 86400}, 1.0)
+    assert (live.clock.state, live.sim.horizon, live.clock.horizon) == (
+        PAUSED, horizon + 86400, horizon + 86400)  # fmt: skip
+    assert live.state()["horizon"] == horizon + 86400
+    # a restart now: paused at the old horizon (the jump does not run on into the overtime)
+    paused = restore(live)
+    assert (paused.clock.state, paused.sim.now, paused.sim.horizon) == (
+        PAUSED, horizon, horizon + 86400)  # fmt: skip
+    live.submit("facilitator", "inject", {"hazard": {"type": "outage", "assets": ["erp"]}}, 1.0)
+    live.submit("facilitator", "clock", {"action": "start"}, 1.0)
+    live.tick(1.5)  # 3600x: half an hour of overtime
+    assert live.sim.now == horizon + H // 2
+    live.tick(100.0)
+    assert (live.clock.state, live.sim.now) == (ENDED, horizon + 86400)
+    again = restore(live)
+    assert again.sim.horizon == horizon + 86400
+    assert again.clock.state == ENDED
+    assert_same(live, again)
+
+
+def test_msel_entries_carry_their_actual_release_time(store: Store) -> None:
+    live = new(store)
+    live.submit("facilitator", "delay", {"inject": "m1", "by": H}, 0.0)  # due 4h now
+    live.submit("facilitator", "clock", {"action": "jump", "to": 2 * H}, 0.0)
+    live.submit("facilitator", "release", {"inject": "u1"}, 0.0)
+    live.submit("facilitator", "clock", {"action": "jump", "to": 4 * H}, 0.0)
+    released = {k: v.released_at for k, v in live.msel.items() if v.status == "released"}
+    assert released == {"u1": 2 * H, "m1": 4 * H, "m2": 4 * H}
+    assert live.msel["m3"].released_at is None
+    message = live.update("full", full=True)
+    assert {m["id"]: m["released_at"] for m in message["msel"]}["u1"] == 2 * H
+    assert restore(live).msel["u1"].released_at == 2 * H
+
+
 # --- the stream hub -----------------------------------------------------------------
 
 

@@ -73,5 +73,8 @@ class ProcessBoard:
                 "rto_breached": bool(p and p.rto_breached),
                 "mtpd_breached": bool(p and p.mtpd_breached),
                 "impact_eur": p.impact_eur if p else 0.0,
+                # for the summary at the end: totals, not just the current outage
+                "downtime_h": p.downtime_h if p else 0.0,
+                "below_mbco_h": p.below_mbco_h if p else (0.0 if bia else None),
             })  # fmt: skip
         return out

@@ -414,6 +414,53 @@ TEXTS: dict[str, tuple[str, str]] = {
         "server temporarily unavailable",
     ),
     "http.other": ("Fehler des Servers", "server error"),
+    # --- the console in a real room: overtime, summary, filters, accessibility ------
+    "a11y.skip": ("Zum Inhalt springen", "Skip to the content"),
+    "console.ended_title": ("Die Übung ist beendet", "The exercise has ended"),
+    "console.ended_text": (
+        "Die simulierte Zeit hat das Ende des Übungszeitraums erreicht: {end} ({t}).",
+        "The simulated time has reached the end of the exercise: {end} ({t}).",
+    ),
+    "console.summary": ("Bilanz je Geschäftsprozess", "Summary per business process"),
+    "console.summary_total": ("Summe", "Total"),
+    "console.extend_hint": (
+        "Die Übung kann verlängert werden (Nachspielzeit); die Uhr steht dann "
+        "angehalten bereit.",
+        "You can extend the exercise (overtime); the clock then waits, paused.",
+    ),
+    "board.downtime": ("Ausfallzeit", "Downtime"),
+    "board.below_mbco": ("unter Notbetriebsniveau", "Below MBCO"),
+    "board.rto_breached": ("WAZ überschritten", "RTO breached"),
+    "board.mtpd_breached": ("MTA überschritten", "MTPD breached"),
+    "board.yes": ("ja", "yes"),
+    "board.no": ("nein", "no"),
+    "clock.extend": ("Verlängern um", "Extend by"),
+    "clock.extend_go": ("Übung verlängern", "Extend the exercise"),
+    "clock.ends": ("Ende", "Ends"),
+    "clock.speed_set": ("Setzen", "Set"),
+    "clock.speed_range": ("1 bis 1440", "1 to 1440"),
+    "msel.released_at": ("eingespielt", "released"),
+    "msel.due_was": ("geplant", "planned"),
+    "feed.filter": ("Anzeigen", "Show"),
+    "feed.filter_all": ("alles", "everything"),
+    "feed.filter_injects": ("Einlagen", "Injects"),
+    "feed.filter_decisions": ("Entscheidungen und Vorschläge", "Decisions and proposals"),
+    "feed.filter_states": ("Lage und Zustände", "States and records"),
+    "console.alt_timeline": (
+        "Zeitleiste: {n} Assets waren oder sind beeinträchtigt, {down} davon jetzt "
+        "ausgefallen; {marks} Einlagen, Schadensereignisse und Entscheidungen.",
+        "Timeline: {n} assets have been affected, {down} of them down now; {marks} "
+        "injects, hazards and decisions.",
+    ),
+    "console.alt_graph": (
+        "Abhängigkeitsgraph: {n} Assets, {edges} Abhängigkeiten; ausgefallen: {list}.",
+        "Dependency graph: {n} assets, {edges} dependencies; down: {list}.",
+    ),
+    "console.alt_impact": (
+        "Schaden über die Zeit: bisher {total} bis {t}.",
+        "Impact over time: {total} so far, up to {t}.",
+    ),
+    "console.alt_none": ("keine", "none"),
 }
 
 

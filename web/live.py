@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from simulator.audience import AUDIENCES, FULL, entry_view, script_texts, shows_record
 from simulator.commands import Command
-from simulator.engine import CommandError, Simulation
+from simulator.engine import MAX_HORIZON, CommandError, Simulation
 from simulator.exercise_log import decision_commands, inject_command, source_of
 from simulator.records import EVENT_INJECT, Record
 from simulator.schema import ScenarioBundle, text
@@ -75,6 +75,7 @@ class MselItem:
     title: str
     due: int | None  # simulated seconds; None: released by a trigger or by hand
     status: str = "pending"  # pending, released, skipped
+    released_at: int | None = None  # simulated seconds it was actually played
 
 
 @dataclass
@@ -98,6 +99,7 @@ def event(event_id: int, data: str) -> Event:
 
 
 PING = Event(-1, "", b": ping\n\n")  # keeps idle connections (and proxies) open
+RETRY_MS = 1000  # browsers reconnect this soon after a dropped stream
 Viewer = asyncio.Queue[Event | None]
 
 
@@ -321,8 +323,9 @@ class LiveExercise:
         if self.seq >= self.settings.log_entries:
             raise Rejected("exercise", f"the exercise log is full "
                                        f"({self.settings.log_entries} commands)")  # fmt: skip
-        if self.clock.state == ENDED and kind not in ("observation",):
-            raise Rejected("exercise", "the exercise has ended")
+        extend = kind == "clock" and payload.get("action") == "extend"
+        if self.clock.state == ENDED and kind != "observation" and not extend:
+            raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
         if kind == "proposal" and self._open_proposals >= self.settings.open_proposals:
             raise Rejected("proposal", f"{self._open_proposals} proposals are waiting for "
                                        "the facilitator; wait until some are answered")  # fmt: skip
@@ -353,6 +356,12 @@ class LiveExercise:
                     self._check(command, into="accept")
         elif kind == "clock" and payload["action"] == "jump" and payload["to"] < self.sim.now:
             raise Rejected("to", "the clock cannot go back")
+        elif extend:
+            by = int(payload["by"])
+            if by <= 0 or self.sim.horizon + by > MAX_HORIZON:
+                raise Rejected("by", f"the horizon can be extended to at most "
+                               f"{MAX_HORIZON // 86400} days in all "
+                               f"(now {self.sim.horizon / 86400:g} days)")  # fmt: skip
 
     def _check(self, command: Command, prefix: str = "", into: str | None = None) -> None:
         """The engine's check; the culprit is `prefix` + its field, or `into`
@@ -391,7 +400,8 @@ class LiveExercise:
                     sim.inject(command, source)
             elif kind in ("release", "msel"):
                 sim.release(payload["inject"])
-                self.msel[payload["inject"]].status = "released"
+                item = self.msel[payload["inject"]]
+                item.status, item.released_at = "released", entry.sim_time
             elif kind == "skip":
                 self.msel[payload["inject"]].status = "skipped"
             elif kind == "delay":
@@ -437,10 +447,21 @@ class LiveExercise:
             else:
                 clock.set_speed(wall, speed)
         elif action == "jump":
-            self._jump_floor = max(self._jump_floor, int(payload["to"]))
+            # Only as far as the horizon then: a later extension does not
+            # carry an old jump on into the overtime.
+            self._jump_floor = max(self._jump_floor, min(int(payload["to"]), self.sim.horizon))
             if wall is not None:
                 self._advance_to(int(payload["to"]), wall)
                 clock.jump(wall, self.sim.now)
+        elif action == "extend":
+            # The engine's horizon is model state (a replay needs it); the
+            # clock only follows. An ended exercise is paused, ready to resume.
+            self.sim.extend(int(payload["by"]))
+            clock.horizon = self.sim.horizon
+            if clock.state == ENDED:
+                clock.state = PAUSED
+                if wall is not None:
+                    clock.wall0 = wall
         elif wall is None:
             pass  # start, pause, resume: a rebuilt exercise is always paused
         elif action in ("start", "resume"):
@@ -461,6 +482,8 @@ class LiveExercise:
                 item = self.msel.get(r.cause.removeprefix("inject:"))
                 if item is not None and r.cause.startswith("inject:"):
                     item.status = "released"
+                    if item.released_at is None:
+                        item.released_at = r.t
         self._scanned = len(records)
 
     # --- the pacer's tick --------------------------------------------------------
@@ -538,6 +561,7 @@ class LiveExercise:
             "id": self.id,
             "sim_time_h": round(sim.now / 3600, 4),
             "sim_time": sim.now,
+            "horizon": sim.horizon,
             "clock": self.clock.state,
             "speed": self.clock.speed,
             "assets": [
@@ -568,6 +592,7 @@ class LiveExercise:
             "t": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
+            "horizon": sim.horizon,
             "records": [self._record_dict(r) for r in records if shows_record(audience, r)],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
@@ -633,7 +658,11 @@ class LiveExercise:
                 yield item.id, item.data
 
     async def frames(self, audience: str, last_id: int | None) -> AsyncIterator[bytes]:
-        """The same as server-sent-event frames, with a ping now and then."""
+        """The same as server-sent-event frames, with a ping now and then.
+        The first frame asks the browser to reconnect within RETRY_MS when
+        the connection drops (a server restart), not after its default 3 s
+        or more."""
+        yield f"retry: {RETRY_MS}\n\n".encode()
         async for item in self.events(audience, last_id):
             yield item.frame
 

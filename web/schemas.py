@@ -63,9 +63,10 @@ class ExercisePublic(BaseModel):
 
 class ClockCommand(_In):
     """`start`/`resume` and `pause`; `speed` with a new speed; `jump` ahead
-    `by` a duration or `to` the next scheduled inject."""
+    `by` a duration or `to` the next scheduled inject; `extend` the horizon
+    `by` a duration (overtime, also after the exercise has ended)."""
 
-    action: Literal["start", "pause", "resume", "speed", "jump"]
+    action: Literal["start", "pause", "resume", "speed", "jump", "extend"]
     speed: Speed | None = Field(default=None, validate_default=True)
     by: str | None = Field(default=None, max_length=40, description=DURATION,
                            validate_default=True)  # fmt: skip
@@ -81,7 +82,9 @@ class ClockCommand(_In):
 
     @field_validator("by")
     @classmethod
-    def _by(cls, value: str | None) -> str | None:
+    def _by(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("action") == "extend":
+            raise ValueError("required for action 'extend', e.g. '1d'")
         return _duration(value)
 
     @field_validator("to")
@@ -194,12 +197,15 @@ class ProcessState(BaseModel):
     rto_breached: bool
     mtpd_breached: bool
     impact_eur: float
+    downtime_h: float = Field(description="Hours at capacity 0 so far")
+    below_mbco_h: float | None = Field(description="Hours below the MBCO so far")
 
 
 class StatePublic(BaseModel):
     id: str
     sim_time_h: float
     sim_time: int = Field(description="Simulated seconds since the scenario start")
+    horizon: int = Field(description="Simulated seconds at which the exercise ends")
     clock: str
     speed: float
     assets: list[AssetState]

@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
     from simulator.engine import Simulation
 
+# Where an attacker can get in: IT assets (asset kinds), not a site, a supplier
+# or a process. Plain strings: schema.py imports this package.
+ENTRY_KINDS = frozenset({"it_system", "application", "data"})
+
 EVENT_COMPROMISED = "compromised"
 EVENT_DETECTED = "detected"
 EVENT_ENCRYPTED = "encrypted"

@@ -194,10 +194,13 @@ def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any]
 @router.post("/exercises/{exercise_id}/clock", response_model=AcceptedPublic, responses=ERRORS)
 async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep,
                 key: RequestKey) -> Any:  # fmt: skip
-    """Start, pause, resume, change the speed, or jump ahead."""
+    """Start, pause, resume, change the speed, jump ahead, or extend the
+    horizon (at most to a year of simulated time)."""
     payload: dict[str, Any] = {"action": body.action}
     if body.action == "speed":
         payload["speed"] = body.speed
+    elif body.action == "extend":
+        payload["by"] = parse_duration(body.by or "")
     elif body.action == "jump":
         if body.to == "next_inject":
             item = exercise.next_due()

@@ -25,6 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
+from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.io import load_bundle
 from simulator.messages import translate
 from simulator.schema import AssetKind, ScenarioBundle, start_in_range, text
@@ -53,9 +54,16 @@ ENV = jinja2.Environment(
 ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
 ENV.globals["duration_pattern"] = DURATION_PATTERN  # "2 Tage" as well as "2d"
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
+# The start page preselects the reference company's blackout: the scenario a
+# new facilitator should see first (README, "the reference dairy").
+DEFAULT_SCENARIO = "dairy/blackout.yaml"
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
-ASSET_FIELDS = {"assets": None, "entry": None, "staff": AssetKind.staff.value}
+ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "assets": None,
+    "entry": tuple(sorted(ENTRY_KINDS)),  # ransomware gets in through IT
+    "staff": (AssetKind.staff.value,),
+}
 TEAM_FIELDS = {"teams"}
 
 
@@ -97,7 +105,7 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
          "company": s.company}
         for s in list_scenarios(request)
     ]  # fmt: skip
-    values = {"source": "bundled", "scenario": "example/scenario.yaml", "seed": "",
+    values = {"source": "bundled", "scenario": DEFAULT_SCENARIO, "seed": "",
               "start": "", "speed": "60", **form}  # fmt: skip
     # The loader's problems (`file:line: field: message`) come in English; the
     # form's own are already in `lang`, and translating them again keeps them.
@@ -286,7 +294,7 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
                   title=text(scenario.scenario.title, lang),
                   company=text(exercise.bundle.company.company.name, lang),
                   narrative=text(scenario.scenario.narrative, lang),
-                  speeds=SPEEDS)  # fmt: skip
+                  speeds=SPEEDS, max_speed=request.app.state.settings.max_speed)  # fmt: skip
 
 
 def _not_live(request: Request, manager: Any, exercise_id: str, token: str | None, lang: str,
@@ -380,7 +388,7 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
 @cache
 def hazard_schema() -> dict[str, Any]:
     """The hazard catalogue's JSON schema, with `x-widget` on fields naming
-    assets ("asset", `x-kind` to narrow them), teams ("team") or a flood
+    assets ("asset", `x-kinds` to narrow them), teams ("team") or a flood
     gauge ("gauge")."""
     schema: dict[str, Any] = TypeAdapter(HazardSpec).json_schema()
     for model in schema.get("$defs", {}).values():
@@ -388,7 +396,7 @@ def hazard_schema() -> dict[str, Any]:
             if name in ASSET_FIELDS:
                 prop["x-widget"] = "asset"
                 if ASSET_FIELDS[name]:
-                    prop["x-kind"] = ASSET_FIELDS[name]
+                    prop["x-kinds"] = list(ASSET_FIELDS[name] or ())
             elif name in TEAM_FIELDS:
                 prop["x-widget"] = "team"
             elif name == "gauge":

@@ -28,6 +28,10 @@
   const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "it_system", "data",
     "application", "business_process"];
   const PLOT_MS = 400;
+  // The feed filter's groups, by log entry kind (records: injects or states).
+  const FEED_GROUP = { inject: "injects", msel: "injects", release: "injects", skip: "injects",
+    delay: "injects", decision: "decisions", proposal: "decisions", accept: "decisions",
+    reject: "decisions" };
   const DURATIONS = new Set(["duration", "dwell", "spread_time", "encrypt_time", "detect_after"]); // redraw the plots at most this often
 
   // --- small helpers -----------------------------------------------------------------
@@ -97,10 +101,11 @@
     const s = Math.round(Math.abs(seconds));
     const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
     const mi = Math.floor((s % 3600) / 60);
-    if (d) return h ? `${d} d ${h} h` : `${d} d`;
-    if (h) return mi ? `${h} h ${mi} min` : `${h} h`;
-    if (mi) return `${mi} min`;
-    return `${s} s`;
+    // No-break spaces keep a number with its unit when a narrow column wraps.
+    if (d) return h ? `${d}\u00a0d ${h}\u00a0h` : `${d}\u00a0d`;
+    if (h) return mi ? `${h}\u00a0h ${mi}\u00a0min` : `${h}\u00a0h`;
+    if (mi) return `${mi}\u00a0min`;
+    return `${s}\u00a0s`;
   }
   // Text for plotly, which reads a few HTML tags in labels: show them as text.
   const short = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -142,19 +147,63 @@
     return text;
   }
 
+  // One click, one command: every request carries a fresh key (a retried
+  // request with the same key is answered, not applied twice). randomUUID
+  // needs a secure context; a console served over plain http on a LAN falls
+  // back to getRandomValues, which any context has.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  // The buttons of a control (a button or a form) stay disabled while its
+  // request is pending: a second click cannot send a second command.
+  function controlButtons(control) {
+    if (!control) return [];
+    if (control.tagName === "FORM") return [...control.querySelectorAll("button")];
+    return [control];
+  }
+
+  async function api(path, body, control) {
+    const buttons = controlButtons(control);
+    for (const b of buttons) { b.disabled = true; b.dataset.busy = "1"; }
+    try {
+      return await send(path, body);
+    } finally {
+      for (const b of buttons) { delete b.dataset.busy; b.disabled = false; }
+      renderClock();
+    }
+  }
+
+  const RETRIES = 3; // a lost connection: the same request again, with the same key
+  const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
   // A refused request ("Anfrage abgelehnt: …") is not a rejected proposal,
   // which is a facilitator's decision and shows in the feed.
-  async function api(path, body) {
+  async function send(path, body) {
+    const key = newKey();
     let res;
-    try {
-      res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${cfg.token}` },
-        body: JSON.stringify(body),
-      });
-    } catch (e) {
-      toast(`${tr("done.failed")}: ${tr("done.offline")}`, true);
-      return false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${cfg.token}`,
+            "idempotency-key": key },
+          body: JSON.stringify(body),
+        });
+        break;
+      } catch (e) {
+        // No answer: the server may have applied it or not; asking again with
+        // the same key gets the first answer instead of a second command.
+        if (attempt >= RETRIES) {
+          toast(`${tr("done.failed")}: ${tr("done.offline")}`, true);
+          return false;
+        }
+        await pause(1000);
+      }
     }
     if (res.ok) {
       toast(tr("done.sent"));
@@ -169,8 +218,8 @@
   // --- the state, built from the stream ---------------------------------------------
 
   const S = {
-    t: 0, clock: "paused", speed: 60, board: [], proposals: [], proposalsBySeq: new Map(),
-    msel: [], graph: null,
+    t: 0, clock: "paused", speed: 60, horizon: cfg.horizon, board: [], proposals: [],
+    proposalsBySeq: new Map(), msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     impactBy: new Map(), impactT: 0,
     hazardSeqs: new Set(), mselShown: new Set(), started: false,
@@ -198,6 +247,7 @@
     S.t = msg.t;
     S.clock = msg.clock;
     S.speed = msg.speed;
+    if (msg.horizon !== undefined) S.horizon = msg.horizon;
     // Updates carry only the proposals that changed: merge them by seq.
     if (msg.type === "init") S.proposalsBySeq = new Map();
     for (const p of msg.proposals) S.proposalsBySeq.set(p.seq, p);
@@ -213,7 +263,10 @@
     }
     for (const r of msg.records) {
       const item = applyRecord(r);
-      if (item) items.push(item);
+      if (item) {
+        item.group = item.group || (r.event === "hazard" || r.event === "inject" ? "injects" : "states");
+        items.push(item);
+      }
     }
     if (S.clock !== "paused" || S.t > 0) S.started = true;
     items.sort((a, b) => a.t - b.t || a.order - b.order);
@@ -352,11 +405,13 @@
   function describeEntry(e) {
     const p = e.payload || {};
     const who = tr(`role.${e.role}`, e.role);
-    const make = (label, title, body, cls) => item(e.t, 0, e.seq, label, title, body, cls, who);
+    const make = (label, title, body, cls) => ({ ...item(e.t, 0, e.seq, label, title, body, cls, who),
+      group: FEED_GROUP[e.kind] || "other" });
     switch (e.kind) {
       case "clock":
         if (p.action === "speed") return make(tr("feed.clock"), `${tr("feed.speed")} ${p.speed}×`);
         if (p.action === "jump") return make(tr("feed.clock"), `${tr("feed.jump")} ${fmtT(p.to)}`);
+        if (p.action === "extend") return make(tr("feed.clock"), `${tr("clock.extend")} ${fmtDur(p.by)}`);
         return make(tr("feed.clock"), tr(`clock.${p.action}`, p.action));
       case "inject":
         if (p.message !== undefined) return make(tr("feed.message"), p.message, "", "message");
@@ -401,12 +456,14 @@
 
   function render() {
     renderClock();
+    renderEnd();
     renderBoard();
     renderAssets();
     renderFeed();
     renderProposals();
     renderMsel();
     schedulePlots();
+    describeCharts();
   }
 
   function renderClock() {
@@ -421,15 +478,63 @@
       const action = S.clock === "running" ? "pause" : S.started ? "resume" : "start";
       toggle.dataset.action = action;
       toggle.textContent = tr(`clock.${action}`);
-      toggle.disabled = S.clock === "ended";
-      const select = $("speed-select");
-      if (document.activeElement !== select) {
-        if (![...select.options].some((o) => Number(o.value) === S.speed)) {
-          select.append(el("option", { value: S.speed, text: `${S.speed}×` }));
-        }
-        select.value = String(S.speed);
-        for (const o of select.options) if (Number(o.value) === S.speed) o.selected = true;
+      toggle.disabled = S.clock === "ended" || toggle.dataset.busy === "1";
+      // Any speed can be typed; the field follows the server unless someone is typing.
+      const input = $("speed-input");
+      if (document.activeElement !== input && input.dataset.shown !== String(S.speed)) {
+        input.value = String(S.speed);
+        input.dataset.shown = String(S.speed);
       }
+      $("clock-ends").textContent = `${tr("clock.ends")}: ${fmtT(S.horizon)}`;
+    }
+  }
+
+  // The end of the exercise: say so, and sum up each process (from the board
+  // the server sends: totals over the whole run, breaches, impact).
+  let endKey = "";
+  function renderEnd() {
+    const panel = $("end-panel");
+    const ended = S.clock === "ended";
+    panel.hidden = !ended;
+    document.body.classList.toggle("ended", ended);
+    if (!ended) return;
+    const key = JSON.stringify([S.t, S.board]);
+    if (key === endKey) return;
+    endKey = key;
+    $("end-text").textContent = tf("console.ended_text",
+      { end: dateFmt.format(wallDate(S.t)), t: fmtT(S.t) });
+    const hours = (h) => (h ? fmtDur(h * 3600) : "–");
+    const yes = (b) => el("span", { class: b ? "over" : "", text: tr(b ? "board.yes" : "board.no") });
+    $("summary").replaceChildren(...S.board.map((row) => el("tr", { "data-process": row.id },
+      el("th", { scope: "row", text: nameOf(row.id) }),
+      el("td", { class: "num", "data-label": tr("board.downtime"), text: hours(row.downtime_h) }),
+      el("td", { class: "num", "data-label": tr("board.below_mbco"), text: hours(row.below_mbco_h) }),
+      el("td", { "data-label": tr("board.rto_breached") }, yes(row.rto_breached)),
+      el("td", { "data-label": tr("board.mtpd_breached") }, yes(row.mtpd_breached)),
+      el("td", { class: "num", "data-label": tr("board.impact"), text: eur.format(row.impact_eur || 0) }))));
+    $("summary-total").textContent = eur.format(S.board.reduce((sum, r) => sum + (r.impact_eur || 0), 0));
+  }
+
+  // Text alternatives of the charts: what they show, in words.
+  function describeCharts() {
+    const affected = [...S.intervals.values()].filter((list) => list.length).length;
+    const downIds = [...S.assetState.entries()].filter(([, st]) => st === "down").map(([id]) => id);
+    const tl = $("timeline");
+    if (tl) {
+      tl.setAttribute("aria-label", tf("console.alt_timeline",
+        { n: affected, down: downIds.length, marks: S.markers.length }));
+    }
+    const graph = $("graph");
+    if (graph && S.graph) {
+      const names = downIds.slice(0, 12).map(nameOf).join(", ") +
+        (downIds.length > 12 ? ` (+${downIds.length - 12})` : "");
+      graph.setAttribute("aria-label", tf("console.alt_graph", { n: S.graph.nodes.length,
+        edges: S.graph.edges.length, list: names || tr("console.alt_none") }));
+    }
+    const impact = $("impact");
+    if (impact) {
+      const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
+      impact.setAttribute("aria-label", tf("console.alt_impact", { total: eur.format(total), t: fmtT(S.t) }));
     }
   }
 
@@ -455,16 +560,17 @@
       return el("tr", { "data-process": row.id, "data-state": row.state,
         class: `${row.rto_breached ? "rto-breached " : ""}${row.mtpd_breached ? "mtpd-breached" : ""}` },
       el("td", { class: "pname", text: name }),
-      el("td", {}, el("span", { class: "state", "data-state": row.state,
+      el("td", { "data-label": tr("board.state") }, el("span", { class: "state", "data-state": row.state,
         text: tr(`state.${row.state}`, row.state) })),
-      el("td", { class: "cap" }, bar, el("span", { class: "capnum", text: `${capacity} %` })),
-      el("td", { class: `cd${row.rto_breached ? " breached" : ""}` },
+      el("td", { class: "cap", "data-label": tr("board.capacity") }, bar,
+        el("span", { class: "capnum", text: `${capacity} %` })),
+      el("td", { class: `cd${row.rto_breached ? " breached" : ""}`, "data-label": tr("board.rto") },
         el("div", { class: "target", text: target(row.rto_h) }),
         countdown(row.rto_left_h, row.rto_breached)),
-      el("td", { class: `cd${row.mtpd_breached ? " breached" : ""}` },
+      el("td", { class: `cd${row.mtpd_breached ? " breached" : ""}`, "data-label": tr("board.mtpd") },
         el("div", { class: "target", text: target(row.mtpd_h) }),
         countdown(row.mtpd_left_h, row.mtpd_breached)),
-      el("td", { class: "num", text: eur.format(row.impact_eur || 0) }));
+      el("td", { class: "num", "data-label": tr("board.impact"), text: eur.format(row.impact_eur || 0) }));
     });
     $("board").replaceChildren(...rows);
     const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
@@ -543,7 +649,7 @@
   }
 
   function feedItem(it) {
-    return el("li", { class: `fi ${it.cls}` },
+    return el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other" },
       el("div", { class: "meta" },
         el("span", { class: "ft", text: fmtT(it.t) }),
         el("span", { class: "fk", text: it.label }),
@@ -576,9 +682,11 @@
       const buttons = role === "facilitator" && p.status === "open"
         ? el("div", { class: "row" },
           el("button", { type: "button", class: "ok", text: tr("proposal.accept"),
-            onclick: () => api("decisions", { accept: p.seq }) }),
+            "aria-label": `${tr("proposal.accept")}: ${short(proposalText(p), 80)}`,
+            onclick: (e) => api("decisions", { accept: p.seq }, e.currentTarget) }),
           el("button", { type: "button", class: "danger", text: tr("proposal.reject"),
-            onclick: () => api("decisions", { reject: p.seq }) }))
+            "aria-label": `${tr("proposal.reject")}: ${short(proposalText(p), 80)}`,
+            onclick: (e) => api("decisions", { reject: p.seq }, e.currentTarget) }))
         : null;
       return el("li", { "data-status": p.status, "data-seq": p.seq },
         el("span", { class: "pstatus", text: tr(`proposal.${p.status}`, p.status) }),
@@ -603,13 +711,23 @@
     list.replaceChildren(...byDue.map((entry) => {
       const pending = entry.status === "pending";
       const message = cfg.msel && cfg.msel[entry.id] ? cfg.msel[entry.id].message : "";
+      const title = mselTitle(entry.id);
       const button = (label, cls, body) => el("button", { type: "button", class: `small ${cls}`,
-        text: tr(label), onclick: () => api("injects", typeof body === "function" ? body() : body) });
+        text: tr(label), "aria-label": `${tr(label)}: ${title}`,
+        onclick: (e) => api("injects", typeof body === "function" ? body() : body, e.currentTarget) });
+      const released = entry.status === "released" && entry.released_at !== null &&
+        entry.released_at !== undefined;
+      const planned = entry.due === null ? tr("msel.manual") : fmtT(entry.due);
+      const status = released
+        ? `${tr("msel.released_at")} ${fmtT(entry.released_at)}` +
+          (entry.due !== entry.released_at ? ` (${tr("msel.due_was")} ${planned})` : "")
+        : tr(`msel.${entry.status}`, entry.status);
       return el("li", { "data-inject": entry.id, "data-status": entry.status },
-        el("span", { class: "due", text: entry.due === null ? tr("msel.manual") : fmtT(entry.due) }),
-        el("span", { class: "mtitle", text: mselTitle(entry.id), title: message || null }),
+        el("span", { class: "due", text: released ? fmtT(entry.released_at) : planned }),
+        el("span", { class: "mtitle", text: title }),
+        message ? el("span", { class: "mmessage", text: message }) : null,
         el("span", { class: "mfoot" },
-          el("span", { class: "mstatus", text: tr(`msel.${entry.status}`, entry.status) }),
+          el("span", { class: "mstatus", text: status }),
           pending ? el("span", { class: "mbuttons" },
             button("msel.release", "ok", { release: entry.id }),
             entry.due !== null ? button("msel.delay", "", () => ({ delay: entry.id, by: delayBy() })) : null,
@@ -1144,6 +1262,10 @@
     source.onerror = () => {
       conn.dataset.ok = "0";
       conn.textContent = tr("console.offline");
+      // The browser retries by itself (the server asks for 1 s) unless the
+      // answer was an error status (a proxy while the server restarts): then
+      // it gives up, and the console starts a new stream.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
     };
     source.onmessage = (event) => {
       conn.dataset.ok = "1";
@@ -1171,39 +1293,52 @@
     if (older) older.addEventListener("click", loadOlder);
     const toggle = $("clock-toggle");
     if (toggle) {
-      toggle.addEventListener("click", () => api("clock", { action: toggle.dataset.action }));
-      $("speed-select").addEventListener("change", (e) =>
-        api("clock", { action: "speed", speed: Number(e.target.value) }));
+      toggle.addEventListener("click", () => api("clock", { action: toggle.dataset.action }, toggle));
+      $("speed-form").addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const input = $("speed-input");
+        const speed = Number(input.value);
+        if (await api("clock", { action: "speed", speed }, e.currentTarget)) {
+          input.dataset.shown = ""; // show what the server reports next
+          input.blur();
+        }
+      });
       $("jump-form").addEventListener("submit", (e) => {
         e.preventDefault();
-        api("clock", { action: "jump", by: $("jump-by").value.trim() });
+        api("clock", { action: "jump", by: $("jump-by").value.trim() }, e.currentTarget);
       });
-      $("jump-next").addEventListener("click", () => api("clock", { action: "jump", to: "next_inject" }));
+      $("jump-next").addEventListener("click", (e) =>
+        api("clock", { action: "jump", to: "next_inject" }, e.currentTarget));
+      $("extend-form").addEventListener("submit", (e) => {
+        e.preventDefault();
+        api("clock", { action: "extend", by: $("extend-by").value.trim() }, e.currentTarget);
+      });
       $("message-form").addEventListener("submit", async (e) => {
         e.preventDefault();
         const text = $("message-text").value.trim();
-        if (text && await api("injects", { message: text })) $("message-text").value = "";
+        if (text && await api("injects", { message: text }, e.currentTarget)) $("message-text").value = "";
       });
       $("observation-form").addEventListener("submit", async (e) => {
         e.preventDefault();
         const text = $("observation-text").value.trim();
-        if (text && await api("observations", { text })) $("observation-text").value = "";
+        if (text && await api("observations", { text }, e.currentTarget)) $("observation-text").value = "";
       });
       setupHazardForm();
     }
     $("assets-toggle").addEventListener("click", () => $("assets").classList.toggle("compact"));
+    $("feed-filter").addEventListener("change", (e) => { $("feed").dataset.filter = e.target.value; });
     const actions = $("actions");
     if (actions) {
       if (!cfg.actions.length) actions.append(el("p", { class: "muted", text: tr("decision.none") }));
       for (const action of cfg.actions) {
         actions.append(el("button", { type: "button", class: "action", "data-action": action.id,
           title: action.description || null, text: action.title,
-          onclick: () => api("decisions", { action: action.id }) }));
+          onclick: (e) => api("decisions", { action: action.id }, e.currentTarget) }));
       }
       $("decision-form").addEventListener("submit", async (e) => {
         e.preventDefault();
         const text = $("decision-text").value.trim();
-        if (text && await api("decisions", { text })) $("decision-text").value = "";
+        if (text && await api("decisions", { text }, e.currentTarget)) $("decision-text").value = "";
       });
     }
   }
@@ -1235,8 +1370,6 @@
         box.append(field.node);
       }
     }
-    document.body.append(el("datalist", { id: "gauges" },
-      ...(cfg.gauges || []).map((g) => el("option", { value: g }))));
     typeSelect.addEventListener("change", build);
     typeSelect.value = "power_failure" in mapping ? "power_failure" : typeSelect.value;
     build();
@@ -1254,7 +1387,7 @@
         }
         if (value !== undefined) spec[field.name] = value;
       }
-      api("injects", { hazard: spec });
+      api("injects", { hazard: spec }, e.currentTarget);
     });
   }
 
@@ -1285,8 +1418,9 @@
         for (const team of cfg.teams) select.append(el("option", { value: team.id, text: `${team.name} (${team.id})` }));
       } else {
         const kinds = new Map();
+        const allowed = prop["x-kinds"] || (prop["x-kind"] ? [prop["x-kind"]] : null);
         for (const a of cfg.assets) {
-          if (prop["x-kind"] && a.kind !== prop["x-kind"]) continue;
+          if (allowed && !allowed.includes(a.kind)) continue;
           if (!kinds.has(a.kind)) kinds.set(a.kind, el("optgroup", { label: tr(`kind.${a.kind}`, a.kind) }));
           kinds.get(a.kind).append(el("option", { value: a.id, text: `${a.name} (${a.id})` }));
         }
@@ -1299,6 +1433,14 @@
         if (!chosen.length) return undefined;
         return multiple ? chosen : chosen[0];
       };
+    } else if (prop["x-widget"] === "gauge") {
+      // The company's gauges only: a flood elsewhere would reach nothing.
+      const select = el("select", { name, required });
+      select.append(el("option", { value: "", text: tr("inject.choose") }));
+      for (const g of cfg.gauges || []) select.append(el("option", { value: g, text: g }));
+      if ((cfg.gauges || []).length === 1) select.value = cfg.gauges[0];
+      inputs.push(select);
+      read = () => select.value || undefined;
     } else if (enums.length) {
       const select = el("select", { name });
       select.append(el("option", { value: "", text: hint || "–" }));
@@ -1306,7 +1448,8 @@
       inputs.push(select);
       let area = null;
       if (jsonOption) {
-        area = el("textarea", { rows: 2, placeholder: `${tr("field.custom")}: ${example(jsonOption, resolve)}` });
+        area = el("textarea", { rows: 2, "aria-label": `${label}: ${tr("field.custom")}`,
+          placeholder: `${tr("field.custom")}: ${example(jsonOption, resolve)}` });
         inputs.push(area);
       }
       read = () => {
@@ -1314,7 +1457,7 @@
         return select.value ? select.value : undefined;
       };
     } else if (jsonOption) {
-      const area = el("textarea", { rows: 2, placeholder: example(jsonOption, resolve) });
+      const area = el("textarea", { rows: 2, "aria-label": label, placeholder: example(jsonOption, resolve) });
       inputs.push(area);
       read = () => (area.value.trim() ? JSON.parse(area.value) : undefined);
     } else if (real.some((o) => o.type === "number" || o.type === "integer")) {
@@ -1326,7 +1469,6 @@
     } else {
       const o = real[0] || {};
       const input = el("input", { type: "text", name, required,
-        list: prop["x-widget"] === "gauge" ? "gauges" : null,
         placeholder: isDuration ? `${hint ? `${hint} · ` : ""}${(o.examples || []).join(", ")}` : hint });
       if (o.pattern) input.setAttribute("pattern", o.pattern.replace(/^\^|\$$/g, ""));
       inputs.push(input);
