@@ -36,7 +36,7 @@ from simulator.commands import (
     StopWorkaround,
 )
 from simulator.durations import sample
-from simulator.hazards import CATALOGUE, HazardSpec, references
+from simulator.hazards import CATALOGUE, HazardSpec, hazard_target_error, references
 from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
@@ -264,9 +264,12 @@ class Simulation:
                     "asset": self.model.index, "team": self.teams, "inject": self._msel
                 }  # fmt: skip
                 for kind, loc, name in references(command.hazard):
+                    field = ".".join(map(str, ("hazard", *loc)))
                     if name not in known[kind]:
-                        field = ".".join(map(str, ("hazard", *loc)))
                         raise CommandError(field, f"unknown {kind} {name!r}")
+                    if kind == "asset" and (error := hazard_target_error(
+                            command.hazard, loc, m.kinds[m.index[name]])):  # fmt: skip
+                        raise CommandError(field, error)
             case Message():
                 pass
             case _:

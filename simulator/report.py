@@ -12,7 +12,7 @@ from rich.table import Table
 
 from simulator.metrics import RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import AssetKind, ScenarioBundle, kind_name, text
 from simulator.sweep import SweepPoint
 
 
@@ -52,7 +52,7 @@ def asset_table(
     for column in ("asset", "kind", "first down h", "down h"):
         table.add_column(column, justify="left" if column in ("asset", "kind") else "right")
     for a in hit[:limit]:
-        table.add_row(names[a.id], a.kind, _h(a.first_down_h), _h(a.downtime_h))
+        table.add_row(names[a.id], kind_name(a.kind, lang), _h(a.first_down_h), _h(a.downtime_h))
     return table
 
 

@@ -31,8 +31,8 @@ from simulator.commands import (
 )
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
-from simulator.hazards import HazardSpec, references
-from simulator.schema import Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
+from simulator.hazards import HazardSpec, hazard_target_error, references
+from simulator.schema import IT_KINDS, Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
 """A location in a file's data: mapping keys and list indices from the top."""
@@ -212,6 +212,13 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
         if not isinstance(time, int) and (error := time.check()):
             c.add((*rat, "time"), f"{time.dist} distribution {error}")
 
+    if asset.trust and asset.kind not in IT_KINDS:
+        c.add(
+            (*at, "trust"),
+            f"trust domains are only for IT assets ({', '.join(sorted(IT_KINDS))}), "
+            f"not {asset.kind.value}: a cyberattack reaches {asset.kind.value} "
+            "through the IT it needs",
+        )
     process = asset.kind is AssetKind.business_process
     if asset.bia is not None and not process:
         c.add((*at, "bia"), f"bia is only for business_process assets, not {asset.kind.value}")
@@ -402,7 +409,9 @@ def check_scenario(
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
     for kind, loc, name in references(spec):
         if kind == "asset":
-            c.asset((*at, *loc), name)
+            found = c.asset((*at, *loc), name)
+            if found is not None and (error := hazard_target_error(spec, loc, found.kind)):
+                c.add((*at, *loc), error)
         elif kind == "team":
             c.team((*at, *loc), name)
         elif name not in c.injects:

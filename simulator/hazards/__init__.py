@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from simulator.hazards import flood, generic, power, ransomware, staff, supply
+from simulator.kinds import IT_KINDS, AssetKind
 
 if TYPE_CHECKING:
     import simpy
@@ -61,3 +62,14 @@ def references(spec: HazardSpec) -> list[tuple[str, tuple[str | int, ...], str]]
         for i, trigger in enumerate(spec.triggers):
             out.append(("inject", ("triggers", i, "inject"), trigger.inject))
     return out
+
+
+def hazard_target_error(spec: HazardSpec, loc: tuple[str | int, ...], kind: AssetKind) -> str:
+    """Why the asset at `loc` of `spec`, of `kind`, cannot be what the hazard
+    names there ("" if it can): a ransomware `entry` is an IT asset."""
+    if isinstance(spec, ransomware.Ransomware) and loc == ("entry",) and kind not in IT_KINDS:
+        return (
+            f"a ransomware entry must be an IT asset ({', '.join(sorted(IT_KINDS))}), "
+            f"not {kind.value}"
+        )
+    return ""

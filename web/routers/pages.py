@@ -25,7 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import get_role, role_of, stored_hashes
 from web.headers import SECURITY_HEADERS
@@ -51,7 +51,13 @@ ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
-ASSET_FIELDS = {"assets": None, "entry": None, "staff": AssetKind.staff.value}
+# Asset fields of the hazard form and the kinds they offer: a ransomware
+# `entry` is an IT asset (never equipment: a cheese vat has no logon).
+ASSET_FIELDS: dict[str, str | list[str] | None] = {
+    "assets": None,
+    "entry": sorted(k.value for k in IT_KINDS),
+    "staff": AssetKind.staff.value,
+}
 TEAM_FIELDS = {"teams"}
 
 

@@ -25,8 +25,8 @@
   const actionsById = new Map(cfg.actions.map((a) => [a.id, a]));
   const STATES = ["down", "degraded", "standby"];
   const COLORS = { up: "#2f9e63", degraded: "#e8a317", down: "#d64045", standby: "#8b95a7" };
-  const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "it_system", "data",
-    "application", "business_process"];
+  const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "equipment", "it_system",
+    "data", "application", "business_process"];
   const PLOT_MS = 400;
   const DURATIONS = new Set(["duration", "dwell", "spread_time", "encrypt_time", "detect_after"]); // redraw the plots at most this often
 
@@ -1216,7 +1216,8 @@
       } else {
         const kinds = new Map();
         for (const a of cfg.assets) {
-          if (prop["x-kind"] && a.kind !== prop["x-kind"]) continue;
+          const allowed = prop["x-kind"];  // one kind, or a list of kinds
+          if (allowed && !(Array.isArray(allowed) ? allowed.includes(a.kind) : a.kind === allowed)) continue;
           if (!kinds.has(a.kind)) kinds.set(a.kind, el("optgroup", { label: tr(`kind.${a.kind}`, a.kind) }));
           kinds.get(a.kind).append(el("option", { value: a.id, text: `${a.name} (${a.id})` }));
         }
