@@ -148,6 +148,13 @@ class Cascade:
             self._eval_need(n, "initial")
         self.settle()
 
+    def activate(self, a: int, cause: str) -> None:
+        """Take standby asset `a` out of idle: it runs at once (its activation
+        lead time is its start-up; no `restart` on top)."""
+        self._restart_ready.add(a)
+        self.clear_damage(a, cause, lambda key, _r: key == IDLE_STANDBY)
+        self._restart_ready.discard(a)  # unused if its supply is out: then a restart applies
+
     def clear_damage(self, a: int, cause: str, keys: Callable[[str, bool], bool]) -> None:
         """Drop the damage entries of `a` for which `keys(key, restorable)` holds."""
         entries = self.damage.get(a)

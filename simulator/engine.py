@@ -387,7 +387,7 @@ class Simulation:
             return  # deactivated again meanwhile, or already active
         if spec.capacity < 1:
             c.set_damage(a, spec.capacity, cause, restorable=False)
-        c.clear_damage(a, cause, lambda key, _r: key == IDLE_STANDBY)
+        c.activate(a, cause)
 
     def _start_workaround(self, a: int, cause: str) -> Generator[simpy.Event, Any, None]:
         workaround = self.model.workaround[a]

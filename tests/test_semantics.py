@@ -318,3 +318,14 @@ def test_the_dairys_production_equipment_is_equipment() -> None:
     for vat in ("lep_line_cheese", "lep_line_uht", "lep_boiler", "pirna_boiler", "lep_milk_silos"):
         assert kinds[vat] == "equipment"
     assert all(a.kind in IT_KINDS for a in company.assets if a.trust)
+
+
+def test_an_activated_standby_runs_after_its_lead_time_without_a_restart() -> None:
+    # The standby is up `lead_time` (3 h) after activation: activated at 1 h,
+    # up at 4 h; its restart (2 h) is for a later stop: down 10-12 h, up at 14 h.
+    b = make_bundle([{"id": "rental", "kind": "utility", "restart": "2h",
+                      "standby": {"lead_time": "3h"}}],
+                    injects=[inject("1h", {"action": "activate_standby", "asset": "rental"}),
+                             inject("10h", {"action": "down", "asset": "rental", "duration": "2h"})],
+                    horizon="1d")  # fmt: skip
+    assert states(play(b), "rental") == [(4.0, 1.0), (10.0, 0.0), (14.0, 1.0)]
