@@ -60,14 +60,19 @@ def entry_view(
 def _released(bundle: ScenarioBundle, inject_id: str) -> dict[str, Any]:
     """A released scripted inject with its title and message in both
     languages: the players' page has no copy of the script."""
+    return {"inject": inject_id, **script_texts(bundle, inject_id)}
+
+
+def script_texts(bundle: ScenarioBundle, inject_id: str) -> dict[str, dict[str, str]]:
+    """Title and message of a scripted inject in both languages ({} if there is
+    no such inject); the stream's record of a played one carries them too."""
     found = next((e for e in bundle.scenario.injects if e.id == inject_id), None)
     if found is None:
-        return {"inject": inject_id}
-    texts = {
+        return {}
+    return {
         name: {lang: text(value, lang) for lang in LANGS}
         for name, value in (("title", found.title), ("message", found.message))
     }
-    return {"inject": inject_id, **texts}
 
 
 def _announced(payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,25 +16,30 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
+from simulator.messages import translate
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import timeline_figure, timeline_html
 from simulator.report import (
+    SHOWN_CHARS,
     asset_table,
     montecarlo_table,
     outcomes_csv,
+    plain,
+    printable,
     process_table,
     rows_csv,
     sweep_rows,
     sweep_table,
 )
-from simulator.schema import Company, Scenario, ScenarioBundle, text
+from simulator.schema import MAX_SEED, Company, Scenario, ScenarioBundle, text
 from simulator.sweep import sweep as run_sweep
 from simulator.sweep import with_parameters
 from simulator.validation import ScenarioError
@@ -48,6 +53,17 @@ app = typer.Typer(
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
+MAX_ASSETS = 1_000_000  # `generate`: a million assets is ~0.4 GB of JSON
+MAX_REPLICATIONS = 10_000_000
+MAX_WORKERS = 256
+
+RUN_WORDS = {
+    "en": {"seed": "seed", "records": "records", "objective": "objective", "met": "met",
+           "missed": "missed"},
+    "de": {"seed": "Seed", "records": "Ereignisse", "objective": "Übungsziel", "met": "erreicht",
+           "missed": "verfehlt"},
+}  # fmt: skip
+"""The words of `run`'s summary lines; the tables speak through `report`."""
 
 
 @app.command()
@@ -56,6 +72,7 @@ def validate(
         list[str],
         typer.Argument(help="Scenario or company YAML files.", show_default=False),
     ],
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
 ) -> None:
     """Check scenario and company files for every problem at once.
 
@@ -67,7 +84,7 @@ def validate(
     valid = True
     printed: set[str] = set()  # two scenarios on one bad company: report it once
     for file in files:
-        lines = _problem_lines(file)
+        lines = _problem_lines(file, lang)
         if not lines:
             typer.echo(f"OK {file}")
             continue
@@ -79,11 +96,12 @@ def validate(
     raise typer.Exit(0 if valid else EXIT_INVALID)
 
 
-def _problem_lines(file: str) -> list[str]:
+def _problem_lines(file: str, lang: str = "en") -> list[str]:
     try:
-        return [str(p) for p in validate_file(file)]
+        return [printable(p.in_language(lang)) for p in validate_file(file)]
     except Exception as e:  # a validator must report, not crash with a traceback
-        return [f"{file}: internal error (please report): {type(e).__name__}: {e}"]
+        message = translate("internal error (please report)", lang)
+        return [printable(f"{file}: {message}: {type(e).__name__}: {e}")]
 
 
 class FileFormat(StrEnum):
@@ -111,7 +129,10 @@ def schema(
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Random seed (default: the scenario's).", min=0, max=MAX_SEED),
+    ] = None,
     until: Annotated[
         str | None, typer.Option(help="Stop after this long, e.g. '36h' (default: the horizon).")
     ] = None,
@@ -122,7 +143,7 @@ def run(
     html: Annotated[
         str | None, typer.Option(help="Write a self-contained outage timeline (HTML).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Run a scenario and summarise what happened to every business process."""
     bundle = _load_or_exit(scenario)
@@ -148,18 +169,21 @@ def run(
             **summary.to_dict(),
             "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
         }
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         console = Console(width=max(Console().width, 120))
         title = text(bundle.scenario.scenario.title, lang)
-        console.print(f"[bold]{title}[/] — seed {sim.seed}, {stop / 3600:g} h, "
-                      f"{len(sim.records)} records")  # fmt: skip
+        words = RUN_WORDS.get(lang, RUN_WORDS["en"])
+        console.print(Text.assemble((printable(title, SHOWN_CHARS), "bold"),
+                                    f" — {words['seed']} {sim.seed}, {stop / 3600:g} h, "
+                                    f"{len(sim.records)} {words['records']}"))  # fmt: skip
         console.print(process_table(bundle, summary, lang))
         console.print(asset_table(bundle, summary, lang))
         for result in evaluate_objectives(bundle, summary):
             objective = next(o for o in bundle.scenario.objectives if o.id == result.id)
-            mark = "[green]met[/]" if result.met else "[bold red]missed[/]"
-            console.print(f"objective {mark}: {text(objective.title, lang)}")
+            mark = f"[green]{words['met']}[/]" if result.met else f"[bold red]{words['missed']}[/]"
+            console.print(f"{words['objective']} {mark}: ", plain(text(objective.title, lang)),
+                          sep="")
 
 
 @app.command()
@@ -193,12 +217,13 @@ def why(
     sim.advance(t)
     chain = explain(sim, asset, lang)
     if as_json:
-        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         stamp = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
-        typer.echo(f"{text(bundle.scenario.scenario.title, lang)} — {stamp}, seed {sim.seed}")
+        title = printable(text(bundle.scenario.scenario.title, lang), SHOWN_CHARS)
+        typer.echo(f"{title} — {stamp}, seed {sim.seed}")
         for line in describe(chain, names, lang):
-            typer.echo(line)
+            typer.echo(printable(line))
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:
@@ -211,15 +236,15 @@ def _load_or_exit(path: str) -> ScenarioBundle:
 def _exit_with(error: ScenarioError) -> NoReturn:
     """Print every problem (file:line: field: message) and exit 2."""
     for problem in error.problems:
-        typer.echo(str(problem), err=True)
+        typer.echo(printable(str(problem)), err=True)
     raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
 def generate(
-    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS)],
+    assets: Annotated[int, typer.Option(help="Number of assets.", min=MIN_ASSETS, max=MAX_ASSETS)],
     out: Annotated[str, typer.Option(help="Folder for company and scenario files.")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed.", min=0, max=MAX_SEED)] = 0,
     failures: Annotated[
         int | None, typer.Option(help="Random failures (default: assets / 10).")
     ] = None,
@@ -255,10 +280,13 @@ def _executor(dask: str | None) -> Any:
 @app.command()
 def montecarlo(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    n: Annotated[int, typer.Option("-n", help="Replications.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed of the replications.")] = 0,
+    n: Annotated[int, typer.Option("-n", help="Replications.", min=1, max=MAX_REPLICATIONS)] = 100,
+    seed: Annotated[
+        int, typer.Option(help="Base seed of the replications.", min=0, max=MAX_SEED)
+    ] = 0,
     workers: Annotated[
-        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1)
+        int | None, typer.Option(help="Local worker processes (default: all cores).", min=1,
+                                 max=MAX_WORKERS)
     ] = None,
     dask: Annotated[
         str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
@@ -267,6 +295,7 @@ def montecarlo(
     csv: Annotated[
         str | None, typer.Option(help="Write every replication's outcome per process (CSV).")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities, downtime percentiles and impact over N replications."""
     bundle = _load_or_exit(scenario)
@@ -277,9 +306,9 @@ def montecarlo(
     if csv:
         write_text(csv, outcomes_csv(result.outcomes))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
-        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result))
+        Console(width=max(Console().width, 120)).print(montecarlo_table(bundle, result, lang))
 
 
 def _parse_param(spec: str) -> tuple[str, list[str]]:
@@ -297,9 +326,14 @@ def sweep(
         typer.Option(help="PATH=V1,V2,... e.g. assets.plant.needs.power.buffers.fuel.capacity"
                           "=12h,24h,48h (repeat for a grid)."),
     ],
-    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1)] = 100,
-    seed: Annotated[int, typer.Option(help="Base seed (the same at every point).")] = 0,
-    workers: Annotated[int | None, typer.Option(help="Local worker processes.", min=1)] = None,
+    n: Annotated[int, typer.Option("-n", help="Replications per point.", min=1,
+                                       max=MAX_REPLICATIONS)] = 100,
+    seed: Annotated[
+        int, typer.Option(help="Base seed (the same at every point).", min=0, max=MAX_SEED)
+    ] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes.", min=1, max=MAX_WORKERS)
+    ] = None,
     csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
 ) -> None:
     """Breach probabilities over a grid of parameter values (common random numbers)."""

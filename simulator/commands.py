@@ -19,7 +19,7 @@ DepTypeName = Literal["physical", "cyber", "geographic", "logical"]
 
 
 class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Down(_Command):

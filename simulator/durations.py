@@ -1,5 +1,5 @@
-"""Durations as people write them ("30min", "4h", "1d12h") and the random
-distributions a restore time may follow.
+"""Durations as people write them ("30min", "4h", "1d12h", German "2 Tage",
+"3 Std", "1 Tag 12 Std") and the random distributions a restore time may follow.
 
 Simulated time is kept in whole seconds: integer arithmetic keeps event order
 exact (float sums can merge or split "simultaneous" events).
@@ -16,21 +16,54 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
 UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-_PART = r"(\d+(?:\.\d+)?)\s*(min|s|h|d|w)"
+# German spellings a BCM team types into the console ("2 Tage", "3 Std", "30 Min",
+# "90 Sek", "2 Wochen"), each mapped to its unit by its first letters. Written
+# with [Xx] classes, not a flag, so the same text serves as the JSON Schema
+# pattern that browsers check in the forms.
+_GERMAN = r"[Ww]ochen?|[Tt]age?n?|[Ss]td\.?|[Ss]tunden?|[Mm]in(?:uten?|\.)?|[Ss]ek(?:unden?|\.)?"
+_UNITS = rf"{_GERMAN}|min|s|h|d|w"
+_GERMAN_UNIT = {"wo": "w", "ta": "d", "st": "h", "mi": "min", "se": "s"}
+_PART = rf"(\d+(?:\.\d+)?)\s*({_UNITS})"
 _FULL = re.compile(rf"^\s*(?:{_PART}\s*)+$")
 _ONE = re.compile(_PART)
-DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(min|s|h|d|w)\s*)+$"
+DURATION_PATTERN = rf"^\s*(\d+(\.\d+)?\s*({_UNITS})\s*)+$"
+MAX_DURATION = 3650 * 86400
+"""The longest duration anywhere (horizons, jumps, delays, restore times): ten
+years. It keeps simulated time well inside a 32-bit column and float precision,
+and stops "9999...9d" from turning into a horizon nothing can reach."""
+MAX_DURATION_TEXT = 100  # characters; "1d12h30min" needs ten
 
 
 @functools.lru_cache(maxsize=4096)  # files repeat the same few spellings
 def parse_duration(text: str) -> int:
-    """Seconds in a duration such as "90s", "30min", "4h", "3d", "1w" or "1d12h"."""
+    """Seconds in a duration such as "90s", "30min", "4h", "3d", "1w" or "1d12h",
+    or in German "90 Sek", "30 Min", "4 Std", "3 Tage", "1 Woche", "1 Tag 12 Std"."""
+    if len(text) > MAX_DURATION_TEXT:
+        raise ValueError(f"duration too long: {len(text)} characters (at most {MAX_DURATION_TEXT})")
     if not _FULL.match(text):
         raise ValueError(
             f"not a duration: {text!r}; write a number and a unit (s, min, h, d, w), e.g. '30min'"
         )
-    total = sum(float(n) * UNIT_SECONDS[u] for n, u in _ONE.findall(text))
-    return round(total)
+    total = sum(float(n) * UNIT_SECONDS[_unit(u)] for n, u in _ONE.findall(text))
+    return in_range(total)
+
+
+def in_range(seconds: float) -> int:
+    """Whole seconds of a duration within 0 .. MAX_DURATION, else ValueError."""
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        raise ValueError("a duration must be a finite number")
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    if seconds > MAX_DURATION:
+        raise ValueError("longer than the limit of 3650d (ten years)")
+    return round(seconds)
+
+
+def _unit(spelling: str) -> str:
+    """The unit key of a spelling the pattern accepted: "Std." -> "h"."""
+    if spelling in UNIT_SECONDS:
+        return spelling
+    return _GERMAN_UNIT[spelling[:2].lower()]
 
 
 def format_duration(seconds: int) -> str:
@@ -51,6 +84,8 @@ def _to_seconds(value: Any, info: ValidationInfo) -> Any:
         return parse_duration(value)
     if isinstance(value, bool):
         raise ValueError("a duration must be text such as '30min', not true/false")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("a duration must be a finite number")
     if isinstance(value, int | float):
         # Scenario files must spell the unit: a bare 2 could mean minutes or hours.
         # Code (and the files' own round trip) passes whole seconds.
@@ -59,9 +94,7 @@ def _to_seconds(value: Any, info: ValidationInfo) -> Any:
             raise ValueError(
                 f"write a unit with the number {value}, e.g. '{value}h' or '{value}min'"
             )
-        if value < 0:
-            raise ValueError("a duration cannot be negative")
-        return round(value)
+        return in_range(value)
     raise ValueError("a duration must be text such as '30min', '4h' or '3d'")
 
 
@@ -77,7 +110,7 @@ Duration = Annotated[
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Triangular(_Dist):

@@ -18,6 +18,7 @@ from typing import Any
 
 import simpy
 
+from simulator.backups import down_history, seconds_lost
 from simulator.cascade import IDLE_STANDBY, Cascade
 from simulator.commands import (
     ActivateStandby,
@@ -45,14 +46,15 @@ from simulator.records import (
     EVENT_INJECT,
     EVENT_RESTORE_DONE,
     EVENT_RESTORE_START,
+    EVENT_STATE,
     Record,
     State,
 )
 from simulator.schema import AssetKind, DepType, MselInject, ScenarioBundle, text
 from simulator.streams import Streams
+from simulator.teams import RestoreKey, Team, restore_priority
 
 EVENT_HAZARD = "hazard"
-NO_PRIORITY = 10**12  # restore priority of assets no business process needs
 
 
 class CommandError(ValueError):
@@ -62,16 +64,6 @@ class CommandError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-class Team(simpy.PriorityResource):
-    """A recovery team: restores queue by priority (lowest RTO first), and the
-    team can grow during an exercise (external responders arrive)."""
-
-    def resize(self, capacity: int) -> None:
-        self._capacity = capacity
-        while self.put_queue and len(self.users) < capacity:
-            self._trigger_put(None)  # grants one waiting request per call
 
 
 @dataclass(frozen=True)
@@ -120,13 +112,19 @@ class Simulation:
         self.records: list[Record] = []
         self.streams = Streams(self.seed)
         self.cascade = Cascade(self.env, self.model, self.records)
-        self.teams = {
-            tid: Team(self.env, capacity=t.size) for tid, t in self.bundle.company.teams.items()
-        }
+        self.teams = {tid: Team(self.env, t.size) for tid, t in self.bundle.company.teams.items()}
         self._team_size = {tid: t.size for tid, t in self.bundle.company.teams.items()}
-        self._team_share: dict[str, float] = {}
+        self._team_absence: dict[str, float] = {}
+        self._absence_draws: dict[str, list[float]] = {}
         self._restoring: dict[int, simpy.Process] = {}
-        self._priority: dict[int, int] = {}
+        self._priority: dict[int, RestoreKey] = {}
+        self._destroyed_at: dict[int, int] = {}  # data asset -> when it went down, last destroyed
+        # State records of data assets, gathered from the stream on demand (the
+        # data-loss rule needs their down stretches): each record is read once.
+        self._data_ids = {self.model.ids[a] for a, k in enumerate(self.model.kinds)
+                          if k is AssetKind.data}  # fmt: skip
+        self._data_states: dict[str, list[Record]] = {}
+        self._records_read = 0
         self._counts: dict[str, int] = {}
         self._msel = {entry.id: entry for entry in scenario.injects}
         self._detectors: dict[str, Callable[[], None]] = {}
@@ -199,10 +197,7 @@ class Simulation:
             for n, states in c.buffers.items()
             for b in states
         }
-        teams = {
-            tid: TeamStatus(int(t.capacity), len(t.users), len(t.queue))
-            for tid, t in self.teams.items()
-        }
+        teams = {tid: TeamStatus(t.size, t.busy, t.queued) for tid, t in self.teams.items()}
         return Snapshot(
             t=now,
             capacity=MappingProxyType(dict(zip(ids, c.cap, strict=True))),
@@ -224,16 +219,20 @@ class Simulation:
         *,
         until_restored: bool,
         compromised: frozenset[str] = frozenset(),
+        destroys: bool | None = None,
     ) -> None:
         """Limit `asset` to `capacity` for `cause` (hazards call this).
 
         Damage `until_restored` starts the asset's recovery process if it has
-        one; otherwise the cause heals it with `heal`. Destroyed data loses
-        what changed since its last good backup; backups kept in a trust
-        domain of `compromised` are not good.
+        one; otherwise the cause heals it with `heal`. Damage that `destroys`
+        (default: damage until restored; a flood destroys though its water
+        recedes by itself) makes a data asset at capacity 0 lose what changed
+        since its last good backup (`simulator/backups.py`); backups kept in a
+        trust domain of `compromised` are not good.
         """
         a = self._asset(asset, "asset")
-        if until_restored and capacity <= EPSILON and self.model.kinds[a] is AssetKind.data:
+        destroys = until_restored if destroys is None else destroys
+        if destroys and capacity <= EPSILON and self.model.kinds[a] is AssetKind.data:
             self._data_loss(a, cause, compromised)
         self.cascade.set_damage(a, capacity, cause, restorable=until_restored)
         if until_restored and a in self.model.recovery and a not in self._restoring:
@@ -402,79 +401,110 @@ class Simulation:
         spec = m.recovery[a]
         name = m.ids[a]
         required = [m.index[r] for r in spec.requires]
+        team = None if spec.team is None else self.teams[spec.team]
+        turn: simpy.Event | None = None  # held from the ask until the member is back
         try:
             duration = sample(spec.time, self.streams(f"restore/{name}"))
             while True:
                 for r in required:
                     while c.cap[r] <= EPSILON:
                         yield c.when_up(r)
-                if spec.team is None:
+                if team is None:
                     self.note(EVENT_RESTORE_START, name, "restore", None)
                     yield self.env.timeout(duration)
                     break
-                with self.teams[spec.team].request(priority=self._restore_priority(a)) as turn:
-                    yield turn
-                    # What it requires may have gone down while it queued: then
-                    # give the team member back and wait again.
-                    if any(c.cap[r] <= EPSILON for r in required):
-                        continue
-                    self.note(EVENT_RESTORE_START, name, "restore", spec.team)
-                    yield self.env.timeout(duration)
-                    break
+                turn = team.ask(self._restore_priority(a))
+                yield turn
+                # What it requires may have gone down while it queued: then
+                # give the team member back and wait again.
+                if any(c.cap[r] <= EPSILON for r in required):
+                    team.release(turn)
+                    turn = None
+                    continue
+                self.note(EVENT_RESTORE_START, name, "restore", spec.team)
+                yield self.env.timeout(duration)
+                break
             self.note(EVENT_RESTORE_DONE, name, "restore", spec.team)
             c.clear_damage(a, "restore", lambda _key, restorable: restorable)
         except simpy.Interrupt:
-            pass
+            pass  # restored by command: queued or working, the member goes back below
         finally:
+            if team is not None and turn is not None:
+                team.release(turn)
             if self._restoring.get(a) is self.env.active_process:
                 del self._restoring[a]
 
-    def _restore_priority(self, a: int) -> int:
-        """The shortest RTO among the business processes that stand on `a`,
-        directly or through restores that require it (the backup server that
-        every restore needs goes first); found by one walk, then cached."""
-        if a in self._priority:
-            return self._priority[a]
-        m = self.model
-        best, seen, todo = NO_PRIORITY, {a}, [a]
-        while todo:
-            x = todo.pop()
-            bia = m.bia.get(x)
-            if bia is not None and bia.rto < best:
-                best = bia.rto
-            for owner in [m.need_owner[n] for n in m.dependents(x)] + m.required_by.get(x, []):
-                if owner not in seen:
-                    seen.add(owner)
-                    todo.append(owner)
-        self._priority[a] = best
-        return best
+    def _restore_priority(self, a: int) -> RestoreKey:
+        """`restore_priority` of `a` (simulator/teams.py), found once, then cached."""
+        key = self._priority.get(a)
+        if key is None:
+            key = self._priority[a] = restore_priority(self.model, a)
+        return key
 
     def _data_loss(self, a: int, cause: str, compromised: frozenset[str]) -> None:
-        """Record the hours of data `a` loses now: back to its last good backup."""
-        backup, now = self.model.backup.get(a), self.now
-        if backup is None:
-            lost = now  # no backup: everything since the start
-        elif backup.domain is not None and backup.domain in compromised:
-            # The backup store was encrypted too; only offline copies are good.
-            lost = now if backup.offline_interval is None else now % backup.offline_interval
-        elif now < backup.offset:
-            lost = now
-        else:
-            lost = (now - backup.offset) % backup.interval
-        self.note(EVENT_DATA_LOSS, self.model.ids[a], cause, str(round(lost / 3600, 4)))
+        """Record the hours of data `a` loses now, counted from the moment it
+        went down back to its last good backup (rules in simulator/backups.py).
+        Destroyed again before it came back up (a flood on an encrypted
+        database), it loses nothing more: nothing was written meanwhile."""
+        name, backup = self.model.ids[a], self.model.backup.get(a)
+        down_now = self.cascade.cap[a] <= EPSILON
+        stretches, current = down_history(self._data_state_records(name), name, down_now)
+        went_down = self.now if current is None else current
+        previous = self._destroyed_at.get(a)
+        if previous is not None and previous == went_down:
+            return
+        returned = None
+        if previous is not None:
+            returned = next((end for start, end in stretches if start == previous), None)
+        self._destroyed_at[a] = went_down
+        domain = None if backup is None else backup.domain
+        encrypted = domain is not None and domain in compromised  # the backup store too
+        lost = seconds_lost(backup, encrypted, went_down, stretches, returned)
+        self.note(EVENT_DATA_LOSS, name, cause, str(round(lost / 3600, 4)))
+
+    def _data_state_records(self, name: str) -> list[Record]:
+        """The state records of data asset `name` so far."""
+        states, data_ids = self._data_states, self._data_ids
+        for r in self.records[self._records_read :]:
+            if r.event == EVENT_STATE and r.asset in data_ids:
+                states.setdefault(r.asset, []).append(r)
+        self._records_read = len(self.records)
+        return states.get(name, [])
 
     def on_detect(self, cause: str, detected: Callable[[], None]) -> None:
         """Let a `detect` command for the hazard `cause` call `detected`."""
         self._detectors[cause] = detected
 
-    def set_team_availability(self, team: str, share: float) -> None:
-        """Only `share` of `team` can work (staff absence); rounds to whole people."""
-        self._team_share[team] = share
+    def set_team_absence(self, team: str, absence: float) -> None:
+        """A share `absence` of `team` is away (staff absence); see `_resize`."""
+        self._team_absence[team] = absence
         self._resize(team)
 
     def _resize(self, team: str) -> None:
-        size = round(self._team_size[team] * self._team_share.get(team, 1.0))
-        self.teams[team].resize(size)
+        """Members present = those whose own draw says they are at work.
+
+        Each member i of a team draws once per run u_i, uniform in [0, 1), from
+        the stream "absence/<team>" (member i gets the stream's i-th number),
+        and is away while the absence share exceeds u_i. So each person is
+        away with probability `absence`, the expected team size is
+        size × (1 − absence) as for the staff pools, replications differ (Monte
+        Carlo shows the spread a small team really has) and a run is
+        reproducible. A higher absence only adds people to those away (the
+        same draws), absence 0 keeps everybody and absence 1 nobody. Rounding
+        the expected size instead would make a 10 % absence either nothing
+        (round) or half of a team of two (floor) for every replication.
+        """
+        size = self._team_size[team]
+        absence = self._team_absence.get(team, 0.0)
+        if absence <= 0:
+            present = size
+        else:
+            draws = self._absence_draws.setdefault(team, [])
+            rng = self.streams(f"absence/{team}")
+            while len(draws) < size:
+                draws.append(rng.random())
+            present = sum(1 for u in draws[:size] if u >= absence)
+        self.teams[team].resize(present)
 
     def is_restoring(self, asset: str) -> bool:
         """Whether a recovery process is on `asset` (queued or working)."""
@@ -489,4 +519,3 @@ class Simulation:
         """Append a record of `event` now (hazards report their milestones so)."""
         self.records.append(Record(len(self.records), self.now, event, asset, cause=cause,
                                    detail=detail))  # fmt: skip
-

@@ -48,6 +48,15 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 """The largest scenario or company file read: a generated 100k-asset company
 is ~60 MB as JSON; anything far beyond is a mistake (or /dev/zero)."""
 
+MAX_PROBLEMS = 300
+"""Problems reported in detail per file and kind (schema, cross-references);
+the rest are counted: 900,000 broken assets must not take minutes and
+gigabytes to report."""
+CHUNK = 10_000
+"""Items of a long list validated at a time once a file is known to be full of problems."""
+MAX_LINE_LOOKUP_BYTES = 20_000_000
+"""JSON files larger than this get no line numbers: composing one as YAML (to
+find lines) takes minutes; the field path still says where a problem is."""
 FULL_CHECK_BYTES = 2_000_000
 """Files up to this size are always scanned for duplicate keys; larger ones
 (generated benchmark companies) only when they have other problems."""
@@ -57,6 +66,8 @@ FULL_CHECK_BYTES = 2_000_000
 # controls, noncharacters): blanked, one for one, before a JSON file is
 # composed as YAML to find lines, so every line keeps its number.
 _YAML_UNSAFE = re.compile("[\t\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+TOO_DEEP = "nested too deeply (more than about 1000 levels of lists and mappings)"
 
 
 class LineMap:
@@ -74,11 +85,13 @@ class LineMap:
     @property
     def root(self) -> yaml.Node | None:
         if self._text is not None:
+            text, self._text = self._text, None
+            if len(text) > MAX_LINE_LOOKUP_BYTES:
+                return None
             try:
-                self._root = yaml.compose(self._text, Loader=_Loader)
+                self._root = yaml.compose(text, Loader=_Loader)
             except yaml.YAMLError:  # lines are a help: without them, messages still name fields
                 self._root = None
-            self._text = None
         return self._root
 
     def line(self, path: Sequence[str | int]) -> int | None:
@@ -226,6 +239,8 @@ def _parse_bytes(raw: bytes, file: str) -> _Parsed:
             return _Parsed(file, data, LineMap(None, _YAML_UNSAFE.sub(" ", text)), len(raw))
         except json.JSONDecodeError as e:
             raise ScenarioError([Problem(file, e.lineno, "json", e.msg)]) from None
+        except RecursionError:
+            raise ScenarioError([Problem(file, None, "json", TOO_DEEP)]) from None
     # yaml.load composes the node tree anyway (also with libyaml); keeping it
     # costs nothing and gives line numbers without parsing twice.
     loader = _Loader(text)
@@ -289,17 +304,92 @@ def _validate(model: type[M], parsed: _Parsed, problems: list[Problem]) -> _Vali
     if found:
         problems += found
         return _Validated(None)
+    many = _many_problems(model, parsed.data)
+    if many is not None:  # the first ones in detail, the rest counted
+        errors, total = many
+        found, _ = _pydantic_problems(parsed, model, errors)
+        problems += [*found, _more(parsed.file, total - len(found))]
+        return _Validated(None)
     try:
         return _Validated(model.model_validate(parsed.data, context={"from_file": True}))
     except ValidationError as e:
-        found, paths = _pydantic_problems(parsed, model, e)
+        error = e
+    found, paths = _pydantic_problems(parsed, model, _first_errors(model, parsed.data, error))
     problems += found
+    if error.error_count() > MAX_PROBLEMS:  # the rest is counted, not checked further
+        problems.append(_more(parsed.file, error.error_count() - len(found)))
+        return _Validated(None)
     rest = _prune(parsed.data, paths)
     try:
         rest.model = model.model_validate(rest.model, context={"from_file": True})
     except ValidationError:
         return _Validated(None)
     return typing.cast(_Validated[M], rest)
+
+
+def _many_problems(model: type[M], data: dict[Any, Any]) -> tuple[list[Any], int] | None:
+    """(errors of the first problems, count of all) when the longest list is
+    longer than CHUNK and its first CHUNK items hold more than MAX_PROBLEMS
+    problems, else None.
+
+    The list is validated a chunk at a time, so pydantic never holds all the
+    errors of 900,000 broken assets at once (about 0.5 GB); a valid or mostly
+    valid file pays one extra validation of its first chunk."""
+    lists = [key for key, value in data.items() if isinstance(value, list)]
+    key = max(lists, key=lambda k: len(data[k]), default=None)
+    if key is None or len(data[key]) <= CHUNK:
+        return None
+    items = data[key]
+
+    def error_of(part: list[Any]) -> ValidationError | None:
+        try:
+            model.model_validate({**data, key: part}, context={"from_file": True})
+        except ValidationError as e:
+            return e
+        return None
+
+    first = error_of(items[:CHUNK])
+    if first is None or first.error_count() <= MAX_PROBLEMS:
+        return None
+    listed = first.errors(include_url=False, include_input=False)
+    outside = sum(1 for e in listed if not e["loc"] or e["loc"][0] != key)  # in every chunk
+    total = len(listed)
+    for start in range(CHUNK, len(items), CHUNK):
+        error = error_of(items[start : start + CHUNK])
+        total += 0 if error is None else error.error_count() - outside
+    return listed[:MAX_PROBLEMS], total
+
+
+def _first_errors(model: type[M], data: dict[Any, Any], error: ValidationError) -> list[Any]:
+    """The pydantic errors of about the first MAX_PROBLEMS problems.
+
+    Listing all of 900,000 errors takes pydantic seconds and gigabytes, so with
+    that many the data is validated again with its longest list cut short
+    (errors come in the data's order), growing the cut until it holds enough."""
+    if error.error_count() <= MAX_PROBLEMS:
+        return error.errors(include_url=False, include_input=False)
+    lists = [key for key, value in data.items() if isinstance(value, list)]
+    longest = max(lists, key=lambda key: len(data[key]), default=None)
+    size = 64
+    while longest is not None and size < len(data[longest]):
+        try:
+            model.model_validate({**data, longest: data[longest][:size]},
+                                 context={"from_file": True})  # fmt: skip
+        except ValidationError as e:
+            if e.error_count() >= MAX_PROBLEMS:
+                return e.errors(include_url=False, include_input=False)[:MAX_PROBLEMS]
+        size *= 4
+    return error.errors(include_url=False, include_input=False)[:MAX_PROBLEMS]
+
+
+@dataclass(frozen=True)
+class _More(Problem):
+    """The count of the problems not shown; listed after them."""
+
+
+def _more(file: str, count: int) -> Problem:
+    return _More(file, None, "", f"{count} more problems not shown (fix the first {MAX_PROBLEMS}"
+                                 " and check again)")  # fmt: skip
 
 
 def _prune(data: dict[Any, Any], paths: Iterable[Loc]) -> _Validated[Any]:
@@ -344,7 +434,7 @@ def _finish(parsed: _Parsed, problems: list[Problem], start: int) -> None:
             Problem(parsed.file, line, render_loc(path), message)
             for path, line, message in parsed.lines.duplicate_keys()
         ]
-    mine = sorted(problems[start:], key=lambda p: p.line or 0)
+    mine = sorted(problems[start:], key=lambda p: (isinstance(p, _More), p.line or 0))
     problems[start:] = list(dict.fromkeys(mine))
 
 
@@ -352,9 +442,12 @@ def _findings(
     parsed: _Parsed, checked: _Validated[Any], findings: Iterable[Finding]
 ) -> list[Problem]:
     out = []
-    for at, message in findings:
+    findings = list(findings)
+    for at, message in findings[:MAX_PROBLEMS]:
         loc = checked.loc(at)
         out.append(Problem(parsed.file, parsed.lines.line(loc), render_loc(loc), message))
+    if len(findings) > MAX_PROBLEMS:
+        out.append(_more(parsed.file, len(findings) - MAX_PROBLEMS))
     return out
 
 
@@ -607,7 +700,7 @@ def _message(error: Any, model: Any, key: str | int) -> str:
 
 
 def _pydantic_problems(
-    parsed: _Parsed, root: type[BaseModel], error: ValidationError
+    parsed: _Parsed, root: type[BaseModel], errors: list[Any]
 ) -> tuple[list[Problem], list[Loc]]:
     """One problem per pydantic error, with union noise removed, and the
     location in the data of every error.
@@ -616,7 +709,6 @@ def _pydantic_problems(
     member failed ("not a string", "not a Provider"); only the member that got
     furthest into the value says something useful, so the others are dropped.
     """
-    errors = error.errors(include_url=False, include_input=False)
     split: list[tuple[Any, list[int], list[int]]] = []
     sites: dict[tuple[str | int, ...], dict[str | int, tuple[int, int]]] = {}
     for e in errors:
@@ -693,7 +785,7 @@ def write_jsonl(path: PathLike, rows: Iterable[Mapping[str, Any]]) -> int:
     def write(f: typing.TextIO) -> None:
         nonlocal count
         for row in rows:
-            f.write(json.dumps(row, separators=(",", ":"), ensure_ascii=False))
+            f.write(json.dumps(row, separators=(",", ":"), ensure_ascii=False, allow_nan=False))
             f.write("\n")
             count += 1
 
@@ -705,7 +797,7 @@ def write_data(path: PathLike, data: Any) -> None:
     """Write plain data as YAML, or as JSON when `path` ends in .json (which
     loads ~30x faster for generated companies of 100k assets)."""
     if str(path).endswith(".json"):
-        write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        write_text(path, json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
         return
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     write_text(path, yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False))

@@ -113,6 +113,8 @@ def _add_event_lines(
 ) -> None:
     """A dotted vertical line per inject and decision, with hover text on a marker."""
     start = bundle.scenario.start
+    # The engine names a scripted inject by its English title: show it in `lang`.
+    scripted = {f"inject:{e.id}": text(e.title, lang) for e in bundle.scenario.injects}
     for r in records:
         if r.event not in EVENT_COLORS or r.t > horizon:
             continue
@@ -131,8 +133,9 @@ def _add_event_lines(
         name = (r.cause or "").split(":", 1)[-1] or r.event
         what = _word(r.event, lang)
         hover = f"<b>{html.escape(what)}: {html.escape(name)}</b><br>{_when(start, r.t)}"
-        if r.detail:
-            hover += f"<br>{html.escape(r.detail)}"
+        detail = scripted.get(r.cause or "") if r.event == EVENT_INJECT else None
+        if detail or r.detail:
+            hover += f"<br>{html.escape(detail or r.detail or '')}"
         fig.add_annotation(
             x=x,
             xref="x",

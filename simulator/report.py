@@ -5,38 +5,118 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from simulator.metrics import RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
 from simulator.schema import AssetKind, ScenarioBundle, kind_name, text
 from simulator.sweep import SweepPoint
 
+# Table texts, English and German (BSI 200-4: RTO = WAZ, MTPD = MTA, MBCO =
+# Notbetriebsniveau). The first column of each table is left-aligned.
+_TEXTS: dict[str, dict[str, Any]] = {
+    "en": {
+        "processes": "Business processes",
+        "process_columns": ("process", "first\nimpact h", "below\nMBCO h", "down\nh", "RTO\nh",
+                            "RTO\nbreached", "MTPD\nh", "MTPD\nbreached", "data\nlost h",
+                            "impact\nEUR"),
+        "assets": "Assets down longest ({n} went down)",
+        "asset_columns": ("asset", "kind", "first down h", "down h"),
+        "montecarlo": "Monte Carlo: {n} replications, base seed {seed}",
+        "montecarlo_columns": ("process", "P(RTO\nbreach)", "95% CI", "P(MTPD\nbreach)", "95% CI",
+                               "down h\nP50", "down h\nP90", "down h\nP99", "impact EUR\nmean",
+                               "impact EUR\nP95"),
+        "yes": "yes",
+        "no": "no",
+    },
+    "de": {
+        "processes": "Geschäftsprozesse",
+        "process_columns": ("Prozess", "erste\nWirkung h", "unter Not-\nbetrieb h",
+                            "Ausfall\nh", "WAZ\nh", "WAZ über-\nschritten", "MTA\nh",
+                            "MTA über-\nschritten", "Daten-\nverlust h", "Schaden\nEUR"),
+        "assets": "Am längsten ausgefallene Ressourcen ({n} fielen aus)",
+        "asset_columns": ("Ressource", "Art", "erster Ausfall h", "Ausfall h"),
+        "montecarlo": "Monte Carlo: {n} Durchläufe, Basis-Seed {seed}",
+        "montecarlo_columns": ("Prozess", "P(WAZ\nverfehlt)", "95%-KI",
+                               "P(MTA\nverfehlt)", "95%-KI", "Ausfall h\nP50",
+                               "Ausfall h\nP90", "Ausfall h\nP99", "Schaden EUR\nMittel",
+                               "Schaden EUR\nP95"),
+        "yes": "ja",
+        "no": "nein",
+    },
+}  # fmt: skip
 
-def _h(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+SHOWN_CHARS = 200
+"""Names and titles longer than this are cut for the terminal: rich wraps a
+long unbroken word in quadratic time (a 100 KB title took minutes)."""
 
 
-def _flag(breached: bool | None) -> str:
-    return "–" if breached is None else ("[bold red]yes[/]" if breached else "no")
+def printable(value: str, limit: int | None = None) -> str:
+    """`value` with control characters (ANSI escapes, newlines) shown as
+    \\xNN escapes, cut to `limit` characters: file text must print as it is,
+    never move the cursor or recolour the terminal."""
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if value.isprintable():
+        return value
+    return "".join(map(_escape, value))
+
+
+def _escape(c: str) -> str:
+    # Cc: ESC, newlines, DEL; Cf: bidirectional overrides that reorder a line.
+    if unicodedata.category(c) not in ("Cc", "Cf"):
+        return c
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+
+
+def plain(value: str, limit: int = SHOWN_CHARS) -> Text:
+    """File text for a rich table or line: never read as markup ("[/]",
+    "[bold]"), control characters escaped, at most `limit` characters."""
+    return Text(printable(value, limit))
+
+
+
+def _t(key: str, lang: str) -> Any:
+    return _TEXTS.get(lang, _TEXTS["en"])[key]
+
+
+def _columns(table: Table, columns: Sequence[str]) -> None:
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else "right")
+
+
+def _num(value: float, digits: int, lang: str) -> str:
+    """A figure with thousands separators: 1,234.5 in English, 1.234,5 in German."""
+    out = f"{value:,.{digits}f}"
+    return out.translate(str.maketrans(",.", ".,")) if lang == "de" else out
+
+
+def _h(value: float | None, lang: str = "en") -> str:
+    return "–" if value is None else _num(value, 1, lang)
+
+
+def _flag(breached: bool | None, lang: str = "en") -> str:
+    if breached is None:
+        return "–"
+    return f"[bold red]{_t('yes', lang)}[/]" if breached else _t("no", lang)
 
 
 def process_table(bundle: ScenarioBundle, summary: RunSummary, lang: str = "en") -> Table:
     """One row per business process: outage figures against its BIA."""
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
-    table = Table(title="Business processes" if lang == "en" else "Geschäftsprozesse")
-    columns = ("process", "first\nimpact h", "below\nMBCO h", "down\nh", "RTO\nh",
-               "RTO\nbreached", "MTPD\nh", "MTPD\nbreached", "data\nlost h", "impact\nEUR")
-    for column in columns:
-        table.add_column(column, justify="left" if column == "process" else "right")  # fmt: skip
+    table = Table(title=_t("processes", lang))
+    _columns(table, _t("process_columns", lang))
     for p in summary.processes:
         table.add_row(
-            names[p.id], _h(p.first_impact_h), _h(p.below_mbco_h), _h(p.downtime_h),
-            _h(p.rto_h), _flag(p.rto_breached), _h(p.mtpd_h), _flag(p.mtpd_breached),
-            _h(p.data_loss_h), f"{p.impact_eur:,.0f}",
+            plain(names[p.id]), _h(p.first_impact_h, lang), _h(p.below_mbco_h, lang),
+            _h(p.downtime_h, lang), _h(p.rto_h, lang), _flag(p.rto_breached, lang),
+            _h(p.mtpd_h, lang), _flag(p.mtpd_breached, lang), _h(p.data_loss_h, lang),
+            _num(p.impact_eur, 0, lang),
         )  # fmt: skip
     return table
 
@@ -48,35 +128,33 @@ def asset_table(
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
     hit = [a for a in summary.assets if a.downtime_h > 0 and a.kind != AssetKind.business_process]
     hit.sort(key=lambda a: (-a.downtime_h, a.id))
-    table = Table(title=f"Assets down longest ({len(hit)} went down)")
-    for column in ("asset", "kind", "first down h", "down h"):
-        table.add_column(column, justify="left" if column in ("asset", "kind") else "right")
+    table = Table(title=_t("assets", lang).format(n=len(hit)))
+    _columns(table, _t("asset_columns", lang))
+    table.columns[1].justify = "left"
     for a in hit[:limit]:
-        table.add_row(names[a.id], kind_name(a.kind, lang), _h(a.first_down_h), _h(a.downtime_h))
+        table.add_row(plain(names[a.id]), kind_name(a.kind, lang), _h(a.first_down_h, lang),
+                      _h(a.downtime_h, lang))  # fmt: skip
     return table
 
 
 def montecarlo_table(bundle: ScenarioBundle, result: MonteCarloResult, lang: str = "en") -> Table:
     """Breach probabilities (95% interval), downtime percentiles, impact."""
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
-    table = Table(title=f"Monte Carlo: {result.n} replications, base seed {result.seed}")
-    columns = ("process", "P(RTO\nbreach)", "95% CI", "P(MTPD\nbreach)", "95% CI",
-               "down h\nP50", "down h\nP90", "down h\nP99", "impact EUR\nmean",
-               "impact EUR\nP95")
-    for column in columns:
-        table.add_column(column, justify="left" if column == "process" else "right")  # fmt: skip
+    table = Table(title=_t("montecarlo", lang).format(n=result.n, seed=result.seed))
+    _columns(table, _t("montecarlo_columns", lang))
     for p in result.processes:
         table.add_row(
-            names.get(p.id, p.id), f"{p.p_rto_breach:.3f}", _ci(p.p_rto_breach_ci),
-            f"{p.p_mtpd_breach:.3f}", _ci(p.p_mtpd_breach_ci), f"{p.downtime_h_p50:.1f}",
-            f"{p.downtime_h_p90:.1f}", f"{p.downtime_h_p99:.1f}", f"{p.impact_eur_mean:,.0f}",
-            f"{p.impact_eur_p95:,.0f}",
+            plain(names.get(p.id, p.id)), _num(p.p_rto_breach, 3, lang),
+            _ci(p.p_rto_breach_ci, lang),
+            _num(p.p_mtpd_breach, 3, lang), _ci(p.p_mtpd_breach_ci, lang),
+            _h(p.downtime_h_p50, lang), _h(p.downtime_h_p90, lang), _h(p.downtime_h_p99, lang),
+            _num(p.impact_eur_mean, 0, lang), _num(p.impact_eur_p95, 0, lang),
         )  # fmt: skip
     return table
 
 
-def _ci(interval: tuple[float, float]) -> str:
-    return f"{interval[0]:.3f}–{interval[1]:.3f}"
+def _ci(interval: tuple[float, float], lang: str = "en") -> str:
+    return f"{_num(interval[0], 3, lang)}–{_num(interval[1], 3, lang)}"
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -115,6 +193,6 @@ def sweep_table(rows: Sequence[dict[str, Any]]) -> Table:
     for key in shown:
         table.add_column(key.rsplit(".", 1)[-1], justify="right")
     for row in rows:
-        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else str(row[k])
+        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else plain(str(row[k]))
                         for k in shown))  # fmt: skip
     return table

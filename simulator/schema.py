@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from simulator.commands import Command
 from simulator.durations import Duration, DurationOrDist
@@ -24,12 +24,16 @@ from simulator.kinds import kind_name as kind_name
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+MAX_SEED = 2**63 - 1
+"""Seeds are 0 .. 2^63 - 1: a signed 64-bit column holds every one."""
+MAX_EUR_PER_HOUR = 1e12
+"""Impact rates above a trillion a hour are typos; the bound keeps sums finite."""
 
 
 class Text(BaseModel):
     """Text in German and English; either may be missing."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     de: str | None = None
     en: str | None = None
 
@@ -38,7 +42,7 @@ LocalizedText = str | Text
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class DepType(StrEnum):
@@ -61,7 +65,7 @@ ProviderRef = Id | Provider
 
 
 class KOfN(Strict):
-    k: int = Field(ge=1)
+    k: int = Field(ge=1, le=100_000)
     of: list[ProviderRef] = Field(min_length=1)
 
 
@@ -88,6 +92,7 @@ class Buffer(Strict):
     """
 
     id: Id
+    name: LocalizedText | None = None  # what the console calls it (default: the id)
     capacity: Duration = Field(gt=0)
     initial: Duration | None = None  # default: full
     refill: Duration | None = None  # time to refill from empty once supply is back; None: never
@@ -139,13 +144,15 @@ class Standby(Strict):
 
 
 class Backup(Strict):
-    """Backups of a data asset, taken every `interval` from the scenario start
-    shifted by `offset`; data lost on damage = time since the last backup.
+    """Backups of a data asset, taken at `offset + k × interval` for every whole
+    k (the schedule runs before the scenario start too) while the asset is up;
+    data lost on destruction = time from the last backup to when it went down
+    (rules in simulator/backups.py).
 
     A backup store that sits in a trust `domain` the attacker compromises is
     encrypted with the data (Norsk Hydro, Südwestfalen-IT); then only the
-    offline copies, taken every `offline_interval`, are good. Without either,
-    everything since the scenario start is lost.
+    offline copies, taken at `offset + k × offline_interval`, are good. Without
+    either, everything since the scenario start is lost.
     """
 
     interval: Duration = Field(gt=0)
@@ -165,7 +172,7 @@ class FloodExposure(Strict):
 
 class ImpactStep(Strict):
     after: Duration  # time since the disruption began (capacity first below 1)
-    per_hour: float = Field(ge=0)
+    per_hour: float = Field(ge=0, le=MAX_EUR_PER_HOUR)
 
 
 class BIA(Strict):
@@ -185,7 +192,7 @@ class BIA(Strict):
     mtpd: Duration
     mbco: Fraction = 0.5
     rpo: Duration | None = None
-    impact_per_hour: float | None = Field(default=None, ge=0)
+    impact_per_hour: float | None = Field(default=None, ge=0, le=MAX_EUR_PER_HOUR)
     impact: list[ImpactStep] | None = None
 
     @model_validator(mode="after")
@@ -227,10 +234,11 @@ class Asset(Strict):
 
 
 class Team(Strict):
-    """A limited recovery team: restores needing it queue by RTO priority."""
+    """A limited recovery team: restores needing it queue by restore priority
+    (simulator/teams.py: shortest RTO, then MTPD, impact per hour, asset id)."""
 
     name: LocalizedText | None = None
-    size: int = Field(ge=1)
+    size: int = Field(ge=1, le=10_000)
 
 
 class CompanyInfo(Strict):
@@ -286,6 +294,19 @@ class Objective(Strict):
     check: Literal["within_rto", "within_mtpd"]
 
 
+EARLIEST_START = datetime(1900, 1, 1)
+LATEST_START = datetime(2200, 1, 1)
+
+
+def start_in_range(start: datetime) -> datetime:
+    """A scenario starts in 1900 .. 2199: with at most ten years of simulated
+    time every date stays one that calendars and charts can show."""
+    naive = start.replace(tzinfo=None)
+    if not EARLIEST_START <= naive < LATEST_START:
+        raise ValueError(f"start {start.isoformat()} is outside 1900-01-01 .. 2199-12-31")
+    return start
+
+
 class ScenarioInfo(Strict):
     id: Id
     title: LocalizedText
@@ -298,9 +319,9 @@ class Scenario(Strict):
 
     scenario: ScenarioInfo
     company: str
-    start: datetime = datetime(2026, 1, 5, 8, 0)
+    start: Annotated[datetime, AfterValidator(start_in_range)] = datetime(2026, 1, 5, 8, 0)
     horizon: Duration = Field(default=7 * 86400, gt=0)
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     hazards: list[HazardEntry] = Field(default_factory=list)
     injects: list[MselInject] = Field(default_factory=list)
     actions: list[PlayerAction] = Field(default_factory=list)

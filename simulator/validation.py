@@ -32,6 +32,7 @@ from simulator.commands import (
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, hazard_target_error, references
+from simulator.messages import translate
 from simulator.schema import IT_KINDS, Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
@@ -56,10 +57,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return self.in_language("en")
+
+    def in_language(self, lang: str) -> str:
+        """The problem line with its message in `lang` (de or en); file and field
+        stay as written, they are what the author looks for."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        message = translate(self.message, lang)
+        field = translate(self.field, lang) if self.field.startswith("(") else self.field
+        return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
 class ScenarioError(Exception):

@@ -156,3 +156,27 @@ def test_generate_writes_files_that_validate_and_run(tmp_path: Path) -> None:
     report = json.loads(runner.invoke(app, ["run", str(tmp_path / "scenario.yaml"), "--json"]).stdout)
     assert len(report["assets"]) == 300
     assert sum(1 for a in report["assets"] if a["first_down_h"] is not None) >= 20
+
+
+def test_validate_in_german() -> None:
+    bad = str(BAD / "many_problems.yaml")
+    result = runner.invoke(app, ["validate", "--lang", "de", bad])
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    # The same problems, the messages in German; file, line and field as written.
+    assert lines[0] == f"{bad}:6: seeed: unbekanntes Feld; meinten Sie 'seed'?"
+    assert f"{bad}:9: injects[0].at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)" in lines
+    assert not [line for line in lines if "unknown" in line or "did you mean" in line]
+
+
+def test_run_in_german_has_german_headers_and_figures() -> None:
+    english = runner.invoke(app, ["run", str(EXAMPLE)], terminal_width=200)
+    german = runner.invoke(app, ["run", str(EXAMPLE), "--lang", "de"], terminal_width=200)
+    assert english.exit_code == german.exit_code == 0, german.output
+    for word in ("Geschäftsprozesse", "Prozess", "WAZ", "MTA", "Schaden", "Am längsten",
+                 "Ressource", "Seed", "Ereignisse", "ja"):  # fmt: skip
+        assert word in german.stdout, word
+    for word in ("Business processes", "breached", "impact", "Assets down", "records", "met"):
+        assert word in english.stdout and word not in german.stdout, word
+    # German figures: a decimal comma (the example's production is down 64.5 h).
+    assert "64,5" in german.stdout and "64.5" in english.stdout

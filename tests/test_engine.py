@@ -406,6 +406,8 @@ def test_a_restore_waits_again_if_what_it_requires_fails_while_it_queues() -> No
             {"id": "z", "kind": "it_system", "recovery": {"time": "5h", "team": "t"}},
             {"id": "y", "kind": "it_system", "recovery": {"time": "10h"}},
             {"id": "x", "kind": "it_system", "recovery": {"time": "1h", "team": "t", "requires": ["y"]}},
+            # z serves a process with an RTO, x none: z takes the only member at 0 h
+            {"id": "p", "kind": "business_process", "needs": [{"all_of": ["z"]}], "bia": {"rto": "4h", "mtpd": "1d"}},
         ],
         teams={"t": {"size": 1}},
         hazards=[outage("0min", ["z"]), outage("0min", ["x"]), outage("1h", ["y"])],
@@ -431,6 +433,8 @@ def test_restores_that_others_require_inherit_their_priority() -> None:
     sim = Simulation(b)
     sim.run()
     done = [r.asset for r in sim.records if r.event == "restore_done"]
-    # backup jumps the queue (erp's restore needs it); erp itself queues only once
-    # backup is up, by when the admin has started on noise
-    assert done == ["busy", "backup", "noise", "erp"]
+    # backup jumps the queue (erp's restore needs it). erp itself can ask only once
+    # backup is up, at 2 h — the instant the admin finishes the backup: the member
+    # freed and the restore that became due in that instant are matched by
+    # priority at its end, so erp (4 h RTO) goes before noise (no process)
+    assert done == ["busy", "backup", "erp", "noise"]

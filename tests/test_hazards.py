@@ -135,17 +135,70 @@ def test_zero_absence_changes_nothing() -> None:
 
 
 def test_absence_lowers_capacity_and_team_size() -> None:
+    """The crew pool falls to 0.5; the IT staff are all away (absence 1) for
+    a week, the only admin with them, so the server down at 1 h waits until
+    168 h and is restored 4 h later."""
     hazards = [
-        {"at": "0min", "hazard": {"type": "staff_absence", "staff": ["crew"], "teams": ["admins"], "absence": 0.5, "duration": "1w"}},
+        {"at": "0min", "hazard": {"type": "staff_absence", "staff": ["crew"], "absence": 0.5, "duration": "1w"}},
+        {"at": "0min", "hazard": {"type": "staff_absence", "staff": ["it_staff"], "teams": ["admins"], "absence": 1, "duration": "1w"}},
         {"at": "1h", "hazard": {"type": "outage", "assets": ["server"]}},
     ]  # fmt: skip
-    sim = Simulation(make_bundle(staff_company(), teams={"admins": {"size": 1}}, hazards=hazards))
+    company = [*staff_company(), {"id": "it_staff", "kind": "staff"}]
+    sim = Simulation(make_bundle(company, teams={"admins": {"size": 1}}, hazards=hazards))
     sim.advance(10 * H)
-    assert sim.snapshot().capacity["line"] == 0.0  # the server waits: half of one admin is nobody
+    assert sim.snapshot().capacity["line"] == 0.0  # the server waits for the admin
     assert sim.snapshot().teams["admins"].size == 0
     sim.run()
     assert states(sim.records, "line")[-1] == (7 * 24 + 4, 1.0)  # restored 4 h after the wave ends
     assert (0.0, 0.5) in states(sim.records, "crew")
+
+
+def team_size_under(absence: float, size: int, seed: int, added: int = 0) -> int:
+    """Members of a team of `size` (+ `added` by an inject) present at `absence`."""
+    from simulator.commands import AddTeam
+
+    sim = Simulation(make_bundle(staff_company(), teams={"admins": {"size": size}}, seed=seed,
+                                 hazards=[{"at": "0min", "hazard": {"type": "staff_absence", "staff": ["crew"],
+                                           "teams": ["admins"], "absence": absence}}]))  # fmt: skip
+    if added:
+        sim.inject(AddTeam(action="add_team", team="admins", count=added))
+    return sim.snapshot().teams["admins"].size
+
+
+def test_each_member_is_away_by_their_own_draw() -> None:
+    """The rule: member i of a team draws u_i, the i-th number of the stream
+    "absence/<team>", and is away while u_i < absence. The expected size is
+    size × (1 − absence): round() made 50 % of a team of 3 always 2 and of a
+    team of 5 also 2 (banker's rounding of 1.5 and 2.5); floor would make a
+    10 % absence half of a team of two. Over 400 seeds, a team of 5 at 50 %
+    has 2.5 members on average (standard error √(5·¼/400) ≈ 0.056), a team
+    of 3 has 1.5, a team of 2 at 10 % has 1.8 (s.e. ≈ 0.021)."""
+    from statistics import mean
+
+    from simulator.streams import Streams
+
+    for seed in range(20):
+        rng = Streams(seed)("absence/admins")
+        draws = [rng.random() for _ in range(5)]
+        assert team_size_under(0.5, 5, seed) == sum(u >= 0.5 for u in draws)
+    seeds = range(400)
+    assert mean(team_size_under(0.5, 5, s) for s in seeds) == pytest.approx(2.5, abs=0.2)
+    assert mean(team_size_under(0.5, 3, s) for s in seeds) == pytest.approx(1.5, abs=0.2)
+    assert mean(team_size_under(0.1, 2, s) for s in seeds) == pytest.approx(1.8, abs=0.08)
+    assert {team_size_under(0.0, 3, s) for s in range(20)} == {3}
+    assert {team_size_under(1.0, 3, s) for s in range(20)} == {0}
+
+
+def test_a_higher_absence_only_adds_people_away_and_newcomers_draw_too() -> None:
+    """The same draws at every step of a wave: a member away at 10 % is away
+    at 50 % as well, so the team never grows when absence rises. Members
+    added by an inject draw the next numbers of the stream: at absence 1
+    nobody of the 1 + 2 is present."""
+    for seed in range(30):
+        low, high = team_size_under(0.1, 4, seed), team_size_under(0.5, 4, seed)
+        assert high <= low <= 4
+    assert team_size_under(1.0, 1, seed=3, added=2) == 0
+    assert team_size_under(0.0, 1, seed=3, added=2) == 3
 
 
 # --- flood ----------------------------------------------------------------------------
@@ -182,6 +235,31 @@ def test_flood_alarms_and_triggers_release_injects() -> None:
     assert alarms == ["AS1 4 m", "AS2 5 m", "AS3 6 m", "AS4 7 m"]
     as3 = next(r.t for r in recs if r.event == "flood_alarm" and r.detail == "AS3 6 m")
     assert [r.t for r in recs if r.event == "inject" and r.cause == "inject:sandbags"] == [as3]
+
+
+DOUBLE_PEAK = [{"at": "0h", "level": 5.0}, {"at": "10h", "level": 7.0}, {"at": "20h", "level": 5.0},
+               {"at": "30h", "level": 7.0}, {"at": "40h", "level": 5.0}, {"at": "60h", "level": 3.0}]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cleanup", "expected"), [
+    # clean-up 1 d: wave 1's clean-up would end at 39 h, inside wave 2's
+    # (which floods at 25 h, falls at 35 h and is cleaned until 59 h)
+    ("1d", [(5.0, 0.0), (59.0, 1.0)]),
+    # clean-up 5 h: back at 20 h, flooded again at 25 h, back at 40 h
+    ("5h", [(5.0, 0.0), (20.0, 1.0), (25.0, 0.0), (40.0, 1.0)]),
+])  # fmt: skip
+def test_a_second_wave_is_not_cut_short_by_the_first_waves_cleanup(
+    cleanup: str, expected: list[tuple[float, float]]
+) -> None:
+    """A double-peaked hydrograph (Elbe 2002: the Weißeritz, then the Elbe):
+    5 m at 0 h, 7 m at 10 h, 5 m at 20 h, 7 m at 30 h, 5 m at 40 h. The water
+    line crosses 6 m at 5 h (up), 15 h (down), 25 h (up), 35 h (down). Each
+    wave has its own clean-up, so the asset returns `cleanup` after the last
+    wave that reached it: with 1 d at 35 h + 24 h = 59 h, not at 15 h + 24 h
+    = 39 h while the second wave's mud is still there."""
+    b = make_bundle(flood_company(6.0, cleanup), horizon="5d",
+                    hazards=[{"at": "0min", "hazard": {"type": "flood", "gauge": "dresden", "hydrograph": DOUBLE_PEAK}}])  # fmt: skip
+    assert states(play(b), "substation") == expected
 
 
 # --- ransomware ---------------------------------------------------------------------------

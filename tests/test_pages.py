@@ -145,7 +145,7 @@ def test_scenario_seed_is_the_default(client: TestClient) -> None:
         ({"speed": "5000"}, "Clock speed: must be between 0 and 1440"),
         ({"start": "yesterday"}, "Start (simulated time): not a date and time"),
         ({"scenario": "../pyproject.toml"}, "Scenario: "),
-        ({"scenario": "nothing.yaml"}, "no scenario file"),
+        ({"scenario": "nothing.yaml"}, "Scenario: &#39;nothing.yaml&#39;: not a bundled scenario"),
     ],
 )
 def test_bad_form_values_are_shown_on_the_page(

@@ -52,9 +52,14 @@ def serve(
     ] = Settings.idle_s / 3600,
 ) -> None:
     """Run the live exercise server (FastAPI under uvicorn)."""
-    import uvicorn
+    try:  # the web extra is optional: the simulator's commands work without it
+        import uvicorn
 
-    from web.app import create_app
+        from web.app import create_app
+    except ImportError as e:
+        typer.echo(f"tabletop serve needs the web extra ({e.name or e} is not installed): "
+                   "pip install 'tabletop[web]'", err=True)  # fmt: skip
+        raise typer.Exit(2) from None
 
     if demo is not None and not (scenarios / demo).is_file():
         typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)

@@ -2,12 +2,14 @@
 
 FastAPI answers 400 when a body's bytes are not even text, and its 422
 handler fails (a 500) when it echoes an input holding a lone surrogate
-("\\ud800" in the JSON) as UTF-8; both are mended here.
+("\\ud800" in the JSON) as UTF-8; both are mended here. Every 422 item
+carries `msg_de` besides `msg`: the console on a German page shows that.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from simulator.messages import translate
+
 PARSE_ERROR = "There was an error parsing the body"
 
 
@@ -24,20 +28,49 @@ class ASCIIJSONResponse(JSONResponse):
     """JSON with non-ASCII escaped: any string can be echoed back."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
+        return json.dumps(_finite(content), ensure_ascii=True, separators=(",", ":"),
+                          allow_nan=False).encode()  # fmt: skip
+
+
+def _finite(value: Any) -> Any:
+    """`value` with NaN and infinities as strings: a 422 echoing the input of
+    `{"speed": NaN}` must itself be valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def with_german(detail: Any) -> Any:
+    """A 422 detail list with `msg_de` next to each item's `msg`."""
+    if not isinstance(detail, list):
+        return detail
+    return [
+        {**item, "msg_de": translate(str(item["msg"]), "de")}
+        if isinstance(item, dict) and "msg" in item
+        else item
+        for item in detail
+    ]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == PARSE_ERROR:
         detail = [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not valid JSON"}]
-        return JSONResponse({"detail": detail}, status_code=422)
+        return JSONResponse({"detail": with_german(detail)}, status_code=422)
+    if exc.status_code == 422 and isinstance(exc.detail, list):
+        return ASCIIJSONResponse({"detail": with_german(exc.detail)}, status_code=422,
+                                 headers=exc.headers)  # fmt: skip
     return await http_exception_handler(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return ASCIIJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+    detail = with_german(jsonable_encoder(exc.errors()))
+    return ASCIIJSONResponse({"detail": detail}, status_code=422)
 
 
 def install(app: FastAPI) -> None:

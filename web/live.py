@@ -27,11 +27,11 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from simulator.audience import AUDIENCES, FULL, entry_view, shows_record
+from simulator.audience import AUDIENCES, FULL, entry_view, script_texts, shows_record
 from simulator.commands import Command
 from simulator.engine import CommandError, Simulation
 from simulator.exercise_log import decision_commands, inject_command, source_of
-from simulator.records import EVENT_INJECT
+from simulator.records import EVENT_INJECT, Record
 from simulator.schema import ScenarioBundle, text
 from web.board import ProcessBoard
 from web.clock import ENDED, PAUSED, RUNNING, Clock
@@ -417,6 +417,17 @@ class LiveExercise:
         except Exception:  # validated before: a bug, not bad input; replay must go on
             log.exception("exercise %s: command %s failed", self.id, entry.seq)
 
+    def _record_dict(self, r: Record) -> dict[str, Any]:
+        """A record for the stream. The engine names a played scripted inject
+        by its English title; the record carries both languages, so every page
+        shows it in its own (a flood alarm releases one with no log entry)."""
+        out = r.to_dict()
+        cause = r.cause or ""
+        scripted = cause.startswith("inject:") and cause not in self._own_sources
+        if r.event == EVENT_INJECT and scripted:
+            out.update(script_texts(self.bundle, cause.removeprefix("inject:")))
+        return out
+
     def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
         action, clock = payload["action"], self.clock
         if action == "speed":
@@ -557,7 +568,7 @@ class LiveExercise:
             "t": sim.now,
             "clock": self.clock.state,
             "speed": self.clock.speed,
-            "records": [r.to_dict() for r in records if shows_record(audience, r)],
+            "records": [self._record_dict(r) for r in records if shows_record(audience, r)],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
@@ -602,7 +613,8 @@ class LiveExercise:
         """One combined update per audience, serialized once for all viewers."""
         board = self.board.rows()
         payloads = {
-            audience: json.dumps(self.update(audience, False, board), separators=(",", ":"))
+            audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
+                                  allow_nan=False)
             for audience in AUDIENCES
         }
         self._sent_records = len(self.sim.records)
@@ -652,7 +664,7 @@ class LiveExercise:
     def _init(self, audience: str) -> str:
         message = self.update(audience, full=True)
         message["graph"] = self.graph()
-        return json.dumps(message, separators=(",", ":"))
+        return json.dumps(message, separators=(",", ":"), allow_nan=False)
 
     def graph(self) -> dict[str, Any]:
         """Assets and dependencies for drawing (names in both languages)."""

@@ -17,10 +17,12 @@ from pydantic import (
 from simulator.commands import Command
 from simulator.durations import parse_duration
 from simulator.hazards import HazardSpec
+from simulator.messages import translate
+from simulator.schema import MAX_SEED
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 def _whole(value: Any) -> Any:
@@ -49,7 +51,7 @@ def _one_of(model: BaseModel, names: tuple[str, ...]) -> None:
 
 class ExerciseCreate(_In):
     scenario: str = Field(min_length=1, max_length=300, description="Path under scenarios/")
-    seed: Int | None = Field(default=None, ge=0, le=2**63 - 1)
+    seed: Int | None = Field(default=None, ge=0, le=MAX_SEED)
     speed: Speed = 60.0
 
 
@@ -216,5 +218,7 @@ class ScenarioPublic(BaseModel):
 
 
 def problem_detail(field: str, message: str) -> dict[str, Any]:
-    """A 422 body in FastAPI's shape, naming the field."""
-    return {"detail": [{"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}]}
+    """A 422 body in FastAPI's shape, naming the field; `msg_de` is the
+    message for German pages."""
+    return {"detail": [{"loc": ["body", *field.split(".")], "msg": message,
+                        "msg_de": translate(message, "de"), "type": "value_error"}]}  # fmt: skip

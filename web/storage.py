@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -51,10 +52,13 @@ class Exercise(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     scenario: Mapped[str] = mapped_column(String(500))  # path under scenarios/ or "upload:<name>"
     bundle: Mapped[str] = mapped_column(Text)  # the validated scenario + company, as JSON
-    seed: Mapped[int] = mapped_column(Integer)
+    # Seeds go up to 2^63 - 1 (simulator.schema.MAX_SEED), past PostgreSQL's
+    # 32-bit INTEGER; simulated time fits (durations end at ten years) but is
+    # 64-bit too, so no value the engine accepts overflows a column.
+    seed: Mapped[int] = mapped_column(BigInteger)
     speed: Mapped[float] = mapped_column(Float)
     clock: Mapped[str] = mapped_column(String(16), default="paused")
-    sim_time: Mapped[int] = mapped_column(Integer, default=0)  # last persisted, in seconds
+    sim_time: Mapped[int] = mapped_column(BigInteger, default=0)  # last persisted, in seconds
     facilitator_hash: Mapped[str] = mapped_column(String(64))
     participant_hash: Mapped[str] = mapped_column(String(64))
     observer_hash: Mapped[str] = mapped_column(String(64))
@@ -67,7 +71,7 @@ class Entry(Base):
     __tablename__ = "log"
     exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sim_time: Mapped[int] = mapped_column(Integer)
+    sim_time: Mapped[int] = mapped_column(BigInteger)
     wall_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     role: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
@@ -347,4 +351,4 @@ def now_utc() -> datetime:
 
 
 def dumps(payload: dict[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

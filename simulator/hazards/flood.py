@@ -4,7 +4,14 @@ The hazard replays water levels at a reference gauge (readings joined by
 straight lines). Every asset exposed to that gauge (`flood: {gauge, level,
 cleanup}` in the company file) goes down while the water stands at or above
 its level and comes back `cleanup` after the water has fallen below it (or,
-if it has a recovery, is restored by its team). Alarm levels are recorded as
+if it has a recovery, is restored by its team). Each wave that reaches an
+asset has its own clean-up (cause `<hazard>/cleanup` for the first wave,
+`<hazard>/cleanup:<n>` for the n-th): with a double-peaked hydrograph (Elbe
+2002: the Weißeritz, then the Elbe crest) the end of the first wave's
+clean-up never brings back an asset that a later wave still keeps down.
+Water destroys stored data: a flooded data asset loses what changed since
+its last good backup before it went down (simulator/backups.py), counted
+when the water reaches it. Alarm levels are recorded as
 they are crossed, and `triggers` release MSEL injects when the water rises
 past a level (the lower water authority declares AS3: sandbags, evacuation).
 
@@ -22,7 +29,7 @@ Dresden alarm levels: AS1 4.0 m, AS2 5.0 m, AS3 6.0 m; AS4 is taken as 7.0 m
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -54,8 +61,11 @@ HYDROGRAPHS: dict[str, tuple[tuple[int, float], ...]] = {
 DRESDEN_ALARMS = {"AS1": 4.0, "AS2": 5.0, "AS3": 6.0, "AS4": 7.0}
 
 
+Level = Annotated[float, Field(ge=-10, le=30)]  # metres at a gauge
+
+
 class Reading(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     at: Duration
     level: float = Field(ge=-10, le=30)
 
@@ -63,19 +73,19 @@ class Reading(BaseModel):
 class Trigger(BaseModel):
     """Release the MSEL inject `inject` when the water rises past `level`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    level: float
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    level: Level
     inject: str
 
 
 class Flood(BaseModel):
     """Replay a hydrograph at `gauge`: a preset or readings in metres."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["flood"]
     gauge: str = Field(min_length=1)
     hydrograph: Literal["dresden-2002", "dresden-2013"] | list[Reading] = "dresden-2013"
-    alarms: dict[str, float] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
+    alarms: dict[str, Level] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
     triggers: list[Trigger] = Field(default_factory=list)
 
     def readings(self) -> list[tuple[int, float]]:
@@ -101,29 +111,41 @@ def crossings(readings: Sequence[tuple[int, float]], level: float) -> list[tuple
     return out
 
 
+def cleanup_cause(cause: str, wave: int) -> str:
+    """The damage key of the clean-up after the `wave`-th wave (1, 2, ...)."""
+    return f"{cause}/cleanup" if wave <= 1 else f"{cause}/cleanup:{wave}"
+
+
 def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any, None]:
     """Play gauge readings, alarms, triggers, flooding and clean-up in time order."""
     readings = spec.readings()
-    # (time, order, action, argument): order keeps same-time actions stable
-    plan: list[tuple[int, int, str, str]] = [
-        (t, 0, "gauge", f"{level:.2f}") for t, level in readings
+    # (time, order, action, argument, clean-up cause): order keeps same-time
+    # actions stable
+    plan: list[tuple[int, int, str, str, str]] = [
+        (t, 0, "gauge", f"{level:.2f}", "") for t, level in readings
     ]
     for name, level in sorted(spec.alarms.items(), key=lambda a: a[1]):
         rising = [t for t, up in crossings(readings, level) if up]
-        plan += [(t, 1, "alarm", f"{name} {level:g} m") for t in rising]
+        plan += [(t, 1, "alarm", f"{name} {level:g} m", "") for t in rising]
     for trigger in spec.triggers:
         rising = [t for t, up in crossings(readings, trigger.level) if up]
-        plan += [(t, 2, "trigger", trigger.inject) for t in rising[:1]]
+        plan += [(t, 2, "trigger", trigger.inject, "") for t in rising[:1]]
     for asset in sim.bundle.company.assets:
         exposure = asset.flood
         if exposure is None or exposure.gauge != spec.gauge:
             continue
+        wave = 0
         for t, up in crossings(readings, exposure.level):
-            plan.append((t, 3, "flood" if up else "recede", asset.id))
-            if not up and asset.recovery is None:
-                plan.append((t + exposure.cleanup, 4, "clean", asset.id))
+            if up:
+                plan.append((t, 3, "flood", asset.id, ""))
+                continue
+            wave += 1
+            cleanup = cleanup_cause(cause, wave)
+            plan.append((t, 3, "recede", asset.id, cleanup))
+            if asset.recovery is None:
+                plan.append((t + exposure.cleanup, 4, "clean", asset.id, cleanup))
     start = sim.now
-    for t, _order, action, arg in sorted(plan):
+    for t, _order, action, arg, cleanup in sorted(plan):
         if start + t > sim.now:
             yield sim.env.timeout(start + t - sim.now)
         if action == "gauge":
@@ -133,11 +155,12 @@ def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any,
         elif action == "trigger":
             sim.trigger(arg)
         elif action == "flood":
-            sim.damage(arg, 0.0, cause, until_restored=False)
+            sim.damage(arg, 0.0, cause, until_restored=False, destroys=True)
         elif action == "recede":
-            # Down until cleaned up, or until its team has repaired it.
+            # Down until cleaned up, or until its team has repaired it (the
+            # data loss was counted when the water came).
             repair = sim.model.index[arg] in sim.model.recovery
-            sim.damage(arg, 0.0, f"{cause}/cleanup", until_restored=repair)
+            sim.damage(arg, 0.0, cleanup, until_restored=repair, destroys=False)
             sim.heal(arg, cause)
         else:
-            sim.heal(arg, f"{cause}/cleanup")
+            sim.heal(arg, cleanup)

@@ -28,7 +28,7 @@ class Outage(BaseModel):
     brings them back.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["outage"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     capacity: float = Field(default=0.0, ge=0, lt=1)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 class Stage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     after: Duration
     share: float = Field(gt=0, le=1)  # of the listed feeds back by then (rounded down)
 
@@ -51,7 +51,7 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 class PowerFailure(BaseModel):
     """Grid feeds out for `duration`, or restored in `stages` (or a preset)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["power_failure"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     duration: Duration | None = None

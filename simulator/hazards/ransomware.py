@@ -53,7 +53,7 @@ EVENT_ENCRYPTED = "encrypted"
 
 
 class Ransomware(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["ransomware"]
     entry: Annotated[str, Field(min_length=1)]
     dwell: Duration = 4 * 86400

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class Step(BaseModel):
     """From `after` (since the hazard began) on, the assets run at `capacity`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     after: Duration
     capacity: float = Field(ge=0, le=1)
 

@@ -1,8 +1,10 @@
 """Staff shortage: a share of a staff pool is absent for a period.
 
 The staff pools' capacity falls to 1 − absence, which lowers the capacity of
-every process that needs them, and the listed recovery teams shrink by the
-same share (rounded to whole people).
+every process that needs them. The listed recovery teams lose people one by
+one: each member is away while the absence share exceeds the member's own
+draw from the run's random stream (`Simulation._resize`), so a team is on
+average 1 − absence of its size, and replications differ as real teams do.
 
 Figures behind the defaults and presets (shared/reference/bcm-model-reference.md §2.4):
 - `pandemic-wave`: UK planning assumption of +15% absence over a 2-3 week
@@ -35,7 +37,7 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 
 
 class AbsenceStep(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     after: Duration
     absence: float = Field(ge=0, le=1)
 
@@ -44,7 +46,7 @@ class StaffAbsence(BaseModel):
     """`absence` of the `staff` pools (and `teams`) is missing for
     `duration`; or follow a `profile` of steps, or a preset wave."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["staff_absence"]
     staff: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     teams: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
@@ -76,4 +78,4 @@ def run(sim: Simulation, spec: StaffAbsence, cause: str) -> Generator[simpy.Even
             else:
                 sim.heal(pool, cause)
         for team in spec.teams:
-            sim.set_team_availability(team, 1 - absence)
+            sim.set_team_absence(team, absence)

@@ -41,7 +41,7 @@ class SupplyBreak(BaseModel):
     volume; full supply returns after `duration`, or along `ramp` steps, or a
     preset profile. Without either the break lasts until restored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["supply_break"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     fraction: float = Field(default=0.0, ge=0, lt=1)

@@ -184,9 +184,11 @@ async def clock(body: ClockCommand, exercise: ExerciseDep, role: FacilitatorDep,
             item = exercise.next_due()
             if item is None or item.due is None:
                 return JSONResponse(problem_detail("to", "no scheduled inject is pending"), 422)
-            payload["to"] = item.due
+            payload["to"] = min(item.due, exercise.sim.horizon)
         else:
-            payload["to"] = exercise.sim.now + parse_duration(body.by or "0min")
+            # A jump past the horizon stops there (the exercise ends).
+            payload["to"] = min(exercise.sim.now + parse_duration(body.by or "0min"),
+                                exercise.sim.horizon)  # fmt: skip
     return accept(exercise, role, "clock", payload, key)
 
 
@@ -261,14 +263,14 @@ async def get_log(stored: StoredDep, manager: ManagerDep) -> NDJSONResponse:
                               "scenario_id": scenario_id(row.bundle)}  # fmt: skip
     if audience == FULL:
         header["seed"] = row.seed
-    lines = [json.dumps(header, ensure_ascii=False)]
+    lines = [json.dumps(header, ensure_ascii=False, allow_nan=False)]
     for entry in manager.store.log(row.id):
         if audience == FULL:
-            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False))
+            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False, allow_nan=False))
         elif entry.error is None and bundle is not None:
             view = entry_view(audience, entry.to_dict(), bundle)
             if view is not None:
-                lines.append(json.dumps(view, ensure_ascii=False))
+                lines.append(json.dumps(view, ensure_ascii=False, allow_nan=False))
     return NDJSONResponse("\n".join(lines) + "\n")
 
 
@@ -322,6 +324,14 @@ async def get_feed(
     return exercise.feed_page(audience_of(role), before, limit)
 
 
+def event_id(header: str | None) -> int | None:
+    """A stream event id from a Last-Event-ID header; anything but 1-19 ASCII
+    digits (a non-ASCII digit, 5,000 digits) starts afresh from a full state."""
+    if header is None or not 0 < len(header) < 20 or not header.isascii() or not header.isdigit():
+        return None
+    return int(header)
+
+
 @router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
 async def stream(
     exercise: ExerciseDep,
@@ -333,6 +343,6 @@ async def stream(
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = audience_of(role)
-    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    last = event_id(last_event_id)
     return EventSourceResponse(exercise.frames(audience, last),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -23,9 +23,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
+from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
-from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, text
+from simulator.messages import translate
+from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from web.deps import get_role, role_of, stored_hashes
 from web.headers import SECURITY_HEADERS
@@ -48,6 +50,7 @@ ENV = jinja2.Environment(
     lstrip_blocks=True,
 )
 ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
+ENV.globals["duration_pattern"] = DURATION_PATTERN  # "2 Tage" as well as "2d"
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
@@ -101,6 +104,9 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
     ]  # fmt: skip
     values = {"source": "bundled", "scenario": "example/scenario.yaml", "seed": "",
               "start": "", "speed": "60", **form}  # fmt: skip
+    # The loader's problems (`file:line: field: message`) come in English; the
+    # form's own are already in `lang`, and translating them again keeps them.
+    problems = [translate(p, lang) for p in problems]
     return render(request, "start.html", lang, explicit, status, scenarios=scenarios,
                   form=values, problems=problems, speeds=SPEEDS)  # fmt: skip
 
@@ -147,7 +153,7 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     start: datetime | None = None
     if values["start"]:
         try:
-            start = datetime.fromisoformat(values["start"])
+            start = start_in_range(datetime.fromisoformat(values["start"]))
         except ValueError:
             problems.append(f"{t('start.start')}: {t('form.bad_start')}")
 
@@ -197,8 +203,8 @@ async def _load_bundled(request: Request, name: str,
         return None, [f"{t('start.scenario')}: {t('form.no_scenario')}"]
     try:
         path = scenario_path(request, name)
-    except HTTPException as e:
-        return None, [f"{t('start.scenario')}: {e.detail}"]
+    except HTTPException:
+        return None, [f"{t('start.scenario')}: {name!r}: {t('form.unknown_scenario')}"]
     try:
         return await run_in_threadpool(load_bundle, path), []
     except ScenarioError as e:
@@ -351,11 +357,15 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "assets": [{"id": a.id, "kind": a.kind.value, "name": text(a.name, lang) or a.id}
                    for a in company.assets],
         "teams": [{"id": k, "name": text(v.name, lang) or k} for k, v in company.teams.items()],
+        # Buffers the author named, by "asset/buffer" (the feed says which ran dry).
+        "buffers": {f"{a.id}/{b.id}": text(b.name, lang) for a in company.assets
+                    for n in a.needs for b in n.buffers if b.name is not None},
         "actions": [{"id": a.id, "title": text(a.title, lang),
                      "description": text(a.description, lang)} for a in scenario.actions],
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
-                       "console.", "role.", "field.", "graph.", "hazard_desc.")),
+                       "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
+                       "command.", "buffer.")),
     }  # fmt: skip
     if role != "participant":  # the script stays hidden from the players
         config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}

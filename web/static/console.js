@@ -91,17 +91,35 @@
     toastTimer = setTimeout(() => { box.className = ""; }, bad ? 6000 : 2000);
   }
 
+  // Text the server sends in both languages ({de, en}) in the page's language.
+  const localText = (v) => (v && typeof v === "object" ? v[cfg.lang] || v.en || v.de || "" : v || "");
+
+  // A 422 names the field; each item carries its message in German too (msg_de).
   function formatDetail(detail) {
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
       return detail.map((e) => {
         const where = (e.loc || []).filter((x) => x !== "body").join(".");
-        return where ? `${where}: ${e.msg}` : e.msg;
+        const msg = (cfg.lang === "de" && e.msg_de) || e.msg;
+        return where ? `${where}: ${msg}` : msg;
       }).join("; ");
     }
     return JSON.stringify(detail);
   }
 
+  // Why the server refused a request, in the page's language: a 422 names the
+  // field and says what is wrong; other refusals by their status (an English
+  // page adds the server's own words).
+  function refusal(status, detail) {
+    if (status === 422 && detail !== null) return formatDetail(detail);
+    const known = tr(`http.${status}`, "");
+    const text = known || `${tr("http.other")} (HTTP ${status})`;
+    if (cfg.lang !== "de" && typeof detail === "string" && detail) return `${text} (${detail})`;
+    return text;
+  }
+
+  // A refused request ("Anfrage abgelehnt: …") is not a rejected proposal,
+  // which is a facilitator's decision and shows in the feed.
   async function api(path, body) {
     let res;
     try {
@@ -111,16 +129,16 @@
         body: JSON.stringify(body),
       });
     } catch (e) {
-      toast(`${tr("done.failed")}: ${e}`, true);
+      toast(`${tr("done.failed")}: ${tr("done.offline")}`, true);
       return false;
     }
     if (res.ok) {
       toast(tr("done.sent"));
       return true;
     }
-    let message = `HTTP ${res.status}`;
-    try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
-    toast(`${tr("done.failed")}: ${message}`, true);
+    let detail = null;
+    try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+    toast(`${tr("done.failed")}: ${refusal(res.status, detail ?? null)}`, true);
     return false;
   }
 
@@ -131,7 +149,7 @@
     msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     impactBy: new Map(), impactT: 0,
-    hazardSeqs: new Set(), started: false,
+    hazardSeqs: new Set(), mselShown: new Set(), started: false,
   };
   let newItems = [];
 
@@ -143,6 +161,7 @@
     S.markers = [];
     S.impact = [];
     S.hazardSeqs = new Set();
+    S.mselShown = new Set();
     S.started = false;
     newItems = [];
     $("feed").replaceChildren();
@@ -164,6 +183,7 @@
     for (const entry of msg.feed) {
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
       if (entry.kind === "inject" && entry.payload.hazard) S.hazardSeqs.add(String(entry.seq));
+      if (entry.kind === "release" || entry.kind === "msel") S.mselShown.add(entry.payload.inject);
       const item = describeEntry(entry);
       if (item) items.push(item);
     }
@@ -247,15 +267,21 @@
         return item(r.t, 1, r.seq, tr("feed.hazard"), tr(`hazard.${r.detail}`, r.detail), "",
           "hazard");
       }
+      // A scripted inject shows once: by its log entry when released by hand or
+      // on time, else (the engine played it: a flood alarm) by this record,
+      // which then carries its title and message in both languages.
       const source = (r.cause || "").replace(/^inject:/, "");
-      if (r.event === "inject" && role === "participant" && !/^\d+$/.test(source)) {
-        return item(r.t, 1, r.seq, tr("feed.inject"), r.detail || source, "", "msel");
+      if (r.event === "inject" && r.title && !S.mselShown.has(source)) {
+        S.mselShown.add(source);
+        return item(r.t, 1, r.seq, tr("feed.inject"), localText(r.title), localText(r.message),
+          "msel");
       }
       return null;
     }
     if (r.event === "buffer_empty") {
       return item(r.t, 1, r.seq, tr("feed.state"),
-        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${r.detail})`, "", "buffer");
+        `${nameOf(r.asset)}: ${tr("feed.buffer_empty")} (${bufferName(r.asset, r.detail)})`, "",
+        "buffer");
     }
     if (r.event === "data_loss") {
       const hours = Number(r.detail);
@@ -265,6 +291,11 @@
     }
     return null;
   }
+
+  // A buffer by the name its author gave it, else common ids ("diesel", "ups") by
+  // the page's word for them, else by its id.
+  const bufferName = (asset, id) => (cfg.buffers || {})[`${asset}/${id}`] ||
+    tr(`buffer.${id}`, String(id || "").replace(/_/g, " "));
 
   function item(t, order, seq, label, title, body, cls, who) {
     return { t, order: order * 1e9 + seq, label, title, body, cls: cls || "", who: who || "" };
@@ -311,7 +342,7 @@
         }
         // Participants get an ad hoc hazard or command by its title and message only.
         if (p.event) return make(tr("feed.inject"), p.title || tr("feed.event"), p.message || "", "hazard");
-        return make(tr("feed.inject"), (p.command && p.command.action) || "", "", "hazard");
+        return make(tr("feed.inject"), commandName(p.command), "", "hazard");
       case "msel":
       case "release": {
         // Facilitators and observers have the script; participants get the text with it.
@@ -479,6 +510,8 @@
     const entries = await res.json();
     const list = $("feed");
     for (const entry of entries.reverse()) {
+      // A scripted inject whose release was cut off the first message showed by its record.
+      if ((entry.kind === "release" || entry.kind === "msel") && S.mselShown.has(entry.payload.inject)) continue;
       const it = describeEntry(entry);
       if (it) list.append(feedItem(it));
     }
@@ -773,14 +806,25 @@
     }
   }
 
+  // An engine command by name ("activate_standby" -> "Bereitschaft aktivieren").
+  function commandName(command) {
+    if (!command || typeof command !== "object") return "";
+    const name = tr(`command.${command.action}`, command.action || "");
+    const target = command.asset || command.process || command.team;
+    return target ? `${name}: ${nameOf(target)}` : name;
+  }
+
   function markerText(r) {
     const source = (r.cause || "").split(":").slice(1).join(":");
     if (r.event === "hazard") return `${tr("feed.hazard")}: ${tr(`hazard.${r.detail}`, r.detail)}`;
+    if (r.event === "inject" && r.title) return `${tr("feed.inject")}: ${localText(r.title)}`;
     if (r.event === "inject" && cfg.msel && cfg.msel[source]) return `${tr("feed.inject")}: ${cfg.msel[source].title}`;
     let detail = r.detail || "";
     try {
       const parsed = JSON.parse(detail);
-      if (parsed && typeof parsed === "object") detail = parsed.text || parsed.action || detail;
+      if (parsed && typeof parsed === "object") {
+        detail = parsed.text || commandName(parsed) || detail;
+      }
     } catch (e) { /* plain text */ }
     return `${tr(`feed.${r.event}`, r.event)}: ${detail}`.slice(0, 200);
   }
@@ -1179,7 +1223,7 @@
         try {
           value = field.value();
         } catch (err) {
-          toast(`${field.label}: ${err.message}`, true);
+          toast(`${field.label}: ${tr("done.bad_json")}`, true); // the browser's words are in its own language
           return;
         }
         if (value !== undefined) spec[field.name] = value;

@@ -1,0 +1,336 @@
+"""German texts of the library's messages: validation problems, parser and
+pydantic errors, and the engine's refusals.
+
+The library composes its messages in English (the command line's default,
+and what tests and editors match on). A German page or `--lang de` passes a
+message through `translate`: a catalogue keyed by the English template of
+each phrase. Templates are fragments (a message such as "unknown asset 'x';
+did you mean 'y'?" is two of them), so composed messages translate piece by
+piece. Quoted values in a message are data from a file or a request (ids,
+names, file names): they are set aside before translating and put back
+unchanged, so a value never gets translated and a template never matches
+inside one.
+
+Placeholders in templates: {q…} a quoted value, {l…} a list of them
+separated by commas, {n…} a number, {w…} a word
+(an id, a kind, a duration such as 1d12h), {x…} any text up to what follows
+it, {rest} the rest of the message.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# English template -> German. Order matters: a more specific template comes
+# before a general one that would also match ("unknown asset" before "unknown").
+GERMAN: dict[str, str] = {
+    # --- cross references (validation.py) ----------------------------------------
+    "unknown team {q}: the company defines no teams": (
+        "unbekanntes Team {q}: das Unternehmen hat keine Teams"
+    ),
+    "unknown asset {q}": "unbekannte Ressource {q}",
+    "unknown team {q}": "unbekanntes Team {q}",
+    "unknown inject {q}": "unbekannte Einlage {q}",
+    "unknown need {q} of asset {q2}": "unbekannter Bedarf {q} der Ressource {q2}",
+    " (its needs: none)": " (sie hat keine Bedarfe)",
+    " (its needs: {x})": " (ihre Bedarfe: {x})",
+    "; did you mean {q}?": "; meinten Sie {q}?",
+    "duplicate asset id {q}": "doppelte Ressourcen-ID {q}",
+    "duplicate need id {q}": "doppelte Bedarfs-ID {q}",
+    "duplicate buffer id {q}": "doppelte Puffer-ID {q}",
+    "duplicate inject id {q}": "doppelte Einlage-ID {q}",
+    "duplicate hazard id {q}": "doppelte ID eines Schadensereignisses {q}",
+    "duplicate action id {q}": "doppelte Maßnahmen-ID {q}",
+    "duplicate objective id {q}": "doppelte Übungsziel-ID {q}",
+    " in asset {q}": " in Ressource {q}",
+    "(first at {w})": "(zuerst bei {w})",
+    " (a need without an id is called {q})": " (ein Bedarf ohne id heißt {q})",
+    "location {q} is a {w} asset, not a site": (
+        "Standort {q} ist eine Ressource der Art {w}, kein Standort (site)"
+    ),
+    "trust domains are only for IT assets ({x}), not {w}: a cyberattack reaches {w2} "
+    "through the IT it needs": (
+        "Vertrauensbereiche (trust) gibt es nur für IT-Ressourcen ({x}), nicht für {w}: "
+        "ein Cyberangriff erreicht {w2} über die IT, die sie braucht"
+    ),
+    "a ransomware entry must be an IT asset ({x}), not {w}": (
+        "der Einstieg (entry) einer Ransomware muss eine IT-Ressource sein ({x}), nicht {w}"
+    ),
+    "asset {q} cannot require itself to restore": (
+        "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
+    ),
+    "{w} distribution needs ": "{w}-Verteilung braucht ",
+    "bia is only for business_process assets, not {w}": (
+        "eine bia gibt es nur für Geschäftsprozesse (business_process), nicht für {w}"
+    ),
+    "a business_process needs a bia (at least rto and mtpd)": (
+        "ein Geschäftsprozess (business_process) braucht eine bia (mindestens rto und mtpd)"
+    ),
+    "a workaround is only for business_process assets, not {w}": (
+        "eine Ersatzlösung (workaround) gibt es nur für Geschäftsprozesse, nicht für {w}"
+    ),
+    "initial {w} exceeds the capacity {w2}": "Anfangsbestand {w} übersteigt die Kapazität {w2}",
+    "amount {w} exceeds the buffer capacity {w2}": (
+        "Liefermenge {w} übersteigt die Pufferkapazität {w2}"
+    ),
+    "asset {q} depends on itself": "Ressource {q} hängt von sich selbst ab",
+    "asset {q} is listed twice in this need": "Ressource {q} steht zweimal in diesem Bedarf",
+    "k is {n} but the group has only {n2} members": (
+        "k ist {n}, aber die Gruppe hat nur {n2} Mitglieder"
+    ),
+    "k is {n} but the group has only {n2} member": (
+        "k ist {n}, aber die Gruppe hat nur {n2} Mitglied"
+    ),
+    "instant dependency cycle: ": "Abhängigkeitszyklus ohne Verzögerung: ",
+    " (each needs the next with no delay or buffer on any link)": (
+        " (jede braucht die nächste, ohne Verzögerung oder Puffer auf irgendeiner Verbindung)"
+    ),
+    "{w} is after the end of the scenario (horizon {w2})": (
+        "{w} liegt nach dem Ende des Szenarios (Horizont {w2})"
+    ),
+    "{q} is a {w} asset, not a business_process": (
+        "{q} ist eine Ressource der Art {w}, kein Geschäftsprozess (business_process)"
+    ),
+    "asset {q} has no standby to activate": (
+        "Ressource {q} hat keine Bereitschaft (standby), die sich aktivieren ließe"
+    ),
+    "asset {q} has no standby to deactivate": (
+        "Ressource {q} hat keine Bereitschaft (standby), die sich deaktivieren ließe"
+    ),
+    "asset {q} has no workaround": "Ressource {q} hat keine Ersatzlösung (workaround)",
+    "no hazard with id {q} in this scenario": "kein Schadensereignis mit id {q} in diesem Szenario",
+    # --- files (io.py) --------------------------------------------------------------
+    "not UTF-8 text (byte 0x{w}); save it as UTF-8": (
+        "kein UTF-8-Text (Byte 0x{w}); bitte als UTF-8 speichern"
+    ),
+    "expected a mapping of keys at the top level, found a {w}": (
+        "auf oberster Ebene wird eine Zuordnung von Schlüsseln erwartet, gefunden: {w}"
+    ),
+    "cannot read company file {q}: ": "Unternehmensdatei {q} nicht lesbar: ",
+    "No such file or directory": "Datei oder Verzeichnis nicht gefunden",
+    "Is a directory": "ist ein Verzeichnis",
+    "Permission denied": "keine Leseberechtigung",
+    "empty file": "leere Datei",
+    "duplicate key {q} (first on line {n}); YAML would keep only the last": (
+        "doppelter Schlüssel {q} (zuerst in Zeile {n}); YAML behielte nur den letzten"
+    ),
+    "name the uploaded company file (a file name without folders)": (
+        "bitte die hochgeladene Unternehmensdatei nennen (ein Dateiname ohne Ordner)"
+    ),
+    "internal error (please report)": "interner Fehler (bitte melden)",
+    "the request body is larger than {rest}": "die Anfrage ist größer als {rest}",
+    "cannot read: ": "nicht lesbar: ",
+    "not a regular file (a folder)": "keine gewöhnliche Datei (ein Ordner)",
+    "not a regular file (a device, pipe or socket)": (
+        "keine gewöhnliche Datei (ein Gerät, eine Pipe oder ein Socket)"
+    ),
+    "larger than {n} MB": "größer als {n} MB",
+    # uploads checked in a child process (web/loading.py) and bounded bodies
+    "upload the company file too, or name a bundled company (none available)": (
+        "bitte auch die Unternehmensdatei hochladen oder ein mitgeliefertes Unternehmen "
+        "nennen (keines vorhanden)"
+    ),
+    "upload the company file too, or name a bundled company ({x})": (
+        "bitte auch die Unternehmensdatei hochladen oder ein mitgeliefertes Unternehmen "
+        "nennen ({x})"
+    ),
+    "needs more than {n} MB to check": "braucht zum Prüfen mehr als {n} MB",
+    "nested too deeply to check": "zu tief verschachtelt zum Prüfen",
+    "cannot be checked ({w})": "kann nicht geprüft werden ({w})",
+    "took longer than {n} s to check": "die Prüfung dauerte länger als {n} s",
+    "(top level)": "(oberste Ebene)",
+    "missing required field": "Pflichtfeld fehlt",
+    "unknown field": "unbekanntes Feld",
+    " (expected one of: {rest}": " (erwartet wird eines von: {rest}",
+    "unknown {w} {q}": "unbekannter Wert für {w}: {q}",
+    # YAML (PyYAML's problem and context texts)
+    "invalid YAML": "ungültiges YAML",
+    "did not find expected {q} or {q2}": "erwartetes {q} oder {q2} nicht gefunden",
+    "could not find expected {q}": "erwartetes {q} nicht gefunden",
+    "did not find expected {q} indicator": "erwartetes {q} nicht gefunden",
+    "did not find expected key": "erwarteter Schlüssel nicht gefunden",
+    "did not find expected node content": "erwarteter Inhalt nicht gefunden",
+    "did not find expected alphabetic or numeric character": (
+        "erwarteter Buchstabe oder Ziffer nicht gefunden"
+    ),
+    "mapping values are not allowed here": "hier ist kein „Schlüssel: Wert“ erlaubt",
+    "found character {q} that cannot start any token": "Zeichen {q} ist hier nicht erlaubt",
+    "found undefined alias {q}": "unbekannter Anker {q}",
+    "found unexpected end of stream": "unerwartetes Dateiende",
+    "found unknown escape character {q}": "unbekanntes Escape-Zeichen {q}",
+    "found unacceptable character #x{w}: special characters are not allowed": (
+        "unzulässiges Zeichen #x{w}: Steuerzeichen sind nicht erlaubt"
+    ),
+    "expected {x}, but found {rest}": "erwartet {x}, gefunden {rest}",
+    "while parsing a flow sequence": "beim Lesen einer Liste in [ ]",
+    "while parsing a flow mapping": "beim Lesen einer Zuordnung in { }",
+    "while parsing a block mapping": "beim Lesen einer Zuordnung",
+    "while parsing a block collection": "beim Lesen einer Liste",
+    "while parsing a flow node": "beim Lesen eines Werts",
+    "while parsing a block node": "beim Lesen eines Werts",
+    "while scanning a simple key": "beim Lesen eines Schlüssels",
+    "while scanning a quoted scalar": "beim Lesen eines Texts in Anführungszeichen",
+    "while scanning a block scalar": "beim Lesen eines Textblocks",
+    "while scanning an alias": "beim Lesen eines Ankers",
+    "while scanning an anchor": "beim Lesen eines Ankers",
+    "while scanning for the next token": "beim Lesen",
+    "on line {n}": "in Zeile {n}",
+    # JSON (the json module's texts)
+    "Expecting value": "Wert erwartet",
+    "Expecting {q} delimiter": "Trennzeichen {q} erwartet",
+    "Expecting property name enclosed in double quotes": (
+        "Feldname in doppelten Anführungszeichen erwartet"
+    ),
+    "Extra data": "überzähliger Inhalt nach dem Ende",
+    "Unterminated string starting at": "nicht abgeschlossener Text ab",
+    "Invalid control character at": "ungültiges Steuerzeichen bei",
+    "Invalid \\escape": "ungültiges Escape-Zeichen",
+    "the body is not valid JSON": "der Inhalt ist kein gültiges JSON",
+    # --- durations and schema rules ----------------------------------------------------
+    "not a duration: {q}; write a number and a unit (s, min, h, d, w), e.g. {q2}": (
+        "keine Dauer: {q}; bitte Zahl und Einheit angeben (Sek, Min, Std, Tage, Wochen "
+        "oder s, min, h, d, w), z. B. {q2}"
+    ),
+    "a duration must be text such as {q}, not true/false": (
+        "eine Dauer ist Text wie {q}, nicht true/false"
+    ),
+    "a duration must be text such as {q}, {q2} or {q3}": (
+        "eine Dauer ist Text wie {q}, {q2} oder {q3}"
+    ),
+    "write a unit with the number {n}, e.g. {q} or {q2}": (
+        "bitte eine Einheit zur Zahl {n} angeben, z. B. {q} oder {q2}"
+    ),
+    "a duration cannot be negative": "eine Dauer kann nicht negativ sein",
+    "give exactly one of ": "bitte genau eines angeben von ",
+    " (found {x})": " (gefunden: {x})",
+    "rto must not exceed mtpd (ISO 22301: the RTO lies within the MTPD)": (
+        "rto darf mtpd nicht überschreiten (ISO 22301 / BSI 200-4: die WAZ liegt innerhalb der MTA)"
+    ),
+    "give impact_per_hour or an impact curve, not both": (
+        "impact_per_hour oder eine Schadenskurve angeben, nicht beides"
+    ),
+    "give either duration or stages": "entweder duration oder stages angeben",
+    # --- pydantic's own texts ------------------------------------------------------------
+    "Value error, ": "",
+    "Assertion failed, ": "",
+    "Field required": "Pflichtfeld fehlt",
+    "Extra inputs are not permitted": "unbekanntes Feld",
+    "Input should be a valid integer, unable to parse string as an integer": (
+        "muss eine ganze Zahl sein"
+    ),
+    "Input should be a valid integer, got a number with a fractional part": (
+        "muss eine ganze Zahl sein (ohne Nachkommastellen)"
+    ),
+    "Input should be a valid integer": "muss eine ganze Zahl sein",
+    "Input should be a valid number, unable to parse string as a number": "muss eine Zahl sein",
+    "Input should be a valid number": "muss eine Zahl sein",
+    "Input should be a finite number": "muss eine endliche Zahl sein",
+    "Input should be a valid string": "muss Text sein",
+    "Input should be a valid boolean": "muss true oder false sein",
+    "Input should be a valid list": "muss eine Liste sein",
+    "Input should be a valid dictionary or object to extract fields from": (
+        "muss eine Zuordnung von Feldern sein"
+    ),
+    "Input should be a valid dictionary": "muss eine Zuordnung von Feldern sein",
+    "Input should be a valid datetime or date, {rest}": "muss ein Datum mit Uhrzeit sein ({rest})",
+    "Input should be a valid datetime, {rest}": "muss ein Datum mit Uhrzeit sein ({rest})",
+    "Input should be greater than or equal to {n}": "muss größer oder gleich {n} sein",
+    "Input should be greater than {n}": "muss größer als {n} sein",
+    "Input should be less than or equal to {n}": "muss kleiner oder gleich {n} sein",
+    "Input should be less than {n}": "muss kleiner als {n} sein",
+    "Input should be {l} or {q}": "muss {l} oder {q} sein",
+    "Input should be {q}": "muss {q} sein",
+    "String should have at most {n} characters": "Text darf höchstens {n} Zeichen haben",
+    "String should have at least {n} characters": "Text braucht mindestens {n} Zeichen",
+    "String should match pattern {q}": "Text muss dem Muster {q} entsprechen",
+    "List should have at least {n} items after validation, not {n2}": (
+        "Liste braucht mindestens {n} Einträge, nicht {n2}"
+    ),
+    "List should have at least {n} item after validation, not {n2}": (
+        "Liste braucht mindestens {n} Eintrag, nicht {n2}"
+    ),
+    "Unable to extract tag using discriminator {q}": "das Feld {q} fehlt",
+    "Input tag {q} found using {q2} does not match any of the expected tags: {rest}": (
+        "Wert {q} in {q2} ist keiner der erwarteten: {rest}"
+    ),
+    # --- the engine's and the live server's refusals ----------------------------------
+    "{q} is not a standby asset": "{q} ist keine Bereitschaftsressource (standby)",
+    "{q} has no workaround": "{q} hat keine Ersatzlösung (workaround)",
+    "no running hazard {q} to detect": "kein laufendes Schadensereignis {q} zum Entdecken",
+    "no scheduled inject {q} in the scenario": "keine geplante Einlage {q} im Szenario",
+    "the exercise has ended": "die Übung ist beendet",
+    "the exercise log is full ({n} commands)": "das Übungsprotokoll ist voll ({n} Befehle)",
+    "{n} proposals are waiting for the facilitator; wait until some are answered": (
+        "{n} Vorschläge warten auf die Übungsleitung; bitte warten, bis einige beantwortet sind"
+    ),
+    "no inject {q} in the MSEL": "keine Einlage {q} im Drehbuch (MSEL)",
+    "inject {q} is already released": "Einlage {q} ist bereits eingespielt",
+    "inject {q} is already skipped": "Einlage {q} wurde bereits übersprungen",
+    "inject {q} has no time to delay": "Einlage {q} hat keinen Zeitpunkt zum Verschieben",
+    "no player action {q} in the scenario": "keine Maßnahme {q} im Szenario",
+    "no proposal {n}": "kein Vorschlag {n}",
+    "proposal {n} is already accepted": "Vorschlag {n} ist bereits angenommen",
+    "proposal {n} is already rejected": "Vorschlag {n} ist bereits abgelehnt",
+    "the clock cannot go back": "die Uhr kann nicht zurückgehen",
+    "no scheduled inject is pending": "keine geplante Einlage steht aus",
+    "no scenario file {q}": "keine Szenariodatei {q}",
+    "jump needs either by (a duration such as {q}) or to {q2}": (
+        "ein Zeitsprung braucht entweder by (eine Dauer wie {q}) oder to {q2}"
+    ),
+    "required for action {q}": "nötig für die Aktion {q}",
+    "required with delay": "nötig beim Verschieben (delay)",
+    "only with delay": "nur beim Verschieben (delay)",
+    "only with a hazard or a command": "nur mit einem Schadensereignis oder einem Befehl",
+    "only with a hazard": "nur mit einem Schadensereignis",
+}
+
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_SLOT = "\x00{}\x00"  # a quoted value set aside, by its index
+_KINDS = {
+    "q": r"\x00\d+\x00",
+    "l": r"\x00\d+\x00(?:, \x00\d+\x00)*",  # a list of quoted values: 'a', 'b'
+    "n": r"-?\d+(?:\.\d+)?",
+    "w": r"[\w.\[\]/-]+",
+    "x": r".+?",
+    "r": r".*",
+}
+_PLACEHOLDER = re.compile(r"\{([qlnwxr]\w*)\}")
+
+
+@functools.cache
+def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
+    """Each template as its longest literal piece (a cheap test whether it can
+    match at all), a regular expression and its German replacement."""
+    out = []
+    for english, german in GERMAN.items():
+        pattern, last = "", 0
+        for m in _PLACEHOLDER.finditer(english):
+            pattern += re.escape(english[last : m.start()])
+            pattern += f"(?P<{m.group(1)}>{_KINDS[m.group(1)[0]]})"
+            last = m.end()
+        pattern += re.escape(english[last:])
+        replacement = _PLACEHOLDER.sub(lambda m: f"\\g<{m.group(1)}>", german.replace("\\", "\\\\"))
+        literal = max(_PLACEHOLDER.split(english)[::2], key=len)
+        out.append((literal, re.compile(pattern), replacement))
+    return out
+
+
+def translate(message: str, lang: str) -> str:
+    """`message` in `lang` ("de" or "en"); phrases without a German text stay English."""
+    return _german(message) if lang == "de" else message
+
+
+@functools.lru_cache(maxsize=4096)  # a page repeats the same few messages
+def _german(message: str) -> str:
+    quoted: list[str] = []
+
+    def set_aside(m: re.Match[str]) -> str:
+        quoted.append(m.group())
+        return _SLOT.format(len(quoted) - 1)
+
+    out = _QUOTED.sub(set_aside, message)
+    for literal, pattern, german in _compiled():
+        if literal in out:
+            out = pattern.sub(german, out)
+    return re.sub("\x00(\\d+)\x00", lambda m: quoted[int(m.group(1))], out)

@@ -1,0 +1,107 @@
+"""German texts of the library's messages (simulator/messages.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from simulator.io import validate_file
+from simulator.messages import GERMAN, translate
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+# Phrases of the English messages; none may be left on a German page.
+ENGLISH = (
+    "unknown", "did you mean", "missing required", "required field", "Input should",
+    "duplicate", "not a duration", "write a", "expected", "exceeds", "is after", "has no",
+    "cannot", "must not", "empty file", "save it", "while parsing", "first at", "depends on",
+    "not UTF-8", "found a", "horizon", "group has", "dependency cycle", "on line", "No such",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        (
+            "unknown asset 'sever'; did you mean 'server'?",
+            "unbekannte Ressource 'sever'; meinten Sie 'server'?",
+        ),
+        ("unknown field; did you mean 'seed'?", "unbekanntes Feld; meinten Sie 'seed'?"),
+        ("missing required field", "Pflichtfeld fehlt"),
+        ("Input should be a valid integer", "muss eine ganze Zahl sein"),
+        ("Input should be less than or equal to 1", "muss kleiner oder gleich 1 sein"),
+        ("Input should be 'a', 'b' or 'c'", "muss 'a', 'b' oder 'c' sein"),
+        (
+            "k is 3 but the group has only 2 members",
+            "k ist 3, aber die Gruppe hat nur 2 Mitglieder",
+        ),
+        (
+            "duplicate inject id 'a' (first at injects[0].id)",
+            "doppelte Einlage-ID 'a' (zuerst bei injects[0].id)",
+        ),
+        ("2d is after the end of the scenario (horizon 1d)",
+         "2d liegt nach dem Ende des Szenarios (Horizont 1d)"),
+        ("proposal 3 is already rejected", "Vorschlag 3 ist bereits abgelehnt"),
+    ],
+)  # fmt: skip
+def test_german_by_hand(english: str, german: str) -> None:
+    assert translate(english, "de") == german
+    assert translate(english, "en") == english
+
+
+def test_quoted_values_are_data_and_stay_as_written() -> None:
+    # An id that reads like a message phrase is not translated.
+    assert (
+        translate("unknown asset 'unknown field'; did you mean \"Input should\"?", "de")
+        == "unbekannte Ressource 'unknown field'; meinten Sie \"Input should\"?"
+    )
+
+
+def test_every_template_keeps_its_placeholders() -> None:
+    slot = re.compile(r"\{[a-z]\w*\}")
+    for english, german in GERMAN.items():
+        assert sorted(slot.findall(english)) == sorted(slot.findall(german)), english
+
+
+@pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda p: p.name)
+def test_no_english_left_in_the_bad_files_problems(path: Path) -> None:
+    problems = validate_file(path)
+    assert problems
+    for problem in problems:
+        english, german = str(problem), problem.in_language("de")
+        assert german != english
+        # File and field stay as written: only the message is translated.
+        assert german.startswith(english.rsplit(problem.message, 1)[0])
+        message = german.removeprefix(english.rsplit(problem.message, 1)[0])
+        unquoted = re.sub(r"'[^']*'", "", message)
+        assert not [p for p in ENGLISH if p in unquoted], german
+
+
+@pytest.mark.parametrize(
+    "english",
+    [
+        "the exercise has ended",
+        "the exercise log is full (5000 commands)",
+        "20 proposals are waiting for the facilitator; wait until some are answered",
+        "inject 'm1' has no time to delay",
+        "no scheduled inject is pending",
+        "the clock cannot go back",
+        "'cloud_dr' is not a standby asset",
+        "no running hazard 'locker' to detect",
+        "give exactly one of action, text, accept, reject",
+        "String should have at most 200 characters",
+        "Input should be greater than 0",
+        "Field required",
+        "the body is not valid JSON",
+        "the request body is larger than 1 MB",
+        "took longer than 20 s to check",
+        "cannot read: not a regular file (a device, pipe or socket)",
+    ],
+)
+def test_the_servers_refusals_have_german_texts(english: str) -> None:
+    german = translate(english, "de")
+    assert german != english
+    unquoted = re.sub(r"'[^']*'", "", german)
+    assert not [p for p in (*ENGLISH, "the ", " is ", "give", "should") if p in unquoted], german
