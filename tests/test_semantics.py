@@ -329,3 +329,20 @@ def test_an_activated_standby_runs_after_its_lead_time_without_a_restart() -> No
                              inject("10h", {"action": "down", "asset": "rental", "duration": "2h"})],
                     horizon="1d")  # fmt: skip
     assert states(play(b), "rental") == [(4.0, 1.0), (10.0, 0.0), (14.0, 1.0)]
+
+
+def test_the_new_validation_messages_read_in_german() -> None:
+    from simulator.messages import translate
+
+    trust = ("trust domains are only for IT assets (application, data, it_system), not "
+             "equipment: a cyberattack reaches equipment through the IT it needs")  # fmt: skip
+    assert translate(trust, "de") == (
+        "Vertrauensbereiche (trust) gibt es nur für IT-Ressourcen (application, data, "
+        "it_system), nicht für equipment: ein Cyberangriff erreicht equipment über die IT, "
+        "die sie braucht"
+    )
+    entry = "a ransomware entry must be an IT asset (application, data, it_system), not equipment"
+    assert translate(entry, "de") == (
+        "der Einstieg (entry) einer Ransomware muss eine IT-Ressource sein "
+        "(application, data, it_system), nicht equipment"
+    )
