@@ -49,6 +49,14 @@ GERMAN: dict[str, str] = {
     "location {q} is a {w} asset, not a site": (
         "Standort {q} ist eine Ressource der Art {w}, kein Standort (site)"
     ),
+    "trust domains are only for IT assets ({x}), not {w}: a cyberattack reaches {w2} "
+    "through the IT it needs": (
+        "Vertrauensbereiche (trust) gibt es nur für IT-Ressourcen ({x}), nicht für {w}: "
+        "ein Cyberangriff erreicht {w2} über die IT, die sie braucht"
+    ),
+    "a ransomware entry must be an IT asset ({x}), not {w}": (
+        "der Einstieg (entry) einer Ransomware muss eine IT-Ressource sein ({x}), nicht {w}"
+    ),
     "asset {q} cannot require itself to restore": (
         "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
     ),

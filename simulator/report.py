@@ -14,7 +14,7 @@ from rich.text import Text
 
 from simulator.metrics import RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import AssetKind, ScenarioBundle, kind_name, text
 from simulator.sweep import SweepPoint
 
 # Table texts, English and German (BSI 200-4: RTO = WAZ, MTPD = MTA, MBCO =
@@ -33,7 +33,6 @@ _TEXTS: dict[str, dict[str, Any]] = {
                                "impact EUR\nP95"),
         "yes": "yes",
         "no": "no",
-        "kinds": {},
     },
     "de": {
         "processes": "Geschäftsprozesse",
@@ -49,11 +48,6 @@ _TEXTS: dict[str, dict[str, Any]] = {
                                "Schaden EUR\nP95"),
         "yes": "ja",
         "no": "nein",
-        "kinds": {
-            "site": "Standort", "utility": "Versorgung", "it_system": "IT-System",
-            "application": "Anwendung", "data": "Daten", "supplier": "Lieferant",
-            "logistics": "Logistik", "staff": "Personal", "business_process": "Geschäftsprozess",
-        },
     },
 }  # fmt: skip
 
@@ -137,9 +131,8 @@ def asset_table(
     table = Table(title=_t("assets", lang).format(n=len(hit)))
     _columns(table, _t("asset_columns", lang))
     table.columns[1].justify = "left"
-    kinds = _t("kinds", lang)
     for a in hit[:limit]:
-        table.add_row(plain(names[a.id]), kinds.get(a.kind, a.kind), _h(a.first_down_h, lang),
+        table.add_row(plain(names[a.id]), kind_name(a.kind, lang), _h(a.first_down_h, lang),
                       _h(a.downtime_h, lang))  # fmt: skip
     return table
 

@@ -31,10 +31,9 @@ from simulator.commands import (
 )
 from simulator.durations import format_duration
 from simulator.graph import need_id, providers_of
-from simulator.hazards import HazardSpec, references
-from simulator.hazards.ransomware import ENTRY_KINDS
+from simulator.hazards import HazardSpec, gauge_error, hazard_target_error, references
 from simulator.messages import translate
-from simulator.schema import Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
+from simulator.schema import IT_KINDS, Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
 """A location in a file's data: mapping keys and list indices from the top."""
@@ -219,6 +218,13 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
         if not isinstance(time, int) and (error := time.check()):
             c.add((*rat, "time"), f"{time.dist} distribution {error}")
 
+    if asset.trust and asset.kind not in IT_KINDS:
+        c.add(
+            (*at, "trust"),
+            f"trust domains are only for IT assets ({', '.join(sorted(IT_KINDS))}), "
+            f"not {asset.kind.value}: a cyberattack reaches {asset.kind.value} "
+            "through the IT it needs",
+        )
     process = asset.kind is AssetKind.business_process
     if asset.bia is not None and not process:
         c.add((*at, "bia"), f"bia is only for business_process assets, not {asset.kind.value}")
@@ -409,23 +415,16 @@ def check_scenario(
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
     for kind, loc, name in references(spec):
         if kind == "asset":
-            c.asset((*at, *loc), name)
+            found = c.asset((*at, *loc), name)
+            if found is not None and (error := hazard_target_error(spec, loc, found.kind)):
+                c.add((*at, *loc), error)
         elif kind == "team":
             c.team((*at, *loc), name)
         elif name not in c.injects:
             c.add((*at, *loc), f"unknown inject {name!r}" + suggestion(name, c.injects))
     # A hazard must fit the company (the engine checks a facilitator's inject the same way).
-    gauge = getattr(spec, "gauge", None)
-    if gauge is not None:
-        gauges = sorted({a.flood.gauge for a in c.assets.values() if a.flood})
-        if gauge not in gauges:
-            known = ", ".join(repr(g) for g in gauges) or "none"
-            c.add((*at, "gauge"), f"no asset is exposed to gauge {gauge!r} (gauges: {known})")
-    if spec.type == "ransomware":
-        entry = c.assets.get(getattr(spec, "entry", ""))
-        if entry is not None and entry.kind not in ENTRY_KINDS:
-            c.add((*at, "entry"), f"{entry.id!r} is a {entry.kind.value} asset; ransomware "
-                  "enters through an it_system, application or data asset")  # fmt: skip
+    if error := gauge_error(spec, {a.flood.gauge for a in c.assets.values() if a.flood}):
+        c.add((*at, "gauge"), error)
 
 
 def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:

@@ -305,7 +305,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "graph.why.kind.other": ("Ursache", "Cause"),
     "graph.why.lasting": ("bis zur Wiederherstellung", "until restored"),
     "graph.why.restart": (
-        "Wiederanlauf: {d} nach Rückkehr der Versorgung", "restarting: {d} after supply returned"
+        "Wiederanlauf: {d} nach Stillstand", "restarting: {d} after a stop"
     ),
     "graph.why.standby": ("Bereitschaft, nicht aktiviert", "standby, not activated"),
     "graph.why.workaround": ("Notbetrieb (Workaround) aktiv", "workaround active"),
@@ -341,6 +341,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "state.standby": ("Bereitschaft", "standby"),
     "kind.site": ("Standorte", "Sites"),
     "kind.utility": ("Versorgung", "Utilities"),
+    "kind.equipment": ("Anlagen", "Equipment"),
     "kind.it_system": ("IT-Systeme", "IT systems"),
     "kind.application": ("Anwendungen", "Applications"),
     "kind.data": ("Daten", "Data"),

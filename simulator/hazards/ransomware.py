@@ -10,6 +10,12 @@ time the attacker detonates: every compromised host is encrypted
 are encrypted as they fall. Data loses everything since its last good
 backup, and a backup store inside a compromised domain is encrypted too.
 
+Only IT assets (kinds it_system, application, data) can be compromised:
+production equipment (a cheese vat, a UHT plant, a boiler) is not a host;
+it stops when the process control it needs is encrypted, through the
+cascade. The validation rejects `trust` domains on other kinds and an
+`entry` that is not an IT asset; `infect` ignores them as well.
+
 Containment is the players' move: an asset isolated from cyber dependencies
 can neither be reached nor reach further (and its dependents lose it —
 isolation often hurts more than the encryption: Norsk Hydro 2019,
@@ -34,15 +40,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.durations import Duration
+from simulator.kinds import IT_KINDS
 
 if TYPE_CHECKING:
     import simpy
 
     from simulator.engine import Simulation
-
-# Where an attacker can get in: IT assets (asset kinds), not a site, a supplier
-# or a process. Plain strings: schema.py imports this package.
-ENTRY_KINDS = frozenset({"it_system", "application", "data"})
 
 EVENT_COMPROMISED = "compromised"
 EVENT_DETECTED = "detected"
@@ -83,11 +86,13 @@ class _Attack:
         sim = self.sim
         if asset in self.compromised or self.evicted or sim.is_isolated(asset):
             return
+        m = sim.model
+        if m.kinds[m.index[asset]] not in IT_KINDS:  # equipment is no host
+            return
         self.compromised.add(asset)
         sim.note(EVENT_COMPROMISED, asset, self.cause, None)
         if self.detonated:
             self._encrypt_later(asset)
-        m = sim.model
         for domain in m.trust.get(m.index[asset], ()):
             if domain not in self.domains:
                 self.domains.add(domain)
