@@ -291,10 +291,6 @@ GERMAN: dict[str, str] = {
     "no asset is exposed to gauge {q} (gauges: {l})": (
         "keine Ressource ist dem Pegel {q} ausgesetzt (Pegel: {l})"
     ),
-    "{q} is a {w} asset; ransomware enters through an it_system, application or data asset": (
-        "{q} ist eine Ressource der Art {w}; Ransomware dringt über ein IT-System (it_system), "
-        "eine Anwendung (application) oder Daten (data) ein"
-    ),
     "the horizon can only be extended by a positive duration": (
         "der Übungszeitraum kann nur um eine positive Dauer verlängert werden"
     ),

@@ -54,7 +54,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("top_level_list.yaml", 1, "file", "expected a mapping of keys at the top level, found a list"),
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
     ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
-    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "'grid' is a utility asset; ransomware enters through an it_system"),
+    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not utility"),
 ]  # fmt: skip
 
 

@@ -304,7 +304,7 @@ def test_the_hazard_form_offers_only_it_assets_as_ransomware_entry() -> None:
     from web.routers.pages import hazard_schema
 
     entry = hazard_schema()["$defs"]["Ransomware"]["properties"]["entry"]
-    assert entry["x-kind"] == ["application", "data", "it_system"]
+    assert entry["x-kinds"] == ["application", "data", "it_system"]
 
 
 def test_the_dairys_production_equipment_is_equipment() -> None:
