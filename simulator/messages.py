@@ -53,6 +53,12 @@ GERMAN: dict[str, str] = {
         "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
     ),
     "{w} distribution needs ": "{w}-Verteilung braucht ",
+    "a lognormal distribution has no upper bound; give a fixed value, a triangular or a "
+    "uniform distribution between {n} and {n2}": (
+        "eine Lognormalverteilung ist nach oben unbeschränkt; bitte einen festen Wert, eine "
+        "Dreiecks- oder Gleichverteilung zwischen {n} und {n2} angeben"
+    ),
+    "must lie between {n} and {n2}": "muss zwischen {n} und {n2} liegen",
     "bia is only for business_process assets, not {w}": (
         "eine bia gibt es nur für Geschäftsprozesse (business_process), nicht für {w}"
     ),

@@ -14,6 +14,8 @@ import difflib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from simulator.commands import (
     ActivateStandby,
     AddTeam,
@@ -29,7 +31,7 @@ from simulator.commands import (
     StartWorkaround,
     StopWorkaround,
 )
-from simulator.durations import format_duration
+from simulator.durations import RandomDuration, RandomNumber, format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, references
 from simulator.messages import translate
@@ -374,7 +376,11 @@ def check_scenario(
             )
 
     for h, entry in enumerate(scenario.hazards):
-        within(("hazards", h, "at"), entry.at)
+        # A random start is checked at its earliest (its median for a lognormal).
+        at = entry.at
+        earliest = at if isinstance(at, int) else int(getattr(at, "min", getattr(at, "median", 0)))
+        within(("hazards", h, "at"), earliest)
+        c.findings += _distribution_problems(("hazards", h), entry)
         _check_hazard(c, ("hazards", h, "hazard"), entry.hazard)
     for i, inject in enumerate(scenario.injects):
         within(("injects", i, "at"), inject.at)
@@ -405,6 +411,20 @@ def check_scenario(
     return c.findings
 
 
+def _distribution_problems(at: Loc, value: object) -> list[Finding]:
+    """Inconsistent distributions (min above mode, ...) anywhere in `value`,
+    a hazard's parameters: the schema checks each bound on its own."""
+    if isinstance(value, RandomDuration | RandomNumber):
+        error = value.check()
+        return [] if error is None else [(at, f"{value.dist} distribution {error}")]
+    if isinstance(value, BaseModel):
+        return [p for f in type(value).model_fields
+                for p in _distribution_problems((*at, f), getattr(value, f))]  # fmt: skip
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _distribution_problems((*at, i), v)]
+    return []
+
+
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
     for kind, loc, name in references(spec):
         if kind == "asset":
@@ -432,6 +452,7 @@ def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
         elif isinstance(cmd, AddTeam):
             c.team((*loc, "team"), cmd.team)
         elif isinstance(cmd, StartHazard):
+            c.findings += _distribution_problems((*loc, "hazard"), cmd.hazard)
             _check_hazard(c, (*loc, "hazard"), cmd.hazard)
         elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
             c.add(

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, parse_duration
+from simulator.hazards.draw import fixed
 from simulator.hazards.schedule import play_steps
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 class Stage(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    after: Duration
+    after: DurationOrDist
     share: float = Field(gt=0, le=1)  # of the listed feeds back by then
 
 
@@ -46,7 +47,7 @@ class PowerFailure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     type: Literal["power_failure"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
-    duration: Duration | None = None
+    duration: DurationOrDist | None = None
     stages: list[Stage] | Literal["koepenick-2019"] | None = None
 
     @model_validator(mode="after")
@@ -58,11 +59,11 @@ class PowerFailure(BaseModel):
     def restoration(self) -> list[tuple[int, float]]:
         """(time since the start, share of feeds back) in time order."""
         if self.duration is not None:
-            return [(self.duration, 1.0)]
+            return [(fixed(self.duration), 1.0)]
         if isinstance(self.stages, str):
             return list(PRESETS[self.stages])
         assert self.stages is not None
-        return sorted((s.after, s.share) for s in self.stages)
+        return sorted((fixed(s.after), s.share) for s in self.stages)
 
 
 def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, parse_duration
+from simulator.hazards.draw import fixed
 
 if TYPE_CHECKING:
     import simpy
@@ -36,7 +37,7 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 
 class AbsenceStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    after: Duration
+    after: DurationOrDist
     absence: float = Field(ge=0, le=1)
 
 
@@ -49,7 +50,7 @@ class StaffAbsence(BaseModel):
     staff: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     teams: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     absence: float = Field(default=0.15, ge=0, le=1)
-    duration: Duration | None = 3 * W
+    duration: DurationOrDist | None = 3 * W
     profile: list[AbsenceStep] = Field(default_factory=list)
     preset: Literal["pandemic-wave", "severe-pandemic"] | None = None
 
@@ -58,9 +59,10 @@ class StaffAbsence(BaseModel):
         ends a profile or a flat absence."""
         if self.preset is not None:
             return list(PRESETS[self.preset])
-        steps = sorted((s.after, s.absence) for s in self.profile) or [(0, self.absence)]
+        steps = sorted((fixed(s.after), s.absence) for s in self.profile) or [(0, self.absence)]
         if self.duration is not None:
-            steps = [s for s in steps if s[0] < self.duration] + [(self.duration, 0.0)]
+            end = fixed(self.duration)
+            steps = [s for s in steps if s[0] < end] + [(end, 0.0)]
         return steps
 
 
