@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import DurationOrDist, parse_duration
-from simulator.hazards.draw import fixed
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 
 if TYPE_CHECKING:
     import simpy
@@ -38,7 +38,7 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 class AbsenceStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     after: DurationOrDist
-    absence: float = Field(ge=0, le=1)
+    absence: Annotated[NumberOrDist, AfterValidator(within(0, 1))]
 
 
 class StaffAbsence(BaseModel):
@@ -59,7 +59,9 @@ class StaffAbsence(BaseModel):
         ends a profile or a flat absence."""
         if self.preset is not None:
             return list(PRESETS[self.preset])
-        steps = sorted((fixed(s.after), s.absence) for s in self.profile) or [(0, self.absence)]
+        steps = sorted((fixed(s.after), fixed_number(s.absence)) for s in self.profile) or [
+            (0, self.absence)
+        ]
         if self.duration is not None:
             end = fixed(self.duration)
             steps = [s for s in steps if s[0] < end] + [(end, 0.0)]
