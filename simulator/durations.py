@@ -212,17 +212,24 @@ NumberOrDist = float | NumberDistribution
 RandomNumber = TriangularNumber | UniformNumber | LogNormalNumber
 
 
-def within(lo: float, hi: float) -> Callable[[float | RandomNumber], float | RandomNumber]:
+def within(
+    lo: float, hi: float = math.inf
+) -> Callable[[float | RandomNumber], float | RandomNumber]:
     """A validator (`AfterValidator(within(0, 1))`) that a fixed number or
-    every value a distribution can draw lies in [lo, hi]."""
+    every value a distribution can draw lies in [lo, hi] (a log-normal draws
+    only positive values, so it fits when lo <= 0 and there is no hi)."""
 
     def check(value: float | RandomNumber) -> float | RandomNumber:
         if isinstance(value, LogNormalNumber):
+            if lo <= 0 and hi == math.inf:
+                return value
             raise ValueError(
                 f"a lognormal distribution has no upper bound; give a fixed value, "
                 f"a triangular or a uniform distribution between {lo:g} and {hi:g}"
             )
         ends = [value] if isinstance(value, int | float) else [value.min, value.max]
+        if hi == math.inf and not all(lo <= x for x in ends):
+            raise ValueError(f"must be at least {lo:g}")
         if not all(lo <= x <= hi for x in ends):
             raise ValueError(f"must lie between {lo:g} and {hi:g}")
         return value

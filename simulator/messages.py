@@ -59,6 +59,7 @@ GERMAN: dict[str, str] = {
         "Dreiecks- oder Gleichverteilung zwischen {n} und {n2} angeben"
     ),
     "must lie between {n} and {n2}": "muss zwischen {n} und {n2} liegen",
+    "must be at least {n}": "muss mindestens {n} sein",
     "bia is only for business_process assets, not {w}": (
         "eine bia gibt es nur für Geschäftsprozesse (business_process), nicht für {w}"
     ),

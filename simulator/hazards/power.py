@@ -18,10 +18,10 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from simulator.durations import DurationOrDist, parse_duration
-from simulator.hazards.draw import fixed
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import play_steps
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ class PowerFailure(BaseModel):
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     duration: DurationOrDist | None = None
     stages: list[Stage] | Literal["koepenick-2019"] | None = None
+    # Multiplies every restoration time: a distribution makes the whole
+    # restoration faster or slower at once and keeps its shape (the stages'
+    # order and spacing), e.g. Köpenick's stages with a random length.
+    stretch: Annotated[NumberOrDist, AfterValidator(within(0))] = 1.0
 
     @model_validator(mode="after")
     def _one_end(self) -> PowerFailure:
@@ -59,11 +63,14 @@ class PowerFailure(BaseModel):
     def restoration(self) -> list[tuple[int, float]]:
         """(time since the start, share of feeds back) in time order."""
         if self.duration is not None:
-            return [(fixed(self.duration), 1.0)]
-        if isinstance(self.stages, str):
-            return list(PRESETS[self.stages])
-        assert self.stages is not None
-        return sorted((fixed(s.after), s.share) for s in self.stages)
+            steps = [(fixed(self.duration), 1.0)]
+        elif isinstance(self.stages, str):
+            steps = list(PRESETS[self.stages])
+        else:
+            assert self.stages is not None
+            steps = sorted((fixed(s.after), s.share) for s in self.stages)
+        k = fixed_number(self.stretch)
+        return steps if k == 1 else [(round(t * k), share) for t, share in steps]
 
 
 def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:
