@@ -81,6 +81,11 @@ GERMAN: dict[str, str] = {
     "k is {n} but the group has only {n2} member": (
         "k ist {n}, aber die Gruppe hat nur {n2} Mitglied"
     ),
+    "the shares add up to {n}, less than the {n2} this need asks for: it would never be "
+    "fully met": (
+        "die Anteile ergeben zusammen {n}, weniger als die {n2}, die dieser Bedarf verlangt: "
+        "er wäre nie voll gedeckt"
+    ),
     "instant dependency cycle: ": "Abhängigkeitszyklus ohne Verzögerung: ",
     " (each needs the next with no delay or buffer on any link)": (
         " (jede braucht die nächste, ohne Verzögerung oder Puffer auf irgendeiner Verbindung)"

@@ -280,6 +280,18 @@ def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
             (*at, "k_of_n", "k"),
             f"k is {need.k_of_n.k} but the group has only {n} member{'s' if n != 1 else ''}",
         )
+    elif need.all_of is None:
+        # A pooled need whose shares cannot reach k would run degraded with every
+        # provider up; the engine starts every asset at full capacity, so such a
+        # company would be at odds with itself until a provider first changes.
+        k = need.k_of_n.k if need.k_of_n is not None else 1
+        total = sum(share for _, share in providers_of(need))
+        if total < k - 1e-9:
+            c.add(
+                (*at, "any_of" if need.any_of is not None else "k_of_n"),
+                f"the shares add up to {total:g}, less than the {k} this need asks for: "
+                "it would never be fully met",
+            )
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
