@@ -382,9 +382,9 @@ tornado_figure(money, "expected impact (EUR)")
 #   of 14 d (today 10 d) keeps packaging within its RTO after the fire as the
 #   supplier announces it; against the sourced range of the fire's course about
 #   four weeks of film are needed (section 3).
-# - **Haulier's diesel for the milk tankers** (today 3 d): more days protect
-#   UHT production and most cheese production (see the printout); in the
-#   longest blackouts cheese still passes its 4-day MTPD, which diesel cannot
+# - **Haulier's diesel for the milk tankers** (today 3 d): about 5 d protects
+#   UHT production. Cheese production gains a lot but stays above the target:
+#   in the longest blackouts it passes its 4-day MTPD, which diesel cannot
 #   change.
 # - **Generator diesel** (today 36 h): no change needed for the MTPD; 72 h keeps
 #   the cold store cold through the compound event.
