@@ -38,6 +38,7 @@ from simulator.commands import (
 )
 from simulator.durations import MAX_DURATION, sample
 from simulator.hazards import CATALOGUE, HazardSpec, gauge_error, hazard_target_error, references
+from simulator.hazards.draw import draw
 from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
@@ -368,14 +369,19 @@ class Simulation:
         self.records.append(
             Record(len(self.records), self.now, EVENT_HAZARD, cause=cause, detail=spec.type)
         )
-        self.env.process(CATALOGUE[spec.type](self, spec, cause))
+        # Random parameters are drawn now, each from its own stream "<cause>/<field>".
+        self.env.process(CATALOGUE[spec.type](self, draw(spec, self.streams, cause), cause))
 
     def _play_hazards(self) -> Generator[simpy.Event, Any, None]:
-        entries = sorted(enumerate(self.bundle.scenario.hazards), key=lambda e: e[1].at)
-        for i, entry in entries:
-            if entry.at > self.now:
-                yield self.env.timeout(entry.at - self.now)
-            self._start_hazard(entry.hazard, f"hazard:{entry.id or i + 1}")
+        causes = [f"hazard:{e.id or i + 1}" for i, e in enumerate(self.bundle.scenario.hazards)]
+        starts = [
+            (sample(e.at, self.streams(f"{cause}/at")), i)
+            for i, (e, cause) in enumerate(zip(self.bundle.scenario.hazards, causes, strict=True))
+        ]
+        for at, i in sorted(starts):  # same-time hazards in file order
+            if at > self.now:
+                yield self.env.timeout(at - self.now)
+            self._start_hazard(self.bundle.scenario.hazards[i].hazard, causes[i])
 
     def _play_msel(self) -> Generator[simpy.Event, Any, None]:
         timed = [e for e in self.bundle.scenario.injects if e.at is not None]

@@ -61,6 +61,13 @@ GERMAN: dict[str, str] = {
         "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
     ),
     "{w} distribution needs ": "{w}-Verteilung braucht ",
+    "a lognormal distribution has no upper bound; give a fixed value, a triangular or a "
+    "uniform distribution between {n} and {n2}": (
+        "eine Lognormalverteilung ist nach oben unbeschränkt; bitte einen festen Wert, eine "
+        "Dreiecks- oder Gleichverteilung zwischen {n} und {n2} angeben"
+    ),
+    "must lie between {n} and {n2}": "muss zwischen {n} und {n2} liegen",
+    "must be at least {n}": "muss mindestens {n} sein",
     "bia is only for business_process assets, not {w}": (
         "eine bia gibt es nur für Geschäftsprozesse (business_process), nicht für {w}"
     ),
@@ -81,6 +88,11 @@ GERMAN: dict[str, str] = {
     ),
     "k is {n} but the group has only {n2} member": (
         "k ist {n}, aber die Gruppe hat nur {n2} Mitglied"
+    ),
+    "the shares add up to {n}, less than the {n2} this need asks for: it would never be "
+    "fully met": (
+        "die Anteile ergeben zusammen {n}, weniger als die {n2}, die dieser Bedarf verlangt: "
+        "er wäre nie voll gedeckt"
     ),
     "instant dependency cycle: ": "Abhängigkeitszyklus ohne Verzögerung: ",
     " (each needs the next with no delay or buffer on any link)": (

@@ -256,11 +256,12 @@ class Company(Strict):
 
 
 class HazardEntry(Strict):
-    """A hazard that starts at `at` (time from the scenario start). Its `id`
-    names it in records ("hazard:<id>") and lets a `detect` command address it."""
+    """A hazard that starts at `at` (time from the scenario start; fixed or a
+    distribution, drawn from the stream "hazard:<id>/at"). Its `id` names it in
+    records ("hazard:<id>") and lets a `detect` command address it."""
 
     id: Id | None = None
-    at: Duration = 0
+    at: DurationOrDist = 0
     hazard: HazardSpec
 
 

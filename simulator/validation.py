@@ -14,6 +14,8 @@ import difflib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from simulator.commands import (
     ActivateStandby,
     AddTeam,
@@ -29,7 +31,7 @@ from simulator.commands import (
     StartWorkaround,
     StopWorkaround,
 )
-from simulator.durations import format_duration
+from simulator.durations import RandomDuration, RandomNumber, format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, gauge_error, hazard_target_error, references
 from simulator.messages import translate
@@ -285,6 +287,18 @@ def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
             (*at, "k_of_n", "k"),
             f"k is {need.k_of_n.k} but the group has only {n} member{'s' if n != 1 else ''}",
         )
+    elif need.all_of is None:
+        # A pooled need whose shares cannot reach k would run degraded with every
+        # provider up; the engine starts every asset at full capacity, so such a
+        # company would be at odds with itself until a provider first changes.
+        k = need.k_of_n.k if need.k_of_n is not None else 1
+        total = sum(share for _, share in providers_of(need))
+        if total < k - 1e-9:
+            c.add(
+                (*at, "any_of" if need.any_of is not None else "k_of_n"),
+                f"the shares add up to {total:g}, less than the {k} this need asks for: "
+                "it would never be fully met",
+            )
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
@@ -381,7 +395,11 @@ def check_scenario(
             )
 
     for h, entry in enumerate(scenario.hazards):
-        within(("hazards", h, "at"), entry.at)
+        # A random start is checked at its earliest (its median for a lognormal).
+        at = entry.at
+        earliest = at if isinstance(at, int) else int(getattr(at, "min", getattr(at, "median", 0)))
+        within(("hazards", h, "at"), earliest)
+        c.findings += _distribution_problems(("hazards", h), entry)
         _check_hazard(c, ("hazards", h, "hazard"), entry.hazard)
     for i, inject in enumerate(scenario.injects):
         within(("injects", i, "at"), inject.at)
@@ -410,6 +428,20 @@ def check_scenario(
         "objective id",
     )
     return c.findings
+
+
+def _distribution_problems(at: Loc, value: object) -> list[Finding]:
+    """Inconsistent distributions (min above mode, ...) anywhere in `value`,
+    a hazard's parameters: the schema checks each bound on its own."""
+    if isinstance(value, RandomDuration | RandomNumber):
+        error = value.check()
+        return [] if error is None else [(at, f"{value.dist} distribution {error}")]
+    if isinstance(value, BaseModel):
+        return [p for f in type(value).model_fields
+                for p in _distribution_problems((*at, f), getattr(value, f))]  # fmt: skip
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _distribution_problems((*at, i), v)]
+    return []
 
 
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
@@ -444,6 +476,7 @@ def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
         elif isinstance(cmd, AddTeam):
             c.team((*loc, "team"), cmd.team)
         elif isinstance(cmd, StartHazard):
+            c.findings += _distribution_problems((*loc, "hazard"), cmd.hazard)
             _check_hazard(c, (*loc, "hazard"), cmd.hazard)
         elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
             c.add(

@@ -50,6 +50,9 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("instant_cycle.yaml", 8, "assets[0].needs[0]", "instant dependency cycle: dns -> ad -> dns"),
     ("bad_union.yaml", 10, "assets[1].needs[0].any_of[1].share", "less than or equal to 1"),
     ("bad_union.yaml", 16, "assets[2].recovery.time.maxx", "unknown field; did you mean 'max'?"),
+    ("hazard_distribution.yaml", 5, "hazards[0].at", "triangular distribution needs min <= mode <= max"),
+    ("hazard_distribution.yaml", 10, "hazards[0].hazard.stages[0].after", "uniform distribution needs min <= max"),
+    ("hazard_share.yaml", 8, "hazards[0].hazard.fraction", "must lie between 0 and 1"),
     ("empty.yaml", None, "file", "empty file"),
     ("top_level_list.yaml", 1, "file", "expected a mapping of keys at the top level, found a list"),
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
@@ -79,7 +82,7 @@ def test_every_bad_file_is_in_the_table() -> None:
 
 
 def test_single_problem_files_report_exactly_one() -> None:
-    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml"}
+    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml", "hazard_distribution.yaml"}
     for name in {c[0] for c in CORPUS} - multi:
         assert len(validate_file(BAD / name)) == 1, name
 

@@ -26,9 +26,10 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import play_steps
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 class Stage(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    after: Duration
+    after: DurationOrDist
     share: float = Field(gt=0, le=1)  # of the listed feeds back by then (rounded down)
 
 
@@ -54,8 +55,12 @@ class PowerFailure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["power_failure"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
-    duration: Duration | None = None
+    duration: DurationOrDist | None = None
     stages: list[Stage] | Literal["koepenick-2019"] | None = None
+    # Multiplies every restoration time: a distribution makes the whole
+    # restoration faster or slower at once and keeps its shape (the stages'
+    # order and spacing), e.g. Köpenick's stages with a random length.
+    stretch: Annotated[NumberOrDist, AfterValidator(within(0))] = 1.0
 
     @model_validator(mode="after")
     def _one_end(self) -> PowerFailure:
@@ -66,11 +71,14 @@ class PowerFailure(BaseModel):
     def restoration(self) -> list[tuple[int, float]]:
         """(time since the start, share of feeds back) in time order."""
         if self.duration is not None:
-            return [(self.duration, 1.0)]
-        if isinstance(self.stages, str):
-            return list(PRESETS[self.stages])
-        assert self.stages is not None
-        return sorted((s.after, s.share) for s in self.stages)
+            steps = [(fixed(self.duration), 1.0)]
+        elif isinstance(self.stages, str):
+            steps = list(PRESETS[self.stages])
+        else:
+            assert self.stages is not None
+            steps = sorted((fixed(s.after), s.share) for s in self.stages)
+        k = fixed_number(self.stretch)
+        return steps if k == 1 else [(round(t * k), share) for t, share in steps]
 
 
 def feeds_back(share: float, feeds: int) -> int:

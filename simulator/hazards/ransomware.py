@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration
+from simulator.durations import Duration, DurationOrDist
+from simulator.hazards.draw import fixed
 from simulator.kinds import IT_KINDS
 
 if TYPE_CHECKING:
@@ -56,10 +57,10 @@ class Ransomware(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["ransomware"]
     entry: Annotated[str, Field(min_length=1)]
-    dwell: Duration = 4 * 86400
+    dwell: DurationOrDist = 4 * 86400
     spread_time: Duration = Field(default=6 * 3600, gt=0)
-    encrypt_time: Duration = 45 * 60
-    detect_after: Duration | None = None
+    encrypt_time: DurationOrDist = 45 * 60
+    detect_after: DurationOrDist | None = None
 
 
 class _Attack:
@@ -118,7 +119,7 @@ class _Attack:
             self._encrypt_later(asset)
 
     def _encrypt_later(self, asset: str) -> None:
-        self._after(self.spec.encrypt_time, self._encrypt, asset)
+        self._after(fixed(self.spec.encrypt_time), self._encrypt, asset)
 
     def _encrypt(self, asset: str) -> None:
         if asset in self.encrypted:
@@ -139,9 +140,9 @@ def run(sim: Simulation, spec: Ransomware, cause: str) -> Generator[simpy.Event,
     attack = _Attack(sim, spec, cause)
     sim.on_detect(cause, attack.detect)
     attack.infect(spec.entry)
-    milestones = [(spec.dwell, "detonate")]
+    milestones = [(fixed(spec.dwell), "detonate")]
     if spec.detect_after is not None:
-        milestones.append((spec.detect_after, "detect"))
+        milestones.append((fixed(spec.detect_after), "detect"))
     start = sim.now
     for at, what in sorted(milestones):
         if start + at > sim.now:
