@@ -116,7 +116,7 @@ class Cascade:
         return n in self._drop_gen
 
     def restarting(self, a: int) -> bool:
-        """Whether `a` has its supply back and waits for its restart."""
+        """Whether `a` could run again after a stop and waits out its restart."""
         return a in self._restart_gen
 
     def when_up(self, a: int) -> simpy.Event:
@@ -147,6 +147,13 @@ class Cascade:
         for n in self.m.dependents(a):
             self._eval_need(n, "initial")
         self.settle()
+
+    def activate(self, a: int, cause: str) -> None:
+        """Take standby asset `a` out of idle: it runs at once (its activation
+        lead time is its start-up; no `restart` on top)."""
+        self._restart_ready.add(a)
+        self.clear_damage(a, cause, lambda key, _r: key == IDLE_STANDBY)
+        self._restart_ready.discard(a)  # unused if its supply is out: then a restart applies
 
     def clear_damage(self, a: int, cause: str, keys: Callable[[str, bool], bool]) -> None:
         """Drop the damage entries of `a` for which `keys(key, restorable)` holds."""
@@ -240,7 +247,8 @@ class Cascade:
                 self._gen += 1
             self._restart_ready.discard(a)
         elif old <= EPSILON and a in m.restart and IDLE_STANDBY not in self.damage.get(a, ()):
-            # Equipment that lost its supply needs a restart once it returns.
+            # A stop (capacity 0, whatever caused it) needs a restart before
+            # the asset runs again; running degraded does not (it never stopped).
             if a in self._restart_ready:
                 self._restart_ready.discard(a)
             else:
@@ -352,27 +360,44 @@ class Cascade:
     def _draw_buffers(self, n: int, s: float) -> float:
         """Supply of need `n` after its buffers: the first usable buffer covers
         the shortfall while it lasts; with full supply they refill. An owner
-        that cannot run (damaged to 0, an idle standby) draws nothing."""
+        that cannot run (damaged to 0, an idle standby) draws nothing.
+
+        A buffer drawn `via` a running asset is a generator's output, not a
+        store: while it covers the need, the need is powered, so the other
+        buffers refill as with the supply back (a UPS behind a running
+        generator is recharged and bridges again when the generator fails),
+        and the generator keeps the load until it stops or its fuel runs out
+        (the recharging UPS does not take over again)."""
         now = int(self.env.now)
         states = self.buffers[n]
         drawn = None
         if s < 1 - EPSILON and self.intrinsic.get(self.m.need_owner[n], 1.0) > EPSILON:
             for b in states:
                 b.sync(now)
-                usable = b.via is None or self.cap[b.via] > EPSILON
-                if drawn is None and usable and b.level > 0.5:
+            for b in states:  # a running generator keeps the load
+                if b.rate < 0 and self._running_via(b) and b.level > 0.5:
                     drawn = b
+            if drawn is None:
+                for b in states:
+                    usable = b.via is None or self.cap[b.via] > EPSILON
+                    if usable and b.level > 0.5:
+                        drawn = b
+                        break
+        powered = s >= 1 - EPSILON or (drawn is not None and drawn.via is not None)
         for b in states:
             b.sync(now)
             b.gen += 1
             if b is drawn:
                 b.rate = -(1.0 - s)
                 self._plan_drain(n, b)
-            elif s >= 1 - EPSILON and b.spec.refill and b.level < b.spec.capacity:
+            elif powered and b.spec.refill and b.level < b.spec.capacity:
                 b.rate = b.spec.capacity / b.spec.refill
             else:
                 b.rate = 0.0
         return 1.0 if drawn is not None else s
+
+    def _running_via(self, b: BufferState) -> bool:
+        return b.via is not None and self.cap[b.via] > EPSILON
 
     def _plan_drain(self, n: int, b: BufferState) -> None:
         burn = -b.rate

@@ -1,5 +1,6 @@
 """Durations as people write them ("30min", "4h", "1d12h", German "2 Tage",
-"3 Std", "1 Tag 12 Std") and the random distributions a restore time may follow.
+"3 Std", "1 Tag 12 Std") and the random distributions that restore times and
+hazard parameters may follow.
 
 Simulated time is kept in whole seconds: integer arithmetic keeps event order
 exact (float sums can merge or split "simultaneous" events).
@@ -11,6 +12,7 @@ import functools
 import math
 import random
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
@@ -113,16 +115,22 @@ class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Triangular(_Dist):
-    """Triangular distribution: most likely `mode`, never below `min` or above `max`."""
+# Each law is written once over plain numbers (`draw`, `mean`, `check`); the
+# duration classes narrow its fields to `Duration` (restore times, hazard
+# times), the number classes keep floats (a flood crest in metres, a share).
 
+
+class _TriangularLaw(_Dist):
     dist: Literal["triangular"]
-    min: Duration
-    mode: Duration
-    max: Duration
+    min: float
+    mode: float
+    max: float
 
-    def sample(self, rng: random.Random) -> int:
-        return round(rng.triangular(self.min, self.max, self.mode))
+    def draw(self, rng: random.Random) -> float:
+        return rng.triangular(self.min, self.max, self.mode)
+
+    def mean(self) -> float:
+        return (self.min + self.mode + self.max) / 3
 
     def check(self) -> str | None:
         if not self.min <= self.mode <= self.max:
@@ -130,52 +138,139 @@ class Triangular(_Dist):
         return None
 
 
-class Uniform(_Dist):
-    """Uniform distribution between `min` and `max`."""
-
+class _UniformLaw(_Dist):
     dist: Literal["uniform"]
-    min: Duration
-    max: Duration
+    min: float
+    max: float
 
-    def sample(self, rng: random.Random) -> int:
-        return round(rng.uniform(self.min, self.max))
+    def draw(self, rng: random.Random) -> float:
+        return rng.uniform(self.min, self.max)
+
+    def mean(self) -> float:
+        return (self.min + self.max) / 2
 
     def check(self) -> str | None:
         return None if self.min <= self.max else "needs min <= max"
 
 
-class LogNormal(_Dist):
-    """Log-normal distribution given by its `median` and the `sigma` of the log:
-    a long right tail, as restore times have (most restores quick, a few very slow)."""
-
+class _LogNormalLaw(_Dist):
     dist: Literal["lognormal"]
-    median: Duration
+    median: float = Field(gt=0)
     sigma: float = Field(gt=0, le=5)
 
-    def sample(self, rng: random.Random) -> int:
-        return round(rng.lognormvariate(math.log(max(self.median, 1)), self.sigma))
+    def draw(self, rng: random.Random) -> float:
+        return rng.lognormvariate(math.log(max(self.median, 1e-9)), self.sigma)
+
+    def mean(self) -> float:
+        return self.median * math.exp(self.sigma**2 / 2)
 
     def check(self) -> str | None:
         return None
 
 
+class Triangular(_TriangularLaw):
+    """Triangular distribution: most likely `mode`, never below `min` or above `max`."""
+
+    min: Duration
+    mode: Duration
+    max: Duration
+
+    def sample(self, rng: random.Random) -> int:
+        return round(self.draw(rng))
+
+
+class Uniform(_UniformLaw):
+    """Uniform distribution between `min` and `max`."""
+
+    min: Duration
+    max: Duration
+
+    def sample(self, rng: random.Random) -> int:
+        return round(self.draw(rng))
+
+
+class LogNormal(_LogNormalLaw):
+    """Log-normal distribution given by its `median` and the `sigma` of the log:
+    a long right tail, as restore times have (most restores quick, a few very slow)."""
+
+    median: Duration  # whole seconds; 0 is read as 1 s
+
+    def draw(self, rng: random.Random) -> float:
+        return rng.lognormvariate(math.log(max(self.median, 1)), self.sigma)
+
+    def mean(self) -> float:
+        return max(self.median, 1) * math.exp(self.sigma**2 / 2)
+
+    def sample(self, rng: random.Random) -> int:
+        return round(self.draw(rng))
+
+
 Distribution = Annotated[Triangular | Uniform | LogNormal, Field(discriminator="dist")]
 DurationOrDist = Duration | Distribution
+RandomDuration = Triangular | Uniform | LogNormal
 
 
-def sample(value: int | Triangular | Uniform | LogNormal, rng: random.Random) -> int:
+class TriangularNumber(_TriangularLaw):
+    """Triangular distribution of a number (metres, a share)."""
+
+
+class UniformNumber(_UniformLaw):
+    """Uniform distribution of a number between `min` and `max`."""
+
+
+class LogNormalNumber(_LogNormalLaw):
+    """Log-normal distribution of a positive number, by its `median` and `sigma`."""
+
+
+NumberDistribution = Annotated[
+    TriangularNumber | UniformNumber | LogNormalNumber, Field(discriminator="dist")
+]
+NumberOrDist = float | NumberDistribution
+"""A number, fixed or random (the same laws as durations)."""
+RandomNumber = TriangularNumber | UniformNumber | LogNormalNumber
+
+
+def within(
+    lo: float, hi: float = math.inf
+) -> Callable[[float | RandomNumber], float | RandomNumber]:
+    """A validator (`AfterValidator(within(0, 1))`) that a fixed number or
+    every value a distribution can draw lies in [lo, hi] (a log-normal draws
+    only positive values, so it fits when lo <= 0 and there is no hi)."""
+
+    def check(value: float | RandomNumber) -> float | RandomNumber:
+        if isinstance(value, LogNormalNumber):
+            if lo <= 0 and hi == math.inf:
+                return value
+            raise ValueError(
+                f"a lognormal distribution has no upper bound; give a fixed value, "
+                f"a triangular or a uniform distribution between {lo:g} and {hi:g}"
+            )
+        ends = [value] if isinstance(value, int | float) else [value.min, value.max]
+        if hi == math.inf and not all(lo <= x for x in ends):
+            raise ValueError(f"must be at least {lo:g}")
+        if not all(lo <= x <= hi for x in ends):
+            raise ValueError(f"must lie between {lo:g} and {hi:g}")
+        return value
+
+    return check
+
+
+def sample(value: int | RandomDuration, rng: random.Random) -> int:
     """A duration in seconds: fixed, or drawn from `rng`."""
     if isinstance(value, int):
         return value
     return max(0, value.sample(rng))
 
 
-def mean_seconds(value: int | Triangular | Uniform | LogNormal) -> float:
+def sample_number(value: float | RandomNumber, rng: random.Random) -> float:
+    """A number: fixed, or drawn from `rng`."""
+    if isinstance(value, int | float):
+        return float(value)
+    return value.draw(rng)
+
+
+def mean_seconds(value: int | RandomDuration) -> float:
     """Expected value of a fixed or random duration, for planning figures."""
     if isinstance(value, int):
         return float(value)
-    if isinstance(value, Triangular):
-        return (value.min + value.mode + value.max) / 3
-    if isinstance(value, Uniform):
-        return (value.min + value.max) / 2
-    return max(value.median, 1) * math.exp(value.sigma**2 / 2)
+    return value.mean()

@@ -37,8 +37,8 @@ from simulator.commands import (
     StopWorkaround,
 )
 from simulator.durations import MAX_DURATION, sample
-from simulator.hazards import CATALOGUE, HazardSpec, references
-from simulator.hazards.ransomware import ENTRY_KINDS
+from simulator.hazards import CATALOGUE, HazardSpec, gauge_error, hazard_target_error, references
+from simulator.hazards.draw import draw
 from simulator.model import DEP_TYPES, Model, compile_model
 from simulator.records import (
     EPSILON,
@@ -281,36 +281,21 @@ class Simulation:
                     "asset": self.model.index, "team": self.teams, "inject": self._msel
                 }  # fmt: skip
                 for kind, loc, name in references(command.hazard):
+                    field = ".".join(map(str, ("hazard", *loc)))
                     if name not in known[kind]:
-                        field = ".".join(map(str, ("hazard", *loc)))
                         raise CommandError(field, f"unknown {kind} {name!r}")
-                self._check_hazard_fit(command.hazard)
+                    if kind == "asset" and (error := hazard_target_error(
+                            command.hazard, loc, m.kinds[m.index[name]])):  # fmt: skip
+                        raise CommandError(field, error)
+                if error := gauge_error(command.hazard, self._gauges()):
+                    raise CommandError("hazard.gauge", error)
             case Message():
                 pass
             case _:
                 self._asset(command.asset, "asset")
 
-    def _check_hazard_fit(self, spec: HazardSpec) -> None:
-        """A hazard that names a real asset can still miss the company: a
-        flood at a gauge no asset is exposed to, ransomware entering at a site."""
-        company = self.bundle.company
-        gauge = getattr(spec, "gauge", None)
-        if gauge is not None:
-            gauges = sorted({a.flood.gauge for a in company.assets if a.flood})
-            if gauge not in gauges:
-                known = ", ".join(repr(g) for g in gauges) or "none"
-                raise CommandError(
-                    "hazard.gauge", f"no asset is exposed to gauge {gauge!r} (gauges: {known})"
-                )
-        if spec.type == "ransomware":
-            entry = getattr(spec, "entry", "")
-            kind = self.model.kinds[self.model.index[entry]]
-            if kind not in ENTRY_KINDS:
-                raise CommandError(
-                    "hazard.entry",
-                    f"{entry!r} is a {kind.value} asset; ransomware enters through an "
-                    "it_system, application or data asset",
-                )
+    def _gauges(self) -> set[str]:
+        return {a.flood.gauge for a in self.bundle.company.assets if a.flood}
 
     # --- internals -------------------------------------------------------------
 
@@ -384,14 +369,19 @@ class Simulation:
         self.records.append(
             Record(len(self.records), self.now, EVENT_HAZARD, cause=cause, detail=spec.type)
         )
-        self.env.process(CATALOGUE[spec.type](self, spec, cause))
+        # Random parameters are drawn now, each from its own stream "<cause>/<field>".
+        self.env.process(CATALOGUE[spec.type](self, draw(spec, self.streams, cause), cause))
 
     def _play_hazards(self) -> Generator[simpy.Event, Any, None]:
-        entries = sorted(enumerate(self.bundle.scenario.hazards), key=lambda e: e[1].at)
-        for i, entry in entries:
-            if entry.at > self.now:
-                yield self.env.timeout(entry.at - self.now)
-            self._start_hazard(entry.hazard, f"hazard:{entry.id or i + 1}")
+        causes = [f"hazard:{e.id or i + 1}" for i, e in enumerate(self.bundle.scenario.hazards)]
+        starts = [
+            (sample(e.at, self.streams(f"{cause}/at")), i)
+            for i, (e, cause) in enumerate(zip(self.bundle.scenario.hazards, causes, strict=True))
+        ]
+        for at, i in sorted(starts):  # same-time hazards in file order
+            if at > self.now:
+                yield self.env.timeout(at - self.now)
+            self._start_hazard(self.bundle.scenario.hazards[i].hazard, causes[i])
 
     def _play_msel(self) -> Generator[simpy.Event, Any, None]:
         timed = [e for e in self.bundle.scenario.injects if e.at is not None]
@@ -424,7 +414,7 @@ class Simulation:
             return  # deactivated again meanwhile, or already active
         if spec.capacity < 1:
             c.set_damage(a, spec.capacity, cause, restorable=False)
-        c.clear_damage(a, cause, lambda key, _r: key == IDLE_STANDBY)
+        c.activate(a, cause)
 
     def _start_workaround(self, a: int, cause: str) -> Generator[simpy.Event, Any, None]:
         workaround = self.model.workaround[a]

@@ -49,10 +49,25 @@ GERMAN: dict[str, str] = {
     "location {q} is a {w} asset, not a site": (
         "Standort {q} ist eine Ressource der Art {w}, kein Standort (site)"
     ),
+    "trust domains are only for IT assets ({x}), not {w}: a cyberattack reaches {w2} "
+    "through the IT it needs": (
+        "Vertrauensbereiche (trust) gibt es nur für IT-Ressourcen ({x}), nicht für {w}: "
+        "ein Cyberangriff erreicht {w2} über die IT, die sie braucht"
+    ),
+    "a ransomware entry must be an IT asset ({x}), not {w}": (
+        "der Einstieg (entry) einer Ransomware muss eine IT-Ressource sein ({x}), nicht {w}"
+    ),
     "asset {q} cannot require itself to restore": (
         "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
     ),
     "{w} distribution needs ": "{w}-Verteilung braucht ",
+    "a lognormal distribution has no upper bound; give a fixed value, a triangular or a "
+    "uniform distribution between {n} and {n2}": (
+        "eine Lognormalverteilung ist nach oben unbeschränkt; bitte einen festen Wert, eine "
+        "Dreiecks- oder Gleichverteilung zwischen {n} und {n2} angeben"
+    ),
+    "must lie between {n} and {n2}": "muss zwischen {n} und {n2} liegen",
+    "must be at least {n}": "muss mindestens {n} sein",
     "bia is only for business_process assets, not {w}": (
         "eine bia gibt es nur für Geschäftsprozesse (business_process), nicht für {w}"
     ),
@@ -73,6 +88,11 @@ GERMAN: dict[str, str] = {
     ),
     "k is {n} but the group has only {n2} member": (
         "k ist {n}, aber die Gruppe hat nur {n2} Mitglied"
+    ),
+    "the shares add up to {n}, less than the {n2} this need asks for: it would never be "
+    "fully met": (
+        "die Anteile ergeben zusammen {n}, weniger als die {n2}, die dieser Bedarf verlangt: "
+        "er wäre nie voll gedeckt"
     ),
     "instant dependency cycle: ": "Abhängigkeitszyklus ohne Verzögerung: ",
     " (each needs the next with no delay or buffer on any link)": (
@@ -301,10 +321,6 @@ GERMAN: dict[str, str] = {
     ),
     "no asset is exposed to gauge {q} (gauges: {l})": (
         "keine Ressource ist dem Pegel {q} ausgesetzt (Pegel: {l})"
-    ),
-    "{q} is a {w} asset; ransomware enters through an it_system, application or data asset": (
-        "{q} ist eine Ressource der Art {w}; Ransomware dringt über ein IT-System (it_system), "
-        "eine Anwendung (application) oder Daten (data) ein"
     ),
     "the horizon can only be extended by a positive duration": (
         "der Übungszeitraum kann nur um eine positive Dauer verlängert werden"

@@ -212,6 +212,12 @@ def _impact_pieces(segs: Sequence[Segment], bia: BIA | None) -> list[tuple[int, 
     The rate is `impact_per_hour`, or for a step curve the `per_hour` of the
     last step whose `after` <= the age of the current impact episode (a
     continuous stretch with capacity < 1); it is scaled by (1 - capacity).
+
+    An episode starts when the disruption does (the first loss of capacity),
+    not when the process falls below its MBCO: a BIA's "losses grow after
+    24 h" is read from the start of the incident, and it is the conservative
+    reading (the higher rate starts sooner). A partial recovery, even above
+    the MBCO, does not reset the curve; only full capacity ends the episode.
     """
     if bia is None or (bia.impact_per_hour is None and not bia.impact):
         return []

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from simulator.metrics import SECONDS_PER_HOUR, RunSummary
 from simulator.montecarlo import MonteCarloResult, Outcome
-from simulator.schema import AssetKind, ScenarioBundle, text
+from simulator.schema import AssetKind, ScenarioBundle, kind_name, text
 from simulator.sweep import SweepPoint
 from simulator.wallclock import at, short
 
@@ -34,7 +34,6 @@ _TEXTS: dict[str, dict[str, Any]] = {
                                "impact EUR\nP95"),
         "yes": "yes",
         "no": "no",
-        "kinds": {},
     },
     "de": {
         "processes": "Geschäftsprozesse",
@@ -51,11 +50,6 @@ _TEXTS: dict[str, dict[str, Any]] = {
                                "Schaden EUR\nP95"),
         "yes": "ja",
         "no": "nein",
-        "kinds": {
-            "site": "Standort", "utility": "Versorgung", "it_system": "IT-System",
-            "application": "Anwendung", "data": "Daten", "supplier": "Lieferant",
-            "logistics": "Logistik", "staff": "Personal", "business_process": "Geschäftsprozess",
-        },
     },
 }  # fmt: skip
 
@@ -139,13 +133,12 @@ def asset_table(
     table = Table(title=_t("assets", lang).format(n=len(hit)))
     _columns(table, _t("asset_columns", lang))
     table.columns[1].justify = "left"
-    kinds = _t("kinds", lang)
     start = bundle.scenario.start
     for a in hit[:limit]:
         # The calendar time in the scenario's zone, clock changes counted.
         first = "–" if a.first_down_h is None else short(
             at(start, a.first_down_h * SECONDS_PER_HOUR), lang)  # fmt: skip
-        table.add_row(plain(names[a.id]), kinds.get(a.kind, a.kind), _h(a.first_down_h, lang),
+        table.add_row(plain(names[a.id]), kind_name(a.kind, lang), _h(a.first_down_h, lang),
                       first,
                       _h(a.downtime_h, lang))  # fmt: skip
     return table

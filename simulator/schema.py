@@ -25,6 +25,10 @@ from pydantic import (
 from simulator.commands import Command
 from simulator.durations import Duration, DurationOrDist
 from simulator.hazards import HazardSpec
+from simulator.kinds import IT_KINDS as IT_KINDS  # re-exported: the asset kinds
+from simulator.kinds import KIND_NAMES as KIND_NAMES
+from simulator.kinds import AssetKind as AssetKind
+from simulator.kinds import kind_name as kind_name
 from simulator.wallclock import DEFAULT_ZONE, MAX_ZONE_NAME, place, zone
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", max_length=120)]
@@ -48,18 +52,6 @@ LocalizedText = str | Text
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class AssetKind(StrEnum):
-    site = "site"
-    utility = "utility"
-    it_system = "it_system"
-    application = "application"
-    data = "data"
-    supplier = "supplier"
-    logistics = "logistics"
-    staff = "staff"
-    business_process = "business_process"
 
 
 class DepType(StrEnum):
@@ -188,7 +180,7 @@ class FloodExposure(Strict):
 
 
 class ImpactStep(Strict):
-    after: Duration  # time since the outage began
+    after: Duration  # time since the disruption began (capacity first below 1)
     per_hour: float = Field(ge=0, le=MAX_EUR_PER_HOUR)
 
 
@@ -200,7 +192,9 @@ class BIA(Strict):
     - `mbco` (Notbetriebsniveau): minimum capacity of emergency operation;
     - `rpo`: tolerable data loss;
     - impact per hour of a full outage, scaled by the capacity lost; either a
-      flat `impact_per_hour` or a step curve `impact` over the outage's age.
+      flat `impact_per_hour` or a step curve `impact` over the age of the
+      disruption (from the moment capacity falls below 1 until it is full
+      again; the MBCO plays no part in it).
     """
 
     rto: Duration
@@ -237,10 +231,10 @@ class Asset(Strict):
     utility: Literal["power", "network", "telecom", "water", "heat", "gas", "fuel"] | None = None
     location: Id | None = None  # the site it stands on (informational; geographic needs bind)
     tags: list[str] = Field(default_factory=list)
-    trust: list[Id] = Field(default_factory=list)  # trust domains: AD domain, flat network
+    trust: list[Id] = Field(default_factory=list)  # trust domains: AD domain (IT kinds only)
     flood: FloodExposure | None = None
     needs: list[Need] = Field(default_factory=list)
-    restart: Duration = 0  # time to come back after its supply returns
+    restart: Duration = 0  # time to come back after any stop (capacity 0), whatever ended it
     recovery: Recovery | None = None
     standby: Standby | None = None
     backup: Backup | None = None
@@ -271,11 +265,12 @@ class Company(Strict):
 
 
 class HazardEntry(Strict):
-    """A hazard that starts at `at` (time from the scenario start). Its `id`
-    names it in records ("hazard:<id>") and lets a `detect` command address it."""
+    """A hazard that starts at `at` (time from the scenario start; fixed or a
+    distribution, drawn from the stream "hazard:<id>/at"). Its `id` names it in
+    records ("hazard:<id>") and lets a `detect` command address it."""
 
     id: Id | None = None
-    at: Duration = 0
+    at: DurationOrDist = 0
     hazard: HazardSpec
 
 

@@ -14,6 +14,8 @@ import difflib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from simulator.commands import (
     ActivateStandby,
     AddTeam,
@@ -29,12 +31,11 @@ from simulator.commands import (
     StartWorkaround,
     StopWorkaround,
 )
-from simulator.durations import format_duration
+from simulator.durations import RandomDuration, RandomNumber, format_duration
 from simulator.graph import need_id, providers_of
-from simulator.hazards import HazardSpec, references
-from simulator.hazards.ransomware import ENTRY_KINDS
+from simulator.hazards import HazardSpec, gauge_error, hazard_target_error, references
 from simulator.messages import translate
-from simulator.schema import Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
+from simulator.schema import IT_KINDS, Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
 
 Loc = tuple[str | int, ...]
 """A location in a file's data: mapping keys and list indices from the top."""
@@ -219,6 +220,13 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
         if not isinstance(time, int) and (error := time.check()):
             c.add((*rat, "time"), f"{time.dist} distribution {error}")
 
+    if asset.trust and asset.kind not in IT_KINDS:
+        c.add(
+            (*at, "trust"),
+            f"trust domains are only for IT assets ({', '.join(sorted(IT_KINDS))}), "
+            f"not {asset.kind.value}: a cyberattack reaches {asset.kind.value} "
+            "through the IT it needs",
+        )
     process = asset.kind is AssetKind.business_process
     if asset.bia is not None and not process:
         c.add((*at, "bia"), f"bia is only for business_process assets, not {asset.kind.value}")
@@ -279,6 +287,18 @@ def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
             (*at, "k_of_n", "k"),
             f"k is {need.k_of_n.k} but the group has only {n} member{'s' if n != 1 else ''}",
         )
+    elif need.all_of is None:
+        # A pooled need whose shares cannot reach k would run degraded with every
+        # provider up; the engine starts every asset at full capacity, so such a
+        # company would be at odds with itself until a provider first changes.
+        k = need.k_of_n.k if need.k_of_n is not None else 1
+        total = sum(share for _, share in providers_of(need))
+        if total < k - 1e-9:
+            c.add(
+                (*at, "any_of" if need.any_of is not None else "k_of_n"),
+                f"the shares add up to {total:g}, less than the {k} this need asks for: "
+                "it would never be fully met",
+            )
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
@@ -375,7 +395,11 @@ def check_scenario(
             )
 
     for h, entry in enumerate(scenario.hazards):
-        within(("hazards", h, "at"), entry.at)
+        # A random start is checked at its earliest (its median for a lognormal).
+        at = entry.at
+        earliest = at if isinstance(at, int) else int(getattr(at, "min", getattr(at, "median", 0)))
+        within(("hazards", h, "at"), earliest)
+        c.findings += _distribution_problems(("hazards", h), entry)
         _check_hazard(c, ("hazards", h, "hazard"), entry.hazard)
     for i, inject in enumerate(scenario.injects):
         within(("injects", i, "at"), inject.at)
@@ -406,26 +430,33 @@ def check_scenario(
     return c.findings
 
 
+def _distribution_problems(at: Loc, value: object) -> list[Finding]:
+    """Inconsistent distributions (min above mode, ...) anywhere in `value`,
+    a hazard's parameters: the schema checks each bound on its own."""
+    if isinstance(value, RandomDuration | RandomNumber):
+        error = value.check()
+        return [] if error is None else [(at, f"{value.dist} distribution {error}")]
+    if isinstance(value, BaseModel):
+        return [p for f in type(value).model_fields
+                for p in _distribution_problems((*at, f), getattr(value, f))]  # fmt: skip
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _distribution_problems((*at, i), v)]
+    return []
+
+
 def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
     for kind, loc, name in references(spec):
         if kind == "asset":
-            c.asset((*at, *loc), name)
+            found = c.asset((*at, *loc), name)
+            if found is not None and (error := hazard_target_error(spec, loc, found.kind)):
+                c.add((*at, *loc), error)
         elif kind == "team":
             c.team((*at, *loc), name)
         elif name not in c.injects:
             c.add((*at, *loc), f"unknown inject {name!r}" + suggestion(name, c.injects))
     # A hazard must fit the company (the engine checks a facilitator's inject the same way).
-    gauge = getattr(spec, "gauge", None)
-    if gauge is not None:
-        gauges = sorted({a.flood.gauge for a in c.assets.values() if a.flood})
-        if gauge not in gauges:
-            known = ", ".join(repr(g) for g in gauges) or "none"
-            c.add((*at, "gauge"), f"no asset is exposed to gauge {gauge!r} (gauges: {known})")
-    if spec.type == "ransomware":
-        entry = c.assets.get(getattr(spec, "entry", ""))
-        if entry is not None and entry.kind not in ENTRY_KINDS:
-            c.add((*at, "entry"), f"{entry.id!r} is a {entry.kind.value} asset; ransomware "
-                  "enters through an it_system, application or data asset")  # fmt: skip
+    if error := gauge_error(spec, {a.flood.gauge for a in c.assets.values() if a.flood}):
+        c.add((*at, "gauge"), error)
 
 
 def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
@@ -445,6 +476,7 @@ def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
         elif isinstance(cmd, AddTeam):
             c.team((*loc, "team"), cmd.team)
         elif isinstance(cmd, StartHazard):
+            c.findings += _distribution_problems((*loc, "hazard"), cmd.hazard)
             _check_hazard(c, (*loc, "hazard"), cmd.hazard)
         elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
             c.add(

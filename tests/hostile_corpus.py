@@ -207,6 +207,8 @@ def _stream(client: Any, exercise_id: str, header: str) -> Outcome:
         frames = live.frames("full", event_id(header))
         try:
             frame: bytes = await asyncio.wait_for(anext(frames), 10)
+            if frame.startswith(b"retry:"):  # the reconnect delay comes first
+                frame = await asyncio.wait_for(anext(frames), 10)
         finally:
             await frames.aclose()
         return frame

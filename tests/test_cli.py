@@ -178,8 +178,8 @@ def test_run_in_german_has_german_headers_and_figures() -> None:
         assert word in german.stdout, word
     for word in ("Business processes", "breached", "impact", "Assets down", "records", "met"):
         assert word in english.stdout and word not in german.stdout, word
-    # German figures: a decimal comma (the example's production is down 17 h).
-    assert "17,0" in german.stdout and "17.0" in english.stdout
+    # German figures: a decimal comma (the example's production is down 64.5 h).
+    assert "64,5" in german.stdout and "64.5" in english.stdout
 
 
 def test_calendar_times_across_the_spring_clock_change() -> None:

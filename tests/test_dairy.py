@@ -145,15 +145,19 @@ def test_scenario_shape(name: str) -> None:
 
 
 def test_flood_alarms_release_untimed_injects() -> None:
+    """Every flood trigger names an untimed inject, and the plain run releases
+    it exactly when the water reached its level (the crest is drawn, so a
+    low flood leaves the highest alarms unplayed)."""
     for name in ("flood", "compound"):
         s = bundle(name).scenario
         untimed = {i.id for i in s.injects if i.at is None}
-        triggered = {
-            t.inject for h in s.hazards if h.hazard.type == "flood" for t in h.hazard.triggers
-        }
-        assert untimed and untimed == triggered
-        released = {r.cause for r in plain_run(name) if r.event == "inject"}
-        assert {f"inject:{i}" for i in untimed} <= released
+        triggers = [t for h in s.hazards if h.hazard.type == "flood" for t in h.hazard.triggers]
+        assert triggers and {t.inject for t in triggers} <= untimed
+        records = plain_run(name)
+        highest = max(float(r.detail or 0) for r in records if r.event == "gauge")
+        released = {r.cause for r in records if r.event == "inject"}
+        for t in triggers:
+            assert (f"inject:{t.inject}" in released) == (t.level <= highest), (name, t)
 
 
 # --------------------------------------------------------------------------- runs
@@ -184,8 +188,11 @@ def test_ransomware_encrypts_the_backups_in_the_domain() -> None:
     weekly offline copy is good — the ERP loses everything since it."""
     records = plain_run("ransomware")
     lost = {r.asset: float(r.detail or 0) for r in records if r.event == "data_loss"}
-    detonated = 4 * 24 + 0.75  # dwell 4 d + 45 min encryption; offline copy at the start
-    assert lost["erp_db"] == pytest.approx(detonated)
+    # Encrypted after the 4 d dwell and the drawn encryption time (4-60 min);
+    # the only good copy is the offline one at the start.
+    encrypted = next(r.t for r in records if r.event == "encrypted" and r.asset == "erp_db")
+    assert 4 * 86400 + 4 * 60 <= encrypted <= 4 * 86400 + 3600
+    assert lost["erp_db"] == pytest.approx(encrypted / 3600, abs=1e-4)
     assert {"lep_scada", "pirna_scada", "backup_store"} <= {
         r.asset for r in records if r.event == "compromised"
     }

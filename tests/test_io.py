@@ -50,6 +50,9 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("instant_cycle.yaml", 8, "assets[0].needs[0]", "instant dependency cycle: dns -> ad -> dns"),
     ("bad_union.yaml", 10, "assets[1].needs[0].any_of[1].share", "less than or equal to 1"),
     ("bad_union.yaml", 16, "assets[2].recovery.time.maxx", "unknown field; did you mean 'max'?"),
+    ("hazard_distribution.yaml", 5, "hazards[0].at", "triangular distribution needs min <= mode <= max"),
+    ("hazard_distribution.yaml", 10, "hazards[0].hazard.stages[0].after", "uniform distribution needs min <= max"),
+    ("hazard_share.yaml", 8, "hazards[0].hazard.fraction", "must lie between 0 and 1"),
     ("unknown_timezone.yaml", 5, "timezone", "unknown time zone 'Europe/Berln' (an IANA name such as 'Europe/Berlin'); did you mean 'Europe/Berlin'?"),
     ("start_in_dst_gap.yaml", 6, "start", "'2026-03-29T02:30' does not exist in 'Europe/Berlin': the clocks go forward that night"),
     ("start_wrong_offset.yaml", 5, "start", "offset '+01:00' is not the offset of 'Europe/Berlin' at that time ('+02:00'): write '2026-07-01T07:00:00+02:00'"),
@@ -57,7 +60,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("top_level_list.yaml", 1, "file", "expected a mapping of keys at the top level, found a list"),
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
     ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
-    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "'grid' is a utility asset; ransomware enters through an it_system"),
+    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not utility"),
 ]  # fmt: skip
 
 
@@ -82,7 +85,7 @@ def test_every_bad_file_is_in_the_table() -> None:
 
 
 def test_single_problem_files_report_exactly_one() -> None:
-    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml"}
+    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml", "hazard_distribution.yaml"}
     for name in {c[0] for c in CORPUS} - multi:
         assert len(validate_file(BAD / name)) == 1, name
 

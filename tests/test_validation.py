@@ -116,6 +116,12 @@ COMPANY_CASES: list[tuple[list[dict[str, Any]], tuple[str | int, ...], str]] = [
     ([{"id": "x", "kind": "data", "recovery": {
         "time": {"dist": "uniform", "min": "2h", "max": "1h"}}}],
      ("assets", 5, "recovery", "time"), "uniform distribution needs min <= max"),
+    ([{"id": "x", "kind": "data", "needs": [{"any_of": [{"asset": "grid", "share": 0.5}]}]}],
+     ("assets", 5, "needs", 0, "any_of"),
+     "the shares add up to 0.5, less than the 1 this need asks for: it would never be fully met"),
+    ([{"id": "x", "kind": "data", "needs": [{"k_of_n": {"k": 2, "of": [
+        "grid", {"asset": "site", "share": 0.5}]}}]}],
+     ("assets", 5, "needs", 0, "k_of_n"), "the shares add up to 1.5, less than the 2"),
     ([{"id": "x", "kind": "data", "location": "sit"}],
      ("assets", 5, "location"), "unknown asset 'sit'; did you mean 'site'?"),
     ([{"id": "x", "kind": "data", "location": "server"}],

@@ -161,16 +161,17 @@ def test_example_company_production_at_30h() -> None:
     grid down at 2 h (hazard 1, 40 h); the plant runs on the UPS until 2 h 30,
     then on the generator's fuel (24 h) until 26 h 30: the resupply ordered at
     14 h 30 was due at 20 h 30, but the fuel supplier is down from 20 h
-    (hazard 2), so the tanker is down and the delivery never comes. At 26 h 30
-    the plant goes down, with it the cooling units and the server room:
-    production is down since 26 h 30. Its packaging supplier is down since
+    (hazard 2), so the tanker is down and the delivery never comes. The UPS,
+    recharged while the generator ran (8 h refill), bridges 26 h 30 .. 27 h.
+    At 27 h the plant goes down, with it the cooling units and the server room:
+    production is down since 27 h. Its packaging supplier is down since
     24 h (inject m5), covered by three days of stock: 3 d - 6 h = 66 h left."""
     bundle = load_bundle(EXAMPLE)
     sim = Simulation(bundle)
     sim.advance(30 * H)
     why = explain(sim, "production")
     production = why.steps[0]
-    assert (production.state, production.since) == ("down", 26.5 * H)
+    assert (production.state, production.since) == ("down", 27 * H)
     needs = {n.id: n for n in production.needs}
     assert sorted(needs) == ["control", "packaging", "site"]
     assert needs["site"].down == ("plant",) and needs["control"].down == ("server_room",)
@@ -182,7 +183,7 @@ def test_example_company_production_at_30h() -> None:
     (power,) = plant.needs
     assert (power.mode, power.down) == ("any_of", ("grid",))
     assert [(b.id, b.empty_at, b.resupply_down) for b in power.buffers] == [
-        ("ups", 2.5 * H, False), ("fuel", 26.5 * H, True)]
+        ("ups", 27 * H, False), ("fuel", 26.5 * H, True)]  # the UPS last ran dry at 27 h
     room = why.step("server_room")
     assert room is not None
     cooling = next(n for n in room.needs if n.id == "cooling")
@@ -197,7 +198,7 @@ def test_example_company_production_at_30h() -> None:
     }
     names = {a.id: text(a.name, "de") for a in bundle.company.assets}
     lines = describe(why, names, "de")
-    assert lines[0] == "Milchverarbeitung (production): ausgefallen (0 %) seit T+1d 02:30"
+    assert lines[0] == "Milchverarbeitung (production): ausgefallen (0 %) seit T+1d 03:00"
     # Depth first: the tanker and its supplier sit right under the plant.
     plant_line = next(i for i, x in enumerate(lines) if x.startswith("  Werk Nord (plant)"))
     assert lines[plant_line + 2] == "    Netzanschluss 20 kV (grid): ausgefallen (0 %) seit T+02:00"

@@ -189,6 +189,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.capacity": ("Restleistung (0–1)", "Remaining capacity (0–1)"),
     "field.duration": ("Dauer", "Duration"),
     "field.stages": ("Wiederversorgung in Stufen", "Restoration stages"),
+    "field.stretch": ("Zeitfaktor der Wiederversorgung", "Restoration time factor"),
     "field.entry": ("Einfallstor", "Entry point"),
     "field.dwell": ("Verweildauer", "Dwell time"),
     "field.spread_time": ("Ausbreitungszeit", "Spread time"),
@@ -196,6 +197,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.detect_after": ("Entdeckt nach", "Detected after"),
     "field.gauge": ("Pegel", "Gauge"),
     "field.hydrograph": ("Ganglinie", "Hydrograph"),
+    "field.crest": ("Scheitel (m)", "Crest (m)"),
+    "field.crest_at": ("Scheitel nach", "Crest after"),
     "field.alarms": ("Alarmstufen (m)", "Alarm levels (m)"),
     "field.triggers": ("Auslöser", "Triggers"),
     "field.fraction": ("Liefermenge (0–1)", "Delivered share (0–1)"),
@@ -307,7 +310,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "graph.why.kind.other": ("Ursache", "Cause"),
     "graph.why.lasting": ("bis zur Wiederherstellung", "until restored"),
     "graph.why.restart": (
-        "Wiederanlauf: {d} nach Rückkehr der Versorgung", "restarting: {d} after supply returned"
+        "Wiederanlauf: {d} nach Stillstand", "restarting: {d} after a stop"
     ),
     "graph.why.standby": ("Bereitschaft, nicht aktiviert", "standby, not activated"),
     "graph.why.workaround": ("Notbetrieb (Workaround) aktiv", "workaround active"),
@@ -343,6 +346,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "state.standby": ("Bereitschaft", "standby"),
     "kind.site": ("Standorte", "Sites"),
     "kind.utility": ("Versorgung", "Utilities"),
+    "kind.equipment": ("Anlagen", "Equipment"),
     "kind.it_system": ("IT-Systeme", "IT systems"),
     "kind.application": ("Anwendungen", "Applications"),
     "kind.data": ("Daten", "Data"),

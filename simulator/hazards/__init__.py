@@ -9,12 +9,13 @@ form builder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
 from simulator.hazards import flood, generic, power, ransomware, staff, supply
+from simulator.kinds import IT_KINDS, AssetKind
 
 if TYPE_CHECKING:
     import simpy
@@ -61,3 +62,24 @@ def references(spec: HazardSpec) -> list[tuple[str, tuple[str | int, ...], str]]
         for i, trigger in enumerate(spec.triggers):
             out.append(("inject", ("triggers", i, "inject"), trigger.inject))
     return out
+
+
+def gauge_error(spec: HazardSpec, gauges: Collection[str]) -> str:
+    """Why a hazard's flood `gauge` misses the company ("" if it fits): no
+    asset is exposed to it. Files and facilitators' injects use this one rule."""
+    gauge = getattr(spec, "gauge", None)
+    if gauge is None or gauge in gauges:
+        return ""
+    known = ", ".join(repr(g) for g in sorted(gauges)) or "none"
+    return f"no asset is exposed to gauge {gauge!r} (gauges: {known})"
+
+
+def hazard_target_error(spec: HazardSpec, loc: tuple[str | int, ...], kind: AssetKind) -> str:
+    """Why the asset at `loc` of `spec`, of `kind`, cannot be what the hazard
+    names there ("" if it can): a ransomware `entry` is an IT asset."""
+    if isinstance(spec, ransomware.Ransomware) and loc == ("entry",) and kind not in IT_KINDS:
+        return (
+            f"a ransomware entry must be an IT asset ({', '.join(sorted(IT_KINDS))}), "
+            f"not {kind.value}"
+        )
+    return ""

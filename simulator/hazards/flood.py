@@ -24,6 +24,13 @@ Presets (shared/reference/bcm-model-reference.md §2.3), hours from the start:
   the rise and fall around the peak are shaped after 2002 (assumption).
 Dresden alarm levels: AS1 4.0 m, AS2 5.0 m, AS3 6.0 m; AS4 is taken as 7.0 m
 (commonly cited, not verified).
+
+Uncertain floods: `crest` (metres, fixed or a distribution) rescales the
+hydrograph's rise above its first reading so that its highest reading becomes
+the crest; `crest_at` (a duration, fixed or a distribution) moves the crest
+to that time since the hazard began, stretching the rise and shifting the
+fall unchanged. Together they give "a flood like 2013, crest between AS4 and
+the 2002 record, 5 to 5.7 days after the first warning".
 """
 
 from __future__ import annotations
@@ -31,9 +38,10 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration
+from simulator.durations import Duration, DurationOrDist, NumberOrDist, within
+from simulator.hazards.draw import fixed, fixed_number
 
 if TYPE_CHECKING:
     import simpy
@@ -87,11 +95,29 @@ class Flood(BaseModel):
     hydrograph: Literal["dresden-2002", "dresden-2013"] | list[Reading] = "dresden-2013"
     alarms: dict[str, Level] = Field(default_factory=lambda: dict(DRESDEN_ALARMS))
     triggers: list[Trigger] = Field(default_factory=list)
+    crest: Annotated[NumberOrDist, AfterValidator(within(0, 30))] | None = None
+    crest_at: DurationOrDist | None = None
 
     def readings(self) -> list[tuple[int, float]]:
+        """(time since the start, level) in time order, with the crest and its
+        time applied (see the module's notes)."""
         if isinstance(self.hydrograph, str):
-            return list(HYDROGRAPHS[self.hydrograph])
-        return sorted((r.at, r.level) for r in self.hydrograph)
+            out = list(HYDROGRAPHS[self.hydrograph])
+        else:
+            out = sorted((r.at, r.level) for r in self.hydrograph)
+        t0, h0 = out[0]
+        tp, hp = max(out, key=lambda r: r[1])  # the first highest reading
+        if self.crest is not None and hp > h0:
+            # Scale the rise above the first reading; a crest below it flattens the line.
+            factor = max(0.0, (fixed_number(self.crest) - h0) / (hp - h0))
+            out = [(t, h0 + (h - h0) * factor) for t, h in out]
+        if self.crest_at is not None and tp > t0:
+            at = max(fixed(self.crest_at), t0 + 1)
+            out = [
+                (t0 + round((t - t0) * (at - t0) / (tp - t0)) if t <= tp else t + at - tp, h)
+                for t, h in out
+            ]
+        return out
 
 
 def crossings(readings: Sequence[tuple[int, float]], level: float) -> list[tuple[int, bool]]:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration
+from simulator.durations import DurationOrDist
+from simulator.hazards.draw import fixed
 
 if TYPE_CHECKING:
     import simpy
@@ -32,7 +33,7 @@ class Outage(BaseModel):
     type: Literal["outage"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     capacity: float = Field(default=0.0, ge=0, lt=1)
-    duration: Duration | None = None
+    duration: DurationOrDist | None = None
 
 
 def run(sim: Simulation, spec: Outage, cause: str) -> Generator[simpy.Event, Any, None]:
@@ -40,6 +41,6 @@ def run(sim: Simulation, spec: Outage, cause: str) -> Generator[simpy.Event, Any
     for asset in spec.assets:
         sim.damage(asset, spec.capacity, cause, until_restored=spec.duration is None)
     if spec.duration is not None:
-        yield sim.env.timeout(spec.duration)
+        yield sim.env.timeout(fixed(spec.duration))
         for asset in spec.assets:
             sim.heal(asset, cause)

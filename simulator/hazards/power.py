@@ -10,6 +10,14 @@ Staged restoration: each stage brings back a share of the listed feeds, in
 the order listed. Berlin-Köpenick, 19-20 Feb 2019 (both 110-kV cables cut at
 ~14:00): about half the customers back after ~28.5 h, all after ~31 h —
 the `koepenick-2019` preset (shared/reference/bcm-model-reference.md §2.2).
+
+A feed is a whole asset: it is either powered or not. A stage with `share`
+brings back the first floor(share × feeds) of the list — rounded down, the
+conservative reading: a feed whose share of the customers is only partly
+back is still dark. So a single feed returns only with the stage that brings
+back everything (share 1), and the order of the list, not chance, says which
+feeds the grid operator switches on first (the scenario author's knowledge of
+the network: the hospital's feed before the industrial estate's).
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import play_steps
 
 if TYPE_CHECKING:
@@ -31,8 +40,8 @@ if TYPE_CHECKING:
 
 class Stage(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    after: Duration
-    share: float = Field(gt=0, le=1)  # of the listed feeds back by then
+    after: DurationOrDist
+    share: float = Field(gt=0, le=1)  # of the listed feeds back by then (rounded down)
 
 
 PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
@@ -46,8 +55,12 @@ class PowerFailure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["power_failure"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
-    duration: Duration | None = None
+    duration: DurationOrDist | None = None
     stages: list[Stage] | Literal["koepenick-2019"] | None = None
+    # Multiplies every restoration time: a distribution makes the whole
+    # restoration faster or slower at once and keeps its shape (the stages'
+    # order and spacing), e.g. Köpenick's stages with a random length.
+    stretch: Annotated[NumberOrDist, AfterValidator(within(0))] = 1.0
 
     @model_validator(mode="after")
     def _one_end(self) -> PowerFailure:
@@ -58,11 +71,20 @@ class PowerFailure(BaseModel):
     def restoration(self) -> list[tuple[int, float]]:
         """(time since the start, share of feeds back) in time order."""
         if self.duration is not None:
-            return [(self.duration, 1.0)]
-        if isinstance(self.stages, str):
-            return list(PRESETS[self.stages])
-        assert self.stages is not None
-        return sorted((s.after, s.share) for s in self.stages)
+            steps = [(fixed(self.duration), 1.0)]
+        elif isinstance(self.stages, str):
+            steps = list(PRESETS[self.stages])
+        else:
+            assert self.stages is not None
+            steps = sorted((fixed(s.after), s.share) for s in self.stages)
+        k = fixed_number(self.stretch)
+        return steps if k == 1 else [(round(t * k), share) for t, share in steps]
+
+
+def feeds_back(share: float, feeds: int) -> int:
+    """How many of `feeds` a stage with `share` brings back: rounded down
+    (a tolerance of 1e-9 keeps 0.3 × 10 at 3 despite binary floats)."""
+    return min(feeds, math.floor(share * feeds + 1e-9))
 
 
 def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:
@@ -72,7 +94,7 @@ def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Even
     back = 0
     start = sim.now
     for after, share in spec.restoration():
-        due = min(len(feeds), math.ceil(share * len(feeds) - 1e-9))
+        due = feeds_back(share, len(feeds))
         if start + after > sim.now:
             yield sim.env.timeout(start + after - sim.now)
         for feed in feeds[back:due]:

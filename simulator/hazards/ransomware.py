@@ -10,6 +10,12 @@ time the attacker detonates: every compromised host is encrypted
 are encrypted as they fall. Data loses everything since its last good
 backup, and a backup store inside a compromised domain is encrypted too.
 
+Only IT assets (kinds it_system, application, data) can be compromised:
+production equipment (a cheese vat, a UHT plant, a boiler) is not a host;
+it stops when the process control it needs is encrypted, through the
+cascade. The validation rejects `trust` domains on other kinds and an
+`entry` that is not an IT asset; `infect` ignores them as well.
+
 Containment is the players' move: an asset isolated from cyber dependencies
 can neither be reached nor reach further (and its dependents lose it —
 isolation often hurts more than the encryption: Norsk Hydro 2019,
@@ -33,16 +39,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration
+from simulator.durations import Duration, DurationOrDist
+from simulator.hazards.draw import fixed
+from simulator.kinds import IT_KINDS
 
 if TYPE_CHECKING:
     import simpy
 
     from simulator.engine import Simulation
-
-# Where an attacker can get in: IT assets (asset kinds), not a site, a supplier
-# or a process. Plain strings: schema.py imports this package.
-ENTRY_KINDS = frozenset({"it_system", "application", "data"})
 
 EVENT_COMPROMISED = "compromised"
 EVENT_DETECTED = "detected"
@@ -53,10 +57,10 @@ class Ransomware(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["ransomware"]
     entry: Annotated[str, Field(min_length=1)]
-    dwell: Duration = 4 * 86400
+    dwell: DurationOrDist = 4 * 86400
     spread_time: Duration = Field(default=6 * 3600, gt=0)
-    encrypt_time: Duration = 45 * 60
-    detect_after: Duration | None = None
+    encrypt_time: DurationOrDist = 45 * 60
+    detect_after: DurationOrDist | None = None
 
 
 class _Attack:
@@ -83,11 +87,13 @@ class _Attack:
         sim = self.sim
         if asset in self.compromised or self.evicted or sim.is_isolated(asset):
             return
+        m = sim.model
+        if m.kinds[m.index[asset]] not in IT_KINDS:  # equipment is no host
+            return
         self.compromised.add(asset)
         sim.note(EVENT_COMPROMISED, asset, self.cause, None)
         if self.detonated:
             self._encrypt_later(asset)
-        m = sim.model
         for domain in m.trust.get(m.index[asset], ()):
             if domain not in self.domains:
                 self.domains.add(domain)
@@ -113,7 +119,7 @@ class _Attack:
             self._encrypt_later(asset)
 
     def _encrypt_later(self, asset: str) -> None:
-        self._after(self.spec.encrypt_time, self._encrypt, asset)
+        self._after(fixed(self.spec.encrypt_time), self._encrypt, asset)
 
     def _encrypt(self, asset: str) -> None:
         if asset in self.encrypted:
@@ -134,9 +140,9 @@ def run(sim: Simulation, spec: Ransomware, cause: str) -> Generator[simpy.Event,
     attack = _Attack(sim, spec, cause)
     sim.on_detect(cause, attack.detect)
     attack.infect(spec.entry)
-    milestones = [(spec.dwell, "detonate")]
+    milestones = [(fixed(spec.dwell), "detonate")]
     if spec.detect_after is not None:
-        milestones.append((spec.detect_after, "detect"))
+        milestones.append((fixed(spec.detect_after), "detect"))
     start = sim.now
     for at, what in sorted(milestones):
         if start + at > sim.now:

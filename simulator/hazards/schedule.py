@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration
+from simulator.durations import DurationOrDist
 
 if TYPE_CHECKING:
     import simpy
@@ -19,7 +19,7 @@ class Step(BaseModel):
     """From `after` (since the hazard began) on, the assets run at `capacity`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    after: Duration
+    after: DurationOrDist
     capacity: float = Field(ge=0, le=1)
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 
 if TYPE_CHECKING:
     import simpy
@@ -38,8 +39,8 @@ PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
 
 class AbsenceStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    after: Duration
-    absence: float = Field(ge=0, le=1)
+    after: DurationOrDist
+    absence: Annotated[NumberOrDist, AfterValidator(within(0, 1))]
 
 
 class StaffAbsence(BaseModel):
@@ -51,7 +52,7 @@ class StaffAbsence(BaseModel):
     staff: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     teams: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     absence: float = Field(default=0.15, ge=0, le=1)
-    duration: Duration | None = 3 * W
+    duration: DurationOrDist | None = 3 * W
     profile: list[AbsenceStep] = Field(default_factory=list)
     preset: Literal["pandemic-wave", "severe-pandemic"] | None = None
 
@@ -60,9 +61,12 @@ class StaffAbsence(BaseModel):
         ends a profile or a flat absence."""
         if self.preset is not None:
             return list(PRESETS[self.preset])
-        steps = sorted((s.after, s.absence) for s in self.profile) or [(0, self.absence)]
+        steps = sorted((fixed(s.after), fixed_number(s.absence)) for s in self.profile) or [
+            (0, self.absence)
+        ]
         if self.duration is not None:
-            steps = [s for s in steps if s[0] < self.duration] + [(self.duration, 0.0)]
+            end = fixed(self.duration)
+            steps = [s for s in steps if s[0] < end] + [(end, 0.0)]
         return steps
 
 

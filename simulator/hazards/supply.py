@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration, parse_duration
+from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
+from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import Step, play_steps
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ class SupplyBreak(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     type: Literal["supply_break"]
     assets: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
-    fraction: float = Field(default=0.0, ge=0, lt=1)
-    duration: Duration | None = None
+    fraction: Annotated[NumberOrDist, AfterValidator(within(0, 1))] = 0.0
+    duration: DurationOrDist | None = None
     ramp: list[Step] = Field(default_factory=list)
     preset: Literal["co2-2022", "renesas-2021"] | None = None
 
@@ -53,9 +54,13 @@ class SupplyBreak(BaseModel):
         """(time since the start, capacity) steps, in time order."""
         if self.preset is not None:
             return list(PRESETS[self.preset])
-        steps = [(0, self.fraction), *sorted((s.after, s.capacity) for s in self.ramp)]
+        steps = [
+            (0, fixed_number(self.fraction)),
+            *sorted((fixed(s.after), s.capacity) for s in self.ramp),
+        ]
         if self.duration is not None:
-            steps = [s for s in steps if s[0] < self.duration] + [(self.duration, 1.0)]
+            end = fixed(self.duration)
+            steps = [s for s in steps if s[0] < end] + [(end, 1.0)]
         return steps
 
 

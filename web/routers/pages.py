@@ -25,10 +25,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
-from simulator.hazards.ransomware import ENTRY_KINDS
 from simulator.io import load_bundle
 from simulator.messages import translate
-from simulator.schema import AssetKind, ScenarioBundle, start_in_range, text
+from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from simulator.wallclock import place, zone
 from web.deps import get_role, role_of, stored_hashes
@@ -59,9 +58,11 @@ SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 DEFAULT_SCENARIO = "dairy/blackout.yaml"
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
 # Hazard fields that name assets or teams: the form offers the company's ids.
+# Asset fields of the hazard form and the kinds they offer: a ransomware
+# `entry` is an IT asset (never equipment: a cheese vat has no logon).
 ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
     "assets": None,
-    "entry": tuple(sorted(ENTRY_KINDS)),  # ransomware gets in through IT
+    "entry": tuple(sorted(k.value for k in IT_KINDS)),
     "staff": (AssetKind.staff.value,),
 }
 TEAM_FIELDS = {"teams"}

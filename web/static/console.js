@@ -25,8 +25,8 @@
   const actionsById = new Map(cfg.actions.map((a) => [a.id, a]));
   const STATES = ["down", "degraded", "standby"];
   const COLORS = { up: "#2f9e63", degraded: "#e8a317", down: "#d64045", standby: "#8b95a7" };
-  const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "it_system", "data",
-    "application", "business_process"];
+  const KIND_ORDER = ["utility", "supplier", "logistics", "staff", "site", "equipment", "it_system",
+    "data", "application", "business_process"];
   const PLOT_MS = 400;
   // The feed filter's groups, by log entry kind (records: injects or states).
   const FEED_GROUP = { inject: "injects", msel: "injects", release: "injects", skip: "injects",
