@@ -22,9 +22,10 @@ UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 # "90 Sek", "2 Wochen"), each mapped to its unit by its first letters. Written
 # with [Xx] classes, not a flag, so the same text serves as the JSON Schema
 # pattern that browsers check in the forms.
-_GERMAN = r"[Ww]ochen?|[Tt]age?n?|[Ss]td\.?|[Ss]tunden?|[Mm]in(?:uten?|\.)?|[Ss]ek(?:unden?|\.)?"
+_GERMAN = (r"[Ww]ochen?|[Tt]age?n?|[Tt]g\.?|[Ss]td\.?|[Ss]tunden?|[Mm]in(?:uten?|\.)?"
+           r"|[Ss]ek(?:unden?|\.)?")
 _UNITS = rf"{_GERMAN}|min|s|h|d|w"
-_GERMAN_UNIT = {"wo": "w", "ta": "d", "st": "h", "mi": "min", "se": "s"}
+_GERMAN_UNIT = {"wo": "w", "ta": "d", "tg": "d", "st": "h", "mi": "min", "se": "s"}
 _PART = rf"(\d+(?:\.\d+)?)\s*({_UNITS})"
 _FULL = re.compile(rf"^\s*(?:{_PART}\s*)+$")
 _ONE = re.compile(_PART)

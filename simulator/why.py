@@ -328,8 +328,8 @@ def _need(
 _WORDS = {
     "en": {
         "up": "up", "degraded": "degraded", "down": "down", "standby": "standby",
-        "since": "since", "by": "by", "needs": "needs", "of": "of", "all": "all of",
-        "any": "any of",
+        "since": "since", "by": "by", "needs": "needs", "of": "of", "all": "all {n} needed",
+        "any": "any 1 of {n}", "k_of_n": "{k} of {n} needed",
         "from": "from", "missing": "missing", "covered": "covered by buffer",
         "left": "left", "empty": "ran dry at", "via_down": "cannot run: {via} is down",
         "by_down": "no resupply: {by} is down", "pending": "impact after {delay} (not yet)",
@@ -344,7 +344,8 @@ _WORDS = {
     "de": {
         "up": "in Betrieb", "degraded": "eingeschränkt", "down": "ausgefallen",
         "standby": "in Bereitschaft", "since": "seit", "by": "durch", "needs": "braucht",
-        "of": "von", "all": "alle von", "any": "eins von", "from": "aus", "missing": "fehlt",
+        "of": "von", "all": "alle {n} nötig",
+        "any": "1 von {n} genügt", "k_of_n": "{k} von {n} nötig", "from": "aus", "missing": "fehlt",
         "covered": "überbrückt durch Puffer", "left": "Rest", "empty": "leer seit",
         "via_down": "nicht nutzbar: {via} ist ausgefallen",
         "by_down": "kein Nachschub: {by} ist ausgefallen",
@@ -355,7 +356,7 @@ _WORDS = {
         "restoring": "wird wiederhergestellt", "hazard": "Gefährdung", "inject": "Einlage",
         "decision": "Entscheidung", "other": "Ursache", "damage": "beschädigt durch",
         "isolated_by": "isoliert durch", "started": "begann", "up_now": "{asset} ist in Betrieb.",
-        "truncated": "… Kette nach {n} Assets abgeschnitten", "at": "bei",
+        "truncated": "… Kette nach {n} Ressourcen abgeschnitten", "at": "bei",
     },
 }
 
@@ -431,8 +432,8 @@ def _cause_words(cause: Cause, w: dict[str, str], when: Callable[[int], str]) ->
 
 def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str],
                 when: Callable[[int], str]) -> str:  # fmt: skip
-    group = {"all_of": f"{w['all']} {need.of}", "any_of": f"{w['any']} {need.of}",
-             "k_of_n": f"{need.k} {w['of']} {need.of}"}[need.mode]
+    group = {"all_of": w["all"], "any_of": w["any"], "k_of_n": w["k_of_n"]}[need.mode].format(
+        k=need.k, n=need.of)
     down = ", ".join(names.get(p, p) for p in need.down)
     if need.down_total > len(need.down):
         down += f" (+{need.down_total - len(need.down)})"

@@ -31,6 +31,8 @@ SPELLINGS = [
     ("1 Woche", 604800),
     ("1.5 Std", 5400),
     ("2 Std 30 Min", 2 * 3600 + 30 * 60),
+    ("2 Tg. 4 Std.", 2 * 86400 + 4 * 3600),  # as the German console prints durations
+    ("1 Tg", 86400),
     ("  3 std  ", 3 * 3600),  # lower case and spaces around
 ]
 

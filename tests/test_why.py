@@ -221,7 +221,7 @@ def test_cli_prints_the_chain() -> None:
         "Stromausfall, Cyberangriff und Lieferantenausfall — T+3 Std. (Mo 16.02.2026 09:00 MEZ), "
         "seed 7",
         "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
-        "  braucht erp [cyber, alle von 2]: fehlt ERP, ERP-Datenbank",
+        "  braucht erp [cyber, alle 2 nötig]: fehlt ERP, ERP-Datenbank",
         "  ERP (erp): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
         "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen "
         "(begann T+03:00, Mo 16.02. 09:00 MEZ)",

@@ -279,7 +279,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- why is it down; the timeline's groups and BIA marks (issue 8) -------------
     "graph.why.title": ("Warum ausgefallen?", "Why is it down?"),
     "graph.why.hint": (
-        "Ein Asset oder einen Prozess anklicken (Graph, Ressourcen, Prozesstafel): die "
+        "Eine Ressource oder einen Prozess anklicken (Graph, Ressourcen, Prozesstafel): die "
         "Kette der Ursachen bis zur Gefährdung oder Einlage.",
         "Click an asset or process (graph, assets, process board) for its chain of causes "
         "down to the hazard or inject.",
@@ -290,9 +290,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "graph.why.since": ("seit", "since"),
     "graph.why.needs": ("braucht", "needs"),
     "graph.why.missing": ("fehlt", "missing"),
-    "graph.why.all_of": ("alle von {n}", "all of {n}"),
-    "graph.why.any_of": ("eins von {n}", "any of {n}"),
-    "graph.why.k_of_n": ("{k} von {n}", "{k} of {n}"),
+    "graph.why.all_of": ("alle {n} nötig", "all {n} needed"),
+    "graph.why.any_of": ("1 von {n} genügt", "any 1 of {n}"),
+    "graph.why.k_of_n": ("{k} von {n} nötig", "{k} of {n} needed"),
     "graph.why.covered": (
         "überbrückt durch Puffer {buffer}, noch {left}", "covered by buffer {buffer}, {left} left"
     ),
@@ -328,7 +328,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.rto": ("WAZ (RTO)", "RTO"),
     "timeline.mtpd": ("MTA (MTPD)", "MTPD"),
     "timeline.alt": (
-        "Zeitleiste: je Zeile ein Asset oder eine Gruppe, Balken für Ausfälle; Striche "
+        "Zeitleiste: je Zeile eine Ressource oder eine Gruppe, Balken für Ausfälle; Striche "
         "markieren WAZ und MTA laufender Prozessausfälle.",
         "Timeline: one row per asset or group, bars for outages; ticks mark the RTO and "
         "MTPD of ongoing process outages.",
@@ -451,13 +451,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "feed.filter_decisions": ("Entscheidungen und Vorschläge", "Decisions and proposals"),
     "feed.filter_states": ("Lage und Zustände", "States and records"),
     "console.alt_timeline": (
-        "Zeitleiste: {n} Assets waren oder sind beeinträchtigt, {down} davon jetzt "
+        "Zeitleiste: {n} Ressourcen waren oder sind beeinträchtigt, {down} davon jetzt "
         "ausgefallen; {marks} Einlagen, Schadensereignisse und Entscheidungen.",
         "Timeline: {n} assets have been affected, {down} of them down now; {marks} "
         "injects, hazards and decisions.",
     ),
     "console.alt_graph": (
-        "Abhängigkeitsgraph: {n} Assets, {edges} Abhängigkeiten; ausgefallen: {list}.",
+        "Abhängigkeitsgraph: {n} Ressourcen, {edges} Abhängigkeiten; ausgefallen: {list}.",
         "Dependency graph: {n} assets, {edges} dependencies; down: {list}.",
     ),
     "console.alt_impact": (

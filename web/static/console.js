@@ -97,15 +97,19 @@
     const hm = `${pad(Math.floor((s % 86400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}`;
     return `T+${d ? `${d} d ` : ""}${hm}`;
   }
+  // Units as a German team writes them ("2 Tg. 4 Std."), which the clock inputs accept too.
+  const UNITS = { en: { d: "d", h: "h", min: "min", s: "s" },
+    de: { d: "Tg.", h: "Std.", min: "Min.", s: "Sek." } };
   function fmtDur(seconds) {
     const s = Math.round(Math.abs(seconds));
     const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
     const mi = Math.floor((s % 3600) / 60);
     // No-break spaces keep a number with its unit when a narrow column wraps.
-    if (d) return h ? `${d}\u00a0d ${h}\u00a0h` : `${d}\u00a0d`;
-    if (h) return mi ? `${h}\u00a0h ${mi}\u00a0min` : `${h}\u00a0h`;
-    if (mi) return `${mi}\u00a0min`;
-    return `${s}\u00a0s`;
+    const u = UNITS[cfg.lang] || UNITS.en;
+    if (d) return h ? `${d}\u00a0${u.d} ${h}\u00a0${u.h}` : `${d}\u00a0${u.d}`;
+    if (h) return mi ? `${h}\u00a0${u.h} ${mi}\u00a0${u.min}` : `${h}\u00a0${u.h}`;
+    if (mi) return `${mi}\u00a0${u.min}`;
+    return `${s}\u00a0${u.s}`;
   }
   // Text for plotly, which reads a few HTML tags in labels: show them as text.
   const short = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
