@@ -23,6 +23,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +43,19 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing: CI must install chromium (see .ci/run)")
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+def open_console(browser: Any, url: str, errors: list[str], width: int = 1440,
+                 height: int = 1000) -> Any:  # fmt: skip
+    """A console page at `url`, drawn once (`body[data-ready]`); its script
+    errors and console errors go to `errors`."""
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.set_default_timeout(15_000)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready]")
+    return page
 
 
 def free_port() -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from liveserver import Server
-from test_e2e import ARGS, CHROMIUM, require_chromium
+from test_e2e import ARGS, CHROMIUM, open_console, require_chromium
 
 DATA = Path(__file__).resolve().parent / "data"
 HOUR_MS = 3_600_000
@@ -62,12 +62,7 @@ def test_console_clock_and_timeline_across_the_clock_change(tmp_path: Path) -> N
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
             try:
-                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-                page.set_default_timeout(15_000)
-                page.goto(observer + "&lang=en")
-                page.wait_for_selector("body[data-ready]")
+                page = open_console(browser, observer + "&lang=en", errors, 1400)
                 page.wait_for_function("document.getElementById('clock-t').textContent"
                                        ".startsWith('T+1 d')")  # fmt: skip
                 clock = page.locator("#clock-date").text_content() or ""

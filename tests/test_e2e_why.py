@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from test_e2e import ARGS, CHROMIUM, ROOT, server  # noqa: F401  (fixture)
+from test_e2e import ARGS, CHROMIUM, ROOT, open_console, server  # noqa: F401  (fixture)
 
 SHOTS = ("timeline-dairy.png", "why-dialog.png", "graph-dairy.png")
 
@@ -48,12 +48,8 @@ def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
-            page = browser.new_context(viewport={"width": 1440, "height": 1100}).new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.set_default_timeout(15_000)
-            page.goto(server + created["links"]["observer"] + "&lang=en")
-            page.wait_for_selector("body[data-ready]")
+            page = open_console(browser, server + created["links"]["observer"] + "&lang=en",
+                                errors, 1440, 1100)  # fmt: skip
             page.wait_for_timeout(1_000)  # the plots are drawn at most every 400 ms
 
             # The timeline: groups by kind, business processes first and open; only
