@@ -9,6 +9,7 @@ reproduce a run record for record.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import deque
 from collections.abc import Callable, Generator, Mapping
@@ -287,15 +288,17 @@ class Simulation:
                     if kind == "asset" and (error := hazard_target_error(
                             command.hazard, loc, m.kinds[m.index[name]])):  # fmt: skip
                         raise CommandError(field, error)
-                if error := gauge_error(command.hazard, self._gauges()):
+                if error := gauge_error(command.hazard, self._gauges):
                     raise CommandError("hazard.gauge", error)
             case Message():
                 pass
             case _:
                 self._asset(command.asset, "asset")
 
-    def _gauges(self) -> set[str]:
-        return {a.flood.gauge for a in self.bundle.company.assets if a.flood}
+    @functools.cached_property
+    def _gauges(self) -> frozenset[str]:
+        """The flood gauges the company's assets are exposed to (found once)."""
+        return frozenset(a.flood.gauge for a in self.bundle.company.assets if a.flood)
 
     # --- internals -------------------------------------------------------------
 

@@ -97,6 +97,15 @@ class _Checker:
         self.injects: set[str] = set()
         self.hazards: set[str] = set()
         self._budget = SUGGESTION_BUDGET
+        self._gauges: set[str] | None = None
+
+    @property
+    def gauges(self) -> set[str]:
+        """The flood gauges the company's assets are exposed to (found once:
+        a scenario may list a thousand hazards on a 100k-asset company)."""
+        if self._gauges is None:
+            self._gauges = {a.flood.gauge for a in self.assets.values() if a.flood}
+        return self._gauges
 
     def add(self, loc: Loc, message: str) -> None:
         self.findings.append((loc, message))
@@ -455,7 +464,7 @@ def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
         elif name not in c.injects:
             c.add((*at, *loc), f"unknown inject {name!r}" + suggestion(name, c.injects))
     # A hazard must fit the company (the engine checks a facilitator's inject the same way).
-    if error := gauge_error(spec, {a.flood.gauge for a in c.assets.values() if a.flood}):
+    if error := gauge_error(spec, c.gauges):
         c.add((*at, "gauge"), error)
 
 
