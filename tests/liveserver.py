@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,16 @@ def tabletop() -> list[str]:
 def cli_url(db_url: str) -> str:
     """The URL a user gives `--db` (the CLI picks the psycopg driver itself)."""
     return db_url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
+    """POST JSON (with a bearer token) and return the JSON answer."""
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as r:
+        return json.loads(r.read())
 
 
 class Server:

@@ -13,26 +13,14 @@ fails when CI is set.
 
 from __future__ import annotations
 
-import json
 import shutil
-import urllib.request
 from pathlib import Path
-from typing import Any
 
-from liveserver import Server
+from liveserver import Server, post
 from test_e2e import ARGS, CHROMIUM, open_console, require_chromium
 
 DATA = Path(__file__).resolve().parent / "data"
 HOUR_MS = 3_600_000
-
-
-def post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as r:
-        return json.loads(r.read())
 
 
 def scenarios(folder: Path) -> Path:

@@ -17,20 +17,11 @@ import shutil
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
+from liveserver import post
 from test_e2e import ARGS, CHROMIUM, ROOT, open_console, server  # noqa: F401  (fixture)
 
 SHOTS = ("timeline-dairy.png", "why-dialog.png", "graph-dairy.png")
-
-
-def post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
-    with urllib.request.urlopen(request, timeout=30) as r:
-        return json.loads(r.read())
 
 
 def test_why_and_timeline_on_the_dairy(server: str, tmp_path: Path) -> None:  # noqa: F811
