@@ -26,7 +26,7 @@ from simulator.hazards import HazardSpec
 from simulator.records import Record
 from simulator.schema import MAX_SEED, ScenarioBundle
 
-LOG_FORMAT = "tabletop-exercise-log"
+LOG_FORMAT: Literal["tabletop-exercise-log"] = "tabletop-exercise-log"
 LOG_VERSION = 1
 ENGINE_VERSION = __version__
 """The engine that wrote a log. A different engine replays a log only when
@@ -212,7 +212,7 @@ def bundle_hash(bundle: ScenarioBundle) -> str:
 def make_header(bundle: ScenarioBundle, seed: int, **about: Any) -> LogHeader:
     """The header of a log of `bundle` on `seed` (`about`: exercise, scenario, ...)."""
     return LogHeader(engine=ENGINE_VERSION, bundle=bundle, seed=seed,
-                     bundle_hash=bundle_hash(bundle), scenario_id=bundle.scenario.id,
+                     bundle_hash=bundle_hash(bundle), scenario_id=bundle.scenario.scenario.id,
                      **about)  # fmt: skip
 
 
