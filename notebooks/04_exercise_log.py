@@ -32,39 +32,38 @@
 # the server does). A log downloaded from a real exercise is read the same way.
 
 # %%
-import json
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from simulator.engine import Simulation
-from simulator.exercise_log import replay
+from simulator.exercise.log import read_log
+from simulator.exercise.replay import replay
 from simulator.frames import outcomes_frame, process_frame, stats_frame
-from simulator.io import load_bundle
 from simulator.metrics import summarize
 from simulator.montecarlo import monte_carlo, replication_seed
 from simulator.plots import process_capacity_figure, timeline_figure
 
 LOG = Path("data") / "exercise-log.jsonl"
-SCENARIOS = Path("..") / "scenarios"
 pd.options.display.width = 160
 pd.options.display.max_colwidth = 70
 
 # %% [markdown]
 # ## Read the log
 #
-# The log is JSON Lines: the first line is a header naming the scenario file
-# (relative to `scenarios/`) and the exercise's seed; every further line is one
-# command that the server accepted, with `sim_time` in seconds from the scenario
-# start.
+# The log is JSON Lines: the first line is a header with the scenario (the whole
+# bundle: scenario and company), the exercise's seed, the engine version that
+# wrote it and a checkpoint of its records; every further line is one command
+# that the server accepted, with `sim_time` in seconds from the scenario start.
+# `read_log` checks every line against the log's types.
 
 # %%
-header, *entries = [json.loads(line) for line in LOG.read_text(encoding="utf-8").splitlines()]
-print(header)
-log = pd.DataFrame(entries)
+header, entries = read_log(LOG.read_text(encoding="utf-8"))
+print(header.model_dump(exclude={"bundle"}))
+log = pd.DataFrame([e.to_dict() for e in entries])
 log.insert(2, "t_h", log.sim_time / 3600)
-log[["seq", "t_h", "role", "kind", "payload"]]
+log[["seq", "t_h", "actor", "kind", "payload"]]
 
 # %% [markdown]
 # The kinds of entry:
@@ -83,29 +82,25 @@ log[["seq", "t_h", "role", "kind", "payload"]]
 # What the crisis team decided, and when:
 
 # %%
-log[log.kind.isin(["decision", "proposal", "accept"])][["t_h", "role", "kind", "payload"]]
+log[log.kind.isin(["decision", "proposal", "accept"])][["t_h", "actor", "kind", "payload"]]
 
 # %% [markdown]
 # ## Replay it
 #
-# `Simulation(..., autoplay_msel=False)` leaves the MSEL to the caller, as in a
-# live exercise. For every entry the replay plays the engine to its simulated
-# time and applies it the way the server does. Decisions that name a scenario
-# action apply that action's commands. The labels (`inject:<seq>`,
-# `decision:<seq>`) are the server's, so the records match the live ones.
+# The live server drives one object, `simulator.exercise.session.Exercise`: it
+# plays the engine to each entry's simulated time and applies the entry. A
+# replay drives the same object with the same entries, so its records are the
+# live ones, record for record. Decisions that name a scenario action apply that
+# action's commands; clock, skip, delay, reject and observation entries change
+# nothing in the model.
 
 # %%
-bundle = load_bundle(SCENARIOS / header["scenario"])
-
-# %% [markdown]
-# `simulator.exercise_log.replay` does exactly that: it turns each entry into the
-# engine commands the server applied (`inject_command`, `decision_commands`) and
-# plays them at their simulated times. Clock, skip, delay, reject and observation
-# entries change nothing in the model.
-
-# %%
-live = replay(bundle, header["seed"], entries)
+bundle = header.bundle
+assert bundle is not None
+exercise = replay(header, entries)
+live = exercise.sim
 print(f"replayed to {live.now / 3600:g} h: {len(live.records)} records")
+assert exercise.checkpoint() == header.checkpoint  # exact to the record
 
 # %% [markdown]
 # The session ended after 7 simulated days, the scenario's horizon is 28 days.
@@ -136,7 +131,7 @@ process_capacity_figure(bundle, live.records, live.horizon)
 # decisions did.
 
 # %%
-plain = Simulation(bundle, header["seed"])
+plain = Simulation(bundle, header.seed)
 plain.run()
 plain_board = process_frame(summarize(bundle, plain.records, plain.horizon), bundle)
 effect = pd.DataFrame({
@@ -177,7 +172,7 @@ baseline_total = outcomes_frame(baseline).groupby("replication").impact_eur.sum(
 
 with_decisions = []
 for i in range(N):
-    sim = replay(bundle, replication_seed(SEED, i), entries)
+    sim = replay(header, entries, seed=replication_seed(SEED, i)).sim
     sim.run()
     summary = summarize(bundle, sim.records, sim.horizon)
     with_decisions.append({"replication": i, **{p.id: p.mtpd_breached for p in summary.processes},

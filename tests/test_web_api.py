@@ -15,6 +15,9 @@ import pytest
 from pgcluster import db_url, pg_cluster  # noqa: F401  (fixtures)
 from starlette.testclient import TestClient
 
+from simulator.exercise.log import ENGINE_VERSION, bundle_hash, read_log
+from simulator.exercise.replay import replay
+from simulator.schema import ScenarioBundle
 from web.app import create_app
 from web.settings import Settings
 
@@ -273,7 +276,7 @@ def test_jump_to_the_next_inject_releases_it(ex: Ex) -> None:
     assets = ex.assets()
     assert (assets["erp"], assets["erp_db"]) == ("down", "down")
     assert ex.kinds()[-1] == ("msel", {"inject": "m1"})
-    assert ex.log()[-1]["role"] == "system"
+    assert ex.log()[-1]["actor"] == "system"
     ex.ok("clock", {"action": "jump", "to": "next_inject"})
     assert ex.state()["sim_time_h"] == 4.0
 
@@ -506,7 +509,7 @@ def test_participant_proposes_facilitator_accepts(ex: Ex) -> None:
     assert ex.assets()["cloud_dr"] == "up"
     assert field_of(ex.post("decisions", {"accept": proposal})) == ["accept"]
     assert field_of(ex.post("decisions", {"reject": proposal})) == ["reject"]
-    roles = [(e["kind"], e["role"]) for e in ex.log()[1:] if e["kind"] not in ("clock", "msel")]
+    roles = [(e["kind"], e["actor"]) for e in ex.log()[1:] if e["kind"] not in ("clock", "msel")]
     assert roles == [("proposal", "participant"), ("accept", "facilitator")]
 
 
@@ -559,10 +562,22 @@ def test_log_format(ex: Ex) -> None:
     assert r.text.endswith("\n")
     lines = [json.loads(line) for line in r.text.splitlines()]
     header, entries = lines[0], lines[1:]
-    assert header == {"scenario": SCENARIO, "scenario_id": "web-test", "seed": 1,
-                      "exercise": ex.id}  # fmt: skip
+    assert {k: header[k] for k in ("format", "version", "engine", "scenario", "scenario_id",
+                                   "seed", "exercise")} == {
+        "format": "tabletop-exercise-log", "version": 1, "engine": ENGINE_VERSION,
+        "scenario": SCENARIO, "scenario_id": "web-test", "seed": 1, "exercise": ex.id}  # fmt: skip
+    # the header carries the scenario: the log replays on its own, to the same state
+    bundle = ScenarioBundle.model_validate(header["bundle"])
+    assert header["bundle_hash"] == bundle_hash(bundle)
+    read_header, read_entries = read_log(r.text)
+    replayed = replay(read_header, read_entries).sim
+    state = ex.state()
+    assert replayed.now == state["sim_time"] == header["checkpoint"]["sim_time"]
+    assert {a["id"]: a["capacity"] for a in state["assets"]} == dict(
+        zip(replayed.model.ids, replayed.cascade.cap, strict=True))
+    assert len(replayed.records) == header["checkpoint"]["records"]
     assert [e["seq"] for e in entries] == [1, 2, 3, 4]
-    assert [(e["kind"], e["role"], e["sim_time"]) for e in entries] == [
+    assert [(e["kind"], e["actor"], e["sim_time"]) for e in entries] == [
         ("clock", "facilitator", 0), ("inject", "facilitator", 3600),
         ("proposal", "participant", 3600), ("observation", "facilitator", 3600)]  # fmt: skip
     assert entries[1]["payload"] == {"message": "Ünïcödé ✓"}
@@ -570,7 +585,7 @@ def test_log_format(ex: Ex) -> None:
     assert all(w.utcoffset() is not None and w.utcoffset().total_seconds() == 0 for w in walls)
     assert walls == sorted(walls)
     for e in entries:
-        assert list(e) == ["seq", "sim_time", "wall_time", "role", "kind", "payload"]
+        assert list(e) == ["seq", "sim_time", "wall_time", "actor", "kind", "payload"]
 
 
 def test_exercises_are_independent(ex: Ex) -> None:

@@ -91,8 +91,8 @@ def test_players_log_is_what_their_stream_gives_them(ex: Ex) -> None:
     assert all(p["title"]["de"] and p["title"]["en"] for p in released)
     # The stream's first message gives players exactly these entries.
     ex.live().publish(0.0)
-    init = json.loads(ex.live()._init("player"))
-    assert init["feed"] == [{k: e[k] for k in ("seq", "t", "role", "kind", "payload")}
+    init = json.loads(ex.live().init_message("player"))
+    assert init["feed"] == [{k: e[k] for k in ("seq", "t", "actor", "kind", "payload")}
                             for e in [{**e, "t": e["sim_time"]} for e in player[1:]]]  # fmt: skip
     assert "msel" not in init
 
@@ -105,9 +105,9 @@ def test_players_never_see_the_silent_spread(ex: Ex) -> None:
     assert "compromised" in events  # the engine knows of it ...
     live.publish(0.0)
     for audience, shown in (("full", True), ("player", False)):
-        init = json.loads(live._init(audience))
+        init = json.loads(live.init_message(audience))
         assert ("compromised" in {r["event"] for r in init["records"]}) is shown
-    player = json.loads(live._init("player"))
+    player = json.loads(live.init_message("player"))
     assert {"encrypted", "detected"} <= {r["event"] for r in player["records"]}  # ... its effects
 
 
@@ -172,7 +172,7 @@ def test_a_late_viewer_gets_the_newest_feed_and_pages_back(tmp_path: Path) -> No
         assert ex.post("observations", {"text": "hidden"}).is_success
         live = ex.live()
         live.publish(0.0)
-        init = json.loads(live._init("player"))
+        init = json.loads(live.init_message("player"))
         assert [e["payload"]["message"] for e in init["feed"]] == [f"m{i}" for i in range(7, 12)]
         assert init["feed_before"] == init["feed"][0]["seq"] == 8
         r = client.get(f"/api/exercises/{ex.id}/feed", params={"before": 8, "limit": 4},
@@ -181,7 +181,7 @@ def test_a_late_viewer_gets_the_newest_feed_and_pages_back(tmp_path: Path) -> No
         r = client.get(f"/api/exercises/{ex.id}/feed", params={"before": 100},
                        headers=ex.auth("participant"))  # fmt: skip
         assert "observation" not in {e["kind"] for e in r.json()}  # the player's view
-        full = json.loads(live._init("full"))
+        full = json.loads(live.init_message("full"))
         assert full["feed"][-1]["kind"] == "observation"
         short = make_client  # a short exercise gives everything: no paging
         del short

@@ -132,8 +132,8 @@ def test_concurrent_clients_each_command_logged_once(server: Server) -> None:
         seqs = [e["seq"] for e in entries]
         assert seqs == list(range(1, len(entries) + 1))  # strictly increasing, no gaps
         mine = sorted((seq, kind, role) for e, seq, kind, role in accepted if e == ex)
-        logged = sorted((e["seq"], e["kind"], e["role"]) for e in entries
-                        if e["role"] != "system" and e["kind"] != "clock")  # fmt: skip
+        logged = sorted((e["seq"], e["kind"], e["actor"]) for e in entries
+                        if e["actor"] != "system" and e["kind"] != "clock")  # fmt: skip
         assert logged == mine  # each accepted command exactly once, nothing else
         times = [e["sim_time"] for e in entries]
         assert times == sorted(times)

@@ -73,10 +73,11 @@ def test_damaged_exercises_are_kept_listed_and_their_logs_readable(tmp_path: Pat
             assert lines[0]["exercise"] == ex.id
             seqs = [e["seq"] for e in lines[1:]]
             assert seqs == ([1, 3] if name == "gap" else [1, 2, 3])
-        # players get their view (no observations; an unreadable row left out),
-        # and nothing when the stored scenario (which it needs) is unreadable
+        # players get their view (no observations; an unreadable row or one of
+        # an unknown kind left out: it could hold anything), and nothing when
+        # the stored scenario (which it needs) is unreadable
         players = Ex(client, exs["kind"].id, exs["kind"].tokens).log("participant")
-        assert [(e["seq"], e["kind"]) for e in players[1:]] == [(2, "inject"), (3, "teleport")]
+        assert [(e["seq"], e["kind"]) for e in players[1:]] == [(2, "inject")]
         players = Ex(client, exs["json"].id, exs["json"].tokens).log("participant")
         assert players[1:] == []
         ex = Ex(client, exs["bundle"].id, exs["bundle"].tokens)

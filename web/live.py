@@ -27,62 +27,45 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from simulator.audience import AUDIENCES, FULL, entry_view, script_texts, shows_record
-from simulator.commands import Command
-from simulator.engine import MAX_HORIZON, CommandError, Simulation
-from simulator.exercise_log import decision_commands, inject_command, source_of
-from simulator.records import EVENT_INJECT, Record
-from simulator.schema import ScenarioBundle, text
-from web.board import ProcessBoard
+from simulator.engine import Simulation
+from simulator.exercise.audience import AUDIENCES
+from simulator.exercise.log import (
+    ENGINE_VERSION,
+    KINDS,
+    Checkpoint,
+    ClockEntry,
+    LogEntry,
+    LogError,
+    RecordDigest,
+    payload_dict,
+)
+from simulator.exercise.log import entry as entry_of
+from simulator.exercise.session import Exercise, Limits, MselItem, Proposal, Rejected
+from simulator.exercise.views import Publication, feed_item
+from simulator.schema import ScenarioBundle
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
 from web.storage import (
     ARCHIVED,
     DAMAGED,
-    Exercise,
-    LogEntry,
     StorageUnavailable,
     Store,
     now_utc,
     token_hash,
 )
+from web.storage import Exercise as Exercise_
+from web.storage import LogEntry as StoredEntry
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
 MAX_REFUSALS = 1000  # refused requests whose Idempotency-Key is remembered
 
 
-# Every kind of command the log holds; a row of another kind cannot be replayed.
-KINDS = frozenset({"inject", "release", "msel", "skip", "delay", "decision", "proposal",
-                   "accept", "reject", "clock", "observation"})  # fmt: skip
-
-
 class Damaged(Exception):
     """A stored exercise that cannot be rebuilt; the message says why."""
 
 
-class Rejected(ValueError):
-    """A command that cannot be accepted; `field` names the culprit (→ 422)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
-
-
-@dataclass
-class MselItem:
-    id: str
-    title: str
-    due: int | None  # simulated seconds; None: released by a trigger or by hand
-    status: str = "pending"  # pending, released, skipped
-    released_at: int | None = None  # simulated seconds it was actually played
-
-
-@dataclass
-class Proposal:
-    seq: int
-    payload: dict[str, Any]
-    status: str = "open"  # open, accepted, rejected
+__all__ = ["Rejected"]  # routes catch it from here
 
 
 class Event(NamedTuple):
@@ -157,7 +140,7 @@ class Hub:
         return [item for item in kept if item.id > last_id]
 
 
-def accepted_body(entry: LogEntry) -> dict[str, Any]:
+def accepted_body(entry: LogEntry | StoredEntry) -> dict[str, Any]:
     """The API's answer to an accepted command (AcceptedPublic)."""
     return {"seq": entry.seq, "kind": entry.kind, "sim_time_h": round(entry.sim_time / 3600, 4)}
 
@@ -169,45 +152,61 @@ def _drain(queue: asyncio.Queue[Any]) -> None:
 
 @dataclass
 class LiveExercise:
+    """An exercise (simulator.exercise.Exercise) with a wall clock, its
+    database rows and its viewers. The exercise object decides what a command
+    does and what each audience sees; this class paces it, logs every entry
+    before applying it, and streams what changed."""
+
     id: str
     scenario: str
     bundle: ScenarioBundle
     seed: int
     store: Store
     settings: Settings
-    sim: Simulation = field(init=False)
+    exercise: Exercise = field(init=False)
     clock: Clock = field(init=False)
-    seq: int = 0
-    msel: dict[str, MselItem] = field(default_factory=dict)
-    proposals: dict[int, Proposal] = field(default_factory=dict)
-    feed: list[dict[str, Any]] = field(default_factory=list)
     token_hashes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sim = Simulation(self.bundle, self.seed, autoplay_msel=False)
-        self.clock = Clock(0, time.monotonic(), 60.0, PAUSED, self.sim.horizon)
-        self.board = ProcessBoard(self.sim)
+        limits = Limits(self.settings.log_entries, self.settings.open_proposals)
+        self.exercise = Exercise(self.bundle, self.seed, limits)
+        self.clock = Clock(0, time.monotonic(), 60.0, PAUSED, self.exercise.horizon)
+        self.publication = Publication(self.exercise, self.settings.init_feed)
         self.hub = Hub(self.settings.history, history_bytes=self.settings.history_bytes)
-        self.msel = {
-            e.id: MselItem(e.id, text(e.title), e.at) for e in self.bundle.scenario.injects
-        }
-        self._sent_records = 0  # records and feed entries already published
-        self._sent_feed = 0
         self._last_publish = 0.0
         self._last_saved: tuple[int, str, float] = (-1, "", 0.0)
         self._last_save = 0.0
         self._dirty = False  # something to publish (viewers start from a full state)
         self._flush_pending = False
-        self._replaying = False
-        self._jump_floor = 0  # the furthest jump in the log
-        self._own_sources: set[str] = set()  # causes of facilitator injects
-        self._scanned = 0  # records checked for MSEL entries the engine played
-        self._changed_proposals: set[int] = set()  # to publish with the next update
-        self._open_proposals = 0
         # Idempotency-Key -> (status, body) of the first answer: accepted ones
         # are stored with their entry, refusals kept for the last MAX_REFUSALS.
         self.request_keys: dict[str, tuple[int, Any]] = {}
         self._refusal_keys: deque[str] = deque()
+
+    # The exercise object's state, read by routes and tests.
+    @property
+    def sim(self) -> Simulation:
+        return self.exercise.sim
+
+    @property
+    def seq(self) -> int:
+        return self.exercise.seq
+
+    @property
+    def msel(self) -> dict[str, MselItem]:
+        return self.exercise.msel
+
+    @property
+    def proposals(self) -> dict[int, Proposal]:
+        return self.exercise.proposals
+
+    @property
+    def feed(self) -> list[dict[str, Any]]:
+        """Every log entry as the console's feed shows it (facilitator's view)."""
+        return [feed_item(e) for e in self.exercise.log]
+
+    def next_due(self) -> MselItem | None:
+        return self.exercise.next_due()
 
     # --- creation and recovery ------------------------------------------------
 
@@ -220,7 +219,7 @@ class LiveExercise:
         tokens = {role: secrets.token_urlsafe(18) for role in ROLES}
         exercise_id = secrets.token_hex(6)
         live = cls(exercise_id, scenario, bundle, seed, store, settings)
-        store.create(Exercise(
+        store.create(Exercise_(
             id=exercise_id, scenario=scenario, bundle=bundle.model_dump_json(), seed=seed,
             speed=speed, clock=PAUSED, sim_time=0, created=now_utc(),
             facilitator_hash=token_hash(tokens["facilitator"]),
@@ -229,15 +228,18 @@ class LiveExercise:
         ))  # fmt: skip
         live.clock.speed = speed
         live.token_hashes = {role: token_hash(t) for role, t in tokens.items()}
+        live._save_clock(force=True)  # records the engine that runs it
         return live, tokens
 
     @classmethod
-    def restore(cls, row: Exercise, store: Store, settings: Settings) -> LiveExercise:
+    def restore(cls, row: Exercise_, store: Store, settings: Settings) -> LiveExercise:
         """Rebuild an exercise from scenario, seed and log: the same records,
         paused at the last saved simulated time (or the last command's).
 
         A jump cut short by a crash is completed: the scheduled injects it
-        passed are released (and logged) as the live exercise would have."""
+        passed are released (and logged) as the live exercise would have.
+        An exercise saved by another engine version is rebuilt only if this
+        engine reproduces its checkpoint; Damaged says why otherwise."""
         try:
             bundle = ScenarioBundle.model_validate_json(row.bundle)
         except ValidationError as e:
@@ -249,36 +251,48 @@ class LiveExercise:
         live.token_hashes = {"facilitator": row.facilitator_hash,
                              "participant": row.participant_hash, "observer": row.observer_hash}
         live.clock.speed = row.speed
-        live._replaying = True
-        accepted: dict[int, LogEntry] = {}
-        for entry in store.log(row.id):
-            if entry.error is not None:
-                raise Damaged(f"log entry {entry.seq}: {entry.error}")
-            if entry.kind not in KINDS:
-                raise Damaged(f"log entry {entry.seq}: unknown kind {entry.kind[:40]!r}")
-            if entry.seq != live.seq + 1:
-                raise Damaged(f"log entry {live.seq + 1} is missing (next is {entry.seq})")
-            live.sim.advance(entry.sim_time)
-            live.seq = entry.seq
-            live._apply(entry, None)
-            accepted[entry.seq] = entry
-        live._replaying = False
+        accepted: dict[int, StoredEntry] = {}
+        for stored in store.log(row.id):
+            if stored.error is not None:
+                raise Damaged(f"log entry {stored.seq}: {stored.error}")
+            if stored.kind not in KINDS:
+                raise Damaged(f"log entry {stored.seq}: unknown kind {stored.kind[:40]!r}")
+            try:
+                live.exercise.apply(typed_entry(stored))
+            except ValidationError as e:
+                raise Damaged(f"log entry {stored.seq}: {_first_error(e)}") from None
+            except LogError as e:
+                raise Damaged(str(e)) from None
+            live._apply_clock(live.exercise.log[-1], None)
+            accepted[stored.seq] = stored
         for key, seq in store.request_keys(row.id).items():
             if seq in accepted:
                 live.request_keys[key] = (200, accepted_body(accepted[seq]))
-        live._scan_triggers()
-        target = max(row.sim_time, live._jump_floor)
+        target = max(row.sim_time, live.exercise.jump_floor)
+        saved = store.checkpoint(row.id)
         live.clock = Clock(live.sim.now, time.monotonic(), live.clock.speed,
                            ENDED if row.clock == ENDED else PAUSED, live.sim.horizon)  # fmt: skip
         live._advance_to(target, time.monotonic())
+        if saved is not None and saved[0] != ENGINE_VERSION:
+            live._verify(saved[0], saved[1])
         if live.sim.now >= live.sim.horizon:
             live.clock.state = ENDED
         live.clock.sim0 = live.sim.now
         live._save_clock(force=True)
-        live._sent_records = len(live.sim.records)
-        live._sent_feed = len(live.feed)
-        live.board.sync()
+        live.publication.skip_to_now()
         return live
+
+    def _verify(self, engine: str, checkpoint: Checkpoint) -> None:
+        """Damaged unless this engine's records match those another engine
+        version saved (compared at the checkpoint's record count)."""
+        records = self.sim.records
+        digest = RecordDigest()
+        digest.feed(records, min(len(records), checkpoint.records))
+        if self.sim.now < checkpoint.sim_time or len(records) < checkpoint.records or \
+                digest.hexdigest() != checkpoint.digest:  # fmt: skip
+            raise Damaged(f"it was run by engine {engine}; this engine ({ENGINE_VERSION}) "
+                          "plays its log differently, so it cannot go on here (its log can "
+                          f"be downloaded and replayed with Tabletop {engine})")  # fmt: skip
 
     # --- commands ---------------------------------------------------------------
 
@@ -286,29 +300,26 @@ class LiveExercise:
         self, role: str, kind: str, payload: dict[str, Any], wall: float | None = None,
         key: str | None = None,
     ) -> LogEntry:  # fmt: skip
-        """Validate, persist, then apply one command — no await in between.
+        """Check, persist, then apply one command — no await in between.
 
         A running exercise first catches up with its clock, so the command
         takes effect at the current simulated time (not the last tick's).
         `key` (the request's Idempotency-Key) is stored with the entry."""
         wall = time.monotonic() if wall is None else wall
         self.sync(wall)
-        self._validate(role, kind, payload)
-        entry = self._commit(role, kind, payload, wall, key)
+        entry = self.exercise.command(role, kind, payload, now_utc())
+        self._commit(entry, wall, key)
         if kind == "clock":
             # Other commands need no clock row: a replay reaches their time anyway.
             self._save_clock(force=True)
         self._changed(urgent=True)
         return entry
 
-    def _commit(self, role: str, kind: str, payload: dict[str, Any], wall: float,
-                key: str | None = None) -> LogEntry:  # fmt: skip
-        """Write one validated command to the log (committed), then apply it."""
-        entry = LogEntry(self.seq + 1, self.sim.now, now_utc(), role, kind, payload)
-        self.store.append(self.id, entry, key)
-        self.seq = entry.seq
-        self._apply(entry, wall)
-        return entry
+    def _commit(self, entry: LogEntry, wall: float, key: str | None = None) -> None:
+        """Write one checked entry to the log (committed), then apply it."""
+        self.store.append(self.id, stored_entry(entry), key)
+        self.exercise.apply(entry)
+        self._apply_clock(entry, wall)
 
     def remember(self, key: str, status: int, body: Any) -> None:
         """The answer to a request with an Idempotency-Key, for its retries."""
@@ -318,145 +329,24 @@ class LiveExercise:
             if len(self._refusal_keys) > MAX_REFUSALS:
                 self.request_keys.pop(self._refusal_keys.popleft(), None)
 
-    def _validate(self, role: str, kind: str, payload: dict[str, Any]) -> None:
-        self._scan_triggers()
-        if self.seq >= self.settings.log_entries:
-            raise Rejected("exercise", f"the exercise log is full "
-                                       f"({self.settings.log_entries} commands)")  # fmt: skip
-        extend = kind == "clock" and payload.get("action") == "extend"
-        if self.clock.state == ENDED and kind != "observation" and not extend:
-            raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
-        if kind == "proposal" and self._open_proposals >= self.settings.open_proposals:
-            raise Rejected("proposal", f"{self._open_proposals} proposals are waiting for "
-                                       "the facilitator; wait until some are answered")  # fmt: skip
-        if kind == "inject":
-            prefix = "command." if "command" in payload else ""
-            for command in self._inject_commands(payload, self.seq + 1):
-                self._check(command, prefix)
-        elif kind in ("release", "skip", "delay", "msel"):
-            item = self.msel.get(payload["inject"])
-            field_name = kind if kind in ("release", "skip", "delay") else "inject"
-            if item is None:
-                raise Rejected(field_name, f"no inject {payload['inject']!r} in the MSEL")
-            if item.status != "pending":
-                raise Rejected(field_name, f"inject {item.id!r} is already {item.status}")
-            if kind == "delay" and item.due is None:
-                raise Rejected(field_name, f"inject {item.id!r} has no time to delay")
-        elif kind in ("decision", "proposal"):
-            for command in self._decision_commands(payload):
-                self._check(command, into="action" if "action" in payload else "text")
-        elif kind in ("accept", "reject"):
-            proposal = self.proposals.get(payload["proposal"])
-            if proposal is None:
-                raise Rejected(kind, f"no proposal {payload['proposal']}")
-            if proposal.status != "open":
-                raise Rejected(kind, f"proposal {proposal.seq} is already {proposal.status}")
-            if kind == "accept":
-                for command in self._decision_commands(proposal.payload):
-                    self._check(command, into="accept")
-        elif kind == "clock" and payload["action"] == "jump" and payload["to"] < self.sim.now:
-            raise Rejected("to", "the clock cannot go back")
-        elif extend:
-            by = int(payload["by"])
-            if by <= 0 or self.sim.horizon + by > MAX_HORIZON:
-                raise Rejected("by", f"the horizon can be extended to at most "
-                               f"{MAX_HORIZON // 86400} days in all "
-                               f"(now {self.sim.horizon / 86400:g} days)")  # fmt: skip
-
-    def _check(self, command: Command, prefix: str = "", into: str | None = None) -> None:
-        """The engine's check; the culprit is `prefix` + its field, or `into`
-        (a scenario action's command is not the caller's input)."""
-        try:
-            self.sim.validate(command)
-        except CommandError as e:
-            raise Rejected(into or prefix + e.field, e.message) from None
-
-    def _inject_commands(self, payload: dict[str, Any], seq: int) -> list[Command]:
-        try:
-            return [inject_command(payload, seq)]
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function"))
-            raise Rejected(where or "inject", first["msg"]) from None
-
-    def _decision_commands(self, payload: dict[str, Any]) -> list[Command]:
-        try:
-            return decision_commands(self.bundle, payload)
-        except CommandError as e:
-            raise Rejected(e.field, e.message) from None
-
-    def _apply(self, entry: LogEntry, wall: float | None) -> None:
-        """Apply a persisted command: live (`wall` given) or replayed from the
-        log (`wall` None: the clock is rebuilt afterwards, and what the
-        command set off is in the log already)."""
-        kind, payload, sim = entry.kind, entry.payload, self.sim
-        source = source_of(kind, entry.seq)
-        self.feed.append({"seq": entry.seq, "t": entry.sim_time, "role": entry.role,
-                          "kind": kind, "payload": payload})  # fmt: skip
-        try:
-            if kind == "inject":
-                self._own_sources.add(source)
-                for command in self._inject_commands(payload, entry.seq):
-                    sim.inject(command, source)
-            elif kind in ("release", "msel"):
-                sim.release(payload["inject"])
-                item = self.msel[payload["inject"]]
-                item.status, item.released_at = "released", entry.sim_time
-            elif kind == "skip":
-                self.msel[payload["inject"]].status = "skipped"
-            elif kind == "delay":
-                item = self.msel[payload["inject"]]
-                item.due = (item.due or 0) + int(payload["by"])
-            elif kind == "decision":
-                for command in self._decision_commands(payload):
-                    sim.apply(command, source)
-            elif kind == "proposal":
-                self.proposals[entry.seq] = Proposal(entry.seq, payload)
-                self._changed_proposals.add(entry.seq)
-                self._open_proposals += 1
-            elif kind in ("accept", "reject"):
-                proposal = self.proposals[payload["proposal"]]
-                proposal.status = "accepted" if kind == "accept" else "rejected"
-                self._changed_proposals.add(proposal.seq)
-                self._open_proposals -= 1
-                if kind == "accept":
-                    for command in self._decision_commands(proposal.payload):
-                        sim.apply(command, source)
-            elif kind == "clock":
-                self._apply_clock(payload, wall)
-        except Exception:  # validated before: a bug, not bad input; replay must go on
-            log.exception("exercise %s: command %s failed", self.id, entry.seq)
-
-    def _record_dict(self, r: Record) -> dict[str, Any]:
-        """A record for the stream. The engine names a played scripted inject
-        by its English title; the record carries both languages, so every page
-        shows it in its own (a flood alarm releases one with no log entry)."""
-        out = r.to_dict()
-        cause = r.cause or ""
-        scripted = cause.startswith("inject:") and cause not in self._own_sources
-        if r.event == EVENT_INJECT and scripted:
-            out.update(script_texts(self.bundle, cause.removeprefix("inject:")))
-        return out
-
-    def _apply_clock(self, payload: dict[str, Any], wall: float | None) -> None:
-        action, clock = payload["action"], self.clock
-        if action == "speed":
-            speed = float(payload["speed"])
+    def _apply_clock(self, entry: LogEntry, wall: float | None) -> None:
+        """What a clock entry does to the wall clock: live (`wall` given) or
+        replayed (`wall` None: a rebuilt exercise is always paused)."""
+        if not isinstance(entry, ClockEntry):
+            return
+        action, clock, payload = entry.payload.action, self.clock, entry.payload
+        if action == "speed" and payload.speed is not None:
             if wall is None:
-                clock.speed = speed
+                clock.speed = payload.speed
             else:
-                clock.set_speed(wall, speed)
+                clock.set_speed(wall, payload.speed)
         elif action == "jump":
-            # Only as far as the horizon then: a later extension does not
-            # carry an old jump on into the overtime.
-            self._jump_floor = max(self._jump_floor, min(int(payload["to"]), self.sim.horizon))
             if wall is not None:
-                self._advance_to(int(payload["to"]), wall)
+                self._advance_to(payload.to or 0, wall)
                 clock.jump(wall, self.sim.now)
         elif action == "extend":
-            # The engine's horizon is model state (a replay needs it); the
-            # clock only follows. An ended exercise is paused, ready to resume.
-            self.sim.extend(int(payload["by"]))
+            # The engine's horizon is model state; the clock only follows. An
+            # ended exercise is paused, ready to resume.
             clock.horizon = self.sim.horizon
             if clock.state == ENDED:
                 clock.state = PAUSED
@@ -469,23 +359,6 @@ class LiveExercise:
         elif action == "pause":
             clock.pause(wall)
 
-    def next_due(self) -> MselItem | None:
-        pending = [m for m in self.msel.values() if m.status == "pending" and m.due is not None]
-        return min(pending, key=lambda m: (m.due or 0, m.id), default=None)
-
-    def _scan_triggers(self) -> None:
-        """Mark MSEL entries that the engine played by itself (a flood alarm
-        level releasing an inject) as released."""
-        records = self.sim.records
-        for r in records[self._scanned :]:
-            if r.event == EVENT_INJECT and r.cause and r.cause not in self._own_sources:
-                item = self.msel.get(r.cause.removeprefix("inject:"))
-                if item is not None and r.cause.startswith("inject:"):
-                    item.status = "released"
-                    if item.released_at is None:
-                        item.released_at = r.t
-        self._scanned = len(records)
-
     # --- the pacer's tick --------------------------------------------------------
 
     def sync(self, wall: float) -> None:
@@ -494,21 +367,15 @@ class LiveExercise:
             self._advance_to(self.clock.target(wall), wall)
 
     def _advance_to(self, target: int, wall: float) -> None:
-        """Advance the engine to `target`, releasing (and logging) the MSEL
-        entries due on the way at their times; end at the horizon."""
-        target = min(target, self.sim.horizon)
-        self._scan_triggers()
-        while (item := self.next_due()) is not None and (item.due or 0) <= target:
-            self.sim.advance(item.due or 0)
-            self._scan_triggers()
-            if item.status == "pending":  # not played by a trigger meanwhile
-                self._commit("system", "msel", {"inject": item.id}, wall)
-                self._changed(urgent=True)
-        if target > self.sim.now:
-            self.sim.advance(target)
-            self._scan_triggers()
+        """Advance the engine to `target`, logging the scheduled injects due on
+        the way at their times; end at the horizon."""
+        before = self.sim.now
+        while (entry := self.exercise.step(target, now_utc())) is not None:
+            self._commit(entry, wall)
+            self._changed(urgent=True)
+        if self.sim.now > before:
             self._changed(urgent=False)
-        if self.sim.now >= self.sim.horizon and self.clock.state != ENDED:
+        if self.exercise.ended and self.clock.state != ENDED:
             self.clock.end(wall)
             self.clock.sim0 = self.sim.now
             self._save_clock(force=True)
@@ -527,7 +394,8 @@ class LiveExercise:
     def _save_clock(self, force: bool = False) -> None:
         state = (self.sim.now, self.clock.state, self.clock.speed)
         if force or state != self._last_saved:
-            self.store.save_clock(self.id, self.clock.state, self.sim.now, self.clock.speed)
+            self.store.save_clock(self.id, self.clock.state, self.sim.now, self.clock.speed,
+                                  (ENGINE_VERSION, self.exercise.checkpoint()))  # fmt: skip
             self._last_saved = state
             self._last_save = time.monotonic()
 
@@ -535,11 +403,11 @@ class LiveExercise:
         """Something viewers should see: publish it right after the current
         step (a command), or with the next tick (the clock moving on)."""
         self._dirty = True
-        if not urgent or self._replaying or self._flush_pending:
+        if not urgent or self._flush_pending:
             return
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:  # driven without a loop (tests): the next tick publishes
+        except RuntimeError:  # driven without a loop (tests, a restore): the next tick publishes
             return
         self._flush_pending = True
         loop.call_soon(self._flush)
@@ -568,83 +436,31 @@ class LiveExercise:
                 {"id": asset_id, "state": c.state(a), "capacity": c.cap[a]}
                 for a, asset_id in enumerate(sim.model.ids)
             ],
-            "processes": self.board.rows(lang),
+            "processes": self.publication.board.rows(lang),
         }
 
     def update(
         self, audience: str, full: bool, board: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:
-        """A stream message in `audience`'s view: a bounded full state (every
-        record, the newest `init_feed` feed entries, open and recent
-        proposals), or what changed since the last publication."""
-        sim = self.sim
-        if full:
-            records = sim.records[: self._sent_records]
-            feed, before = self._feed_tail(audience, self._sent_feed, self.settings.init_feed)
-            proposals = self._recent_proposals()
-        else:
-            records = sim.records[self._sent_records :]
-            feed = self._view(audience, self.feed[self._sent_feed :])
-            before = None
-            proposals = [self.proposals[seq] for seq in sorted(self._changed_proposals)]
-        message: dict[str, Any] = {
-            "type": "init" if full else "update",
-            "t": sim.now,
-            "clock": self.clock.state,
-            "speed": self.clock.speed,
-            "horizon": sim.horizon,
-            "records": [self._record_dict(r) for r in records if shows_record(audience, r)],
-            "board": self.board.rows() if board is None else board,
-            "feed": feed,
-            "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
-        }
-        if full:
-            message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
-        if audience == FULL:
-            message["msel"] = [vars(m) for m in self.msel.values()]
+        """A stream message in `audience`'s view (simulator.exercise.views)
+        with the wall clock's state."""
+        message = self.publication.message(audience, full, board)
+        message["clock"], message["speed"] = self.clock.state, self.clock.speed
         return message
-
-    def _view(self, audience: str, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        seen = (entry_view(audience, e, self.bundle) for e in entries)
-        return [e for e in seen if e is not None]
-
-    def _feed_tail(self, audience: str, end: int, limit: int) -> tuple[list[dict[str, Any]],
-                                                                      int | None]:  # fmt: skip
-        """The newest `limit` entries of feed[:end] that `audience` sees, and
-        the seq of the oldest one given when older ones exist (else None)."""
-        out: list[dict[str, Any]] = []
-        i = end
-        while i > 0 and len(out) < limit:
-            i -= 1
-            seen = entry_view(audience, self.feed[i], self.bundle)
-            if seen is not None:
-                out.append(seen)
-        out.reverse()
-        older = any(entry_view(audience, e, self.bundle) is not None for e in self.feed[:i])
-        return out, (out[0]["seq"] if out and older else None)
 
     def feed_page(self, audience: str, before: int, limit: int) -> list[dict[str, Any]]:
         """Up to `limit` feed entries older than seq `before`, oldest first."""
-        end = next((i for i, e in enumerate(self.feed) if e["seq"] >= before), len(self.feed))
-        return self._feed_tail(audience, end, limit)[0]
-
-    def _recent_proposals(self, decided: int = 50) -> list[Proposal]:
-        """Every open proposal and the latest `decided` answered ones."""
-        answered = [p for p in self.proposals.values() if p.status != "open"][-decided:]
-        keep = {p.seq for p in answered}
-        return [p for p in self.proposals.values() if p.status == "open" or p.seq in keep]
+        return self.publication.feed_page(audience, before, limit)
 
     def publish(self, wall: float) -> None:
         """One combined update per audience, serialized once for all viewers."""
-        board = self.board.rows()
+        board = self.publication.board.rows()
         payloads = {
             audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
                                   allow_nan=False)
             for audience in AUDIENCES
         }
-        self._sent_records = len(self.sim.records)
-        self._sent_feed = len(self.feed)
-        self._changed_proposals.clear()
+        self.publication.sent()
         self.hub.publish(payloads)
         self._last_publish = wall
         self._dirty = False
@@ -673,7 +489,7 @@ class LiveExercise:
             missed = None if last_id is None else self.hub.missed(audience, last_id)
             if missed is None:
                 sent = self.hub.next_id
-                yield event(sent, self._init(audience))
+                yield event(sent, self.init_message(audience))
             else:
                 sent = last_id if last_id is not None else 0
                 for item in missed:
@@ -683,30 +499,37 @@ class LiveExercise:
                 got = await queue.get()
                 if got is None:  # fell behind: start over from the full state
                     sent = self.hub.next_id
-                    yield event(sent, self._init(audience))
+                    yield event(sent, self.init_message(audience))
                 elif got.id > sent or got is PING:
                     sent = max(sent, got.id)
                     yield got
         finally:
             self.hub.viewers[audience].discard(queue)
 
-    def _init(self, audience: str) -> str:
-        message = self.update(audience, full=True)
-        message["graph"] = self.graph()
-        return json.dumps(message, separators=(",", ":"), allow_nan=False)
+    def init_message(self, audience: str) -> str:
+        """A full state as JSON (with the company's graph for drawing)."""
+        return json.dumps(self.update(audience, full=True), separators=(",", ":"),
+                          allow_nan=False)  # fmt: skip
 
-    def graph(self) -> dict[str, Any]:
-        """Assets and dependencies for drawing (names in both languages)."""
-        company = self.bundle.company
-        nodes = [{"id": a.id, "kind": a.kind.value, "name": {"de": text(a.name, "de") or a.id,
-                  "en": text(a.name, "en") or a.id}, "location": a.location}
-                 for a in company.assets]  # fmt: skip  (location: the timeline groups by site)
-        m = self.sim.model
-        edges = [[m.ids[m.prov[i]], m.ids[m.need_owner[n]]]
-                 for n in range(len(m.need_owner))
-                 for i in range(m.prov_start[n], m.prov_start[n + 1])]  # fmt: skip
-        return {"nodes": nodes, "edges": edges, "start": self.bundle.scenario.start.isoformat()}
 
+def typed_entry(stored: StoredEntry) -> LogEntry:
+    """A stored row as a typed entry (pydantic's ValidationError if malformed)."""
+    return entry_of({"seq": stored.seq, "sim_time": stored.sim_time,
+                     "wall_time": stored.wall_time, "actor": stored.role,
+                     "kind": stored.kind, "payload": stored.payload})  # fmt: skip
+
+
+def stored_entry(entry: LogEntry) -> StoredEntry:
+    """A typed entry as a database row."""
+    assert entry.wall_time is not None  # the server stamps every entry
+    return StoredEntry(entry.seq, entry.sim_time, entry.wall_time, entry.actor, entry.kind,
+                       payload_dict(entry.payload))  # fmt: skip
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function"))
+    return f"{where}: {first['msg']}"
 
 class QuotaExceeded(Exception):
     """No room for one more live exercise (→ 429)."""
@@ -819,7 +642,7 @@ class Manager:
         self._activity.pop(exercise_id, None)
         log.info("exercise %s archived (idle)", exercise_id)
 
-    def reopen(self, row: Exercise) -> LiveExercise:
+    def reopen(self, row: Exercise_) -> LiveExercise:
         """An archived exercise live again (counts against the limit);
         Damaged (and marked so) if it cannot be rebuilt."""
         with self.admit():

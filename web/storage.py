@@ -37,6 +37,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from simulator.exercise.log import Checkpoint
+
 
 class StorageUnavailable(Exception):
     """The database cannot take a write (disk full, file gone, server away)
@@ -102,6 +104,20 @@ class RequestKey(Base):
     exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
+
+
+class EngineCheckpoint(Base):
+    """The engine that runs an exercise, and its records at the last saved
+    clock (count and digest): an engine of another version rebuilds the
+    exercise only if it reproduces them. A table of its own (no migration);
+    an exercise without a row was run by this version's predecessors."""
+
+    __tablename__ = "engine_checkpoints"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(40))
+    sim_time: Mapped[int] = mapped_column(BigInteger)
+    records: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 def token_hash(token: str) -> str:
@@ -292,13 +308,29 @@ class Store:
             else:
                 row.state, row.reason, row.at = state, reason, now_utc()
 
-    def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float) -> None:
+    def save_clock(self, exercise_id: str, clock: str, sim_time: int, speed: float,
+                   checkpoint: tuple[str, Checkpoint] | None = None) -> None:  # fmt: skip
+        """The clock (and the engine's checkpoint there) in one transaction."""
         with self._writing() as s:
             s.execute(
                 update(Exercise)
                 .where(Exercise.id == exercise_id)
                 .values(clock=clock, sim_time=sim_time, speed=speed)
             )
+            if checkpoint is not None:
+                engine, cp = checkpoint
+                s.merge(EngineCheckpoint(exercise_id=exercise_id, engine=engine,
+                                         sim_time=cp.sim_time, records=cp.records,
+                                         digest=cp.digest))  # fmt: skip
+
+    def checkpoint(self, exercise_id: str) -> tuple[str, Checkpoint] | None:
+        """The engine version and checkpoint last saved for an exercise."""
+        with Session(self.engine) as s:
+            row = s.get(EngineCheckpoint, exercise_id)
+            if row is None:
+                return None
+            return row.engine, Checkpoint(sim_time=row.sim_time, records=row.records,
+                                          digest=row.digest)  # fmt: skip
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,31 +2,31 @@
 
     .venv/bin/python notebooks/data/make_log.py [OUT]   # default: next to this script
 
-The file looks like what the live server's GET /api/exercises/{id}/log returns:
-a header line {"scenario", "scenario_id", "seed", "exercise"}, then one entry per
-accepted command {"seq", "sim_time", "wall_time", "role", "kind", "payload"}.
+The file is what the live server's GET /api/exercises/{id}/log returns to a
+facilitator (simulator/exercise/log.py): a header line (format, engine, seed,
+the scenario bundle and its hash, a checkpoint), then one entry per accepted
+command {"seq", "sim_time", "wall_time", "actor", "kind", "payload"}.
 
-The script plays the facilitator, the players and the server's pacer. It drives
-`simulator.engine.Simulation` with the MSEL left to the caller
-(`autoplay_msel=False`), releases each scheduled inject when it falls due (kind
-"msel", role "system", unless the facilitator skipped it) and applies the
-scripted injects and decisions at their simulated times. Every command is
-checked by the engine before it is logged. Wall times follow the exercise
+The script plays the facilitator, the players and the server's pacer on the
+exercise object the server drives (`simulator.exercise.session.Exercise`):
+scheduled injects are released when they fall due (kind "msel", actor
+"system", unless the facilitator skipped them), the scripted injects and
+decisions are applied at their simulated times, each checked before it is
+logged. Wall times follow the exercise
 clock (48x, later 96x; a jump moves simulated time only) from a fixed morning,
 so the file is the same on every run; tests/test_notebooks.py checks that.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from simulator.durations import parse_duration
-from simulator.engine import Simulation
-from simulator.exercise_log import decision_commands, inject_command, source_of
+from simulator.exercise.log import ClockEntry, dumps_log, make_header
+from simulator.exercise.session import Exercise
 from simulator.io import load_bundle
 
 HERE = Path(__file__).resolve().parent
@@ -68,86 +68,61 @@ SCRIPT: list[tuple[int, str, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-class Exercise:
-    """The server's side: a simulation, its MSEL, its clock and its log."""
+class Script:
+    """The facilitator, the players and the server's pacer, on the exercise
+    object the server drives (simulator.exercise): every command is checked
+    by it before it is logged, and scheduled injects are released as they
+    fall due."""
 
     def __init__(self) -> None:
         self.bundle = load_bundle(HERE.parent.parent / "scenarios" / SCENARIO)
-        self.sim = Simulation(self.bundle, SEED, autoplay_msel=False)
-        self.pending = {e.id: e.at for e in self.bundle.scenario.injects if e.at is not None}
-        self.proposals: dict[int, dict[str, Any]] = {}
-        self.entries: list[dict[str, Any]] = []
+        self.exercise = Exercise(self.bundle, SEED)
         self.wall, self.sim_at_wall, self.speed = WALL_START, 0, 48.0
 
     def wall_time(self, sim_time: int) -> datetime:
         return self.wall + timedelta(seconds=(sim_time - self.sim_at_wall) / self.speed)
 
-    def log(self, sim_time: int, role: str, kind: str, payload: dict[str, Any],
-            wall: datetime | None = None) -> int:  # fmt: skip
-        self.sim.advance(sim_time)
-        seq = len(self.entries) + 1
-        self.apply(seq, kind, payload)
-        stamp = wall or self.wall_time(sim_time)
-        self.entries.append({"seq": seq, "sim_time": sim_time,
-                             "wall_time": stamp.isoformat(timespec="milliseconds"),
-                             "role": role, "kind": kind, "payload": payload})  # fmt: skip
-        return seq
+    def advance(self, until: int, wall: datetime | None = None) -> None:
+        """The pacer: on to `until`, releasing what falls due on the way."""
+        ex = self.exercise
+        while (due := ex.step(until)) is not None:
+            stamp = wall or self.wall_time(ex.now)
+            ex.apply(due.model_copy(update={"wall_time": stamp}))
 
-    def release_due(self, until: int, wall: datetime | None = None) -> None:
-        """The pacer: every pending MSEL inject due by `until`, in time order."""
-        for inject_id, due in sorted(self.pending.items(), key=lambda item: (item[1], item[0])):
-            if due <= until:
-                del self.pending[inject_id]
-                self.log(due, "system", "msel", {"inject": inject_id}, wall)
-
-    def apply(self, seq: int, kind: str, payload: dict[str, Any]) -> None:
-        sim = self.sim
-        source = source_of(kind, seq)
-        if kind == "inject":
-            sim.inject(inject_command(payload, seq), source)
-        elif kind in ("release", "msel"):
-            sim.release(payload["inject"])
-        elif kind == "skip":
-            del self.pending[payload["inject"]]
-        elif kind == "decision":
-            for command in decision_commands(self.bundle, payload):
-                sim.apply(command, source)
-        elif kind == "proposal":
-            self.proposals[seq] = payload
-        elif kind == "accept":
-            for command in decision_commands(self.bundle, self.proposals[payload["proposal"]]):
-                sim.apply(command, source)
-        elif kind == "clock" and payload["action"] == "speed":
-            self.wall, self.sim_at_wall = self.wall_time(sim.now), sim.now
-            self.speed = float(payload["speed"])
+    def log(self, role: str, kind: str, payload: dict[str, Any]) -> int:
+        ex = self.exercise
+        entry = ex.command(role, kind, payload, self.wall_time(ex.now))
+        ex.apply(entry)
+        if isinstance(entry, ClockEntry) and entry.payload.speed is not None:
+            self.wall, self.sim_at_wall = self.wall_time(ex.now), ex.now
+            self.speed = entry.payload.speed
+        return entry.seq
 
     def play(self) -> None:
         seqs: list[int] = []
         for sim_time, role, kind, payload in SCRIPT:
-            if kind == "clock" and payload["action"] == "jump":
-                seqs.append(self.log(sim_time, role, kind, payload))
-                wall = self.wall_time(sim_time)  # the jump takes no wall time
-                self.release_due(payload["to"], wall)
-                self.wall, self.sim_at_wall = wall, payload["to"]
-                continue
-            self.release_due(sim_time)
+            self.advance(sim_time)
             if kind == "accept":
                 payload = {"proposal": seqs[payload["proposal"]]}
-            seqs.append(self.log(sim_time, role, kind, payload))
+            seqs.append(self.log(role, kind, payload))
+            if kind == "clock" and payload["action"] == "jump":
+                wall = self.wall_time(sim_time)  # the jump takes no wall time
+                self.advance(payload["to"], wall)
+                self.wall, self.sim_at_wall = wall, payload["to"]
 
-    def lines(self) -> list[str]:
-        header = {"scenario": SCENARIO, "scenario_id": self.bundle.scenario.scenario.id,
-                  "seed": SEED, "exercise": EXERCISE}  # fmt: skip
-        return [json.dumps(row, ensure_ascii=False) for row in [header, *self.entries]]
+    def text(self) -> str:
+        header = make_header(self.bundle, SEED, exercise=EXERCISE, scenario=SCENARIO)
+        header = header.model_copy(update={"checkpoint": self.exercise.checkpoint()})
+        return dumps_log(header, self.exercise.log)
 
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "exercise-log.jsonl"
-    exercise = Exercise()
-    exercise.play()
-    out.write_text("\n".join(exercise.lines()) + "\n", encoding="utf-8")
-    print(f"{out}: {len(exercise.entries)} entries, simulated time "
-          f"{exercise.sim.now / 3600:g} h")  # fmt: skip
+    script = Script()
+    script.play()
+    out.write_text(script.text(), encoding="utf-8")
+    print(f"{out}: {len(script.exercise.log)} entries, simulated time "
+          f"{script.exercise.now / 3600:g} h")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -108,9 +108,18 @@ class _Entry(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (wall time as ISO 8601), stable key order."""
-        out: dict[str, Any] = self.model_dump(mode="json", exclude_none=True)
-        out["payload"] = self.payload.model_dump(mode="json", exclude_none=True)  # type: ignore[attr-defined]
+        out: dict[str, Any] = self.model_dump(mode="json", exclude={"payload"})
+        if out["wall_time"] is None:
+            del out["wall_time"]
+        out["kind"] = getattr(self, "kind")  # noqa: B009 (declared by the subclasses)
+        out["payload"] = payload_dict(getattr(self, "payload"))  # noqa: B009
         return out
+
+
+def payload_dict(payload: BaseModel) -> dict[str, Any]:
+    """A payload as JSON-ready dict without its unset top-level fields (a
+    hazard's own fields are kept as they are: None may mean something there)."""
+    return {k: v for k, v in payload.model_dump(mode="json").items() if v is not None}
 
 
 class ClockEntry(_Entry):
@@ -282,6 +291,8 @@ def read_log(text: str, name: str = "log") -> tuple[LogHeader, list[LogEntry]]:
 
 def _where(name: str, line: int, error: ValidationError) -> str:
     first = error.errors()[0]
-    field = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function")) or "line"
+    loc = [str(p) for p in first["loc"]]
+    loc = loc[1:] if loc[:1] and loc[0] in KINDS else loc  # the union's tag, not a field
+    field = ".".join(p for p in loc if not p.startswith("function")) or "line"
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
     return f"{name}:{line}: {field}: {first['msg']}{more}"

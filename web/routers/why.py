@@ -17,6 +17,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from simulator.engine import Simulation
+from simulator.exercise.log import InjectEntry
+from simulator.exercise.views import feed_item
 from simulator.schema import text
 from simulator.why import Cause, NeedInfo, RecordIndex, explain
 from web.deps import ExerciseDep, RoleDep
@@ -67,9 +69,10 @@ class WhyPublic(BaseModel):
 
 
 def _feed_entry(exercise: LiveExercise, seq: str) -> dict[str, Any] | None:
-    if not seq.isdigit():
+    log = exercise.exercise.log
+    if not seq.isdigit() or not 1 <= int(seq) <= len(log):
         return None
-    return next((f for f in exercise.feed if str(f["seq"]) == seq), None)
+    return feed_item(log[int(seq) - 1])
 
 
 def _source_entry(exercise: LiveExercise, cause: Cause) -> dict[str, Any] | None:
@@ -78,8 +81,8 @@ def _source_entry(exercise: LiveExercise, cause: Cause) -> dict[str, Any] | None
     if cause.kind in ("inject", "decision"):
         return _feed_entry(exercise, cause.ref)
     if cause.kind == "hazard":  # the facilitator's hazard: named "inject-<seq>" or by its id
-        named = (f for f in exercise.feed
-                 if f["kind"] == "inject" and f["payload"].get("id") == cause.ref)  # fmt: skip
+        named = (feed_item(e) for e in exercise.exercise.log
+                 if isinstance(e, InjectEntry) and e.payload.id == cause.ref)  # fmt: skip
         return _feed_entry(exercise, cause.ref.removeprefix("inject-")) or next(named, None)
     return None
 

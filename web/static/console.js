@@ -408,7 +408,7 @@
 
   function describeEntry(e) {
     const p = e.payload || {};
-    const who = tr(`role.${e.role}`, e.role);
+    const who = tr(`role.${e.actor}`, e.actor);
     const make = (label, title, body, cls) => ({ ...item(e.t, 0, e.seq, label, title, body, cls, who),
       group: FEED_GROUP[e.kind] || "other" });
     switch (e.kind) {

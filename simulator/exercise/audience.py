@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from simulator.exercise.log import LogHeader
 from simulator.records import Record
 from simulator.schema import ScenarioBundle, text
 
@@ -38,6 +39,16 @@ def audience_of(role: str) -> str:
 
 def shows_record(audience: str, record: Record) -> bool:
     return audience == FULL or record.event not in HIDDEN_EVENTS
+
+
+def header_view(audience: str, header: LogHeader) -> LogHeader:
+    """A log's header as `audience` may see it: players get no bundle (the
+    script and hazard parameters), seed (it replays what is ahead) or
+    checkpoint."""
+    if audience == FULL:
+        return header
+    return header.model_copy(update=dict.fromkeys(
+        ("bundle", "seed", "bundle_hash", "checkpoint")))  # fmt: skip
 
 
 def entry_view(

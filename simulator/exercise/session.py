@@ -1,0 +1,367 @@
+"""The exercise: a Simulation plus its script (MSEL), proposals and log.
+
+`Exercise` holds everything an exercise is in simulated time — no wall
+clock, no I/O, no asyncio. It is driven by log entries only:
+
+- `command(actor, kind, payload)` checks a command against the current state
+  and returns the entry that would log it (it changes nothing);
+- `apply(entry)` advances to the entry's time and applies it;
+- `step(until)` advances towards `until` and stops at the first scheduled
+  inject that falls due on the way, returning its (system) entry for the
+  caller to log and apply — the engine is pulled, never pushed.
+
+The live server logs an entry before it applies it; a replay applies the
+entries of a log; both end in the same state, record for record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulator.commands import Command, Message, StartHazard
+from simulator.engine import MAX_HORIZON, CommandError, Simulation
+from simulator.exercise.log import (
+    ENTRY,
+    AnswerEntry,
+    Checkpoint,
+    ClockEntry,
+    DecisionEntry,
+    DecisionPayload,
+    DelayEntry,
+    InjectEntry,
+    InjectPayload,
+    LogEntry,
+    LogError,
+    RecordDigest,
+    ReleaseEntry,
+    SkipEntry,
+)
+from simulator.records import EVENT_INJECT
+from simulator.schema import ScenarioBundle, text
+
+SYSTEM = "system"  # the actor of scheduled injects released when due
+
+
+class Rejected(ValueError):
+    """A command that cannot be accepted now; `field` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one exercise may hold (the server passes its settings)."""
+
+    log_entries: int = 20_000
+    open_proposals: int = 50
+
+
+@dataclass
+class MselItem:
+    """A scripted inject and what became of it."""
+
+    id: str
+    title: str
+    due: int | None  # simulated seconds; None: released by a trigger or by hand
+    status: str = "pending"  # pending, released, skipped
+    released_at: int | None = None  # simulated second it was played
+
+
+@dataclass
+class Proposal:
+    seq: int
+    payload: dict[str, Any]
+    status: str = "open"  # open, accepted, rejected
+
+
+def source_of(entry: LogEntry) -> str:
+    """How the records an entry causes are labelled ("decision:<seq>" for
+    decisions and accepted proposals, "inject:<seq>" otherwise)."""
+    return f"{'decision' if entry.kind in ('decision', 'accept') else 'inject'}:{entry.seq}"
+
+
+def inject_commands(payload: InjectPayload, seq: int) -> list[Command]:
+    """The engine command of an ad hoc inject: a hazard (unnamed ones are
+    called "inject-<seq>", never a scenario hazard's name, so a `detect` can
+    address them), a primitive command or a message."""
+    if payload.hazard is not None:
+        return [StartHazard(action="hazard", hazard=payload.hazard,
+                            id=payload.id or f"inject-{seq}")]  # fmt: skip
+    if payload.command is not None:
+        return [payload.command]
+    return [Message(action="message", text=payload.message or "")]
+
+
+def decision_commands(bundle: ScenarioBundle, payload: DecisionPayload) -> list[Command]:
+    """The commands of a decision: a scenario action's `do`, or free text as a
+    message. Raises Rejected for an action the scenario lacks."""
+    if payload.action is not None:
+        found = next((a for a in bundle.scenario.actions if a.id == payload.action), None)
+        if found is None:
+            raise Rejected("action", f"no player action {payload.action!r} in the scenario")
+        return list(found.do)
+    return [Message(action="message", text=payload.text or "")]
+
+
+class Exercise:
+    """A scenario on a seed, driven by log entries (see the module's doc)."""
+
+    def __init__(self, bundle: ScenarioBundle, seed: int, limits: Limits | None = None) -> None:
+        self.bundle, self.seed = bundle, seed
+        self.limits = limits or Limits()
+        self.sim = Simulation(bundle, seed, autoplay_msel=False)
+        self.log: list[LogEntry] = []
+        self.msel = {e.id: MselItem(e.id, text(e.title), e.at) for e in bundle.scenario.injects}
+        self.proposals: dict[int, Proposal] = {}
+        self.open_proposals = 0
+        self.jump_floor = 0  # the furthest jump logged (capped at the horizon then)
+        self.own_sources: set[str] = set()  # causes of ad hoc injects (not the script)
+        self._scanned = 0  # records checked for scripted injects the engine played
+        self._digest = RecordDigest()
+
+    # --- what it is now -----------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        return self.sim.now
+
+    @property
+    def horizon(self) -> int:
+        return self.sim.horizon
+
+    @property
+    def seq(self) -> int:
+        """The seq of the last entry (0 before the first)."""
+        return len(self.log)
+
+    @property
+    def ended(self) -> bool:
+        return self.sim.now >= self.sim.horizon
+
+    def next_due(self, leave: frozenset[str] = frozenset()) -> MselItem | None:
+        """The pending scripted inject due first (ties by id), but those in `leave`."""
+        pending = [m for m in self.msel.values()
+                   if m.status == "pending" and m.due is not None
+                   and m.id not in leave]  # fmt: skip
+        return min(pending, key=lambda m: (m.due or 0, m.id), default=None)
+
+    def checkpoint(self) -> Checkpoint:
+        """The records so far, counted and hashed (O(new records))."""
+        self._digest.feed(self.sim.records)
+        return Checkpoint(sim_time=self.now, records=self._digest.count,
+                          digest=self._digest.hexdigest())  # fmt: skip
+
+    # --- commands ---------------------------------------------------------------------
+
+    def command(self, actor: str, kind: str, payload: Mapping[str, Any] | BaseModel,
+                wall_time: datetime | None = None) -> LogEntry:  # fmt: skip
+        """The entry that logs `kind` with `payload` by `actor` now, checked
+        against the current state; Rejected (naming the field) if it cannot
+        be accepted. Nothing changes until the entry is applied."""
+        raw = payload.model_dump(exclude_none=True) if isinstance(payload, BaseModel) else payload
+        try:
+            entry = ENTRY.validate_python({"seq": self.seq + 1, "sim_time": self.now,
+                                           "wall_time": wall_time, "actor": actor,
+                                           "kind": kind, "payload": raw})  # fmt: skip
+        except ValidationError as e:
+            first = e.errors()[0]
+            loc = [str(p) for p in first["loc"]]
+            loc = loc[2:] if loc[1:2] == ["payload"] else loc[1:]  # drop the kind tag
+            where = ".".join(p for p in loc if not p.startswith("function")) or kind
+            raise Rejected(where, first["msg"]) from None
+        self.check(entry)
+        return entry
+
+    def check(self, entry: LogEntry, bounded: bool = True) -> None:
+        """Rejected if `entry` cannot be applied in the current state. The
+        limits bind people (`bounded`), never the script falling due or a
+        replay of what was accepted before."""
+        self._scan()
+        kind = entry.kind
+        bounded = bounded and entry.actor != SYSTEM
+        if bounded and self.seq >= self.limits.log_entries:
+            raise Rejected("exercise", f"the exercise log is full "
+                                       f"({self.limits.log_entries} commands)")  # fmt: skip
+        extend = isinstance(entry, ClockEntry) and entry.payload.action == "extend"
+        if self.ended and kind != "observation" and not extend:
+            raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
+        match entry:
+            case InjectEntry():
+                prefix = "command." if entry.payload.command is not None else ""
+                for command in inject_commands(entry.payload, entry.seq):
+                    self._check(command, prefix)
+            case ReleaseEntry() | SkipEntry() | DelayEntry():
+                name = kind if kind in ("release", "skip", "delay") else "inject"
+                item = self.msel.get(entry.payload.inject)
+                if item is None:
+                    raise Rejected(name, f"no inject {entry.payload.inject!r} in the MSEL")
+                if item.status != "pending":
+                    raise Rejected(name, f"inject {item.id!r} is already {item.status}")
+                if isinstance(entry, DelayEntry) and item.due is None:
+                    raise Rejected(name, f"inject {item.id!r} has no time to delay")
+            case DecisionEntry():
+                if bounded and kind == "proposal" and \
+                        self.open_proposals >= self.limits.open_proposals:  # fmt: skip
+                    raise Rejected("proposal", f"{self.open_proposals} proposals are waiting "
+                                   "for the facilitator; wait until some are answered")  # fmt: skip
+                into = "action" if entry.payload.action is not None else "text"
+                for command in decision_commands(self.bundle, entry.payload):
+                    self._check(command, into=into)
+            case AnswerEntry():
+                proposal = self.proposals.get(entry.payload.proposal)
+                if proposal is None:
+                    raise Rejected(kind, f"no proposal {entry.payload.proposal}")
+                if proposal.status != "open":
+                    raise Rejected(kind, f"proposal {proposal.seq} is already {proposal.status}")
+                if kind == "accept":
+                    decided = DecisionPayload.model_validate(proposal.payload)
+                    for command in decision_commands(self.bundle, decided):
+                        self._check(command, into="accept")
+            case ClockEntry():
+                clock = entry.payload
+                if clock.action == "speed" and clock.speed is None:
+                    raise Rejected("speed", "required for action 'speed'")
+                if clock.action == "jump" and (clock.to is None or clock.to < self.now):
+                    raise Rejected("to", "the clock cannot go back")
+                if extend:
+                    by = clock.by or 0
+                    if by <= 0 or self.horizon + by > MAX_HORIZON:
+                        raise Rejected("by", f"the horizon can be extended to at most "
+                                       f"{MAX_HORIZON // 86400} days in all "
+                                       f"(now {self.horizon / 86400:g} days)")  # fmt: skip
+
+    def _check(self, command: Command, prefix: str = "", into: str | None = None) -> None:
+        """The engine's check; the culprit is `prefix` + its field, or `into`
+        (a scenario action's command is not the caller's input)."""
+        try:
+            self.sim.validate(command)
+        except CommandError as e:
+            raise Rejected(into or prefix + e.field, e.message) from None
+
+    # --- applying --------------------------------------------------------------------
+
+    def apply(self, entry: LogEntry) -> None:
+        """Advance to the entry's time and apply it. A log entry out of order,
+        back in time or not acceptable in this state is a LogError (a log
+        that was edited by hand, or written by an engine that plays
+        differently)."""
+        if entry.seq > self.seq + 1:
+            raise LogError(f"log entry {self.seq + 1} is missing (next is {entry.seq})")
+        if entry.seq != self.seq + 1:
+            raise LogError(f"log entry {entry.seq}: expected seq {self.seq + 1}")
+        if entry.sim_time < self.now:
+            raise LogError(f"log entry {entry.seq}: at {entry.sim_time} s, but the exercise "
+                           f"is at {self.now} s already")  # fmt: skip
+        self.sim.advance(entry.sim_time)
+        if entry.sim_time > self.now:
+            raise LogError(f"log entry {entry.seq}: at {entry.sim_time} s, beyond the "
+                           f"horizon ({self.horizon} s)")  # fmt: skip
+        try:
+            self.check(entry, bounded=False)
+        except Rejected as e:
+            raise LogError(f"log entry {entry.seq} ({entry.kind}): {e}") from None
+        self.log.append(entry)
+        self._effect(entry)
+
+    def _effect(self, entry: LogEntry) -> None:
+        sim, source = self.sim, source_of(entry)
+        match entry:
+            case InjectEntry():
+                self.own_sources.add(source)
+                for command in inject_commands(entry.payload, entry.seq):
+                    sim.inject(command, source)
+            case ReleaseEntry():
+                sim.release(entry.payload.inject)
+                item = self.msel[entry.payload.inject]
+                item.status, item.released_at = "released", entry.sim_time
+            case SkipEntry():
+                self.msel[entry.payload.inject].status = "skipped"
+            case DelayEntry():
+                item = self.msel[entry.payload.inject]
+                item.due = (item.due or 0) + entry.payload.by
+            case DecisionEntry() if entry.kind == "decision":
+                for command in decision_commands(self.bundle, entry.payload):
+                    sim.apply(command, source)
+            case DecisionEntry():
+                payload = entry.payload.model_dump(exclude_none=True)
+                self.proposals[entry.seq] = Proposal(entry.seq, payload)
+                self.open_proposals += 1
+            case AnswerEntry():
+                proposal = self.proposals[entry.payload.proposal]
+                proposal.status = "accepted" if entry.kind == "accept" else "rejected"
+                self.open_proposals -= 1
+                if entry.kind == "accept":
+                    decided = DecisionPayload.model_validate(proposal.payload)
+                    for command in decision_commands(self.bundle, decided):
+                        sim.apply(command, source)
+            case ClockEntry() if entry.payload.action == "jump":
+                # Only as far as the horizon then: a later extension does not
+                # carry an old jump on into the overtime.
+                to = entry.payload.to or 0
+                self.jump_floor = max(self.jump_floor, min(to, self.horizon))
+            case ClockEntry() if entry.payload.action == "extend":
+                sim.extend(entry.payload.by or 0)
+        self._scan()
+
+    # --- moving on in simulated time ---------------------------------------------------
+
+    def step(self, until: int, wall_time: datetime | None = None,
+             leave: frozenset[str] = frozenset()) -> LogEntry | None:  # fmt: skip
+        """Advance towards `until` (at most the horizon). Stops at the first
+        scheduled inject due on the way and returns the entry that releases
+        it (actor "system"), to be logged and applied; None once at `until`.
+        Injects in `leave` are left to the caller (a replayed log releases or
+        skips them itself)."""
+        until = min(until, self.horizon)
+        self._scan()
+        while (item := self.next_due(leave)) is not None and (item.due or 0) <= until:
+            self.sim.advance(item.due or 0)
+            self._scan()
+            if item.status == "pending":  # not played by a trigger meanwhile
+                return self.command(SYSTEM, "msel", {"inject": item.id}, wall_time)
+        if until > self.now:
+            self.sim.advance(until)
+            self._scan()
+        return None
+
+    def release_due(self, until: int, leave: frozenset[str]) -> None:
+        """Release the scheduled injects due by `until` (but those in `leave`)
+        at their times without logging them: a replay of a log that does not
+        mention them plays them as the server would have."""
+        while (item := self.next_due(leave)) is not None and (item.due or 0) <= until:
+            self.sim.advance(item.due or 0)
+            self._scan()
+            if item.status == "pending":
+                self.sim.release(item.id)
+                item.status, item.released_at = "released", self.now
+
+    def run_until(self, until: int, leave: frozenset[str] = frozenset()) -> list[LogEntry]:
+        """Advance to `until`, releasing the scheduled injects due on the way
+        (but those in `leave`) as the live server would; the entries added."""
+        added = []
+        while (entry := self.step(until, leave=leave)) is not None:
+            self.apply(entry)
+            added.append(entry)
+        return added
+
+    def _scan(self) -> None:
+        """Mark scripted injects that the engine played by itself (a flood
+        alarm level releasing one) as released."""
+        records = self.sim.records
+        for r in records[self._scanned :]:
+            cause = r.cause or ""
+            if r.event == EVENT_INJECT and cause.startswith("inject:") and \
+                    cause not in self.own_sources:  # fmt: skip
+                item = self.msel.get(cause.removeprefix("inject:"))
+                if item is not None:
+                    item.status = "released"
+                    if item.released_at is None:
+                        item.released_at = r.t
+        self._scanned = len(records)

@@ -1,0 +1,147 @@
+"""What viewers of an exercise are sent: full states and updates, per audience.
+
+A `Publication` keeps the cursor of what was published (records, log
+entries, proposals); `message(audience, full)` is a full state or the
+changes since the last `sent()`. What an audience may see is decided by
+simulator.exercise.audience — here it is only applied. The server adds
+its wall-clock fields (clock state, speed) and streams the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.exercise.audience import FULL, entry_view, script_texts, shows_record
+from simulator.exercise.board import ProcessBoard
+from simulator.exercise.log import LogEntry
+from simulator.exercise.session import Exercise, Proposal
+from simulator.records import EVENT_INJECT, Record
+from simulator.schema import text
+
+DECIDED_SHOWN = 50  # answered proposals a full state carries (every open one too)
+
+
+def feed_item(entry: LogEntry) -> dict[str, Any]:
+    """A log entry as the console's feed shows it."""
+    return {"seq": entry.seq, "t": entry.sim_time, "actor": entry.actor, "kind": entry.kind,
+            "payload": entry.payload.model_dump(mode="json", exclude_none=True)}  # fmt: skip
+
+
+def graph(exercise: Exercise) -> dict[str, Any]:
+    """Assets and dependencies for drawing (names in both languages; the
+    location, by which the timeline groups)."""
+    bundle, m = exercise.bundle, exercise.sim.model
+    nodes = [{"id": a.id, "kind": a.kind.value, "location": a.location,
+              "name": {lang: text(a.name, lang) or a.id for lang in ("de", "en")}}
+             for a in bundle.company.assets]  # fmt: skip
+    edges = [[m.ids[m.prov[i]], m.ids[m.need_owner[n]]]
+             for n in range(len(m.need_owner))
+             for i in range(m.prov_start[n], m.prov_start[n + 1])]  # fmt: skip
+    return {"nodes": nodes, "edges": edges, "start": bundle.scenario.start.isoformat()}
+
+
+class Publication:
+    """The stream of one exercise: full states and updates since the last one."""
+
+    def __init__(self, exercise: Exercise, init_feed: int = 200) -> None:
+        self.exercise = exercise
+        self.board = ProcessBoard(exercise.sim)
+        self.init_feed = init_feed  # log entries a full state carries (older ones by page)
+        self.records = 0  # records and log entries published so far
+        self.entries = 0
+        self.proposals = 0  # proposals answered up to: see changed()
+
+    def sent(self) -> None:
+        """Everything so far is published."""
+        self.records = len(self.exercise.sim.records)
+        self.entries = len(self.exercise.log)
+
+    def skip_to_now(self) -> None:
+        """Start publishing from here (a rebuilt exercise: viewers get a full state)."""
+        self.sent()
+        self.board.sync()
+
+    def record(self, r: Record) -> dict[str, Any]:
+        """A record for the stream. The engine names a played scripted inject
+        by its English title; the record carries both languages, so every
+        page shows it in its own (a flood alarm releases one with no entry)."""
+        out = r.to_dict()
+        cause = r.cause or ""
+        scripted = cause.startswith("inject:") and cause not in self.exercise.own_sources
+        if r.event == EVENT_INJECT and scripted:
+            out.update(script_texts(self.exercise.bundle, cause.removeprefix("inject:")))
+        return out
+
+    def message(self, audience: str, full: bool,
+                board: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+        """A full state (every record published so far, the newest feed
+        entries, open and recent proposals) or the changes since `sent()`, in
+        `audience`'s view."""
+        ex = self.exercise
+        if full:
+            records = ex.sim.records[: self.records]
+            feed, before = self.feed_tail(audience, self.entries, self.init_feed)
+            proposals = self.recent_proposals()
+        else:
+            records = ex.sim.records[self.records :]
+            feed = self._view(audience, ex.log[self.entries :])
+            before = None
+            proposals = self.changed_proposals()
+        message: dict[str, Any] = {
+            "type": "init" if full else "update",
+            "t": ex.now,
+            "horizon": ex.horizon,
+            "records": [self.record(r) for r in records if shows_record(audience, r)],
+            "board": self.board.rows() if board is None else board,
+            "feed": feed,
+            "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
+        }
+        if full:
+            message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
+            message["graph"] = graph(ex)
+        if audience == FULL:
+            message["msel"] = [vars(m) for m in ex.msel.values()]
+        return message
+
+    def changed_proposals(self) -> list[Proposal]:
+        """Proposals made or answered by the entries not yet published."""
+        ex, seqs = self.exercise, set()
+        for entry in ex.log[self.entries :]:
+            if entry.kind == "proposal":
+                seqs.add(entry.seq)
+            elif entry.kind in ("accept", "reject"):
+                seqs.add(entry.payload.proposal)
+        return [ex.proposals[s] for s in sorted(seqs) if s in ex.proposals]
+
+    def recent_proposals(self) -> list[Proposal]:
+        """Every open proposal and the latest DECIDED_SHOWN answered ones."""
+        props = self.exercise.proposals.values()
+        answered = [p for p in props if p.status != "open"][-DECIDED_SHOWN:]
+        keep = {p.seq for p in answered}
+        return [p for p in props if p.status == "open" or p.seq in keep]
+
+    def _view(self, audience: str, entries: list[LogEntry]) -> list[dict[str, Any]]:
+        bundle = self.exercise.bundle
+        seen = (entry_view(audience, feed_item(e), bundle) for e in entries)
+        return [e for e in seen if e is not None]
+
+    def feed_tail(self, audience: str, end: int,
+                  limit: int) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
+        """The newest `limit` entries of log[:end] that `audience` sees, and
+        the seq of the oldest one given when older ones exist (else None)."""
+        log, bundle = self.exercise.log, self.exercise.bundle
+        out: list[dict[str, Any]] = []
+        i = end
+        while i > 0 and len(out) < limit:
+            i -= 1
+            seen = entry_view(audience, feed_item(log[i]), bundle)
+            if seen is not None:
+                out.append(seen)
+        out.reverse()
+        older = any(entry_view(audience, feed_item(e), bundle) is not None for e in log[:i])
+        return out, (out[0]["seq"] if out and older else None)
+
+    def feed_page(self, audience: str, before: int, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` feed entries older than seq `before`, oldest first."""
+        end = min(max(before - 1, 0), len(self.exercise.log))  # entry seq s is log[s - 1]
+        return self.feed_tail(audience, end, limit)[0]
