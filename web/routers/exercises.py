@@ -20,7 +20,7 @@ from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
 from web.errors import ASCIIJSONResponse
 from web.idempotency import OnceByKey
-from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
+from web.live import MANAGER, Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -71,7 +71,9 @@ def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[st
     """Links from the configured base URL, else relative: a forged Host header
     must not turn them into links to another server."""
     base = request.app.state.settings.public_url or ""
-    return {role: f"{base}/exercises/{exercise_id}?token={token}" for role, token in tokens.items()}
+    # The manager's link opens the replay (read-only), the others the console.
+    return {role: f"{base}/exercises/{exercise_id}{'/replay' if role == MANAGER else ''}"
+                  f"?token={token}" for role, token in tokens.items()}  # fmt: skip
 
 
 def scenario_path(request: Request, name: str) -> Path:
@@ -114,8 +116,9 @@ def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
 @router.post("/exercises", status_code=201, response_model=ExercisePublic)
 async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep,
                           key: RequestKey) -> Any:  # fmt: skip
-    """Create an exercise from a scenario under scenarios/; returns the three
-    secret links (facilitator, participant, observer). An unknown or invalid
+    """Create an exercise from a scenario under scenarios/; returns the four
+    secret links (facilitator, participant, observer; the manager's opens the
+    read-only replay). An unknown or invalid
     scenario file is a 422 on `scenario`; a 429 when the server already runs
     its limit of live exercises. A repeat with the same Idempotency-Key gets
     the first answer, and no second exercise."""
@@ -148,6 +151,7 @@ async def _create_exercise(body: ExerciseCreate, request: Request,
                 LiveExercise.create, manager.store, request.app.state.settings, body.scenario,
                 bundle, seed, body.speed,
             )  # fmt: skip
+            tokens |= manager.issue_tokens(live)
             manager.add(live)
     except QuotaExceeded as e:
         raise HTTPException(429, str(e)) from None
@@ -161,6 +165,7 @@ def create_live(request: Request, manager: Any, name: str, bundle: Any, seed: in
     settings = request.app.state.settings
     with manager.admit():
         live, tokens = LiveExercise.create(manager.store, settings, name, bundle, seed, speed)
+        tokens |= manager.issue_tokens(live)
         manager.add(live)
     return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
 
@@ -245,8 +250,8 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
                  key: RequestKey) -> Any:  # fmt: skip
     """The facilitator records a decision (or accepts / rejects a proposal);
     a participant proposes one. Observers may not."""
-    if role == "observer":
-        raise HTTPException(403, "observers may not decide")
+    if role not in ("facilitator", "participant"):
+        raise HTTPException(403, f"{role}s may not decide")
     if body.accept is not None or body.reject is not None:
         if role != "facilitator":
             raise HTTPException(403, "only the facilitator accepts or rejects proposals")
@@ -322,7 +327,7 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
     row, role = stored
     if role != "facilitator":
         raise HTTPException(403, "only the facilitator may do this")
-    if row.id not in manager.exercises:
+    if manager.get(row.id) is None:
         status = manager.store.status(row.id)
         if status is not None and status.state != ARCHIVED:
             raise not_live(manager, row.id)
