@@ -50,11 +50,15 @@ def fork(store: Store, settings: Settings, row: Exercise,
                    participant_hash=token_hash(tokens["participant"]),
                    observer_hash=token_hash(tokens["observer"]))  # fmt: skip
     extra = {role: token_hash(tokens[role]) for role in EXTRA_ROLES}
-    store.fork(new, entries, extra)
+    fork_id = new.id
+    store.fork(new, entries, extra)  # `new` is spent (expired) by its commit
     try:
-        live = LiveExercise.restore(new, store, settings)
+        row = store.exercise(fork_id)
+        if row is None:
+            raise Damaged("the fork was not stored")
+        live = LiveExercise.restore(row, store, settings)
     except Exception as e:
-        store.delete(new.id)
+        store.delete(fork_id)
         why = str(e) if isinstance(e, Damaged) else f"{type(e).__name__}: {str(e)[:300]}"
         raise Damaged(why) from None
     live.token_hashes.update(extra)

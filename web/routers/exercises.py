@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +21,15 @@ from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
 from web.errors import ASCIIJSONResponse
 from web.idempotency import OnceByKey
-from web.live import MANAGER, Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body
+from web.live import (
+    MANAGER,
+    Damaged,
+    LiveExercise,
+    Manager,
+    QuotaExceeded,
+    Rejected,
+    accepted_body,
+)
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -363,6 +372,7 @@ def event_id(header: str | None) -> int | None:
 async def stream(
     exercise: ExerciseDep,
     role: RoleDep,
+    manager: ManagerDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """Server-sent events: a full state first, then combined updates;
@@ -371,5 +381,25 @@ async def stream(
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = audience_of(role)
     last = event_id(last_event_id)
-    return EventSourceResponse(exercise.frames(audience, last),
+    return EventSourceResponse(until_deleted(exercise.frames(audience, last), manager, exercise),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+CLOSED = b'\ndata: {"type":"closed"'
+
+
+async def until_deleted(frames: AsyncIterator[bytes], manager: Manager,
+                        exercise: LiveExercise) -> AsyncIterator[bytes]:  # fmt: skip
+    """A viewer's frames until its exercise is deleted: the `closed` message
+    (Manager.delete publishes it) is the last one, then the stream ends, and
+    the browser's reconnection finds no exercise (404)."""
+    try:
+        async for frame in frames:
+            yield frame
+            # Only the message itself starts so: a text in it would be escaped.
+            if CLOSED in frame and manager.exercises.get(exercise.id) is not exercise:
+                return
+    finally:  # the viewer leaves the hub now, not when the generator is collected
+        close = getattr(frames, "aclose", None)
+        if close is not None:
+            await close()
