@@ -53,10 +53,10 @@ def fork(store: Store, settings: Settings, row: Exercise,
     fork_id = new.id
     store.fork(new, entries, extra)  # `new` is spent (expired) by its commit
     try:
-        row = store.exercise(fork_id)
-        if row is None:
+        stored = store.exercise(fork_id)
+        if stored is None:
             raise Damaged("the fork was not stored")
-        live = LiveExercise.restore(row, store, settings)
+        live = LiveExercise.restore(stored, store, settings)
     except Exception as e:
         store.delete(fork_id)
         why = str(e) if isinstance(e, Damaged) else f"{type(e).__name__}: {str(e)[:300]}"
