@@ -15,6 +15,14 @@ CLOCK_MONOTONIC, which all processes share. Printed: p50, p95, p99 and max
 over every (inject, viewer) pair, and the p99 ratio to the 1-viewer baseline
 measured in the same run. Everything is bounded: at most ~60 s per viewer
 count, then the server is stopped.
+
+    .venv/bin/python bench/web.py --startup 300
+
+Start-up with that many stored exercises (copies of one with a short log,
+SQLite): the time from starting `tabletop serve` to its first /healthz
+answer (the interpreter's imports included; beside the same with an empty
+database, measured in the same run), and from the first request for
+one exercise to its answer (it is rebuilt from its log on first use).
 """
 
 from __future__ import annotations
@@ -191,13 +199,61 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
+def startup(n: int) -> None:
+    """Start-up time of a server with `n` stored exercises (see the docstring)."""
+    import sqlite3
+
+    with tempfile.TemporaryDirectory(prefix="tabletop-bench-") as tmp:
+        db = f"sqlite:///{tmp}/bench.db"
+        started = time.perf_counter()
+        server = Server(db)
+        empty = time.perf_counter() - started  # the baseline: imports, uvicorn
+        try:
+            r = httpx.post(f"{server.base}/api/exercises", json={"scenario": SCENARIO}, timeout=30)
+            r.raise_for_status()
+            source, tokens = r.json()["id"], r.json()["tokens"]
+            auth = {"Authorization": f"Bearer {tokens['facilitator']}"}
+            for body in ({"action": "jump", "by": "2h"}, {"action": "jump", "by": "4h"}):
+                httpx.post(f"{server.base}/api/exercises/{source}/clock", json=body,
+                           headers=auth, timeout=30).raise_for_status()  # fmt: skip
+        finally:
+            server.stop()
+        cols = ("scenario, bundle, seed, speed, clock, sim_time, facilitator_hash, "
+                "participant_hash, observer_hash, created")  # fmt: skip
+        with sqlite3.connect(f"{tmp}/bench.db") as c:
+            for i in range(n - 1):
+                c.execute(f"INSERT INTO exercises (id, {cols}) SELECT ?, {cols} FROM exercises "
+                          "WHERE id = ?", (f"copy{i:06d}", source))  # fmt: skip
+                c.execute("INSERT INTO log SELECT ?, seq, sim_time, wall_time, role, kind, "
+                          "payload FROM log WHERE exercise_id = ?",
+                          (f"copy{i:06d}", source))  # fmt: skip
+        started = time.perf_counter()
+        server = Server(db)
+        ready = time.perf_counter() - started
+        try:
+            started = time.perf_counter()
+            httpx.get(f"{server.base}/api/exercises/copy000000/state", headers=auth,
+                      timeout=60).raise_for_status()  # fmt: skip
+            first = time.perf_counter() - started
+        finally:
+            server.stop()
+        print(f"start-up to /healthz ({SCENARIO}, SQLite): {empty:.2f} s with no exercise, "
+              f"{ready:.2f} s with {n} stored ({ready - empty:+.2f} s); first use of one "
+              f"exercise (rebuilt from its log): {first * 1000:.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", default="1,50,200",
                         help="viewer counts; the first is the baseline")  # fmt: skip
     parser.add_argument("--injects", type=int, default=20, help="at most 100")
     parser.add_argument("--db", default="sqlite", help="'sqlite' (a temporary file) or a URL")
+    parser.add_argument("--startup", type=int, default=0, metavar="N",
+                        help="measure start-up with N stored exercises instead")  # fmt: skip
     args = parser.parse_args()
+    if args.startup > 0:
+        startup(min(args.startup, 10_000))
+        return
     counts = [int(c) for c in args.clients.split(",")]
     args.injects = min(args.injects, 100)
 

@@ -37,7 +37,8 @@ def create(client: TestClient, **form: str) -> dict[str, str]:
     r = client.post("/", data=data, headers=EN)
     assert r.status_code == 201, r.text
     links = dict(re.findall(r'data-role="(\w+)">.*?value="([^"]+)"', r.text, re.S))
-    assert set(links) == {"facilitator", "participant", "observer"}
+    assert set(links) == {"facilitator", "participant", "observer", "manager"}
+    assert "/replay?token=" in links["manager"]  # the manager reads the replay
     return {role: url.replace("&amp;", "&") for role, url in links.items()}
 
 

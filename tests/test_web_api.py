@@ -124,10 +124,11 @@ def test_create_returns_id_tokens_and_links(client: TestClient) -> None:
     r = client.post("/api/exercises", json={"scenario": SCENARIO, "seed": 1, "speed": 60})
     assert r.status_code == 201
     data = r.json()
-    assert set(data["tokens"]) == {"facilitator", "participant", "observer"}
-    assert len(set(data["tokens"].values())) == 3
+    assert set(data["tokens"]) == {"facilitator", "participant", "observer", "manager"}
+    assert len(set(data["tokens"].values())) == 4
     for role, link in data["links"].items():
-        assert link.endswith(f"/exercises/{data['id']}?token={data['tokens'][role]}")
+        page = "/replay" if role == "manager" else ""  # the manager reads the replay
+        assert link.endswith(f"/exercises/{data['id']}{page}?token={data['tokens'][role]}")
     ex = Ex(client, data["id"], data["tokens"])
     state = ex.state()
     assert (state["sim_time_h"], state["clock"], state["speed"]) == (0.0, "paused", 60.0)

@@ -46,6 +46,12 @@ def test_damaged_exercises_are_kept_listed_and_their_logs_readable(tmp_path: Pat
 
     with TestClient(create_app(limited(url))) as client:  # start-up survives
         manager = client.app.state.manager  # type: ignore[attr-defined]
+        # start-up rebuilds nothing: the damage is found at each one's first use
+        assert not manager.exercises and not manager.damaged
+        assert manager.live_ids() == {ex.id for ex in exs.values()}
+        for ex in exs.values():
+            status = client.get(ex.url("state"), headers=ex.auth("observer")).status_code
+            assert status == (200 if ex is exs["fine"] else 409)
         assert set(manager.exercises) == {exs["fine"].id}
         reasons = {name: manager.damaged.get(ex.id) for name, ex in exs.items()}
         assert reasons["fine"] is None
@@ -100,6 +106,11 @@ def test_damaged_exercises_are_kept_listed_and_their_logs_readable(tmp_path: Pat
             exs["kind"].id)  # fmt: skip
     with TestClient(create_app(limited(url))) as client:
         manager = client.app.state.manager  # type: ignore[attr-defined]
+        assert exs["kind"].id in manager.live_ids()
+        assert manager.store.status(exs["kind"].id) is not None  # until it is used
+        again = exs["kind"]
+        state = client.get(again.url("state"), headers=again.auth("observer"))
+        assert state.status_code == 200
         assert exs["kind"].id in manager.exercises
         assert manager.store.status(exs["kind"].id) is None
 

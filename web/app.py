@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,12 +18,12 @@ from web.headers import SecurityHeaders
 from web.i18n import Translate, pick_lang
 from web.idempotency import OnceByKey
 from web.limits import BodyLimit
-from web.live import LiveExercise, Manager, halt
+from web.live import MANAGER, LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import exercises, pages, why
+from web.routers import admin, exercises, managers, pages, why
 from web.routers.pages import render
 from web.settings import Settings
-from web.storage import StorageUnavailable, Store
+from web.storage import StorageUnavailable, Store, token_hash
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,6 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None,
                   description="Live BCM crisis exercises on a simulated company.")  # fmt: skip
     app.state.settings = settings
+    # The archive's token: from the settings, else one nobody knows (the
+    # archive is then closed); only its hash is kept.
+    app.state.admin_hash = token_hash(settings.admin_token or secrets.token_urlsafe(32))
     app.state.creations = OnceByKey()
     errors.install(app)
     app.add_middleware(BodyLimit, body_bytes=settings.body_bytes,
@@ -64,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exercises.router)
     app.include_router(pages.router)
     app.include_router(why.router)
+    app.include_router(managers.router)
+    app.include_router(admin.api)
+    app.include_router(admin.pages)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
     app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
               name="plotly")  # fmt: skip
@@ -96,8 +103,10 @@ def _create_demo(manager: Manager, settings: Settings) -> None:
     bundle = load_bundle(settings.scenarios_dir / str(settings.demo))
     live, tokens = LiveExercise.create(manager.store, settings, str(settings.demo), bundle,
                                        bundle.scenario.seed, 60.0)  # fmt: skip
+    tokens |= manager.issue_tokens(live)
     manager.add(live)
     print(f"Demo exercise on {settings.demo} ({text(bundle.scenario.scenario.title)}):")
     base = settings.public_url or settings.server_url
     for role, token in tokens.items():
-        print(f"  {role:12} {base}/exercises/{live.id}?token={token}")
+        page = "/replay" if role == MANAGER else ""
+        print(f"  {role:12} {base}/exercises/{live.id}{page}?token={token}")

@@ -51,6 +51,13 @@ def serve(
         float, typer.Option(min=0.01, max=24 * 3650,
                             help="Archive an exercise without command and viewer this long.")
     ] = Settings.idle_s / 3600,
+    admin_token: Annotated[
+        str | None,
+        typer.Option(envvar="TABLETOP_ADMIN_TOKEN", show_envvar=True,
+                     help="The administrator's secret for the archive of every exercise "
+                          f"(at least {MIN_ADMIN_TOKEN} characters); without one, a new one "
+                          "is made at each start. The link is printed at start-up."),
+    ] = None,
 ) -> None:
     """Run the live exercise server (FastAPI under uvicorn)."""
     try:  # the web extra is optional: the simulator's commands work without it
@@ -67,12 +74,31 @@ def serve(
         raise typer.Exit(2)
     settings = Settings(db_url=database_url(db), scenarios_dir=scenarios, demo=demo,
                         public_url=_base_url(base_url), server_url=f"http://{host}:{port}",
-                        max_exercises=max_exercises,
-                        idle_s=idle_hours * 3600)  # fmt: skip
+                        max_exercises=max_exercises, idle_s=idle_hours * 3600,
+                        admin_token=_admin_token(admin_token))  # fmt: skip
     _check_database(settings.db_url, db)
     typer.echo(f"Tabletop on http://{host}:{port}/ (database {db})")
+    base = settings.public_url or settings.server_url
+    typer.echo(f"Archive (administrator, keep secret): {base}/admin?token={settings.admin_token}")
     uvicorn.run(create_app(settings), host=host, port=port, timeout_graceful_shutdown=1,
                 log_level="warning")  # fmt: skip
+
+
+MIN_ADMIN_TOKEN = 16
+
+
+def _admin_token(value: str | None) -> str:
+    """The administrator's token as given (long enough to resist guessing),
+    else a fresh random one for this start."""
+    if value is None or value == "":
+        import secrets
+
+        return secrets.token_urlsafe(24)
+    if len(value) < MIN_ADMIN_TOKEN or not value.isprintable() or not value.isascii():
+        typer.echo(f"--admin-token: at least {MIN_ADMIN_TOKEN} printable ASCII characters",
+                   err=True)  # fmt: skip
+        raise typer.Exit(2)
+    return value
 
 
 def _base_url(value: str | None) -> str | None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
-from web.live import LiveExercise, Manager
-from web.storage import ARCHIVED, Exercise, token_hash
+from web.live import MANAGER, LiveExercise, Manager
+from web.storage import ARCHIVED, Exercise, Store, token_hash
 
 
 def get_manager(request: Request) -> Manager:
@@ -38,7 +38,8 @@ def not_live(manager: Manager, exercise_id: str) -> HTTPException:
 
 
 def get_exercise(exercise_id: str, manager: ManagerDep) -> LiveExercise:
-    exercise = manager.exercises.get(exercise_id)
+    """The live exercise (rebuilt from its log on its first use since start-up)."""
+    exercise = manager.get(exercise_id)
     if exercise is None:
         raise not_live(manager, exercise_id)
     return exercise
@@ -72,19 +73,25 @@ def get_role(exercise: ExerciseDep, authorization: Authorization = None,
 RoleDep = Annotated[str, Depends(get_role)]
 
 
-def stored_hashes(row: Exercise) -> dict[str, str]:
+def stored_hashes(store: Store, row: Exercise) -> dict[str, str]:
+    """Every role's token hash of a stored exercise: the three in its row and
+    those in their own table (the manager's; none for older exercises)."""
     return {"facilitator": row.facilitator_hash, "participant": row.participant_hash,
-            "observer": row.observer_hash}  # fmt: skip
+            "observer": row.observer_hash, **store.tokens(row.id)}  # fmt: skip
 
 
-def get_stored(exercise_id: str, manager: ManagerDep, authorization: Authorization = None,
+def get_stored(exercise_id: str, request: Request, manager: ManagerDep,
+               authorization: Authorization = None,
                token: TokenQuery = None) -> tuple[Exercise, str]:  # fmt: skip
     """An exercise's database row, live or not, and the caller's role: what
-    reading an archived or damaged exercise's log needs."""
+    reading an archived or damaged exercise's log needs. The administrator's
+    token grants the role `admin` (it reads every log, and commands nothing)."""
     row = manager.store.exercise(exercise_id)
     if row is None:
         raise HTTPException(404, f"no exercise {exercise_id!r}")
-    return row, role_of(stored_hashes(row), authorization, token)
+    if is_admin(request, authorization, token):
+        return row, ADMIN
+    return row, role_of(stored_hashes(manager.store, row), authorization, token)
 
 
 StoredDep = Annotated[tuple[Exercise, str], Depends(get_stored)]
@@ -97,3 +104,46 @@ def facilitator(role: RoleDep) -> str:
 
 
 FacilitatorDep = Annotated[str, Depends(facilitator)]
+
+
+# --- the administrator and the replay ------------------------------------------------
+
+ADMIN = "admin"  # the role the administrator's token grants on every exercise
+
+
+def is_admin(request: Request, authorization: str | None, token: str | None) -> bool:
+    """Whether the request carries the administrator's token (header first)."""
+    if authorization is not None and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    if not token:
+        return False
+    known: str = request.app.state.admin_hash
+    return hmac.compare_digest(token_hash(token), known)
+
+
+def get_admin(request: Request, authorization: Authorization = None,
+              token: TokenQuery = None) -> str:  # fmt: skip
+    """401 unless the request carries the administrator's token."""
+    if not is_admin(request, authorization, token):
+        raise HTTPException(401, "the administrator's token is required",
+                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    return ADMIN
+
+
+AdminDep = Annotated[str, Depends(get_admin)]
+REPLAY_ROLES = frozenset({"facilitator", "observer", MANAGER, ADMIN})
+
+
+def replay_access(exercise_id: str, request: Request, manager: ManagerDep,
+                  authorization: Authorization = None,
+                  token: TokenQuery = None) -> tuple[Exercise, str]:  # fmt: skip
+    """An exercise's row (live or not) and who may replay it: its
+    facilitator, observers and manager, or the administrator. Participants
+    may not: the replay shows the whole script and every observation."""
+    row, role = get_stored(exercise_id, request, manager, authorization, token)
+    if role not in REPLAY_ROLES:
+        raise HTTPException(403, "the replay is for the facilitator, observers and managers")
+    return row, role
+
+
+ReplayAccess = Annotated[tuple[Exercise, str], Depends(replay_access)]

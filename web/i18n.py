@@ -26,6 +26,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.facilitator": ("Übungsleitung", "Facilitator"),
     "role.participant": ("Teilnehmende", "Participant"),
     "role.observer": ("Beobachtung", "Observer"),
+    "role.manager": ("Management", "Manager"),
     "role.system": ("System", "System"),
     "error.title": ("Fehler", "Error"),
     "error.401": (
@@ -134,9 +135,53 @@ TEXTS: dict[str, tuple[str, str]] = {
     "created.facilitator": ("Übungsleitung (geheim)", "Facilitator (secret)"),
     "created.participant": ("Teilnehmende (beitreten)", "Participants (join)"),
     "created.observer": ("Beobachtung (nur lesen)", "Observers (read-only)"),
+    "created.manager": ("Management (Auswertung, nur lesen)", "Managers (replay, read-only)"),
     "created.open": ("Leitstand öffnen", "Open the facilitator console"),
     "created.copy": ("Kopieren", "Copy"),
     "created.copied": ("Kopiert", "Copied"),
+    # --- the administrator's archive ----------------------------------------------------
+    "archive.title": ("Archiv der Übungen", "Exercise archive"),
+    "archive.intro": (
+        "Alle gespeicherten Übungen dieses Servers. Dieser Link gibt Zugriff auf jede "
+        "Übung – geheim halten.",
+        "Every exercise stored on this server. This link opens every exercise – keep it "
+        "secret.",
+    ),
+    "archive.401": (
+        "Das Archiv ist nur mit dem Administrationslink erreichbar, den der Server beim "
+        "Start ausgibt.",
+        "The archive needs the administrator link the server prints at start-up.",
+    ),
+    "archive.none": ("Noch keine Übungen gespeichert.", "No exercises stored yet."),
+    "archive.scenario": ("Szenario", "Scenario"),
+    "archive.created": ("Angelegt (UTC)", "Created (UTC)"),
+    "archive.state": ("Zustand", "State"),
+    "archive.sim_time": ("Simulierte Zeit", "Simulated time"),
+    "archive.commands": ("Befehle", "Commands"),
+    "archive.actions": ("Aktionen", "Actions"),
+    "archive.replay": ("Auswertung öffnen", "Open the replay"),
+    "archive.log": ("Protokoll (JSON Lines)", "Log (JSON Lines)"),
+    "archive.delete": ("Löschen …", "Delete …"),
+    "archive.no_manager": (
+        "ohne Management-Link (vor dieser Version angelegt)",
+        "no manager link (created before this version)",
+    ),
+    "archive.state.paused": ("angehalten", "paused"),
+    "archive.state.running": ("läuft", "running"),
+    "archive.state.ended": ("beendet", "ended"),
+    "archive.state.archived": ("archiviert", "archived"),
+    "archive.state.damaged": ("beschädigt", "damaged"),
+    "archive.deleted": ("Übung {id} wurde gelöscht.", "Exercise {id} was deleted."),
+    "archive.confirm_title": ("Übung löschen?", "Delete the exercise?"),
+    "archive.confirm": (
+        "Die Übung {id} wird mit ihrem Protokoll endgültig gelöscht; ihre Links "
+        "funktionieren danach nicht mehr. Wer sie gerade ansieht, wird getrennt.",
+        "Exercise {id} and its log are deleted for good; its links stop working. Anyone "
+        "watching it is disconnected.",
+    ),
+    "archive.confirm_delete": ("Endgültig löschen", "Delete for good"),
+    "archive.cancel": ("Abbrechen", "Cancel"),
+    "archive.back": ("Zurück zum Archiv", "Back to the archive"),
     # --- the console ---------------------------------------------------------------------
     "console.clock": ("Übungsuhr", "Exercise clock"),
     "console.sim_time": ("Simulierte Zeit", "Simulated time"),

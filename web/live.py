@@ -58,6 +58,10 @@ from web.storage import LogEntry as StoredEntry
 
 log = logging.getLogger("tabletop.live")
 ROLES = ("facilitator", "participant", "observer")
+# Roles whose token hashes live in their own table (web/storage.ExerciseToken):
+# the manager reads the whole exercise (replay, after-action) and sends no command.
+MANAGER = "manager"
+EXTRA_ROLES = (MANAGER,)
 MAX_REFUSALS = 1000  # refused requests whose Idempotency-Key is remembered
 
 
@@ -539,18 +543,31 @@ class QuotaExceeded(Exception):
         self.limit = limit
 
 
+@dataclass
+class Dormant:
+    """A stored live exercise not rebuilt since start-up: rebuilt on first use."""
+
+    last: float  # epoch seconds of its last use (last command, else creation)
+    damaged: bool  # it could not be rebuilt at an earlier attempt: tried again
+
+
 class Manager:
     """All live exercises of the app, and the pacer that drives them.
 
-    Live exercises are capped (`settings.max_exercises`); one without a
-    command and without a viewer for `settings.idle_s` is archived: dropped
-    from memory, marked in the database, its log kept. `now` is the wall
-    clock in epoch seconds (tests pass their own)."""
+    Start-up only learns which exercises are stored (`load`); each is rebuilt
+    from its log when it is first used (`get`), so a server with hundreds of
+    stored exercises starts at once. The pacer drives the rebuilt ones.
+
+    Live exercises (rebuilt or not) are capped (`settings.max_exercises`);
+    one without a command and without a viewer for `settings.idle_s` is
+    archived: dropped from memory, marked in the database, its log kept.
+    `now` is the wall clock in epoch seconds (tests pass their own)."""
 
     def __init__(self, store: Store, settings: Settings,
                  now: Callable[[], float] = time.time) -> None:  # fmt: skip
         self.store, self.settings, self.now = store, settings, now
-        self.exercises: dict[str, LiveExercise] = {}
+        self.exercises: dict[str, LiveExercise] = {}  # rebuilt: in memory, paced
+        self.dormant: dict[str, Dormant] = {}  # stored, live, not rebuilt yet
         self.damaged: dict[str, str] = {}  # exercises that could not be rebuilt: why
         self._task: asyncio.Task[None] | None = None
         self._pending = 0  # creations admitted but not added yet
@@ -558,25 +575,43 @@ class Manager:
         self._activity: dict[str, tuple[int, bool, float]] = {}
 
     def load(self) -> None:
-        """Rebuild every stored live exercise (after a restart, paused). One
-        that cannot be rebuilt is kept and marked damaged with the reason
-        (its log stays downloadable); start-up goes on."""
-        statuses = self.store.statuses()
-        for exercise_id in self.store.exercise_ids():
-            status = statuses.get(exercise_id)
-            if status is not None and status.state == ARCHIVED:
+        """Learn the stored live exercises (two queries, no log read): each is
+        rebuilt on first use. One damaged at an earlier start is tried again
+        then (a fixed bug); an archived one waits for its facilitator."""
+        for known in self.store.known():
+            if known.state == ARCHIVED:
                 continue
-            try:
-                row = self.store.exercise(exercise_id)
-                assert row is not None
-                live = LiveExercise.restore(row, self.store, self.settings)
-            except Exception as e:  # one broken exercise must not stop the server
-                self._damaged(exercise_id, e)
-                continue
-            if status is not None:  # damaged before, rebuilt now (a fixed bug)
-                self.store.set_status(exercise_id, None)
-            last = self.store.last_active(exercise_id) or row.created
-            self.add(live, max(_utc_seconds(row.created), _utc_seconds(last)))
+            self.dormant[known.id] = Dormant(_utc_seconds(known.last_active),
+                                             known.state == DAMAGED)  # fmt: skip
+
+    def get(self, exercise_id: str) -> LiveExercise | None:
+        """The live exercise, rebuilt from its log if this is its first use
+        since start-up; None if it is unknown, archived or damaged (marked so
+        with the reason when the rebuild fails)."""
+        live = self.exercises.get(exercise_id)
+        if live is not None or exercise_id not in self.dormant:
+            return live
+        dormant = self.dormant.pop(exercise_id)
+        try:
+            row = self.store.exercise(exercise_id)
+            if row is None:  # deleted behind the server's back
+                return None
+            live = LiveExercise.restore(row, self.store, self.settings)
+            live.token_hashes.update(self.store.tokens(exercise_id))
+        except Exception as e:  # one broken exercise must not stop the others
+            self._damaged(exercise_id, e)
+            return None
+        if dormant.damaged:  # damaged before, rebuilt now (a fixed bug)
+            self.store.set_status(exercise_id, None)
+        self.add(live, dormant.last)
+        return live
+
+    def live_ids(self) -> set[str]:
+        """Every live exercise, rebuilt or not."""
+        return set(self.exercises) | set(self.dormant)
+
+    def _live_count(self) -> int:
+        return len(self.exercises) + sum(not d.damaged for d in self.dormant.values())
 
     def _damaged(self, exercise_id: str, error: Exception) -> None:
         reason = str(error) if isinstance(error, Damaged) else \
@@ -596,12 +631,21 @@ class Manager:
         self.exercises[live.id] = live
         self._activity[live.id] = (live.seq, False, self.now() if active is None else active)
 
+    def issue_tokens(self, live: LiveExercise) -> dict[str, str]:
+        """The secret tokens of the roles beyond the three LiveExercise.create
+        makes (the manager's): their hashes stored, the tokens returned."""
+        tokens = {role: secrets.token_urlsafe(18) for role in EXTRA_ROLES}
+        for role, token in tokens.items():
+            self.store.add_token(live.id, role, token_hash(token))
+            live.token_hashes[role] = token_hash(token)
+        return tokens
+
     def has_room(self) -> bool:
         """Whether one more exercise may be created now (idle ones are
         archived to make room)."""
-        if len(self.exercises) + self._pending >= self.settings.max_exercises:
+        if self._live_count() + self._pending >= self.settings.max_exercises:
             self.sweep()
-        return len(self.exercises) + self._pending < self.settings.max_exercises
+        return self._live_count() + self._pending < self.settings.max_exercises
 
     @contextlib.contextmanager
     def admit(self) -> Iterator[None]:
@@ -616,7 +660,8 @@ class Manager:
             self._pending -= 1
 
     def sweep(self) -> list[str]:
-        """Archive the exercises idle for `settings.idle_s`; their ids."""
+        """Archive the exercises idle for `settings.idle_s`; their ids. One
+        not used since start-up is idle from its last command on."""
         now, archived = self.now(), []
         for exercise_id, live in list(self.exercises.items()):
             seq, _, last = self._activity.get(exercise_id, (live.seq, False, now))
@@ -625,6 +670,13 @@ class Manager:
                 self._activity[exercise_id] = (live.seq, watched, now)
             elif now - last >= self.settings.idle_s:
                 self.archive(exercise_id)
+                archived.append(exercise_id)
+        for exercise_id, dormant in list(self.dormant.items()):
+            if not dormant.damaged and now - dormant.last >= self.settings.idle_s:
+                # Its saved clock is what a rebuild starts from: nothing to save.
+                self.store.set_status(exercise_id, ARCHIVED, "idle")
+                del self.dormant[exercise_id]
+                log.info("exercise %s archived (idle)", exercise_id)
                 archived.append(exercise_id)
         return archived
 
@@ -648,12 +700,29 @@ class Manager:
         with self.admit():
             try:
                 live = LiveExercise.restore(row, self.store, self.settings)
+                live.token_hashes.update(self.store.tokens(row.id))
             except Exception as e:
                 self._damaged(row.id, e)
                 raise Damaged(self.damaged[row.id]) from None
             self.store.set_status(row.id, None)
             self.add(live)
         return live
+
+    def delete(self, exercise_id: str) -> bool:
+        """Remove an exercise everywhere: its rows in every table, and from
+        memory; its viewers get a `closed` message and their streams end.
+        Whether it existed (deleting twice is harmless)."""
+        found = self.store.delete(exercise_id)
+        live = self.exercises.pop(exercise_id, None)
+        self.dormant.pop(exercise_id, None)
+        self.damaged.pop(exercise_id, None)
+        self._activity.pop(exercise_id, None)
+        if live is not None:
+            if live.clock.state == RUNNING:
+                live.clock.pause(time.monotonic())
+            closed = json.dumps({"type": "closed", "t": live.sim.now}, separators=(",", ":"))
+            live.hub.publish(dict.fromkeys(AUDIENCES, closed))
+        return found or live is not None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._pace())

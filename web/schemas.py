@@ -217,6 +217,43 @@ class ReopenedPublic(BaseModel):
     state: str
 
 
+class ForkCreate(_In):
+    """Where to fork: a simulated time, at most the exercise's current one."""
+
+    at: str = Field(min_length=1, max_length=40,
+                    description=f"Simulated time since the scenario start: {DURATION}")  # fmt: skip
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str) -> str:
+        _duration(value)
+        return value
+
+
+EXERCISE_STATES = Literal["paused", "running", "ended", "archived", "damaged"]
+
+
+class ExerciseSummary(BaseModel):
+    """A stored exercise as the archive and the replay describe it. A live
+    exercise is paused, running or ended; one not used since the server
+    started counts as its saved clock says (it is rebuilt paused)."""
+
+    id: str
+    scenario: str
+    seed: int
+    created: str = Field(description="UTC, ISO 8601")
+    state: EXERCISE_STATES
+    sim_time: int = Field(description="Simulated seconds since the scenario start")
+    commands: int = Field(description="Entries in the exercise's log")
+    manager_link: bool = Field(description="Whether the exercise has a manager token "
+                               "(exercises created before managers had none)")  # fmt: skip
+
+
+class DeletedPublic(BaseModel):
+    id: str
+    deleted: bool = Field(description="Whether there was such an exercise (a repeat: false)")
+
+
 class ScenarioPublic(BaseModel):
     path: str
     title: dict[str, str]

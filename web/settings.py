@@ -25,6 +25,11 @@ class Settings:
     # never built from the request's Host header.
     public_url: str | None = None
     server_url: str = "http://127.0.0.1:8000"  # where serve listens: printed demo links
+    # The administrator's secret (the archive of every exercise, /admin). Never
+    # in the repository: `tabletop serve` takes --admin-token or
+    # TABLETOP_ADMIN_TOKEN, else makes one per start and prints the link.
+    # Without one (tests), the archive is closed to everyone.
+    admin_token: str | None = None
     # Limits (README "Limits"): anonymous visitors may create exercises, so
     # their number in memory is capped, and an idle one is archived (kept in
     # the database with its log, no longer in memory).

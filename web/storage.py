@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     func,
     inspect,
@@ -120,6 +121,41 @@ class EngineCheckpoint(Base):
     digest: Mapped[str] = mapped_column(String(64))
 
 
+class ExerciseToken(Base):
+    """The hash of a further role's secret token (the manager's), beside the
+    three kept in `exercises`. A table of its own, so databases from before it
+    need no migration: their exercises simply have no manager link."""
+
+    __tablename__ = "exercise_tokens"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class Known:
+    """A stored exercise as start-up learns it, without reading its log."""
+
+    id: str
+    created: datetime
+    last_active: datetime  # the last command's wall time, else the creation
+    state: str | None  # archived, damaged, or None (live)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A stored exercise as the archive lists it (no scenario text, no log)."""
+
+    id: str
+    scenario: str
+    created: datetime
+    clock: str  # the last saved clock state
+    sim_time: int  # the last saved simulated time
+    seed: int
+    commands: int
+    status: Status | None
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -157,6 +193,7 @@ class Store:
         self.engine: Engine = create_engine(url)
         self.file: Path | None = None  # an SQLite database's file
         self._identity: tuple[int, int] | None = None
+        self._tables: set[str] = set()  # optional tables known to exist
         if self.engine.url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             name = self.engine.url.database
@@ -265,6 +302,97 @@ class Store:
                 if when is None:
                     when, error = EPOCH, error or f"wall time {str(wall)[:40]!r} is not a time"
                 yield LogEntry(seq, sim_time, when, role, kind, payload, error)
+
+    def known(self) -> list[Known]:
+        """Every stored exercise with its creation, last command and status,
+        oldest first: two queries, however many exercises and commands."""
+        last = (select(Entry.exercise_id, func.max(Entry.wall_time).label("last"))
+                .group_by(Entry.exercise_id).subquery())  # fmt: skip
+        statuses = self.statuses()
+        with Session(self.engine) as s:
+            rows = s.execute(select(Exercise.id, Exercise.created, last.c.last)
+                             .outerjoin(last, last.c.exercise_id == Exercise.id)
+                             .order_by(Exercise.created))  # fmt: skip
+            out = []
+            for exercise_id, created, wall in rows:
+                created = _utc(created)
+                when = _wall_time(wall) if wall is not None else None
+                status = statuses.get(exercise_id)
+                out.append(Known(exercise_id, created, max(created, when or created),
+                                 status.state if status else None))  # fmt: skip
+            return out
+
+    def summaries(self, exercise_id: str | None = None) -> list[Summary]:
+        """Every stored exercise (or the one given) for the archive, oldest
+        first, without its scenario text or log: two queries."""
+        counts = select(Entry.exercise_id, func.count().label("n")).group_by(Entry.exercise_id)
+        query = select(Exercise.id, Exercise.scenario, Exercise.created, Exercise.clock,
+                       Exercise.sim_time, Exercise.seed)  # fmt: skip
+        if exercise_id is not None:
+            counts = counts.where(Entry.exercise_id == exercise_id)
+            query = query.where(Exercise.id == exercise_id)
+        n = counts.subquery()
+        statuses = self.statuses()
+        with Session(self.engine) as s:
+            rows = s.execute(query.add_columns(n.c.n)
+                             .outerjoin(n, n.c.exercise_id == Exercise.id)
+                             .order_by(Exercise.created))  # fmt: skip
+            return [Summary(i, scenario, _utc(created), clock, sim_time, seed, n or 0,
+                            statuses.get(i))
+                    for i, scenario, created, clock, sim_time, seed, n in rows]  # fmt: skip
+
+    def add_token(self, exercise_id: str, role: str, digest: str) -> None:
+        with self._writing() as s:
+            s.add(ExerciseToken(exercise_id=exercise_id, role=role, hash=digest))
+
+    def tokens(self, exercise_id: str) -> dict[str, str]:
+        """role -> token hash of the roles beyond the three in `exercises`
+        (none in a database from before the table, read without creating it)."""
+        if not self._has(ExerciseToken.__tablename__):
+            return {}
+        with Session(self.engine) as s:
+            rows = s.execute(select(ExerciseToken.role, ExerciseToken.hash)
+                             .where(ExerciseToken.exercise_id == exercise_id))  # fmt: skip
+            return {role: digest for role, digest in rows}
+
+    def with_token(self, role: str) -> set[str]:
+        """The exercises that have a token for `role` in `exercise_tokens`."""
+        if not self._has(ExerciseToken.__tablename__):
+            return set()
+        with Session(self.engine) as s:
+            return set(s.scalars(select(ExerciseToken.exercise_id)
+                                 .where(ExerciseToken.role == role)))  # fmt: skip
+
+    def _has(self, table: str) -> bool:
+        if table not in self._tables:
+            if not inspect(self.engine).has_table(table):
+                return False
+            self._tables.add(table)
+        return True
+
+    def delete(self, exercise_id: str) -> bool:
+        """Remove an exercise and everything stored of it, in one
+        transaction; whether there was one (deleting twice is harmless)."""
+        with self._writing() as s:
+            found = s.get(Exercise, exercise_id) is not None
+            for table in (RequestKey, Status, ExerciseToken, Entry):
+                if self._has(table.__tablename__):
+                    s.execute(delete(table).where(table.exercise_id == exercise_id))
+            s.execute(delete(Exercise).where(Exercise.id == exercise_id))
+        return found
+
+    def fork(self, row: Exercise, entries: list[LogEntry], tokens: dict[str, str]) -> None:
+        """A new exercise `row` with `entries` as its log and `tokens` (role ->
+        hash) for the roles beyond the three in `row`, in one transaction."""
+        with self._writing() as s:
+            s.add(row)
+            s.flush()  # the exercise row first: the others refer to it
+            for entry in entries:
+                s.add(Entry(exercise_id=row.id, seq=entry.seq, sim_time=entry.sim_time,
+                            wall_time=entry.wall_time, role=entry.role, kind=entry.kind,
+                            payload=entry.payload))  # fmt: skip
+            for role, digest in tokens.items():
+                s.add(ExerciseToken(exercise_id=row.id, role=role, hash=digest))
 
     def exercise_ids(self) -> list[str]:
         with Session(self.engine) as s:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,16 @@ from simulator.validation import ScenarioError
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
 from web.errors import ASCIIJSONResponse
 from web.idempotency import OnceByKey
-from web.live import Damaged, LiveExercise, QuotaExceeded, Rejected, accepted_body, typed_entry
+from web.live import (
+    MANAGER,
+    Damaged,
+    LiveExercise,
+    Manager,
+    QuotaExceeded,
+    Rejected,
+    accepted_body,
+    typed_entry,
+)
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -72,7 +82,9 @@ def links(request: Request, exercise_id: str, tokens: dict[str, str]) -> dict[st
     """Links from the configured base URL, else relative: a forged Host header
     must not turn them into links to another server."""
     base = request.app.state.settings.public_url or ""
-    return {role: f"{base}/exercises/{exercise_id}?token={token}" for role, token in tokens.items()}
+    # The manager's link opens the replay (read-only), the others the console.
+    return {role: f"{base}/exercises/{exercise_id}{'/replay' if role == MANAGER else ''}"
+                  f"?token={token}" for role, token in tokens.items()}  # fmt: skip
 
 
 def scenario_path(request: Request, name: str) -> Path:
@@ -115,8 +127,9 @@ def _bundled_scenarios(root: Path) -> list[ScenarioPublic]:
 @router.post("/exercises", status_code=201, response_model=ExercisePublic)
 async def create_exercise(body: ExerciseCreate, request: Request, manager: ManagerDep,
                           key: RequestKey) -> Any:  # fmt: skip
-    """Create an exercise from a scenario under scenarios/; returns the three
-    secret links (facilitator, participant, observer). An unknown or invalid
+    """Create an exercise from a scenario under scenarios/; returns the four
+    secret links (facilitator, participant, observer; the manager's opens the
+    read-only replay). An unknown or invalid
     scenario file is a 422 on `scenario`; a 429 when the server already runs
     its limit of live exercises. A repeat with the same Idempotency-Key gets
     the first answer, and no second exercise."""
@@ -149,6 +162,7 @@ async def _create_exercise(body: ExerciseCreate, request: Request,
                 LiveExercise.create, manager.store, request.app.state.settings, body.scenario,
                 bundle, seed, body.speed,
             )  # fmt: skip
+            tokens |= manager.issue_tokens(live)
             manager.add(live)
     except QuotaExceeded as e:
         raise HTTPException(429, str(e)) from None
@@ -162,6 +176,7 @@ def create_live(request: Request, manager: Any, name: str, bundle: Any, seed: in
     settings = request.app.state.settings
     with manager.admit():
         live, tokens = LiveExercise.create(manager.store, settings, name, bundle, seed, speed)
+        tokens |= manager.issue_tokens(live)
         manager.add(live)
     return ExercisePublic(id=live.id, tokens=tokens, links=links(request, live.id, tokens))
 
@@ -244,8 +259,8 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
                  key: RequestKey) -> Any:  # fmt: skip
     """The facilitator records a decision (or accepts / rejects a proposal);
     a participant proposes one. Observers may not."""
-    if role == "observer":
-        raise HTTPException(403, "observers may not decide")
+    if role not in ("facilitator", "participant"):
+        raise HTTPException(403, f"{role}s may not decide")
     if body.accept is not None or body.reject is not None:
         if role != "facilitator":
             raise HTTPException(403, "only the facilitator accepts or rejects proposals")
@@ -341,7 +356,7 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
     row, role = stored
     if role != "facilitator":
         raise HTTPException(403, "only the facilitator may do this")
-    if row.id not in manager.exercises:
+    if manager.get(row.id) is None:
         status = manager.store.status(row.id)
         if status is not None and status.state != ARCHIVED:
             raise not_live(manager, row.id)
@@ -377,6 +392,7 @@ def event_id(header: str | None) -> int | None:
 async def stream(
     exercise: ExerciseDep,
     role: RoleDep,
+    manager: ManagerDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """Server-sent events: a full state first, then combined updates;
@@ -385,7 +401,25 @@ async def stream(
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = audience_of(role)
     last = event_id(last_event_id)
-    return EventSourceResponse(
-        exercise.frames(audience, last),
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return EventSourceResponse(until_deleted(exercise.frames(audience, last), manager, exercise),
+                               headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+CLOSED = b'\ndata: {"type":"closed"'
+
+
+async def until_deleted(frames: AsyncIterator[bytes], manager: Manager,
+                        exercise: LiveExercise) -> AsyncIterator[bytes]:  # fmt: skip
+    """A viewer's frames until its exercise is deleted: the `closed` message
+    (Manager.delete publishes it) is the last one, then the stream ends, and
+    the browser's reconnection finds no exercise (404)."""
+    try:
+        async for frame in frames:
+            yield frame
+            # Only the message itself starts so: a text in it would be escaped.
+            if CLOSED in frame and manager.exercises.get(exercise.id) is not exercise:
+                return
+    finally:  # the viewer leaves the hub now, not when the generator is collected
+        close = getattr(frames, "aclose", None)
+        if close is not None:
+            await close()

@@ -34,7 +34,7 @@ from web.deps import get_role, role_of, stored_hashes
 from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang
 from web.limits import BodyTooLarge
-from web.live import Damaged, LiveExercise, QuotaExceeded
+from web.live import MANAGER, Damaged, LiveExercise, QuotaExceeded
 from web.loading import Loader, LoadFailed, Upload, bundled_companies
 from web.routers.exercises import create_live, list_scenarios, scenario_path
 from web.storage import ARCHIVED
@@ -281,7 +281,7 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
     lang, explicit = pick_lang(request)
     t = Translate(lang)
     manager = request.app.state.manager
-    exercise = manager.exercises.get(exercise_id)
+    exercise = manager.get(exercise_id)
     if exercise is None:
         return _not_live(request, manager, exercise_id, token, lang, explicit)
     try:
@@ -289,6 +289,8 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
     except HTTPException:  # without a token: this tab may know it (resume.js)
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"),
                       resume=not token)  # fmt: skip
+    if role == MANAGER:  # read-only: the console as observers see it (no controls)
+        role = "observer"
     config = console_config(exercise, role, lang, token or "", t)
     scenario = exercise.bundle.scenario
     return render(request, "exercise.html", lang, explicit, role=role, config=config,
@@ -309,7 +311,7 @@ def _not_live(request: Request, manager: Any, exercise_id: str, token: str | Non
     if row is None:
         return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
     try:
-        role = role_of(stored_hashes(row), None, token)
+        role = role_of(stored_hashes(manager.store, row), None, token)
     except HTTPException:
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
     archived = status is not None and status.state == ARCHIVED
@@ -331,12 +333,12 @@ async def reopen_page(exercise_id: str, request: Request) -> Response:
     if row is None:
         return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
     try:
-        role = role_of(stored_hashes(row), None, token)
+        role = role_of(stored_hashes(manager.store, row), None, token)
     except HTTPException:
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
     if role != "facilitator":
         return render(request, "error.html", lang, explicit, 403, message=t("error.401"))
-    if exercise_id not in manager.exercises:
+    if manager.get(exercise_id) is None:
         status = manager.store.status(exercise_id)
         if status is not None and status.state != ARCHIVED:
             return _not_live(request, manager, exercise_id, token, lang, explicit)
