@@ -29,7 +29,7 @@ def state(ex: Ex) -> dict[str, Any]:
 
 
 def entries(ex: Ex) -> list[tuple[Any, ...]]:
-    return [(e["seq"], e["sim_time"], e["role"], e["kind"], e["payload"]) for e in ex.log()[1:]]
+    return [(e["seq"], e["sim_time"], e["actor"], e["kind"], e["payload"]) for e in ex.log()[1:]]
 
 
 def fork(ex: Ex, at: str, role: str = "manager") -> Ex:
