@@ -19,7 +19,7 @@ from web.idempotency import OnceByKey
 from web.limits import BodyLimit
 from web.live import LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import exercises, pages, why
+from web.routers import exercises, pages, replay, why
 from web.routers.pages import render
 from web.settings import Settings
 from web.storage import StorageUnavailable, Store
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exercises.router)
     app.include_router(pages.router)
     app.include_router(why.router)
+    app.include_router(replay.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
     app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
               name="plotly")  # fmt: skip
