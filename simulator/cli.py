@@ -20,13 +20,27 @@ from rich.text import Text
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
+from simulator.exercise.log import LogError, read_log
+from simulator.exercise.moment import figures as moment_figures
+from simulator.exercise.moment import hours
+from simulator.exercise.replay import end_of, playable
+from simulator.exercise.replay import replay as replay_log
+from simulator.exercise.scrub import horizon_of
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
-from simulator.io import load_bundle, validate_file, write_data, write_jsonl, write_text
+from simulator.io import load_bundle, read_file, validate_file, write_data, write_jsonl, write_text
 from simulator.messages import translate
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
-from simulator.plots import timeline_figure, timeline_html
+from simulator.plots import (
+    impact_figure,
+    process_capacity_figure,
+    report_html,
+    timeline_figure,
+    timeline_html,
+)
+from simulator.replay_report import board_table, eur, happened_table, html_body
+from simulator.replay_report import words as replay_words
 from simulator.report import (
     SHOWN_CHARS,
     asset_table,
@@ -231,6 +245,80 @@ def why(
         typer.echo(f"{title} — {when}, seed {sim.seed}")
         for line in describe(chain, names, lang, start=bundle.scenario.start):
             typer.echo(printable(line))
+
+
+@app.command()
+def replay(
+    log: Annotated[str, typer.Argument(help="Exercise log (JSON Lines, as the server exports "
+                                            "it with the facilitator's link).",
+                                       show_default=False)],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Simulated time, e.g. '3d13h' (default: where "
+                                              "the log ends).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (the keys of "
+                                                         "`run --json` first).")] = False,
+    html: Annotated[
+        str | None, typer.Option(help="Write a self-contained HTML report of that moment.")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language: de or en.")] = "en",
+) -> None:
+    """The exercise of a log as it stood at a simulated time: process board,
+    decisions and injects so far, impact — and its figures as `run` gives them."""
+    if lang not in ("de", "en"):
+        _fail(f"--lang: use de or en, not {lang!r}")
+    try:
+        header, entries = read_log(read_file(log).decode("utf-8"), log)
+        bundle, _ = playable(header)
+    except ScenarioError as e:  # cannot read the file
+        _exit_with(e)
+    except UnicodeDecodeError as e:
+        _fail(f"{log}: not UTF-8 text (byte {e.start})")
+    except LogError as e:
+        _fail(str(e))
+    end = end_of(header, entries)
+    horizon = horizon_of(bundle, entries)
+    t = end
+    if at is not None:
+        try:
+            t = 0 if at.strip() == "0" else parse_duration(at)
+        except ValueError as e:
+            _fail(f"--at: {e}")
+        if t > horizon:
+            _fail(f"--at: {at!r} is past the exercise's horizon ({horizon / 3600:g} h)")
+    try:
+        exercise = replay_log(header, entries, t)
+    except LogError as e:
+        _fail(f"{log}: {e}")
+    report = moment_figures(exercise, end, lang)
+    names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
+    title = text(bundle.scenario.scenario.title, lang)
+    if html:
+        records, now = exercise.sim.records, max(exercise.now, 1)
+        figs = [timeline_figure(bundle, records, now, lang),
+                process_capacity_figure(bundle, records, now, lang),
+                impact_figure(bundle, records, now, lang)]  # fmt: skip
+        body = html_body(report, title, names, bundle.scenario.start, lang)
+        write_text(html, report_html(title, lang, body, figs))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    console = Console(width=max(Console().width, 120))
+    words = replay_words(lang)
+    when = stamp(clock_at(bundle.scenario.start, t), lang)
+    console.print(Text.assemble((printable(title, SHOWN_CHARS), "bold"),
+                                f" — T+{hours(t, lang)} ({when}), {words['seed']} {exercise.seed}, "
+                                f"{len(exercise.sim.records)} {words['records']}; "
+                                + words["end"].format(t=hours(end, lang))))  # fmt: skip
+    console.print(board_table(report, names, lang))
+    console.print(happened_table(report, bundle.scenario.start, lang))
+    console.print(words["total"].format(eur=eur(report["impact_eur"], lang)))
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on stderr, exit 2: bad input is no crash."""
+    typer.echo(printable(message, 2000), err=True)
+    raise typer.Exit(EXIT_INVALID)
 
 
 def _load_or_exit(path: str) -> ScenarioBundle:

@@ -352,6 +352,20 @@ def timeline_html(fig: go.Figure) -> str:
     return page
 
 
+def report_html(title: str, lang: str, body: str, figs: Sequence[go.Figure]) -> str:
+    """A complete standalone HTML report: `body` (HTML the caller escaped)
+    followed by the figures, plotly.js inlined once (no CDN): opens offline."""
+    parts = [fig.to_html(full_html=False, include_plotlyjs=i == 0,
+                         config={"displaylogo": False}) for i, fig in enumerate(figs)]  # fmt: skip
+    style = ("body{font-family:system-ui,sans-serif;margin:1.5rem;color:#243042}"
+             "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
+             "th,td{border-bottom:1px solid #e6e9ef;padding:.25rem .6rem;text-align:left}"
+             "td.num,th.num{text-align:right}.over{color:#b91c1c;font-weight:600}")  # fmt: skip
+    return (f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+            f"{body}\n{''.join(parts)}\n</body>\n</html>\n")  # fmt: skip
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 
 _MC_WORDS: dict[str, dict[str, str]] = {

@@ -510,6 +510,38 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Impact over time: {total} so far, up to {t}.",
     ),
     "console.alt_none": ("keine", "none"),
+    # --- the replay page (managers) ----------------------------------------------
+    "replay.title": ("Rückblick", "Replay"),
+    "replay.link": ("Rückblick öffnen", "Open the replay"),
+    "clock.replay": ("Rückblick", "replay"),
+    "replay.play": ("Abspielen", "Play"),
+    "replay.pause": ("Anhalten", "Pause"),
+    "replay.speed": ("Tempo", "Speed"),
+    "replay.speed_10min": ("10 Min. je Sekunde", "10 min per second"),
+    "replay.speed_1h": ("1 Std. je Sekunde", "1 h per second"),
+    "replay.speed_6h": ("6 Std. je Sekunde", "6 h per second"),
+    "replay.speed_1d": ("1 Tag je Sekunde", "1 day per second"),
+    "replay.scrub": ("Simulierte Zeit wählen", "Choose the simulated time"),
+    "replay.until": ("Stand der Übung:", "The exercise stands at"),
+    "replay.failed": ("Rückblick nicht möglich", "Replay failed"),
+    "replay.players": (
+        "Teilnehmende sehen keinen Rückblick: Er zeigt das Drehbuch und die Beobachtungen.",
+        "Participants do not see the replay: it shows the script and the observations.",
+    ),
+    "replay.damaged": (
+        "Diese Übung ist beschädigt und kann nicht zurückgespielt werden.",
+        "This exercise is damaged and cannot be replayed.",
+    ),
+    "replay.whatif_title": (
+        "Was wäre, wenn … · Wert der Entscheidungen",
+        "What if … · Value of each decision",
+    ),
+    "replay.whatif_soon": (
+        "Hier erscheinen bald der Vergleich mit einer anderen Entscheidung und der "
+        "Wert jeder Entscheidung in Euro und Stunden.",
+        "The comparison with another decision and the value of each decision in euros "
+        "and hours will appear here.",
+    ),
 }
 
 

@@ -1497,6 +1497,12 @@
   }
 
   setupControls();
-  setupWhy();
-  connect();
+  if (cfg.mode === "replay") {
+    // The replay page (replay.js) feeds full states of the chosen second; the
+    // "why" of an asset asks the live engine, so it is not offered there.
+    window.tabletopConsole = { cfg, handle, fmtT, tr, toast, refusal };
+  } else {
+    setupWhy();
+    connect();
+  }
 })();

@@ -3,7 +3,7 @@
 // the console removes it from the address bar again.
 "use strict";
 (() => {
-  const match = window.location.pathname.match(/^\/exercises\/([^/]+)$/);
+  const match = window.location.pathname.match(/^\/exercises\/([^/]+)(?:\/replay)?$/);
   if (!match) return;
   let token = null;
   try { token = sessionStorage.getItem(`tabletop-token:${decodeURIComponent(match[1])}`); } catch (e) { return; }
