@@ -44,7 +44,12 @@ MAX_PARTS = 100
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # Files say `is` and `not` (Python keywords, so the fields are `is_`, `not_`);
+    # a stored scenario dumped and read back must say the same.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False,
+        validate_by_name=True, validate_by_alias=True, serialize_by_alias=True,
+    )  # fmt: skip
 
 
 AssetState = Literal["down", "degraded", "up", "restored"]

@@ -371,3 +371,13 @@ def test_inject_without_condition_plays_as_before() -> None:
     assert sim.watch is None
     sim.inject(Down(action="down", asset="server"))
     assert sim.snapshot().state["server"] == "down"
+
+
+def test_a_stored_scenario_reads_back_with_its_conditions() -> None:
+    # The server stores scenarios as JSON dumps: `is` and `not` must survive.
+    from simulator.schema import Scenario
+
+    b = load_bundle(REPO / "scenarios" / "example" / "scenario.yaml")
+    dumped = b.scenario.model_dump(mode="json")
+    assert dumped["triggers"][3]["when"]["is"] == "down"
+    assert Scenario.model_validate(dumped) == b.scenario
