@@ -63,6 +63,10 @@ class BufferState:
         self.level, self.t0 = self.level_at(now), now
 
 
+def _ignore(_index: int) -> None:
+    """No watch: nothing to tell."""
+
+
 class Cascade:
     """Capacity state of one simulation and the rules that propagate it."""
 
@@ -87,6 +91,11 @@ class Cascade:
         self._up_waiters: dict[int, list[simpy.Event]] = {}
         self.buffers: dict[int, list[BufferState]] = {}
         self._via: dict[int, list[int]] = {}  # asset -> needs whose buffers run via it
+        # What the triggers' watch (simulator/triggers.py) wants to hear of.
+        self._observed: frozenset[int] = frozenset()
+        self._observed_needs: frozenset[int] = frozenset()
+        self._on_asset: Callable[[int], None] = _ignore
+        self._on_buffers: Callable[[int], None] = _ignore
         index = model.index
         for n, specs in model.buffers.items():
             states = []
@@ -124,6 +133,20 @@ class Cascade:
         event = self.env.event()
         self._up_waiters.setdefault(a, []).append(event)
         return event
+
+    def observe(
+        self,
+        assets: frozenset[int],
+        needs: frozenset[int],
+        on_asset: Callable[[int], None],
+        on_buffers: Callable[[int], None],
+    ) -> None:
+        """Call `on_asset(a)` after a capacity change of each asset in
+        `assets`, and `on_buffers(n)` after the buffers of each need in
+        `needs` changed level or rate. The callbacks run in the middle of a
+        propagation: they may plan and note, not change capacities."""
+        self._observed, self._observed_needs = assets, needs
+        self._on_asset, self._on_buffers = on_asset, on_buffers
 
     # --- changes from outside ------------------------------------------------
 
@@ -270,6 +293,8 @@ class Cascade:
             state = "standby" if IDLE_STANDBY in self.damage.get(a, ()) else "down"
         t: int = self.env._now  # type: ignore[assignment]  # whole seconds throughout
         records.append(Record(len(records), t, EVENT_STATE, name, old, new, state, cause))
+        if a in self._observed:
+            self._on_asset(a)
         if old <= EPSILON < new and a in self._up_waiters:
             for event in self._up_waiters.pop(a):
                 event.succeed()
@@ -394,6 +419,8 @@ class Cascade:
                 b.rate = b.spec.capacity / b.spec.refill
             else:
                 b.rate = 0.0
+        if n in self._observed_needs:
+            self._on_buffers(n)
         return 1.0 if drawn is not None else s
 
     def _running_via(self, b: BufferState) -> bool:

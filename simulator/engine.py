@@ -52,9 +52,19 @@ from simulator.records import (
     Record,
     State,
 )
-from simulator.schema import AssetKind, DepType, MselInject, ScenarioBundle, text
+from simulator.schema import (
+    AssetKind,
+    DepType,
+    MselInject,
+    NotifyAction,
+    ReleaseAction,
+    ScenarioBundle,
+    Trigger,
+    text,
+)
 from simulator.streams import Streams
 from simulator.teams import RestoreKey, Team, restore_priority
+from simulator.triggers import Armed, Watch
 
 EVENT_HAZARD = "hazard"
 # A facilitator may extend a live exercise's horizon (overtime), up to the
@@ -133,8 +143,12 @@ class Simulation:
         self._counts: dict[str, int] = {}
         self._msel = {entry.id: entry for entry in scenario.injects}
         self._detectors: dict[str, Callable[[], None]] = {}
+        self._actions = {action.id for action in scenario.actions}
+        self.watch: Watch | None = None
         for a in self.model.standby:
             self.cascade.start_idle(a)
+        armed = self._armed()
+        self.watch = Watch(self, armed) if armed else None
         if scenario.hazards:
             self.env.process(self._play_hazards())
         if autoplay_msel and scenario.injects:
@@ -202,11 +216,52 @@ class Simulation:
 
     def trigger(self, inject_id: str) -> None:
         """Play the MSEL inject `inject_id` from inside a running process
-        (a flood alarm level reached); `release` is the caller's version."""
+        (a flood alarm level reached); `release` is the caller's version.
+        An inject played so no longer waits for its own `when`."""
         entry = self._msel.get(inject_id)
         if entry is None:
             raise CommandError("inject", f"no scheduled inject {inject_id!r} in the scenario")
+        if self.watch is not None and entry.when is not None:
+            self.watch.disarm(f"inject:{inject_id}")
         self._play_inject(entry)
+
+    def action_taken(self, action_id: str) -> list[Record]:
+        """The players took the catalogue action `action_id` now (its commands
+        are applied with `apply`): conditions on decisions see it. Returns the
+        records of the triggers it fires at this instant."""
+        if action_id not in self._actions:
+            raise CommandError("action", f"no action {action_id!r} in the scenario")
+        start = len(self.records)
+        if self.watch is not None:
+            self.watch.on_action(action_id)
+            self._settle_now()
+        return self.records[start:]
+
+    def disarm(self, trigger_id: str) -> None:
+        """Disarm the trigger `trigger_id`: it fires no more (the facilitator's call)."""
+        self._watched(trigger_id).armed = False
+
+    def fire(self, trigger_id: str) -> list[Record]:
+        """Fire the trigger `trigger_id` now, whatever its condition (the
+        facilitator's call); a `once` trigger is spent by it."""
+        self._watched(trigger_id)
+        assert self.watch is not None
+        start = len(self.records)
+        self.watch.fire(self.watch.position(trigger_id), "fired by the facilitator")
+        self._settle_now()
+        return self.records[start:]
+
+    def triggers(self) -> list[Armed]:
+        """The scenario's triggers with their state (armed, fired at, true
+        since): `triggers` entries by their id, an inject's or hazard's own
+        `when` as "inject:<id>" / "hazard:<id>". For the facilitator only."""
+        return [] if self.watch is None else list(self.watch.triggers)
+
+    def _watched(self, trigger_id: str) -> Armed:
+        found = None if self.watch is None else self.watch.find(trigger_id)
+        if found is None:
+            raise CommandError("trigger", f"no trigger {trigger_id!r} in the scenario")
+        return found
 
     def snapshot(self) -> Snapshot:
         c, m, now = self.cascade, self.model, self.now
@@ -372,14 +427,49 @@ class Simulation:
         self.records.append(
             Record(len(self.records), self.now, EVENT_HAZARD, cause=cause, detail=spec.type)
         )
+        if self.watch is not None:
+            self.watch.on_note(EVENT_HAZARD, None, cause, spec.type)
         # Random parameters are drawn now, each from its own stream "<cause>/<field>".
         self.env.process(CATALOGUE[spec.type](self, draw(spec, self.streams, cause), cause))
 
+    def _armed(self) -> list[Armed]:
+        """The triggers to watch: the scenario's `triggers`, then the `when`
+        of its MSEL entries and hazards, each in file order."""
+        scenario = self.bundle.scenario
+        out = [
+            Armed(t.id, t.when, functools.partial(self._act, t), t.delay, t.once,
+                  t.min_interval or 0)
+            for t in scenario.triggers
+        ]  # fmt: skip
+        for entry in scenario.injects:
+            if entry.when is not None:
+                play = functools.partial(self._play_inject, entry)
+                out.append(Armed(f"inject:{entry.id}", entry.when, play, entry.delay,
+                                 not_before=entry.at or 0))  # fmt: skip
+        for i, hazard in enumerate(scenario.hazards):
+            if hazard.when is not None:
+                cause = f"hazard:{hazard.id or i + 1}"
+                at = sample(hazard.at, self.streams(f"{cause}/at"))
+                start = functools.partial(self._start_hazard, hazard.hazard, cause)
+                out.append(Armed(cause, hazard.when, start, hazard.delay, not_before=at))
+        return out
+
+    def _act(self, trigger: Trigger) -> None:
+        """Do what a fired trigger does; its commands' effects carry its name."""
+        source = f"trigger:{trigger.id}"
+        for item in trigger.do:
+            if isinstance(item, ReleaseAction):
+                self.trigger(item.release)
+            elif not isinstance(item, NotifyAction):  # a notice is the trigger's record itself
+                self._execute(item, source)
+
     def _play_hazards(self) -> Generator[simpy.Event, Any, None]:
-        causes = [f"hazard:{e.id or i + 1}" for i, e in enumerate(self.bundle.scenario.hazards)]
+        hazards = self.bundle.scenario.hazards
+        causes = [f"hazard:{e.id or i + 1}" for i, e in enumerate(hazards)]
         starts = [
             (sample(e.at, self.streams(f"{cause}/at")), i)
-            for i, (e, cause) in enumerate(zip(self.bundle.scenario.hazards, causes, strict=True))
+            for i, (e, cause) in enumerate(zip(hazards, causes, strict=True))
+            if e.when is None  # the watch starts the others
         ]
         for at, i in sorted(starts):  # same-time hazards in file order
             if at > self.now:
@@ -387,7 +477,7 @@ class Simulation:
             self._start_hazard(self.bundle.scenario.hazards[i].hazard, causes[i])
 
     def _play_msel(self) -> Generator[simpy.Event, Any, None]:
-        timed = [e for e in self.bundle.scenario.injects if e.at is not None]
+        timed = [e for e in self.bundle.scenario.injects if e.at is not None and e.when is None]
         pending = deque(sorted(timed, key=lambda e: e.at or 0))
         while pending:
             entry = pending.popleft()
@@ -550,3 +640,11 @@ class Simulation:
         """Append a record of `event` now (hazards report their milestones so)."""
         self.records.append(Record(len(self.records), self.now, event, asset, cause=cause,
                                    detail=detail))  # fmt: skip
+        if self.watch is not None:
+            self.watch.on_note(event, asset, cause, detail)
+
+    def milestone(self, cause: str, what: str) -> None:
+        """A hazard's moment that conditions may wait for but no record shows
+        (a flood's crest: "peak_passed")."""
+        if self.watch is not None:
+            self.watch.on_note(what, None, cause, None)

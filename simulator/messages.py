@@ -101,6 +101,66 @@ GERMAN: dict[str, str] = {
     "{w} is after the end of the scenario (horizon {w2})": (
         "{w} liegt nach dem Ende des Szenarios (Horizont {w2})"
     ),
+    # --- triggers and their conditions (validation.py, engine) ------------------------
+    "{q} is a {w} asset, not a business_process with a bia": (
+        "{q} ist eine Ressource der Art {w}, kein Geschäftsprozess (business_process) mit bia"
+    ),
+    "capacity below {n} can never be true: give a share above 0 and at most 1": (
+        "Kapazität unter {n} kann nie zutreffen: bitte einen Anteil über 0 und höchstens 1 angeben"
+    ),
+    "unknown action {q}": "unbekannte Maßnahme {q}",
+    ": the scenario lists no actions": ": das Szenario hat keine Maßnahmen",
+    "the RTO of {q} ({w}) is not shorter than the scenario ({w2}): it can never be breached": (
+        "die WAZ (RTO) von {q} ({w}) ist nicht kürzer als das Szenario ({w2}): "
+        "sie kann nie überschritten werden"
+    ),
+    "the MTPD of {q} ({w}) is not shorter than the scenario ({w2}): it can never be breached": (
+        "die MTA (MTPD) von {q} ({w}) ist nicht kürzer als das Szenario ({w2}): "
+        "sie kann nie überschritten werden"
+    ),
+    "the MBCO of {q} is 0: it can never be below it": (
+        "das Notbetriebsniveau (MBCO) von {q} ist 0: der Prozess kann nie darunter liegen"
+    ),
+    "{q} stands on no data asset: it can lose no data": (
+        "{q} hängt von keiner Daten-Ressource ab: es können keine Daten verloren gehen"
+    ),
+    "the amount must be more than 0 EUR": "der Betrag muss größer als 0 EUR sein",
+    "{q} can cause at most {n} EUR of impact in {w}: {n2} EUR is never reached": (
+        "{q} kann in {w} höchstens {n} EUR Schaden verursachen: {n2} EUR werden nie erreicht"
+    ),
+    "asset {q} has no buffer {q2}": "Ressource {q} hat keinen Puffer {q2}",
+    " (its buffers: none)": " (sie hat keine Puffer)",
+    " (its buffers: {l})": " (ihre Puffer: {l})",
+    "{w} is not below the capacity {w2} of buffer {q}: the condition would hold from the start": (
+        "{w} liegt nicht unter der Kapazität {w2} des Puffers {q}: "
+        "die Bedingung träfe von Anfang an zu"
+    ),
+    "hazard {q} is of type {w}: only a ransomware is detected": (
+        "Schadensereignis {q} ist vom Typ {w}: nur eine Ransomware wird entdeckt (detected)"
+    ),
+    "hazard {q} is of type {w}: only a flood has a peak": (
+        "Schadensereignis {q} ist vom Typ {w}: nur ein Hochwasser hat einen Scheitel (peak)"
+    ),
+    "hazard {q} is of type {w}: only a flood has alarm levels": (
+        "Schadensereignis {q} ist vom Typ {w}: nur ein Hochwasser hat Alarmstufen"
+    ),
+    "flood {q} has no alarm level {q2}": "Hochwasser {q} hat keine Alarmstufe {q2}",
+    " (its levels: none)": " (es hat keine Alarmstufen)",
+    " (its levels: {l})": " (seine Alarmstufen: {l})",
+    "duplicate trigger id {q}": "doppelte Auslöser-ID {q}",
+    "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, "
+    "any, not": (
+        "eine Bedingung braucht einen der Schlüssel asset, process, buffer, action, hazard, "
+        "after, all, any, not"
+    ),
+    "min_interval is for repeating triggers (once: false)": (
+        "min_interval gibt es nur für wiederholte Auslöser (once: false)"
+    ),
+    "a repeating trigger (once: false) needs a min_interval of 1s or more": (
+        "ein wiederholter Auslöser (once: false) braucht ein min_interval von mindestens 1s"
+    ),
+    "no action {q} in the scenario": "keine Maßnahme {q} im Szenario",
+    "no trigger {q} in the scenario": "kein Auslöser {q} im Szenario",
     "{q} is a {w} asset, not a business_process": (
         "{q} ist eine Ressource der Art {w}, kein Geschäftsprozess (business_process)"
     ),

@@ -16,13 +16,16 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from simulator.commands import Command
+from simulator.conditions import BoundedCondition
 from simulator.durations import Duration, DurationOrDist
 from simulator.hazards import HazardSpec
 from simulator.kinds import IT_KINDS as IT_KINDS  # re-exported: the asset kinds
@@ -267,23 +270,90 @@ class Company(Strict):
 class HazardEntry(Strict):
     """A hazard that starts at `at` (time from the scenario start; fixed or a
     distribution, drawn from the stream "hazard:<id>/at"). Its `id` names it in
-    records ("hazard:<id>") and lets a `detect` command address it."""
+    records ("hazard:<id>") and lets a `detect` command address it. With
+    `when` it starts once the condition has held for `delay`, not before `at`."""
 
     id: Id | None = None
     at: DurationOrDist = 0
+    when: BoundedCondition | None = None
+    delay: Duration = 0
     hazard: HazardSpec
 
 
 class MselInject(Strict):
     """An entry of the master scenario events list: at `at`, tell the players
-    `message` and apply `do` to the simulation. Without `at` the inject waits
-    for a trigger (a flood alarm level) or the facilitator."""
+    `message` and apply `do` to the simulation. With `when` it plays once the
+    condition has held for `delay` (not before `at`, if given). Without
+    either the inject waits for a trigger (a flood alarm level, a `release`
+    of the triggers list) or the facilitator."""
 
     id: Id
     at: Duration | None = None
+    when: BoundedCondition | None = None
+    delay: Duration = 0
     title: LocalizedText
     message: LocalizedText | None = None
     do: list[Command] = Field(default_factory=list)
+
+
+class Notify(Strict):
+    """A "suggested inject" for the facilitator alone, who may release it or
+    dismiss it; the players learn nothing of it."""
+
+    title: LocalizedText
+    message: LocalizedText | None = None
+
+
+class ReleaseAction(Strict):
+    """Play the MSEL entry `release` now (its message to the players, its commands)."""
+
+    release: Id
+
+
+class NotifyAction(Strict):
+    notify: Notify
+
+
+def _do_kind(value: object) -> str:
+    if isinstance(value, ReleaseAction) or (isinstance(value, dict) and "release" in value):
+        return "release"
+    if isinstance(value, NotifyAction) or (isinstance(value, dict) and "notify" in value):
+        return "notify"
+    return "command"
+
+
+TriggerAction = Annotated[
+    Annotated[ReleaseAction, Tag("release")]
+    | Annotated[NotifyAction, Tag("notify")]
+    | Annotated[Command, Tag("command")],
+    Discriminator(_do_kind),
+]
+"""What a trigger does: release an MSEL entry, notify the facilitator, or a
+command (a hazard among them: `{action: hazard, hazard: {...}}`)."""
+
+
+class Trigger(Strict):
+    """When `when` has held for `delay`, do `do` (simulator/conditions.py).
+
+    Once by default; with `once: false` again each time the condition
+    becomes true anew, but never sooner than `min_interval` after the last
+    time (a new edge inside the interval fires at its end if the condition
+    still holds then)."""
+
+    id: Id
+    when: BoundedCondition
+    do: list[TriggerAction] = Field(min_length=1, max_length=100)
+    delay: Duration = 0
+    once: bool = True
+    min_interval: Duration | None = None
+
+    @model_validator(mode="after")
+    def _repeat(self) -> Trigger:
+        if self.once and self.min_interval is not None:
+            raise ValueError("min_interval is for repeating triggers (once: false)")
+        if not self.once and not self.min_interval:
+            raise ValueError("a repeating trigger (once: false) needs a min_interval of 1s or more")
+        return self
 
 
 class PlayerAction(Strict):
@@ -346,6 +416,7 @@ class Scenario(Strict):
     seed: int = Field(default=1, ge=0, le=MAX_SEED)
     hazards: list[HazardEntry] = Field(default_factory=list)
     injects: list[MselInject] = Field(default_factory=list)
+    triggers: list[Trigger] = Field(default_factory=list)
     actions: list[PlayerAction] = Field(default_factory=list)
     objectives: list[Objective] = Field(default_factory=list)
 

@@ -31,11 +31,34 @@ from simulator.commands import (
     StartWorkaround,
     StopWorkaround,
 )
+from simulator.conditions import (
+    ActionCondition,
+    AfterCondition,
+    AssetCondition,
+    BufferCondition,
+    Condition,
+    HazardCondition,
+    ProcessCondition,
+    walk,
+)
 from simulator.durations import RandomDuration, RandomNumber, format_duration
 from simulator.graph import need_id, providers_of
 from simulator.hazards import HazardSpec, gauge_error, hazard_target_error, references
+from simulator.hazards.flood import Flood
+from simulator.hazards.ransomware import Ransomware
 from simulator.messages import translate
-from simulator.schema import IT_KINDS, Asset, AssetKind, Buffer, Company, Need, Provider, Scenario
+from simulator.schema import (
+    IT_KINDS,
+    Asset,
+    AssetKind,
+    Buffer,
+    Company,
+    Need,
+    NotifyAction,
+    Provider,
+    ReleaseAction,
+    Scenario,
+)
 
 Loc = tuple[str | int, ...]
 """A location in a file's data: mapping keys and list indices from the top."""
@@ -96,6 +119,8 @@ class _Checker:
         self.teams = company.teams
         self.injects: set[str] = set()
         self.hazards: set[str] = set()
+        self.hazard_specs: dict[str, list[HazardSpec]] = {}
+        self.actions: set[str] = set()
         self._budget = SUGGESTION_BUDGET
         self._gauges: set[str] | None = None
 
@@ -387,12 +412,21 @@ def check_scenario(
     horizon; `broken` as for `check_company`."""
     c = _Checker(company, broken)
     c.injects = {inject.id for inject in scenario.injects}
-    c.hazards = {h.id for h in scenario.hazards if h.id} | {
-        cmd.id
-        for commands in [*(i.do for i in scenario.injects), *(a.do for a in scenario.actions)]
-        for cmd in commands
-        if isinstance(cmd, StartHazard) and cmd.id
-    }
+    c.hazard_specs = {}
+    for listed in scenario.hazards:
+        if listed.id:
+            c.hazard_specs.setdefault(listed.id, []).append(listed.hazard)
+    for commands in [
+        *(i.do for i in scenario.injects),
+        *(a.do for a in scenario.actions),
+        *([d for d in t.do if not isinstance(d, ReleaseAction | NotifyAction)]
+          for t in scenario.triggers),
+    ]:  # fmt: skip
+        for cmd in commands:
+            if isinstance(cmd, StartHazard) and cmd.id:
+                c.hazard_specs.setdefault(cmd.id, []).append(cmd.hazard)
+    c.hazards = set(c.hazard_specs)
+    c.actions = {a.id for a in scenario.actions}
     horizon = scenario.horizon
 
     def within(loc: Loc, at: int | None) -> None:
@@ -410,9 +444,23 @@ def check_scenario(
         within(("hazards", h, "at"), earliest)
         c.findings += _distribution_problems(("hazards", h), entry)
         _check_hazard(c, ("hazards", h, "hazard"), entry.hazard)
+        if entry.when is not None:
+            _check_condition(c, ("hazards", h, "when"), entry.when, horizon)
     for i, inject in enumerate(scenario.injects):
         within(("injects", i, "at"), inject.at)
         _check_commands(c, ("injects", i, "do"), inject.do)
+        if inject.when is not None:
+            _check_condition(c, ("injects", i, "when"), inject.when, horizon)
+    for t, trigger in enumerate(scenario.triggers):
+        _check_condition(c, ("triggers", t, "when"), trigger.when, horizon)
+        for k, item in enumerate(trigger.do):
+            dat: Loc = ("triggers", t, "do", k)
+            if isinstance(item, ReleaseAction):
+                if item.release not in c.injects:
+                    c.add((*dat, "release"), f"unknown inject {item.release!r}"
+                          + c.suggest(item.release, c.injects))  # fmt: skip
+            elif not isinstance(item, NotifyAction):
+                _check_command(c, dat, item)
     for a, action in enumerate(scenario.actions):
         _check_commands(c, ("actions", a, "do"), action.do)
     for o, objective in enumerate(scenario.objectives):
@@ -431,6 +479,9 @@ def check_scenario(
     )
     c.findings += _duplicates(
         ((("actions", i, "id"), x.id) for i, x in enumerate(scenario.actions)), "action id"
+    )
+    c.findings += _duplicates(
+        ((("triggers", i, "id"), x.id) for i, x in enumerate(scenario.triggers)), "trigger id"
     )
     c.findings += _duplicates(
         ((("objectives", i, "id"), x.id) for i, x in enumerate(scenario.objectives)),
@@ -470,26 +521,149 @@ def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
 
 def _check_commands(c: _Checker, at: Loc, commands: Sequence[Command]) -> None:
     for n, cmd in enumerate(commands):
-        loc: Loc = (*at, n)
-        if isinstance(cmd, Down | Degrade | Restore | Isolate | Reconnect):
-            c.asset((*loc, "asset"), cmd.asset)
-        elif isinstance(cmd, ActivateStandby | DeactivateStandby):
-            target = c.asset((*loc, "asset"), cmd.asset)
-            if target is not None and target.standby is None:
-                verb = cmd.action.split("_")[0]
-                c.add((*loc, "asset"), f"asset {cmd.asset!r} has no standby to {verb}")
-        elif isinstance(cmd, StartWorkaround | StopWorkaround):
-            target = c.asset((*loc, "process"), cmd.process)
-            if target is not None and target.workaround is None:
-                c.add((*loc, "process"), f"asset {cmd.process!r} has no workaround")
-        elif isinstance(cmd, AddTeam):
-            c.team((*loc, "team"), cmd.team)
-        elif isinstance(cmd, StartHazard):
-            c.findings += _distribution_problems((*loc, "hazard"), cmd.hazard)
-            _check_hazard(c, (*loc, "hazard"), cmd.hazard)
-        elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
-            c.add(
-                (*loc, "hazard"),
-                f"no hazard with id {cmd.hazard!r} in this scenario"
-                + suggestion(cmd.hazard, c.hazards),
-            )
+        _check_command(c, (*at, n), cmd)
+
+
+def _check_command(c: _Checker, loc: Loc, cmd: Command) -> None:
+    if isinstance(cmd, Down | Degrade | Restore | Isolate | Reconnect):
+        c.asset((*loc, "asset"), cmd.asset)
+    elif isinstance(cmd, ActivateStandby | DeactivateStandby):
+        target = c.asset((*loc, "asset"), cmd.asset)
+        if target is not None and target.standby is None:
+            verb = cmd.action.split("_")[0]
+            c.add((*loc, "asset"), f"asset {cmd.asset!r} has no standby to {verb}")
+    elif isinstance(cmd, StartWorkaround | StopWorkaround):
+        target = c.asset((*loc, "process"), cmd.process)
+        if target is not None and target.workaround is None:
+            c.add((*loc, "process"), f"asset {cmd.process!r} has no workaround")
+    elif isinstance(cmd, AddTeam):
+        c.team((*loc, "team"), cmd.team)
+    elif isinstance(cmd, StartHazard):
+        c.findings += _distribution_problems((*loc, "hazard"), cmd.hazard)
+        _check_hazard(c, (*loc, "hazard"), cmd.hazard)
+    elif isinstance(cmd, Detect) and cmd.hazard not in c.hazards:
+        c.add(
+            (*loc, "hazard"),
+            f"no hazard with id {cmd.hazard!r} in this scenario"
+            + suggestion(cmd.hazard, c.hazards),
+        )
+
+
+def _check_condition(c: _Checker, at: Loc, condition: Condition, horizon: int) -> None:
+    """Every name in a condition exists, and each part can become true within
+    the scenario: a threshold outside its range, a breach the horizon cannot
+    reach or a figure the process lacks is a mistake, not a dormant trigger."""
+    for loc, cond in walk(condition, at):
+        if isinstance(cond, AssetCondition):
+            c.asset((*loc, "asset"), cond.asset)
+            if cond.below is not None and not 0 < cond.below <= 1:
+                c.add((*loc, "below"), f"capacity below {cond.below:g} can never be true: "
+                      "give a share above 0 and at most 1")  # fmt: skip
+        elif isinstance(cond, ProcessCondition):
+            _check_process_condition(c, loc, cond, horizon)
+        elif isinstance(cond, BufferCondition):
+            _check_buffer_condition(c, loc, cond)
+        elif isinstance(cond, ActionCondition):
+            if cond.action not in c.actions:
+                c.add((*loc, "action"), f"unknown action {cond.action!r}"
+                      + (c.suggest(cond.action, c.actions) if c.actions
+                         else ": the scenario lists no actions"))  # fmt: skip
+            if cond.not_taken_by is not None:
+                _within(c, (*loc, "not_taken_by"), cond.not_taken_by, horizon)
+        elif isinstance(cond, HazardCondition):
+            _check_hazard_condition(c, loc, cond)
+        elif isinstance(cond, AfterCondition):
+            _within(c, (*loc, "after"), cond.after, horizon)
+
+
+def _within(c: _Checker, loc: Loc, at: int, horizon: int) -> None:
+    if at > horizon:
+        c.add(loc, f"{format_duration(at)} is after the end of the scenario "
+              f"(horizon {format_duration(horizon)})")  # fmt: skip
+
+
+def _check_process_condition(c: _Checker, loc: Loc, cond: ProcessCondition, horizon: int) -> None:
+    target = c.asset((*loc, "process"), cond.process)
+    if target is None:
+        return
+    if target.bia is None or target.kind is not AssetKind.business_process:
+        c.add((*loc, "process"), f"{cond.process!r} is a {target.kind.value} asset, "
+              "not a business_process with a bia")  # fmt: skip
+        return
+    bia = target.bia
+    field = "impact_above" if cond.impact_above is not None else "is"
+    if cond.is_ in ("rto_breached", "mtpd_breached"):
+        name, limit = ("RTO", bia.rto) if cond.is_ == "rto_breached" else ("MTPD", bia.mtpd)
+        if limit >= horizon:
+            c.add((*loc, field), f"the {name} of {cond.process!r} ({format_duration(limit)}) "
+                  f"is not shorter than the scenario ({format_duration(horizon)}): "
+                  "it can never be breached")  # fmt: skip
+    elif cond.is_ == "below_mbco" and bia.mbco <= 0:
+        c.add((*loc, field), f"the MBCO of {cond.process!r} is 0: it can never be below it")
+    elif cond.is_ == "data_lost" and not _stands_on_data(c, target):
+        c.add((*loc, field), f"{cond.process!r} stands on no data asset: it can lose no data")
+    elif cond.impact_above is not None:
+        rates = [bia.impact_per_hour or 0.0, *(s.per_hour for s in bia.impact or [])]
+        most = max(rates) * horizon / 3600
+        if cond.impact_above <= 0:
+            c.add((*loc, field), "the amount must be more than 0 EUR")
+        elif cond.impact_above > most:
+            c.add((*loc, field), f"{cond.process!r} can cause at most {most:.0f} EUR of impact "
+                  f"in {format_duration(horizon)}: {cond.impact_above:.0f} EUR "
+                  "is never reached")  # fmt: skip
+
+
+def _stands_on_data(c: _Checker, process: Asset) -> bool:
+    """Whether `process` needs a data asset, directly or through others."""
+    seen, todo = {process.id}, [process]
+    while todo:
+        for need in todo.pop().needs:
+            for name, _share in providers_of(need):
+                found = c.assets.get(name)
+                if found is None or name in seen:
+                    continue
+                if found.kind is AssetKind.data:
+                    return True
+                seen.add(name)
+                todo.append(found)
+    return False
+
+
+def _check_buffer_condition(c: _Checker, loc: Loc, cond: BufferCondition) -> None:
+    target = c.asset((*loc, "asset"), cond.asset)
+    if target is None:
+        return
+    buffers = {b.id: b for need in target.needs for b in need.buffers}
+    found = buffers.get(cond.buffer)
+    if found is None:
+        known = ", ".join(repr(b) for b in buffers) or "none"
+        c.add((*loc, "buffer"), f"asset {cond.asset!r} has no buffer {cond.buffer!r}"
+              + (c.suggest(cond.buffer, buffers) or f" (its buffers: {known})"))  # fmt: skip
+    elif cond.below >= found.capacity:
+        c.add((*loc, "below"), f"{format_duration(cond.below)} is not below the capacity "
+              f"{format_duration(found.capacity)} of buffer {cond.buffer!r}: "
+              "the condition would hold from the start")  # fmt: skip
+
+
+def _check_hazard_condition(c: _Checker, loc: Loc, cond: HazardCondition) -> None:
+    specs = c.hazard_specs.get(cond.hazard)
+    if specs is None:
+        c.add((*loc, "hazard"), f"no hazard with id {cond.hazard!r} in this scenario"
+              + suggestion(cond.hazard, c.hazards))  # fmt: skip
+        return
+    floods = [s for s in specs if isinstance(s, Flood)]
+    if cond.is_ == "detected" and not any(isinstance(s, Ransomware) for s in specs):
+        c.add((*loc, "is"), f"hazard {cond.hazard!r} is of type {specs[0].type}: "
+              "only a ransomware is detected")  # fmt: skip
+    elif cond.is_ == "peak_passed" and not floods:
+        c.add((*loc, "is"), f"hazard {cond.hazard!r} is of type {specs[0].type}: "
+              "only a flood has a peak")  # fmt: skip
+    elif cond.alarm is not None:
+        if not floods:
+            c.add((*loc, "alarm"), f"hazard {cond.hazard!r} is of type {specs[0].type}: "
+                  "only a flood has alarm levels")  # fmt: skip
+        elif not any(cond.alarm in f.alarms for f in floods):
+            levels = sorted({name for f in floods for name in f.alarms})
+            known = ", ".join(repr(x) for x in levels) or "none"
+            c.add((*loc, "alarm"), f"flood {cond.hazard!r} has no alarm level {cond.alarm!r}"
+                  + (c.suggest(cond.alarm, levels) or f" (its levels: {known})"))  # fmt: skip

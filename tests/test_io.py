@@ -61,6 +61,19 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
     ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
     ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not utility"),
+    ("trigger_references.yaml", 12, "injects[0].when.asset", "unknown asset 'sever'; did you mean 'server'?"),
+    ("trigger_references.yaml", 21, "triggers[0].when.all[0].buffer", "asset 'site' has no buffer 'upss'; did you mean 'ups'?"),
+    ("trigger_references.yaml", 22, "triggers[0].when.all[1].action", "unknown action 'externl_it'; did you mean 'external_it'?"),
+    ("trigger_references.yaml", 24, "triggers[0].do[0].release", "unknown inject 'cal'; did you mean 'call'?"),
+    ("trigger_references.yaml", 26, "triggers[1].when.any[0].hazard", "no hazard with id 'blackot' in this scenario; did you mean 'blackout'?"),
+    ("trigger_references.yaml", 26, "triggers[1].when.any[1].process", "'app' is a application asset, not a business_process with a bia"),
+    ("trigger_never_true.yaml", 13, "triggers[0].when.any[0].below", "capacity below 1.5 can never be true: give a share above 0 and at most 1"),
+    ("trigger_never_true.yaml", 14, "triggers[0].when.any[1].below", "1h is not below the capacity 30min of buffer 'ups': the condition would hold from the start"),
+    ("trigger_never_true.yaml", 15, "triggers[0].when.any[2].is", "the MTPD of 'orders' (1d) is not shorter than the scenario (12h): it can never be breached"),
+    ("trigger_never_true.yaml", 16, "triggers[0].when.any[3].impact_above", "'orders' can cause at most 60000 EUR of impact in 12h: 100000 EUR is never reached"),
+    ("trigger_never_true.yaml", 17, "triggers[0].when.any[4].is", "hazard 'blackout' is of type outage: only a flood has a peak"),
+    ("trigger_never_true.yaml", 18, "triggers[0].when.any[5].is", "'orders' stands on no data asset: it can lose no data"),
+    ("trigger_no_condition.yaml", 7, "triggers[0].when", "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, any, not"),
 ]  # fmt: skip
 
 
@@ -85,7 +98,8 @@ def test_every_bad_file_is_in_the_table() -> None:
 
 
 def test_single_problem_files_report_exactly_one() -> None:
-    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml", "hazard_distribution.yaml"}
+    multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml", "hazard_distribution.yaml",
+             "trigger_references.yaml", "trigger_never_true.yaml"}
     for name in {c[0] for c in CORPUS} - multi:
         assert len(validate_file(BAD / name)) == 1, name
 

@@ -25,9 +25,10 @@ AUDIENCES = (FULL, PLAYER)
 HIDDEN_KINDS = frozenset({"skip", "delay", "observation"})
 """Log entries players never see."""
 
-HIDDEN_EVENTS = frozenset({"compromised"})
+HIDDEN_EVENTS = frozenset({"compromised", "trigger"})
 """Engine records only the attacker knows of: a ransomware's silent spread
-(its effect, encryption, is seen; detection is announced by `detected`)."""
+(its effect, encryption, is seen; detection is announced by `detected`); and
+the script's own: a trigger firing (what it releases is seen)."""
 
 LANGS = ("de", "en")
 

@@ -14,6 +14,9 @@ its last good backup before it went down (simulator/backups.py), counted
 when the water reaches it. Alarm levels are recorded as
 they are crossed, and `triggers` release MSEL injects when the water rises
 past a level (the lower water authority declares AS3: sandbags, evacuation).
+The scenario's own conditions (simulator/conditions.py) can wait for an
+alarm level of a flood (`{hazard: <id>, alarm: AS3}`) or for its crest
+(`{hazard: <id>, is: peak_passed}`).
 
 Presets (shared/reference/bcm-model-reference.md §2.3), hours from the start:
 - `dresden-2002`: Elbe at Dresden, Aug 2002. Sourced points: 12 Aug 5.27 m,
@@ -156,6 +159,10 @@ def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any,
     for trigger in spec.triggers:
         rising = [t for t, up in crossings(readings, trigger.level) if up]
         plan += [(t, 2, "trigger", trigger.inject, "") for t in rising[:1]]
+    # The crest (the first highest reading): conditions on "peak_passed" wait
+    # for it; it leaves no record of its own.
+    crest = max(readings, key=lambda r: r[1])[0]
+    plan.append((crest, 5, "peak", "", ""))
     for asset in sim.bundle.company.assets:
         exposure = asset.flood
         if exposure is None or exposure.gauge != spec.gauge:
@@ -180,6 +187,8 @@ def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any,
             sim.note(EVENT_ALARM, None, cause, arg)
         elif action == "trigger":
             sim.trigger(arg)
+        elif action == "peak":
+            sim.milestone(cause, "peak_passed")
         elif action == "flood":
             sim.damage(arg, 0.0, cause, until_restored=False, destroys=True)
         elif action == "recede":
