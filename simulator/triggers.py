@@ -450,7 +450,7 @@ class Watch:
 
 
 def describe(cond: Condition) -> str:
-    """A simple condition in words (English, as the engine's records are)."""
+    """A condition in words (English, as the engine's records are)."""
     if isinstance(cond, AssetCondition):
         if cond.below is not None:
             return f"asset {cond.asset!r} below capacity {cond.below:g}"
@@ -477,4 +477,16 @@ def describe(cond: Condition) -> str:
         return f"hazard {cond.hazard!r} {verb[str(cond.is_)]}"
     if isinstance(cond, AfterCondition):
         return f"time reached {format_duration(cond.after)}"
+    if isinstance(cond, AllOf):
+        return " and ".join(_grouped(c) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return " or ".join(_grouped(c) for c in cond.any)
+    if isinstance(cond, NotOf):
+        return f"not {_grouped(cond.not_)}"
     return "condition"
+
+
+def _grouped(cond: Condition) -> str:
+    """A part of a combination, in brackets when it is a combination itself."""
+    words = describe(cond)
+    return f"({words})" if isinstance(cond, AllOf | AnyOf | NotOf) else words

@@ -61,7 +61,9 @@ def test_replay_matches_driving_the_engine_by_hand() -> None:
     by_hand.advance(5 * H)
     by_hand.release("m3")  # likewise, before the entries of its second
     by_hand.apply(ActivateStandby(action="activate_standby", asset="cloud_dr"), "decision:5")
+    by_hand.action_taken("activate_dr")  # the triggers that wait for it hear of it
     by_hand.apply(StartWorkaround(action="start_workaround", process="order_entry"), "decision:6")
+    by_hand.action_taken("manual_orders")
     by_hand.advance(6 * H)
     assert replayed.sim.records == by_hand.records
     assert any(r.cause == "hazard:inject-2" for r in replayed.sim.records)

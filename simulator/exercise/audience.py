@@ -16,7 +16,7 @@ from typing import Any
 
 from simulator.exercise.log import LogHeader
 from simulator.records import Record
-from simulator.schema import ScenarioBundle, text
+from simulator.schema import NotifyAction, ScenarioBundle, text
 
 FULL = "full"
 PLAYER = "player"
@@ -42,6 +42,16 @@ def shows_record(audience: str, record: Record) -> bool:
     return audience == FULL or record.event not in HIDDEN_EVENTS
 
 
+def record_view(audience: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A shown record (as a dict) for `audience`: players see what a trigger
+    did, never which trigger (its id would tell the script's intent)."""
+    out = dict(record)
+    cause = out.get("cause") or ""
+    if audience != FULL and cause.startswith("trigger:"):
+        out["cause"] = "trigger"
+    return out
+
+
 def header_view(audience: str, header: LogHeader) -> LogHeader:
     """A log's header as `audience` may see it: players get no bundle (the
     script and hazard parameters), seed (it replays what is ahead) or
@@ -62,6 +72,10 @@ def entry_view(
     kind, payload = entry["kind"], entry["payload"]
     if kind in HIDDEN_KINDS:
         return None
+    if kind == "trigger":  # the facilitator's hand on the script: only a release is said
+        if payload.get("action") != "release":
+            return None
+        return {**entry, "payload": suggested_texts(bundle, payload["trigger"])}
     if kind in ("release", "msel"):
         return {**entry, "payload": _released(bundle, payload["inject"])}
     if kind == "inject":
@@ -85,6 +99,19 @@ def script_texts(bundle: ScenarioBundle, inject_id: str) -> dict[str, dict[str, 
         name: {lang: text(value, lang) for lang in LANGS}
         for name, value in (("title", found.title), ("message", found.message))
     }
+
+
+def suggested_texts(bundle: ScenarioBundle, trigger_id: str) -> dict[str, Any]:
+    """Title and message (both languages) of the inject a notify trigger
+    suggested, as players get it once released (nothing else of the trigger)."""
+    found = next((t for t in bundle.scenario.triggers if t.id == trigger_id), None)
+    for do in found.do if found is not None else ():
+        if isinstance(do, NotifyAction):
+            out: dict[str, Any] = {"title": {lang: text(do.notify.title, lang) for lang in LANGS}}
+            if do.notify.message is not None:
+                out["message"] = {lang: text(do.notify.message, lang) for lang in LANGS}
+            return out
+    return {}
 
 
 def _announced(payload: Mapping[str, Any]) -> dict[str, Any]:

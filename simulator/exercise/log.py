@@ -95,6 +95,14 @@ class TextPayload(_Payload):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
 
 
+class TriggerPayload(_Payload):
+    """The facilitator's hand on a trigger: `disarm` it, `fire` it now, or
+    `release` / `dismiss` the inject it suggested (a notify trigger)."""
+
+    trigger: _Id
+    action: Literal["disarm", "fire", "release", "dismiss"]
+
+
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
                               populate_by_name=True)  # fmt: skip
@@ -169,14 +177,19 @@ class ObservationEntry(_Entry):
     payload: TextPayload
 
 
+class TriggerEntry(_Entry):
+    kind: Literal["trigger"]
+    payload: TriggerPayload
+
+
 LogEntry = Annotated[
     ClockEntry | InjectEntry | ReleaseEntry | SkipEntry | DelayEntry | DecisionEntry
-    | AnswerEntry | ObservationEntry,
+    | AnswerEntry | ObservationEntry | TriggerEntry,
     Field(discriminator="kind"),
 ]  # fmt: skip
 ENTRY: TypeAdapter[LogEntry] = TypeAdapter(LogEntry)
 KINDS = frozenset({"clock", "inject", "release", "msel", "skip", "delay", "decision",
-                   "proposal", "accept", "reject", "observation"})  # fmt: skip
+                   "proposal", "accept", "reject", "observation", "trigger"})  # fmt: skip
 
 
 class Checkpoint(BaseModel):

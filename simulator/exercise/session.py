@@ -40,9 +40,11 @@ from simulator.exercise.log import (
     RecordDigest,
     ReleaseEntry,
     SkipEntry,
+    TriggerEntry,
 )
 from simulator.records import EVENT_INJECT
-from simulator.schema import ScenarioBundle, text
+from simulator.schema import NotifyAction, ScenarioBundle, Trigger, text
+from simulator.triggers import EVENT_TRIGGER
 
 SYSTEM = "system"  # the actor of scheduled injects released when due
 
@@ -72,6 +74,19 @@ class MselItem:
     due: int | None  # simulated seconds; None: released by a trigger or by hand
     status: str = "pending"  # pending, released, skipped
     released_at: int | None = None  # simulated second it was played
+
+
+@dataclass
+class Suggestion:
+    """An inject a notify trigger suggested to the facilitator, who may
+    release it to the players or dismiss it."""
+
+    record: int  # the seq of the trigger's record
+    trigger: str
+    t: int
+    title: dict[str, str]
+    message: dict[str, str] | None
+    status: str = "open"  # open, released, dismissed
 
 
 @dataclass
@@ -110,6 +125,10 @@ def decision_commands(bundle: ScenarioBundle, payload: DecisionPayload) -> list[
     return [Message(action="message", text=payload.text or "")]
 
 
+def _both(value: Any) -> dict[str, str]:
+    return {lang: text(value, lang) for lang in ("de", "en")}
+
+
 class Exercise:
     """A scenario on a seed, driven by log entries (see the module's doc)."""
 
@@ -123,6 +142,10 @@ class Exercise:
         self.open_proposals = 0
         self.jump_floor = 0  # the furthest jump logged (capped at the horizon then)
         self.own_sources: set[str] = set()  # causes of ad hoc injects (not the script)
+        self.suggestions: dict[int, Suggestion] = {}  # by the seq of the trigger's record
+        self.fired: dict[str, tuple[int, str]] = {}  # trigger -> (last firing, why)
+        self._notifies = {t.id: t for t in bundle.scenario.triggers
+                          if any(isinstance(d, NotifyAction) for d in t.do)}  # fmt: skip
         self._scanned = 0  # records checked for scripted injects the engine played
         self._digest = RecordDigest()
         self._checked: LogEntry | None = None
@@ -226,6 +249,8 @@ class Exercise:
                     decided = DecisionPayload.model_validate(proposal.payload)
                     for command in decision_commands(self.bundle, decided):
                         self._check(command, into="accept")
+            case TriggerEntry():
+                self._check_trigger(entry)
             case ClockEntry():
                 clock = entry.payload
                 if clock.action == "speed" and clock.speed is None:
@@ -238,6 +263,23 @@ class Exercise:
                         raise Rejected("by", f"the horizon can be extended to at most "
                                        f"{MAX_HORIZON // 86400} days in all "
                                        f"(now {self.horizon / 86400:g} days)")  # fmt: skip
+
+    def _check_trigger(self, entry: TriggerEntry) -> None:
+        trigger, action = entry.payload.trigger, entry.payload.action
+        if action in ("release", "dismiss"):
+            if self.open_suggestion(trigger) is None:
+                raise Rejected("trigger", f"trigger {trigger!r} has no suggested inject open")
+            return
+        found = next((t for t in self.sim.triggers() if t.id == trigger), None)
+        if found is None:
+            raise Rejected("trigger", f"no trigger {trigger!r} in the scenario")
+        if not found.armed:
+            raise Rejected("trigger", f"trigger {trigger!r} is not armed")
+
+    def open_suggestion(self, trigger: str) -> Suggestion | None:
+        """The oldest suggested inject of `trigger` still open."""
+        return next((s for s in self.suggestions.values()
+                     if s.trigger == trigger and s.status == "open"), None)  # fmt: skip
 
     def _check(self, command: Command, prefix: str = "", into: str | None = None) -> None:
         """The engine's check; the culprit is `prefix` + its field, or `into`
@@ -291,8 +333,7 @@ class Exercise:
                 item = self.msel[entry.payload.inject]
                 item.due = (item.due or 0) + entry.payload.by
             case DecisionEntry() if entry.kind == "decision":
-                for command in decision_commands(self.bundle, entry.payload):
-                    sim.apply(command, source)
+                self._decide(entry.payload, source)
             case DecisionEntry():
                 payload = entry.payload.model_dump(exclude_none=True)
                 self.proposals[entry.seq] = Proposal(entry.seq, payload)
@@ -302,9 +343,9 @@ class Exercise:
                 proposal.status = "accepted" if entry.kind == "accept" else "rejected"
                 self.open_proposals -= 1
                 if entry.kind == "accept":
-                    decided = DecisionPayload.model_validate(proposal.payload)
-                    for command in decision_commands(self.bundle, decided):
-                        sim.apply(command, source)
+                    self._decide(DecisionPayload.model_validate(proposal.payload), source)
+            case TriggerEntry():
+                self._trigger(entry, source)
             case ClockEntry() if entry.payload.action == "jump":
                 # Only as far as the horizon then: a later extension does not
                 # carry an old jump on into the overtime.
@@ -313,6 +354,29 @@ class Exercise:
             case ClockEntry() if entry.payload.action == "extend":
                 sim.extend(entry.payload.by or 0)
         self._scan()
+
+    def _decide(self, payload: DecisionPayload, source: str) -> None:
+        """A decision's commands, then (a catalogue action) word to the
+        triggers that wait for it being taken."""
+        for command in decision_commands(self.bundle, payload):
+            self.sim.apply(command, source)
+        if payload.action is not None:
+            self.sim.action_taken(payload.action)
+
+    def _trigger(self, entry: TriggerEntry, source: str) -> None:
+        trigger, action = entry.payload.trigger, entry.payload.action
+        if action == "disarm":
+            self.sim.disarm(trigger)
+        elif action == "fire":
+            self.sim.fire(trigger)
+        else:
+            suggestion = self.open_suggestion(trigger)
+            assert suggestion is not None  # checked
+            suggestion.status = "released" if action == "release" else "dismissed"
+            if action == "release":  # the players get its message (English in the records)
+                said = suggestion.message or suggestion.title
+                self.own_sources.add(source)
+                self.sim.inject(Message(action="message", text=said["en"]), source)
 
     # --- moving on in simulated time ---------------------------------------------------
 
@@ -355,13 +419,27 @@ class Exercise:
             added.append(entry)
         return added
 
+    def _fired(self, seq: int, t: int, trigger: str, why: str) -> None:
+        """A trigger fired: remembered with why; a notify trigger's inject
+        becomes a suggestion for the facilitator."""
+        self.fired[trigger] = (t, why)
+        found: Trigger | None = self._notifies.get(trigger)
+        for do in found.do if found is not None else ():
+            if isinstance(do, NotifyAction):
+                notice = do.notify
+                message = None if notice.message is None else _both(notice.message)
+                self.suggestions[seq] = Suggestion(seq, trigger, t, _both(notice.title), message)
+                break
+
     def _scan(self) -> None:
         """Mark scripted injects that the engine played by itself (a flood
         alarm level releasing one) as released."""
         records = self.sim.records
         for r in records[self._scanned :]:
             cause = r.cause or ""
-            if r.event == EVENT_INJECT and cause.startswith("inject:") and \
+            if r.event == EVENT_TRIGGER:
+                self._fired(r.seq, r.t, cause.removeprefix("trigger:"), r.detail or "")
+            elif r.event == EVENT_INJECT and cause.startswith("inject:") and \
                     cause not in self.own_sources:  # fmt: skip
                 item = self.msel.get(cause.removeprefix("inject:"))
                 if item is not None:

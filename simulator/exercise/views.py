@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.exercise.audience import FULL, entry_view, script_texts, shows_record
+from simulator.exercise.audience import (
+    FULL,
+    entry_view,
+    record_view,
+    script_texts,
+    shows_record,
+)
 from simulator.exercise.board import ProcessBoard
 from simulator.exercise.log import LogEntry
 from simulator.exercise.session import Exercise, Proposal
 from simulator.records import EVENT_INJECT, Record
 from simulator.schema import text
+from simulator.triggers import describe
 
 DECIDED_SHOWN = 50  # answered proposals a full state carries (every open one too)
 
@@ -38,6 +45,17 @@ def graph(exercise: Exercise) -> dict[str, Any]:
              for n in range(len(m.need_owner))
              for i in range(m.prov_start[n], m.prov_start[n + 1])]  # fmt: skip
     return {"nodes": nodes, "edges": edges, "start": bundle.scenario.start.isoformat()}
+
+
+def triggers(exercise: Exercise) -> list[dict[str, Any]]:
+    """The scenario's triggers for the facilitator: armed or not, the
+    condition in words, when each fired and why (the last time)."""
+    out = []
+    for t in exercise.sim.triggers():
+        last = exercise.fired.get(t.id)
+        out.append({"id": t.id, "armed": t.armed, "when": describe(t.when), "since": t.since,
+                    "fired": list(t.fired), "why": last[1] if last else None})  # fmt: skip
+    return out
 
 
 class Publication:
@@ -91,7 +109,8 @@ class Publication:
             "type": "init" if full else "update",
             "t": ex.now,
             "horizon": ex.horizon,
-            "records": [self.record(r) for r in records if shows_record(audience, r)],
+            "records": [record_view(audience, self.record(r)) for r in records
+                        if shows_record(audience, r)],
             "board": self.board.rows() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
@@ -99,8 +118,10 @@ class Publication:
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
             message["graph"] = graph(ex)
-        if audience == FULL:
+        if audience == FULL:  # the script and its triggers: never for players
             message["msel"] = [vars(m) for m in ex.msel.values()]
+            message["triggers"] = triggers(ex)
+            message["suggestions"] = [vars(s) for s in ex.suggestions.values()]
         return message
 
     def changed_proposals(self) -> list[Proposal]:
