@@ -406,3 +406,39 @@ def test_random_streams_match_the_summary(
         client.update(models, now)
         assert client.intervals == reference_intervals(b, seen, now)
         assert client.points == impact_series(b, seen, now)
+
+
+class Guarded(list[Record]):
+    """The engine's record list, refusing to hand out records before `cursor`."""
+
+    cursor = 0
+
+    def __getitem__(self, key: Any) -> Any:
+        start = key.start or 0 if isinstance(key, slice) else key
+        if start < self.cursor:
+            raise AssertionError(f"read record {start} before the cursor {self.cursor}")
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Any:
+        if self.cursor:
+            raise AssertionError("walked over every record")
+        return super().__iter__()
+
+
+def test_web_board_takes_only_the_new_records() -> None:
+    from web.board import ProcessBoard as WebBoard
+
+    bundle = load_bundle(ROOT / "scenarios" / "dairy" / "ransomware.yaml")
+    sim = Simulation(bundle, seed=1)
+    board = WebBoard(sim)
+    guarded = Guarded()
+    sim.records = guarded
+    sim.cascade.records = guarded
+    for _ in range(40):
+        sim.advance(sim.now + 5 * H)
+        guarded.cursor = board.fed  # the engine reads its own records: guard the board only
+        rows = board.rows("en")
+        guarded.cursor = 0
+        assert board.fed == len(sim.records)
+    assert rows == reference_rows(sim)
+    assert sum(r["impact_eur"] for r in rows) > 0
