@@ -19,7 +19,6 @@ Conventions:
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -269,6 +268,16 @@ class ImpactEpisode:
         other.flat, other.steps, other.start, other.k = self.flat, self.steps, self.start, self.k
         return other
 
+    def next_step(self, t: int) -> int | None:
+        """When the next step of the curve at or after `t` falls due in the
+        current episode (None: no episode, a flat rate or no step left)."""
+        if self.start is None:
+            return None
+        for step in self.steps:
+            if self.start + step.after >= t:
+                return self.start + step.after
+        return None
+
     def add(self, s: Segment, pieces: list[tuple[int, int, float]]) -> None:
         """Append the (start, end, EUR per hour) pieces of stretch `s` to `pieces`."""
         loss = 1.0 - s.capacity
@@ -373,8 +382,15 @@ class ProcessTally:
         self.worst = float("inf")
 
     def copy(self) -> ProcessTally:
-        other = copy.copy(self)
-        other.episode = self.episode.copy()
+        other = ProcessTally.__new__(ProcessTally)
+        other.asset, other.mbco, other.worst = self.asset, self.mbco, self.worst
+        other.first_impact, other.downtime, other.below = (
+            self.first_impact, self.downtime, self.below
+        )  # fmt: skip
+        other.longest, other.outage_start, other.restored = (
+            self.longest, self.outage_start, self.restored
+        )  # fmt: skip
+        other.eur, other.episode = self.eur, self.episode.copy()
         return other
 
     def add(self, s: Segment) -> None:

@@ -102,6 +102,9 @@ class ProcessBoard:
         self._on_data: dict[str, list[str]] = {}  # data asset -> processes standing on it
         self._lost_by_data: dict[str, float] = {}  # data asset -> most hours lost
         self._lost: dict[str, float] = {}  # process -> most hours lost beneath it
+        # Figures of processes back at full capacity do not change with time:
+        # kept until a new record or data loss touches the process.
+        self._steady: dict[str, ProcessSummary] = {}
 
     def feed(self, records: Iterable[Record]) -> None:
         stretches, mbco, below = self._stretches, self._mbco, self._below_since
@@ -120,6 +123,7 @@ class ProcessBoard:
     def _settle(self, now: int) -> None:
         touched, losses = self._stretches.settle(now)
         for asset, final in touched.items():
+            self._steady.pop(asset, None)
             tally = self._tally[asset]
             for s in final:
                 tally.add(s)
@@ -139,6 +143,7 @@ class ProcessBoard:
         for p in self._processes_on(r.asset):
             lost = self._lost.get(p)
             self._lost[p] = hours if lost is None else max(lost, hours)
+            self._steady.pop(p, None)
 
     def _processes_on(self, data: str) -> list[str]:
         found = self._on_data.get(data)
@@ -157,11 +162,18 @@ class ProcessBoard:
         """Each process's figures over [0, now): `summarize(...).processes` at horizon `now`."""
         self._settle(now)
         out = []
+        steady = self._steady
         for p in self.processes:
-            tally = self._tally[p.id].copy()
-            for s in self._stretches.tail(p.id, now):
-                tally.add(s)
-            out.append(tally.summary(now, self._lost.get(p.id)))
+            summary = steady.get(p.id)
+            if summary is None:
+                tally = self._tally[p.id].copy()
+                tail = self._stretches.tail(p.id, now)
+                for s in tail:
+                    tally.add(s)
+                summary = tally.summary(now, self._lost.get(p.id))
+                if tail[-1].capacity >= 1 - EPSILON:  # no outage open: "now" plays no part
+                    steady[p.id] = summary
+            out.append(summary)
         return out
 
     def rows(self, now: int, lang: str = "en") -> list[dict[str, Any]]:
@@ -314,7 +326,9 @@ class ImpactCurve:
         self._order = {p.id: i for i, p in enumerate(priced)}
         self._stretches = Stretches(priced)
         self._episodes = {p.id: ImpactEpisode(p.bia) for p in priced}
-        self._costing: set[str] = set()  # processes whose open stretch costs money
+        # Untouched processes bring new points only where a step of their
+        # impact curve falls due during an open outage: process -> that time.
+        self._due: dict[str, int] = {}
         self._points: list[tuple[int, float]] = [(0, 0.0)]  # final points
         self._done = 0  # points before this time are final
         self._prev = 0  # time of the last final point
@@ -330,7 +344,8 @@ class ImpactCurve:
         lo, hi = self._done, max(now, self._done)
         # key -> (process order, order within the process, EUR per hour change)
         changes: dict[int, list[tuple[int, int, float]]] = {}
-        for pid in touched.keys() | self._costing:
+        due = [pid for pid, t in self._due.items() if t < hi]
+        for pid in touched.keys() | set(due):
             episode = self._episodes[pid]
             pieces: list[tuple[int, int, float]] = []
             for s in touched.get(pid, ()):
@@ -345,10 +360,11 @@ class ImpactCurve:
                 if lo <= end < hi:
                     changes.setdefault(end, []).append((i, n + 1, -rate))
                 n += 2
-            if 1.0 - self._stretches.builders[pid].capacity > EPSILON:
-                self._costing.add(pid)
+            step = ahead.next_step(hi)
+            if step is not None and 1.0 - self._stretches.builders[pid].capacity > EPSILON:
+                self._due[pid] = step
             else:
-                self._costing.discard(pid)
+                self._due.pop(pid, None)
         prev, total, rate = self._prev, self._total, self._rate
         for t in sorted(changes):
             if t > prev:
