@@ -138,32 +138,66 @@ def _state_records_by_asset(records: Iterable[Record]) -> dict[str, list[Record]
     return out
 
 
+class SegmentBuilder:
+    """One asset's constant stretches, built record by record.
+
+    `add` takes the asset's state records in time order (each before the
+    horizon) and hands back a stretch once it is final; `tail(horizon)` closes
+    what is still open without changing the builder, so a read model can ask
+    "up to now" again and again while the records keep coming. A finished
+    stretch is held back until a different one follows: an asset that returns
+    at one instant to where it was continues the same stretch.
+    """
+
+    __slots__ = ("held", "capacity", "state", "since")
+
+    def __init__(self, capacity: float, state: State) -> None:
+        self.held: Segment | None = None  # the last stretch, until a different one follows
+        self.capacity = capacity  # from `since` on (the last record of an instant wins)
+        self.state: State = state
+        self.since = 0
+
+    def add(self, r: Record) -> Segment | None:
+        """Take in one state record; returns the stretch it made final, if any."""
+        t = r.t if r.t > 0 else 0
+        done: Segment | None = None
+        if t > self.since:
+            held, cap, state = self.held, self.capacity, self.state
+            if held is not None and held.capacity == cap and held.state == state:
+                self.held = Segment(held.start, t, cap, state)
+            else:
+                done, self.held = held, Segment(self.since, t, cap, state)
+            self.since = t
+        if r.after is not None:
+            self.capacity = r.after
+        self.state = r.state if r.state is not None else state_of(self.capacity)
+        return done
+
+    def tail(self, horizon: int) -> list[Segment]:
+        """The stretches `add` has not returned, the open one closed at `horizon`."""
+        held, cap, state = self.held, self.capacity, self.state
+        if held is not None and horizon <= self.since:
+            return [held]
+        end = max(horizon, self.since)
+        if held is not None and held.capacity == cap and held.state == state:
+            return [Segment(held.start, end, cap, state)]
+        last = Segment(self.since, end, cap, state)
+        return [last] if held is None else [held, last]
+
+
 def _segments(
     state_records: Sequence[Record], initial: float, initial_state: State, horizon: int
 ) -> list[Segment]:
     """Constant stretches covering [0, horizon) (one segment if horizon <= 0)."""
+    builder = SegmentBuilder(initial, initial_state)
     segs: list[Segment] = []
-    cap, state, since = initial, initial_state, 0
-
-    def close(end: int) -> None:
-        if segs and segs[-1].capacity == cap and segs[-1].state == state:
-            last = segs[-1]
-            segs[-1] = Segment(last.start, end, cap, state)
-        else:
-            segs.append(Segment(since, end, cap, state))
-
     for r in state_records:
         if r.t >= horizon:
             break
-        t = max(r.t, 0)
-        if t > since:
-            close(t)
-            since = t
-        if r.after is not None:
-            cap = r.after
-        state = r.state if r.state is not None else state_of(cap)
-    if horizon > since or not segs:
-        close(max(horizon, since))
+        done = builder.add(r)
+        if done is not None:
+            segs.append(done)
+    segs.extend(builder.tail(horizon))
     return segs
 
 
@@ -206,6 +240,69 @@ def capacity_series(
     return points
 
 
+class ImpactEpisode:
+    """A process's impact rate, walked stretch by stretch (see `_impact_pieces`).
+
+    It remembers where the current impact episode began and which steps of
+    the BIA's curve are in force, so stretches can be fed as they become
+    final; `copy` lets a read model look ahead to "now" and throw that away.
+    """
+
+    __slots__ = ("flat", "steps", "start", "k")
+
+    def __init__(self, bia: BIA | None) -> None:
+        self.flat = bia.impact_per_hour if bia is not None else None
+        self.steps: list[ImpactStep] = sorted(
+            (bia.impact or []) if bia is not None else [], key=lambda s: s.after
+        )
+        self.start: int | None = None  # when the current episode began
+        self.k = 0  # steps in force: those with after <= age
+
+    @property
+    def priced(self) -> bool:
+        """Whether the BIA puts a price on an outage at all."""
+        return self.flat is not None or bool(self.steps)
+
+    def copy(self) -> ImpactEpisode:
+        other = ImpactEpisode(None)
+        other.flat, other.steps, other.start, other.k = self.flat, self.steps, self.start, self.k
+        return other
+
+    def next_step(self, t: int) -> int | None:
+        """When the next step of the curve at or after `t` falls due in the
+        current episode (None: no episode, a flat rate or no step left)."""
+        if self.start is None:
+            return None
+        for step in self.steps:
+            if self.start + step.after >= t:
+                return self.start + step.after
+        return None
+
+    def add(self, s: Segment, pieces: list[tuple[int, int, float]]) -> None:
+        """Append the (start, end, EUR per hour) pieces of stretch `s` to `pieces`."""
+        loss = 1.0 - s.capacity
+        if loss <= EPSILON:
+            self.start = None
+            return
+        if self.start is None:
+            self.start, self.k = s.start, 0
+        if self.flat is not None:
+            pieces.append((s.start, s.end, self.flat * loss))
+            return
+        steps, start = self.steps, self.start
+        cur = s.start
+        while cur < s.end:
+            while self.k < len(steps) and start + steps[self.k].after <= cur:
+                self.k += 1
+            k = self.k
+            rate = steps[k - 1].per_hour if k else 0.0
+            nxt = start + steps[k].after if k < len(steps) else s.end
+            end = min(s.end, nxt)
+            if rate > 0:
+                pieces.append((cur, end, rate * loss))
+            cur = end
+
+
 def _impact_pieces(segs: Sequence[Segment], bia: BIA | None) -> list[tuple[int, int, float]]:
     """(start, end, EUR per hour) stretches of one process's impact.
 
@@ -219,38 +316,12 @@ def _impact_pieces(segs: Sequence[Segment], bia: BIA | None) -> list[tuple[int, 
     reading (the higher rate starts sooner). A partial recovery, even above
     the MBCO, does not reset the curve; only full capacity ends the episode.
     """
-    if bia is None or (bia.impact_per_hour is None and not bia.impact):
-        return []
-    flat = bia.impact_per_hour
-    steps: list[ImpactStep] = sorted(bia.impact or [], key=lambda s: s.after)
+    episode = ImpactEpisode(bia)
     pieces: list[tuple[int, int, float]] = []
-    episode_start: int | None = None
-    k = 0  # steps in force: those with after <= age
-    for s in segs:
-        loss = 1.0 - s.capacity
-        if loss <= EPSILON:
-            episode_start = None
-            continue
-        if episode_start is None:
-            episode_start, k = s.start, 0
-        if flat is not None:
-            pieces.append((s.start, s.end, flat * loss))
-            continue
-        cur = s.start
-        while cur < s.end:
-            while k < len(steps) and episode_start + steps[k].after <= cur:
-                k += 1
-            rate = steps[k - 1].per_hour if k else 0.0
-            nxt = episode_start + steps[k].after if k < len(steps) else s.end
-            end = min(s.end, nxt)
-            if rate > 0:
-                pieces.append((cur, end, rate * loss))
-            cur = end
+    if episode.priced:
+        for s in segs:
+            episode.add(s, pieces)
     return pieces
-
-
-def _eur(pieces: Iterable[tuple[int, int, float]]) -> float:
-    return sum(rate * (end - start) for start, end, rate in pieces) / SECONDS_PER_HOUR
 
 
 def _data_loss_by_asset(records: Iterable[Record]) -> dict[str, float]:
@@ -284,52 +355,102 @@ def _summarize_asset(asset: Asset, segs: Sequence[Segment]) -> AssetSummary:
     )
 
 
+class ProcessTally:
+    """A process's BIA figures, taken in stretch by stretch (`add`).
+
+    `summary` closes them at a horizon; `copy` lets a read model add the open
+    stretch up to "now" to a throwaway tally, so an update costs the new
+    stretches only, never the whole run.
+    """
+
+    __slots__ = (
+        "asset", "mbco", "first_impact", "downtime", "below", "longest",
+        "outage_start", "restored", "eur", "episode", "worst",
+    )  # fmt: skip
+
+    def __init__(self, asset: Asset) -> None:
+        self.asset = asset
+        self.mbco = asset.bia.mbco if asset.bia is not None else None
+        self.first_impact: int | None = None
+        self.downtime = 0
+        self.below = 0
+        self.longest = 0
+        self.outage_start: int | None = None  # below the MBCO since
+        self.restored: int | None = None
+        self.eur = 0.0  # EUR x seconds per hour, summed piece by piece
+        self.episode = ImpactEpisode(asset.bia)
+        self.worst = float("inf")
+
+    def copy(self) -> ProcessTally:
+        other = ProcessTally.__new__(ProcessTally)
+        other.asset, other.mbco, other.worst = self.asset, self.mbco, self.worst
+        other.first_impact, other.downtime, other.below = (
+            self.first_impact, self.downtime, self.below
+        )  # fmt: skip
+        other.longest, other.outage_start, other.restored = (
+            self.longest, self.outage_start, self.restored
+        )  # fmt: skip
+        other.eur, other.episode = self.eur, self.episode.copy()
+        return other
+
+    def add(self, s: Segment) -> None:
+        length = s.end - s.start
+        if self.first_impact is None and s.capacity < 1 - EPSILON:
+            self.first_impact = s.start
+        if s.capacity <= EPSILON:
+            self.downtime += length
+        if s.capacity < self.worst:
+            self.worst = s.capacity
+        if self.episode.priced:
+            pieces: list[tuple[int, int, float]] = []
+            self.episode.add(s, pieces)
+            for start, end, rate in pieces:
+                self.eur += rate * (end - start)
+        mbco = self.mbco
+        if mbco is None:
+            return
+        if s.capacity < mbco - EPSILON:
+            self.below += length
+            if self.outage_start is None:
+                self.outage_start = s.start
+        elif self.outage_start is not None:
+            self.longest = max(self.longest, s.start - self.outage_start)
+            self.restored, self.outage_start = s.start, None
+
+    def summary(self, horizon: int, data_loss_h: float | None) -> ProcessSummary:
+        asset, bia = self.asset, self.asset.bia
+        longest, restored = self.longest, self.restored
+        if self.outage_start is not None:  # still out at the horizon: counts up to it
+            longest = max(longest, max(horizon, self.outage_start) - self.outage_start)
+            restored = None
+
+        rpo_breached: bool | None = None
+        if bia is not None and bia.rpo is not None and data_loss_h is not None:
+            rpo_breached = data_loss_h * SECONDS_PER_HOUR > bia.rpo + 1e-6
+        return ProcessSummary(
+            id=asset.id,
+            first_impact_h=None if self.first_impact is None else _hours(self.first_impact),
+            downtime_h=_hours(self.downtime),
+            below_mbco_h=None if bia is None else _hours(self.below),
+            restored_h=None if restored is None else _hours(restored),
+            rto_h=None if bia is None else _hours(bia.rto),
+            mtpd_h=None if bia is None else _hours(bia.mtpd),
+            rto_breached=None if bia is None else longest > bia.rto,
+            mtpd_breached=None if bia is None else longest > bia.mtpd,
+            impact_eur=round(self.eur / SECONDS_PER_HOUR, 2),
+            data_loss_h=None if data_loss_h is None else round(data_loss_h, 4),
+            rpo_breached=rpo_breached,
+            worst_capacity=round(self.worst, 6),
+        )
+
+
 def _summarize_process(
     asset: Asset, segs: Sequence[Segment], horizon: int, data_loss_h: float | None
 ) -> ProcessSummary:
-    bia = asset.bia
-    mbco = bia.mbco if bia is not None else None
-    first_impact: int | None = None
-    downtime = below = longest = 0
-    outage_start: int | None = None
-    restored: int | None = None
+    tally = ProcessTally(asset)
     for s in segs:
-        length = s.end - s.start
-        if first_impact is None and s.capacity < 1 - EPSILON:
-            first_impact = s.start
-        if s.capacity <= EPSILON:
-            downtime += length
-        if mbco is None:
-            continue
-        if s.capacity < mbco - EPSILON:
-            below += length
-            if outage_start is None:
-                outage_start = s.start
-        elif outage_start is not None:
-            longest = max(longest, s.start - outage_start)
-            restored, outage_start = s.start, None
-    if outage_start is not None:  # still out at the horizon: counts up to it
-        longest = max(longest, max(horizon, outage_start) - outage_start)
-        restored = None
-
-    rpo_breached: bool | None = None
-    if bia is not None and bia.rpo is not None and data_loss_h is not None:
-        rpo_breached = data_loss_h * SECONDS_PER_HOUR > bia.rpo + 1e-6
-    return ProcessSummary(
-        id=asset.id,
-        first_impact_h=None if first_impact is None else _hours(first_impact),
-        downtime_h=_hours(downtime),
-        below_mbco_h=None if bia is None else _hours(below),
-        restored_h=None if restored is None else _hours(restored),
-        rto_h=None if bia is None else _hours(bia.rto),
-        mtpd_h=None if bia is None else _hours(bia.mtpd),
-        rto_breached=None if bia is None else longest > bia.rto,
-        mtpd_breached=None if bia is None else longest > bia.mtpd,
-        impact_eur=round(_eur(_impact_pieces(segs, bia)), 2),
-        data_loss_h=None if data_loss_h is None else round(data_loss_h, 4),
-        rpo_breached=rpo_breached,
-        worst_capacity=round(min(s.capacity for s in segs), 6),
-    )
+        tally.add(s)
+    return tally.summary(horizon, data_loss_h)
 
 
 def summarize(bundle: ScenarioBundle, records: Sequence[Record], horizon: int) -> RunSummary:
