@@ -117,7 +117,7 @@ def update_cost(bundle: ScenarioBundle, seed: int, at: int, updates: int, step: 
     for _ in range(updates):
         ex.run_until(min(ex.now + step, ex.horizon))
         start = time.perf_counter()
-        board = pub.board.rows()
+        board = pub.board()
         for audience in AUDIENCES:
             json.dumps(pub.message(audience, False, board), separators=(",", ":"))
         pub.sent()

@@ -425,20 +425,24 @@ class Guarded(list[Record]):
         return super().__iter__()
 
 
-def test_web_board_takes_only_the_new_records() -> None:
-    from web.board import ProcessBoard as WebBoard
+def test_the_published_board_takes_only_the_new_records() -> None:
+    """The stream's board (simulator.exercise.views.Publication) reads only
+    the records the engine wrote since the last update."""
+    from simulator.exercise.session import Exercise
+    from simulator.exercise.views import Publication
 
     bundle = load_bundle(ROOT / "scenarios" / "dairy" / "ransomware.yaml")
-    sim = Simulation(bundle, seed=1)
-    board = WebBoard(sim)
+    exercise = Exercise(bundle, 1)
+    sim = exercise.sim
+    pub = Publication(exercise)
     guarded = Guarded()
     sim.records = guarded
     sim.cascade.records = guarded
     for _ in range(40):
-        sim.advance(sim.now + 5 * H)
-        guarded.cursor = board.fed  # the engine reads its own records: guard the board only
-        rows = board.rows("en")
+        exercise.run_until(sim.now + 5 * H)
+        guarded.cursor = pub._fed  # the engine reads its own records: guard the board only
+        rows = pub.board("en")
         guarded.cursor = 0
-        assert board.fed == len(sim.records)
+        assert pub._fed == len(sim.records)
     assert rows == reference_rows(sim)
     assert sum(r["impact_eur"] for r in rows) > 0

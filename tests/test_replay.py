@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.exercise.board import ProcessBoard
 from simulator.exercise.log import read_log
 from simulator.exercise.replay import replay
 from simulator.exercise.scrub import Scrubber
+from simulator.exercise.views import Publication
 
 LOG = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "exercise-log.jsonl"
 runner = CliRunner()
@@ -36,7 +36,7 @@ def test_replay_at_a_time_matches_the_library() -> None:
     header, entries = read_log(LOG.read_text(encoding="utf-8"))
     exercise = replay(header, entries, t)
     assert got["at"] == t and got["end"] == 604_800
-    assert got["board"] == ProcessBoard(exercise.sim).rows()
+    assert got["board"] == Publication(exercise).board()
     assert got["records"] == len(exercise.sim.records)
     # exactly the entries logged up to then: seq 20 and 21 are at 396,000 s = t, 22 later
     assert [e["seq"] for e in got["log"]] == list(range(1, 22))

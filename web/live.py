@@ -440,7 +440,7 @@ class LiveExercise:
                 {"id": asset_id, "state": c.state(a), "capacity": c.cap[a]}
                 for a, asset_id in enumerate(sim.model.ids)
             ],
-            "processes": self.publication.board.rows(lang),
+            "processes": self.publication.board(lang),
         }
 
     def update(
@@ -458,7 +458,7 @@ class LiveExercise:
 
     def publish(self, wall: float) -> None:
         """One combined update per audience, serialized once for all viewers."""
-        board = self.publication.board.rows()
+        board = self.publication.board()
         payloads = {
             audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
                                   allow_nan=False)

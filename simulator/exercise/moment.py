@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.exercise.board import ProcessBoard
 from simulator.exercise.log import (
     AnswerEntry,
     ClockEntry,
@@ -22,6 +21,7 @@ from simulator.exercise.log import (
     ReleaseEntry,
     SkipEntry,
 )
+from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise
 from simulator.metrics import evaluate_objectives, summarize
 from simulator.schema import ScenarioBundle, text
@@ -129,7 +129,9 @@ def figures(exercise: Exercise, end: int, lang: str = "en") -> dict[str, Any]:
     so far, as logged) and `happened` (decisions and injects, described)."""
     bundle, sim, t = exercise.bundle, exercise.sim, exercise.now
     summary = summarize(bundle, sim.records, t)
-    board = ProcessBoard(sim).rows(lang)
+    models = ReadModels(sim.bundle)
+    models.feed(sim.records)
+    board = models.board.rows(sim.now, lang)
     return {
         "scenario": bundle.scenario.scenario.id,
         "seed": exercise.seed,

@@ -18,8 +18,8 @@ from simulator.exercise.audience import (
     script_texts,
     shows_record,
 )
-from simulator.exercise.board import ProcessBoard
 from simulator.exercise.log import LogEntry
+from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise, Proposal
 from simulator.records import EVENT_INJECT, Record
 from simulator.schema import text
@@ -63,21 +63,37 @@ class Publication:
 
     def __init__(self, exercise: Exercise, init_feed: int = 200) -> None:
         self.exercise = exercise
-        self.board = ProcessBoard(exercise.sim)
+        self.models = ReadModels(exercise.bundle)  # board, timeline, impact: incremental
         self.init_feed = init_feed  # log entries a full state carries (older ones by page)
         self.records = 0  # records and log entries published so far
         self.entries = 0
-        self.proposals = 0  # proposals answered up to: see changed()
+        self.intervals = 0  # cursors of the timeline's and the impact curve's changes
+        self.impact = 0
+        self._fed = 0  # records the read models have taken in
+
+    def _sync(self) -> None:
+        """Feed the read models the engine's new records (O(new records))."""
+        records = self.exercise.sim.records
+        if self._fed < len(records):
+            self.models.feed(records[self._fed :])
+            self._fed = len(records)
+
+    def board(self, lang: str = "en") -> list[dict[str, Any]]:
+        """The process board now: each process against its BIA, with countdowns."""
+        self._sync()
+        return self.models.board.rows(self.exercise.now, lang)
 
     def sent(self) -> None:
         """Everything so far is published."""
-        self.records = len(self.exercise.sim.records)
-        self.entries = len(self.exercise.log)
+        ex = self.exercise
+        self._sync()
+        self.records, self.entries = len(ex.sim.records), len(ex.log)
+        self.intervals = self.models.timeline.changes(self.intervals, ex.now)[1]
+        self.impact = self.models.impact.since(self.impact, ex.now)[1]
 
     def skip_to_now(self) -> None:
         """Start publishing from here (a rebuilt exercise: viewers get a full state)."""
         self.sent()
-        self.board.sync()
 
     def record(self, r: Record) -> dict[str, Any]:
         """A record for the stream. The engine names a played scripted inject
@@ -96,6 +112,8 @@ class Publication:
         entries, open and recent proposals) or the changes since `sent()`, in
         `audience`'s view."""
         ex = self.exercise
+        self._sync()
+        timeline, impact = self.models.timeline, self.models.impact
         if full:
             records = ex.sim.records[: self.records]
             feed, before = self.feed_tail(audience, self.entries, self.init_feed)
@@ -111,13 +129,21 @@ class Publication:
             "horizon": ex.horizon,
             "records": [record_view(audience, self.record(r)) for r in records
                         if shows_record(audience, r)],
-            "board": self.board.rows() if board is None else board,
+            "board": self.board() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
         }
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
             message["graph"] = graph(ex)
+            # every asset's stretches not up, and the impact so far: drawn as sent
+            message["intervals"] = [iv.to_dict() for ivs in timeline.intervals(ex.now).values()
+                                    for iv in ivs]  # fmt: skip
+            message["impact"] = [list(p) for p in impact.points(ex.now)]
+        else:  # intervals new or closed (replace by asset and start); impact from `start` on
+            message["intervals"] = [iv.to_dict() for iv in timeline.changes(self.intervals,
+                                                                            ex.now)[0]]
+            message["impact"] = impact.since(self.impact, ex.now)[0].to_dict()
         if audience == FULL:  # the script and its triggers: never for players
             message["msel"] = [vars(m) for m in ex.msel.values()]
             message["triggers"] = triggers(ex)

@@ -225,7 +225,6 @@
     t: 0, clock: "paused", speed: 60, horizon: cfg.horizon, board: [], proposals: [],
     proposalsBySeq: new Map(), msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
-    impactBy: new Map(), impactT: 0,
     hazardSeqs: new Set(), mselShown: new Set(), started: false,
   };
   let newItems = [];
@@ -277,44 +276,36 @@
     newItems.push(...items);
     S.board = msg.board;
     if (msg.msel) S.msel = msg.msel;
-    updateImpact(msg.type === "init");
+    takeIntervals(msg.intervals, msg.type === "init");
+    takeImpact(msg.impact, msg.type === "init");
     render();
     document.body.dataset.ready = "1"; // for tests: the first full state is drawn
+    document.body.dataset.t = String(S.t); // ... and the simulated second drawn
   }
 
-  // Impact over time: one point per update. Across a gap (a jump, or joining
-  // late) each process's increase is spread over the time it was not up within
-  // the gap (from the state records), so the curve bends where outages began.
-  function updateImpact(init) {
-    const t = S.t;
-    const t0 = init ? 0 : S.impactT;
-    if (init || !S.impact.length) S.impact = [[0, 0]];
-    const before = init ? new Map() : S.impactBy;
-    const total0 = S.impact[S.impact.length - 1][1];
-    const parts = [];
-    const cuts = new Set();
-    for (const row of S.board) {
-      const d = (row.impact_eur || 0) - (before.get(row.id) || 0);
-      if (d <= 0 || t <= t0) continue;
-      let spans = (S.intervals.get(row.id) || [])
-        .map((iv) => [Math.max(iv.from, t0), Math.min(iv.to === null ? t : iv.to, t)])
-        .filter(([a, b]) => b > a);
-      if (!spans.length) spans = [[t0, t]];
-      const length = spans.reduce((sum, [a, b]) => sum + b - a, 0);
-      parts.push({ d, spans, length });
-      for (const [a, b] of spans) cuts.add(a).add(b);
+  // Outage intervals and the impact curve come from the server's read models
+  // (simulator/exercise/readmodels.py), drawn as sent: a full state gives all of
+  // them; an update gives the intervals that opened or closed (replacing the one
+  // of the same asset and start) and the impact curve from point `start` on.
+  function takeIntervals(list, init) {
+    if (init) S.intervals = new Map();
+    for (const iv of list || []) {
+      const kept = S.intervals.get(iv.asset) || [];
+      const i = kept.findIndex((k) => k.from === iv.from);
+      if (i >= 0) kept[i] = iv;
+      else kept.push(iv);
+      S.intervals.set(iv.asset, kept);
     }
-    const grown = (c) => parts.reduce((sum, p) => sum + (p.d * p.spans.reduce(
-      (done, [a, b]) => done + Math.max(0, Math.min(b, c) - a), 0)) / p.length, 0);
-    for (const c of [...cuts].filter((c) => c > t0 && c < t).sort((a, b) => a - b)) {
-      S.impact.push([c, total0 + grown(c)]);
+  }
+
+  function takeImpact(impact, init) {
+    if (!impact) return;
+    if (init) S.impact = impact.slice();
+    else {
+      S.impact.length = Math.min(S.impact.length, impact.start);
+      S.impact.push(...impact.points);
     }
-    const total = S.board.reduce((sum, row) => sum + (row.impact_eur || 0), 0);
-    const last = S.impact[S.impact.length - 1];
-    if (last[0] === t) last[1] = total;
-    else S.impact.push([t, total]);
-    S.impactBy = new Map(S.board.map((row) => [row.id, row.impact_eur || 0]));
-    S.impactT = t;
+    if (!S.impact.length) S.impact = [[0, 0]];
   }
 
   function applyRecord(r) {
@@ -322,11 +313,6 @@
       const before = S.assetState.get(r.asset) || "up";
       S.capacity.set(r.asset, r.after);
       if (r.state !== before) {
-        const list = S.intervals.get(r.asset) || [];
-        const open = list[list.length - 1];
-        if (open && open.to === null) open.to = r.t;
-        if (r.state !== "up") list.push({ from: r.t, to: null, state: r.state });
-        S.intervals.set(r.asset, list);
         S.assetState.set(r.asset, r.state);
         const node = assetsById.get(r.asset);
         const process = node && node.kind === "business_process";
@@ -521,7 +507,8 @@
 
   // Text alternatives of the charts: what they show, in words.
   function describeCharts() {
-    const affected = [...S.intervals.values()].filter((list) => list.length).length;
+    const affected = [...S.intervals.values()]
+      .filter((list) => list.some((iv) => iv.state !== "standby")).length;
     const downIds = [...S.assetState.entries()].filter(([, st]) => st === "down").map(([id]) => id);
     const tl = $("timeline");
     if (tl) {
@@ -777,8 +764,9 @@
 
   function timelineGroups() {
     const nodes = S.graph ? S.graph.nodes : [];
-    const affected = (id) => (S.intervals.get(id) || []).length > 0
-      || (S.assetState.get(id) || "up") !== "up";
+    // A standby asset idles in "standby" from the start: affected once it is more.
+    const affected = (id) => (S.intervals.get(id) || []).some((iv) => iv.state !== "standby")
+      || !["up", "standby"].includes(S.assetState.get(id) || "up");
     const shown = nodes.filter((n) => !TL.affected || affected(n.id));
     const first = (id) => { const l = S.intervals.get(id); return l && l.length ? l[0].from : Infinity; };
     const keyOf = (n) => {
