@@ -255,7 +255,7 @@ def _names(bundle: ScenarioBundle, ids: Sequence[str], lang: str) -> str:
     return f"{', '.join(shown[:-1])}{last} {shown[-1]}"
 
 
-def _decimal(value: float, digits: int, lang: str) -> str:
+def figure(value: float, digits: int, lang: str) -> str:
     """1,234.5 in English, 1.234,5 in German (as simulator.report prints)."""
     out = f"{value:,.{digits}f}"
     return out.translate(str.maketrans(",.", ".,")) if lang == "de" else out
@@ -263,15 +263,15 @@ def _decimal(value: float, digits: int, lang: str) -> str:
 
 def _money(eur: float, lang: str) -> str:
     if eur >= 1e6:
-        return f"{_decimal(eur / 1e6, 1, lang)} {'Mio.' if lang == 'de' else 'M'} EUR"
+        return f"{figure(eur / 1e6, 1, lang)} {'Mio.' if lang == 'de' else 'M'} EUR"
     if eur >= 1e4:
-        return f"{_decimal(eur / 1e3, 0, lang)} {'Tsd.' if lang == 'de' else 'k'} EUR"
-    return f"{_decimal(eur, 0, lang)} EUR"
+        return f"{figure(eur / 1e3, 0, lang)} {'Tsd.' if lang == 'de' else 'k'} EUR"
+    return f"{figure(eur, 0, lang)} EUR"
 
 
 def _hours(h: float, lang: str) -> str:
     digits = 0 if h >= 10 else 1
-    return f"{_decimal(h, digits, lang)} {'Std.' if lang == 'de' else 'h'}"
+    return f"{figure(h, digits, lang)} {'Std.' if lang == 'de' else 'h'}"
 
 
 def _when(t: int, lang: str) -> str:

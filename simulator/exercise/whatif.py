@@ -14,7 +14,7 @@ random numbers), so the difference is the decision's, not the dice's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -534,10 +534,11 @@ def _outcomes(i: int, played: Played) -> list[Outcome]:
 
 
 def risk(bundle: ScenarioBundle, seed: int, original: Sequence[LogEntry],
-         changed: Sequence[LogEntry], n: int) -> Risk:  # fmt: skip
+         changed: Sequence[LogEntry], n: int,
+         progress: Callable[[int], None] | None = None) -> Risk:  # fmt: skip
     """Both logs on the same `n` replication seeds (those montecarlo derives
     from `seed`): common random numbers, so identical logs differ by exactly
-    zero in every replication."""
+    zero in every replication. `progress(1)` after each replication."""
     if not 1 <= n <= MAX_REPLICATIONS:
         raise ValueError(f"n: between 1 and {MAX_REPLICATIONS} replications, not {n}")
     a: list[Outcome] = []
@@ -546,6 +547,8 @@ def risk(bundle: ScenarioBundle, seed: int, original: Sequence[LogEntry],
         s = replication_seed(seed, i)
         a += _outcomes(i, play(bundle, s, original))
         b += _outcomes(i, play(bundle, s, changed))
+        if progress:
+            progress(1)
     sa = {p.id: p for p in statistics(a)}
     sb = {p.id: p for p in statistics(b)}
     pairs: dict[str, list[tuple[Outcome, Outcome]]] = {}
@@ -586,7 +589,8 @@ class WhatIf:
 
 
 def whatif(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
-           changes: Edit | Sequence[Edit], n: int = 1) -> WhatIf:  # fmt: skip
+           changes: Edit | Sequence[Edit], n: int = 1,
+           progress: Callable[[int], None] | None = None) -> WhatIf:  # fmt: skip
     """The log with `changes` against the log as played: on `seed`, and with
     n > 1 also over n paired replications."""
     edits = (changes,) if isinstance(changes, Drop | Replace | Move | Add) else tuple(changes)
@@ -594,5 +598,5 @@ def whatif(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
         raise ValueError(f"n: between 1 and {MAX_REPLICATIONS} replications, not {n}")
     changed = edit_all(bundle, entries, edits)
     comparison = compare(bundle, seed, entries, changed)
-    mc = risk(bundle, seed, entries, changed, n) if n > 1 else None
+    mc = risk(bundle, seed, entries, changed, n, progress) if n > 1 else None
     return WhatIf(edits, tuple(changed), comparison, mc)
