@@ -168,8 +168,13 @@ def _find(items: Sequence[LogEntry], seq: int, field: str, kinds: frozenset[str]
         last = max((e.seq for e in items), default=0)
         raise EditError(field, f"no entry {seq} in the log (it has entries 1 to {last})")
     if target.kind not in kinds:
-        what = " or ".join(sorted(kinds))
-        raise EditError(field, f"entry {seq} is a {target.kind} entry, not a {what}")
+        what = "a decision or proposal" if kinds == DECISION_KINDS else (
+            "a decision, proposal or answer to one")  # fmt: skip
+        article = "an" if target.kind[0] in "aeiou" else "a"
+        hint = ""
+        if isinstance(target, AnswerEntry):
+            hint = f" (its proposal is entry {target.payload.proposal})"
+        raise EditError(field, f"entry {seq} is {article} {target.kind} entry, not {what}{hint}")
     return target
 
 
