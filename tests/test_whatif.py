@@ -233,7 +233,7 @@ def test_added_decision_comes_after_the_script_of_its_second(small: ScenarioBund
     (Replace(5, "activate_standby"), "replace", "entry 5 is an accept entry, not a decision or "
                                                 "proposal (its proposal is entry 3)"),
     (Replace(3, "pray"), "replace", "no action 'pray' in the scenario's catalogue (its actions: "
-                                    "activate_standby, restore_server)"),
+                                    "activate_standby, restore_server, switch_off_standby)"),
     (Move(3, 25 * H), "move", "T+25 h is beyond the horizon (T+24 h)"),
     (Move(3, 23 * H + H // 2), "move", "its answer (entry 5) would come after the horizon (T+24 h)"),
     (Move(3, -1), "move", "the time cannot be before the start"),
