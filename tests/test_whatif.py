@@ -13,6 +13,7 @@ breached, 23,000 EUR, 19 h beyond the RTO.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from simulator.engine import Simulation
 from simulator.exercise.log import (
     AnswerEntry,
     LogEntry,
+    LogError,
     dumps_log,
     entry,
     make_header,
@@ -378,3 +380,20 @@ def test_cli_bad_logs(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "seed: missing" in result.stderr
     result = runner.invoke(app, ["whatif", str(tmp_path / "none.jsonl"), "--drop", "1"])
     assert result.exit_code == 2 and "cannot read" in result.stderr
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ((H, "decision", {"action": "pray"}), "entry 2: payload.action: no action 'pray'"),
+    ((H, "accept", {"proposal": 1}), "entry 2: payload.proposal: no proposal 1 before it"),
+    ((H, "msel", {"inject": "nope"}), "entry 2: payload.inject: no scripted inject 'nope'"),
+    ((H, "inject", {"command": {"action": "down", "asset": "nope"}}),
+     "the log does not replay on this scenario: asset: unknown asset 'nope'"),
+])  # fmt: skip
+def test_a_log_that_does_not_fit_the_scenario(small: ScenarioBundle, tmp_path: Path,
+                                              row: Any, message: str) -> None:  # fmt: skip
+    entries = log((0, "clock", {"action": "start"}), row,
+                  (2 * H, "decision", {"action": "activate_standby"}))  # fmt: skip
+    with pytest.raises(LogError, match=re.escape(message)):
+        play(small, 3, entries)
+    result = runner.invoke(app, ["decisions", write_log(tmp_path, small, entries)])
+    assert result.exit_code == 2 and message in result.stderr

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from simulator.engine import Simulation
+from simulator.engine import CommandError, Simulation
 from simulator.exercise.log import (
     AnswerEntry,
     ClockEntry,
@@ -252,15 +252,41 @@ def _play(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
     release for each scripted inject the log leaves pending at the time it
     falls due (the pacer's rule in web/live.py: due injects before a command
     of the same second)."""
+    check(bundle, entries)
     limit = horizon_of(bundle, entries) if until is None else until
     rows = [_row(e) for e in entries if e.sim_time <= limit]
     for inject, due in _pending(bundle, entries, limit):
         at = next((i for i, r in enumerate(rows) if r["sim_time"] >= due), len(rows))
         rows.insert(at, {"seq": 0, "sim_time": due, "role": "system", "kind": "msel",
                          "payload": {"inject": inject}})  # fmt: skip
-    sim = _replay_dicts(bundle, seed, rows)
+    try:
+        sim = _replay_dicts(bundle, seed, rows)
+    except CommandError as e:  # an inject the scenario's company cannot take
+        raise LogError(f"the log does not replay on this scenario: {e}") from None
     sim.advance(limit)
     return sim
+
+
+def check(bundle: ScenarioBundle, entries: Sequence[LogEntry]) -> None:
+    """LogError naming the entry if the log does not fit the scenario: an
+    action or scripted inject it lacks, an answer to no earlier proposal."""
+    actions = {a.id for a in bundle.scenario.actions}
+    injects = {i.id for i in bundle.scenario.injects}
+    proposals: set[int] = set()
+    for e in entries:
+        if isinstance(e, DecisionEntry):
+            if e.payload.action is not None and e.payload.action not in actions:
+                raise LogError(f"entry {e.seq}: payload.action: no action "
+                               f"{e.payload.action!r} in the scenario's catalogue")  # fmt: skip
+            if e.kind == "proposal":
+                proposals.add(e.seq)
+        elif isinstance(e, AnswerEntry) and e.payload.proposal not in proposals:
+            raise LogError(f"entry {e.seq}: payload.proposal: no proposal "
+                           f"{e.payload.proposal} before it")  # fmt: skip
+        elif (isinstance(e, ReleaseEntry | SkipEntry | DelayEntry)
+              and e.payload.inject not in injects):  # fmt: skip
+            raise LogError(f"entry {e.seq}: payload.inject: no scripted inject "
+                           f"{e.payload.inject!r} in the scenario")  # fmt: skip
 
 
 def _row(e: LogEntry) -> dict[str, Any]:
