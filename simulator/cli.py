@@ -20,12 +20,16 @@ from rich.text import Text
 
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
-from simulator.exercise.log import LogError, read_log
+from simulator.exercise.decisions import decision_values
+from simulator.exercise.log import ENGINE_VERSION, LogEntry, LogError, bundle_hash, read_log
 from simulator.exercise.moment import figures as moment_figures
 from simulator.exercise.moment import hours
-from simulator.exercise.replay import end_of, playable
+from simulator.exercise.replay import end_of, horizon_of, playable, verify
 from simulator.exercise.replay import replay as replay_log
-from simulator.exercise.scrub import horizon_of
+from simulator.exercise.tables import decisions_table, no_decisions, risk_table, whatif_table
+from simulator.exercise.whatif import MAX_REPLICATIONS as MAX_WHATIF_REPLICATIONS
+from simulator.exercise.whatif import Add, Drop, Edit, EditError, Move, Replace
+from simulator.exercise.whatif import whatif as run_whatif
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, read_file, validate_file, write_data, write_jsonl, write_text
@@ -444,6 +448,175 @@ def sweep(
     if csv:
         write_text(csv, rows_csv(rows))
     Console(width=max(Console().width, 120)).print(sweep_table(rows))
+
+
+# --- exercise logs: what-if forks and the value of each decision -------------------
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+"""Where a log without a bundle (written before logs carried one) finds its
+scenario: `header.scenario` is a path under scenarios/ (the working
+directory's, else the repository's)."""
+
+
+
+
+def _lang_or_exit(lang: str) -> None:
+    if lang not in ("de", "en"):
+        _fail(f"--lang: use de or en, not {lang!r}")
+
+
+def _log_or_exit(path: str) -> tuple[ScenarioBundle, int, list[LogEntry]]:
+    """The scenario bundle, seed and entries of an exported exercise log."""
+    try:
+        raw = read_file(path)
+    except ScenarioError as e:
+        _exit_with(e)
+    try:
+        header, entries = read_log(raw.decode("utf-8"), path)
+    except UnicodeDecodeError:
+        _fail(f"{path}: not UTF-8 text")
+    except LogError as e:
+        _fail(str(e))
+    if header.seed is None:
+        _fail(f"{path}: header: seed: missing (a player's log cannot be replayed)")
+    bundle = header.bundle or _scenario_of(path, header.scenario)
+    if header.bundle is None and header.bundle_hash and header.bundle_hash != bundle_hash(bundle):
+        _fail(f"{path}: header: bundle_hash: scenario {header.scenario!r} has changed since "
+              "the log was written")  # fmt: skip
+    if header.engine != ENGINE_VERSION:  # replays exactly, or says why it cannot
+        try:
+            verify(header, entries, bundle, header.seed)
+        except LogError as e:
+            _fail(f"{path}: {e}")
+    return bundle, header.seed, entries
+
+
+def _scenario_of(log: str, scenario: str | None) -> ScenarioBundle:
+    if not scenario:
+        _fail(f"{log}: header: bundle: missing, and no scenario to replay on")
+    error: ScenarioError | None = None
+    for root in dict.fromkeys([(Path.cwd() / "scenarios").resolve(), SCENARIOS]):
+        file = (root / scenario).resolve()
+        if not file.is_relative_to(root):
+            _fail(f"{log}: header: scenario: {scenario!r} is not a path under scenarios/")
+        try:
+            return load_bundle(file)
+        except ScenarioError as e:
+            error = e
+    assert error is not None
+    _exit_with(error)
+
+
+_FORMS = {"replace": "SEQ=ACTION, e.g. 13=activate_dr", "move": "SEQ=DURATION, e.g. 13=5h",
+          "add": "DURATION=ACTION, e.g. 5h=activate_dr"}  # fmt: skip
+
+
+def _edit_or_exit(drop: int | None, replace: str | None, move: str | None, add: str | None
+                  ) -> Edit:  # fmt: skip
+    given = [(k, v) for k, v in (("drop", drop), ("replace", replace), ("move", move),
+                                 ("add", add)) if v is not None]  # fmt: skip
+    if len(given) != 1:
+        _fail("give exactly one of --drop SEQ, --replace SEQ=ACTION, --move SEQ=DURATION, "
+              "--add DURATION=ACTION")  # fmt: skip
+    option, value = given[0]
+    if option == "drop":
+        assert isinstance(value, int)
+        return Drop(value)
+    left, sep, right = str(value).partition("=")
+    left, right = left.strip(), right.strip()
+    if not sep or not left or not right:
+        _fail(f"--{option}: write {_FORMS[option]}")
+    try:
+        if option == "replace":
+            return Replace(_seq(left), right)
+        if option == "move":
+            return Move(_seq(left), parse_duration(right))
+        return Add(parse_duration(left), right)
+    except ValueError as e:
+        _fail(f"--{option}: {e}")
+
+
+def _seq(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError(f"SEQ must be an entry number of the log, not {value!r}")
+    return int(value)
+
+
+@app.command()
+def whatif(
+    log: Annotated[str, typer.Argument(help="Exercise log (JSON Lines).", show_default=False)],
+    drop: Annotated[
+        int | None,
+        typer.Option(help="Leave out decision SEQ (a proposal with its answer).",
+                     show_default=False),
+    ] = None,
+    replace: Annotated[
+        str | None,
+        typer.Option(help="SEQ=ACTION: take another catalogue action.", show_default=False),
+    ] = None,
+    move: Annotated[
+        str | None,
+        typer.Option(help="SEQ=DURATION: take decision SEQ at another time, e.g. 13=5h.",
+                     show_default=False),
+    ] = None,
+    add: Annotated[
+        str | None,
+        typer.Option(help="DURATION=ACTION: also take a catalogue action, e.g. 5h=activate_dr.",
+                     show_default=False),
+    ] = None,
+    n: Annotated[
+        int,
+        typer.Option("-n", help="Replications on common random numbers (1: the log's seed only).",
+                     min=1, max=MAX_WHATIF_REPLICATIONS),
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
+) -> None:  # fmt: skip
+    """What if a decision had been different: both outcomes side by side."""
+    _lang_or_exit(lang)
+    change = _edit_or_exit(drop, replace, move, add)
+    bundle, seed, entries = _log_or_exit(log)
+    bar, advance = _progress(n, "replications")
+    try:
+        with bar:
+            result = run_whatif(bundle, seed, entries, change, n,
+                                progress=advance if n > 1 else None)  # fmt: skip
+    except EditError as e:
+        _fail(f"--{e.field}: {e.message}")
+    except LogError as e:
+        _fail(f"{log}: {e}")
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    console = Console(width=max(Console().width, 160))
+    console.print(whatif_table(bundle, result.comparison, lang))
+    if result.risk is not None:
+        console.print(risk_table(bundle, result.risk, lang))
+
+
+@app.command()
+def decisions(
+    log: Annotated[str, typer.Argument(help="Exercise log (JSON Lines).", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of names and sentences: de or en.")] = "en",
+) -> None:
+    """The value of each decision: the exercise without it, and with it at the first inject."""
+    _lang_or_exit(lang)
+    bundle, seed, entries = _log_or_exit(log)
+    try:
+        values = decision_values(bundle, seed, entries)
+    except LogError as e:
+        _fail(f"{log}: {e}")
+    if as_json:
+        typer.echo(json.dumps(values.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    if not values.decisions:
+        typer.echo(no_decisions(lang))
+        return
+    console = Console(width=max(Console().width, 140))
+    console.print(decisions_table(bundle, values, lang))
+    for d in values.decisions:
+        console.print(plain(f"{d.seq}: {d.sentence[lang]}", 2000))
 
 
 if __name__ == "__main__":  # python -m simulator.cli

@@ -8,10 +8,11 @@ log's checkpoint (the count and digest of the records it had); otherwise
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from simulator.exercise.log import (
     ENGINE_VERSION,
+    ClockEntry,
     LogEntry,
     LogError,
     LogHeader,
@@ -54,23 +55,38 @@ def replay(header: LogHeader, entries: Sequence[LogEntry], until: int | None = N
         verify(header, entries, bundle, logged_seed)
     target = end_of(header, entries) if until is None else until
     exercise = Exercise(bundle, logged_seed if seed is None else seed, UNBOUNDED)
-    _play(exercise, entries, target)
+    play(exercise, entries, target, left_to_the_log(entries))
     return exercise
 
 
-def _play(exercise: Exercise, entries: Sequence[LogEntry], until: int) -> None:
-    """Apply the entries up to `until` and go on to it. A scheduled inject
-    the log never releases or skips (a log edited or written by hand) is
-    released when it falls due, before the entries of that second, as the
+def horizon_of(bundle: ScenarioBundle, entries: Iterable[LogEntry]) -> int:
+    """Where the log's exercise ends: the scenario's horizon plus every
+    extension logged."""
+    return bundle.scenario.horizon + sum(
+        e.payload.by or 0 for e in entries
+        if isinstance(e, ClockEntry) and e.payload.action == "extend")  # fmt: skip
+
+
+def left_to_the_log(entries: Iterable[LogEntry]) -> frozenset[str]:
+    """The scripted injects the log releases or skips itself."""
+    return frozenset(e.payload.inject for e in entries if isinstance(e, ReleaseEntry | SkipEntry))
+
+
+def play(exercise: Exercise, entries: Sequence[LogEntry], until: int,
+         leave: frozenset[str], start: int = 0) -> int:  # fmt: skip
+    """Apply entries[start:] up to simulated second `until` and go on to it;
+    the index of the first entry not applied. A scheduled inject the log
+    never releases or skips (not in `leave`: a log edited or written by hand)
+    is released when it falls due, before the entries of that second, as the
     live server would — without an entry, so the log's seqs stay; after the
     last entry the exercise goes on as live, logging what falls due."""
-    leave = frozenset(e.payload.inject for e in entries if isinstance(e, ReleaseEntry | SkipEntry))
-    for entry in entries:
-        if entry.sim_time > until:
-            break
-        exercise.release_due(entry.sim_time, leave)
-        exercise.apply(entry)
+    i = start
+    while i < len(entries) and entries[i].sim_time <= until:
+        exercise.release_due(entries[i].sim_time, leave)
+        exercise.apply(entries[i])
+        i += 1
     exercise.run_until(until, leave)
+    return i
 
 
 def verify(header: LogHeader, entries: Sequence[LogEntry], bundle: ScenarioBundle,
@@ -83,7 +99,7 @@ def verify(header: LogHeader, entries: Sequence[LogEntry], bundle: ScenarioBundl
                        f"is engine {ENGINE_VERSION}, which cannot prove it replays the log "
                        "exactly: replay it with Tabletop " + written)  # fmt: skip
     exercise = Exercise(bundle, seed, UNBOUNDED)
-    _play(exercise, entries, checkpoint.sim_time)
+    play(exercise, entries, checkpoint.sim_time, left_to_the_log(entries))
     records = exercise.sim.records
     digest = RecordDigest()
     digest.feed(records, min(len(records), checkpoint.records))

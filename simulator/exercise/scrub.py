@@ -15,28 +15,11 @@ from collections.abc import Sequence
 
 from simulator.exercise.log import (
     ENGINE_VERSION,
-    ClockEntry,
     LogEntry,
     LogHeader,
-    ReleaseEntry,
-    SkipEntry,
 )
-from simulator.exercise.replay import UNBOUNDED, playable, verify
+from simulator.exercise.replay import UNBOUNDED, horizon_of, left_to_the_log, play, playable, verify
 from simulator.exercise.session import Exercise
-from simulator.schema import ScenarioBundle
-
-
-def horizon_of(bundle: ScenarioBundle, entries: Sequence[LogEntry]) -> int:
-    """Where the log's exercise ends: the scenario's horizon plus every
-    extension logged."""
-    extended = sum(e.payload.by or 0 for e in entries
-                   if isinstance(e, ClockEntry) and e.payload.action == "extend")  # fmt: skip
-    return bundle.scenario.horizon + extended
-
-
-def _left_to_the_log(entries: Sequence[LogEntry]) -> frozenset[str]:
-    """The scripted injects the log releases or skips itself."""
-    return frozenset(e.payload.inject for e in entries if isinstance(e, ReleaseEntry | SkipEntry))
 
 
 class Scrubber:
@@ -50,7 +33,7 @@ class Scrubber:
         if header.engine != ENGINE_VERSION:
             verify(header, entries, self.bundle, self.seed)  # once, not per second asked
         self.entries = list(entries)
-        self.leave = _left_to_the_log(self.entries)
+        self.leave = left_to_the_log(self.entries)
         self.exercise: Exercise | None = None
         self.applied = 0  # entries of self.entries applied to self.exercise
         self.restarts = 0  # how often it started over (for tests and the bench)
@@ -69,7 +52,7 @@ class Scrubber:
             self.entries, self.exercise, self.applied = list(entries), None, 0
         else:
             self.entries.extend(entries[held:])
-        leave = _left_to_the_log(self.entries)
+        leave = left_to_the_log(self.entries)
         if leave != self.leave:
             self.leave, self.exercise, self.applied = leave, None, 0
 
@@ -85,12 +68,5 @@ class Scrubber:
             ex = self.exercise = Exercise(self.bundle, self.seed, UNBOUNDED)
             self.applied = 0
             self.restarts += 1
-        # As simulator.exercise.replay does: due injects the log does not
-        # mention are released before the entries of their second.
-        while self.applied < len(self.entries) and self.entries[self.applied].sim_time <= t:
-            entry = self.entries[self.applied]
-            ex.release_due(entry.sim_time, self.leave)
-            ex.apply(entry)
-            self.applied += 1
-        ex.run_until(t, self.leave)
+        self.applied = play(ex, self.entries, t, self.leave, self.applied)
         return ex

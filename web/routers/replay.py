@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from simulator.exercise.log import LogEntry, LogError, LogHeader, make_header
-from simulator.exercise.scrub import horizon_of
+from simulator.exercise.replay import horizon_of
 from simulator.schema import ScenarioBundle, text
 from web.deps import ManagerDep, ReplayAccess, replay_access
 from web.i18n import Translate, pick_lang
