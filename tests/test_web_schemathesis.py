@@ -50,7 +50,9 @@ class Exercises:
         self.id, self.token = r.json()["id"], r.json()["tokens"]["facilitator"]
 
     def current(self) -> tuple[str, str]:
-        if APP.state.manager.exercises[self.id].clock.state == ENDED:
+        # the app may have been started anew (rebuilt lazily, on first use)
+        live = APP.state.manager.get(self.id)
+        if live is None or live.clock.state == ENDED:
             self.new()
         return self.id, self.token
 
