@@ -183,3 +183,20 @@ def test_players_get_no_script_in_a_header() -> None:
     assert header_view(FULL, header) == header
     with pytest.raises(LogError, match="participant's log cannot be replayed"):
         replay(seen, [])
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('"kind": "decision", "payload": {}', "payload: Value error, an action from the catalogue "
+                                          "or a text, one of them"),
+    ('"kind": "decision", "payload": {"text": ""}', "payload.text: String should have at least"),
+    ('"kind": "decision", "payload": {"action": "a", "text": "b"}', "one of them"),
+    ('"kind": "inject", "payload": {}', "payload: Value error, a hazard, a command or a message"),
+    ('"kind": "inject", "payload": {"message": ""}', "payload.message: String should have"),
+    ('"kind": "teleport", "payload": {}', "Input tag 'teleport' found using 'kind' does not"),
+])  # fmt: skip
+def test_a_hostile_log_line_is_named_not_crashed_on(line: str, message: str) -> None:
+    head = SHIPPED.read_text().splitlines()[0]
+    text = head + '\n{"seq": 1, "sim_time": 0, "actor": "facilitator", ' + line + "}\n"
+    with pytest.raises(LogError) as err:
+        read_log(text)
+    assert str(err.value).startswith("log:2: ") and message in str(err.value), str(err.value)

@@ -18,7 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from simulator import __version__
 from simulator.commands import Command
@@ -61,8 +69,16 @@ class InjectPayload(_Payload):
     hazard: HazardSpec | None = None
     id: _Id | None = None
     command: Command | None = None
-    title: str | None = Field(default=None, max_length=MAX_TEXT)
-    message: str | None = Field(default=None, max_length=MAX_TEXT)
+    title: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    message: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+
+    @model_validator(mode="after")
+    def _one(self) -> InjectPayload:
+        if self.hazard is not None and self.command is not None:
+            raise ValueError("a hazard or a command, not both")
+        if self.hazard is None and self.command is None and self.message is None:
+            raise ValueError("a hazard, a command or a message")
+        return self
 
 
 class MselPayload(_Payload):
@@ -82,7 +98,13 @@ class DecisionPayload(_Payload):
     """A player action from the scenario's catalogue, or free text."""
 
     action: _Id | None = None
-    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+
+    @model_validator(mode="after")
+    def _one(self) -> DecisionPayload:
+        if (self.action is None) == (self.text is None):
+            raise ValueError("an action from the catalogue or a text, one of them")
+        return self
 
 
 class AnswerPayload(_Payload):

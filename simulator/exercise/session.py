@@ -138,6 +138,7 @@ class Exercise:
         self.sim = Simulation(bundle, seed, autoplay_msel=False)
         self.log: list[LogEntry] = []
         self.msel = {e.id: MselItem(e.id, text(e.title), e.at) for e in bundle.scenario.injects}
+        self._by_due = self._due_order()  # the scheduled ones by (due, id); kept on delays
         self.proposals: dict[int, Proposal] = {}
         self.open_proposals = 0
         self.jump_floor = 0  # the furthest jump logged (capped at the horizon then)
@@ -169,12 +170,16 @@ class Exercise:
     def ended(self) -> bool:
         return self.sim.now >= self.sim.horizon
 
+    def _due_order(self) -> list[MselItem]:
+        return sorted((m for m in self.msel.values() if m.due is not None),
+                      key=lambda m: (m.due or 0, m.id))  # fmt: skip
+
     def next_due(self, leave: frozenset[str] = frozenset()) -> MselItem | None:
         """The pending scripted inject due first (ties by id), but those in `leave`."""
-        pending = [m for m in self.msel.values()
-                   if m.status == "pending" and m.due is not None
-                   and m.id not in leave]  # fmt: skip
-        return min(pending, key=lambda m: (m.due or 0, m.id), default=None)
+        for item in self._by_due:
+            if item.status == "pending" and item.id not in leave:
+                return item
+        return None
 
     def checkpoint(self) -> Checkpoint:
         """The records so far, counted and hashed (O(new records))."""
@@ -218,10 +223,12 @@ class Exercise:
         if self.ended and kind != "observation" and not extend:
             raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
         match entry:
-            case InjectEntry():
+            case InjectEntry() if entry.payload.hazard or entry.payload.command:
                 prefix = "command." if entry.payload.command is not None else ""
                 for command in inject_commands(entry.payload, entry.seq):
                     self._check(command, prefix)
+            case InjectEntry():
+                pass  # a message: nothing to check
             case ReleaseEntry() | SkipEntry() | DelayEntry():
                 name = kind if kind in ("release", "skip", "delay") else "inject"
                 item = self.msel.get(entry.payload.inject)
@@ -236,9 +243,9 @@ class Exercise:
                         self.open_proposals >= self.limits.open_proposals:  # fmt: skip
                     raise Rejected("proposal", f"{self.open_proposals} proposals are waiting "
                                    "for the facilitator; wait until some are answered")  # fmt: skip
-                into = "action" if entry.payload.action is not None else "text"
-                for command in decision_commands(self.bundle, entry.payload):
-                    self._check(command, into=into)
+                if entry.payload.action is not None:  # free text needs no check
+                    for command in decision_commands(self.bundle, entry.payload):
+                        self._check(command, into="action")
             case AnswerEntry():
                 proposal = self.proposals.get(entry.payload.proposal)
                 if proposal is None:
@@ -332,6 +339,7 @@ class Exercise:
             case DelayEntry():
                 item = self.msel[entry.payload.inject]
                 item.due = (item.due or 0) + entry.payload.by
+                self._by_due = self._due_order()
             case DecisionEntry() if entry.kind == "decision":
                 self._decide(entry.payload, source)
             case DecisionEntry():
