@@ -368,8 +368,8 @@
       const id = (r.cause || "").replace(/^trigger:/, "");
       const found = S.triggers.find((x) => x.id === id);
       const why = found && !(found.by_hand || []).includes(r.t) ? conditionText(found.condition) : "";
-      return item(r.t, 1, r.seq, tr("feed.trigger"), `${id} – ${tr("feed.trigger_fired")}`,
-        why ? `${tr("trigger.because")}: ${why}` : tr("trigger.by_hand"), "trigger");
+      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${id} – ${tr("feed.trigger_fired")}`,
+        why ? `${tr("trigger.because")}: ${why}` : tr("trigger.by_hand"), "trigger"), group: "injects" };
     }
     if (r.event === "buffer_empty") {
       return item(r.t, 1, r.seq, tr("feed.state"),
