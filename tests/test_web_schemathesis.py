@@ -36,7 +36,8 @@ SCHEMA.location = "/openapi.json"
 
 
 class Exercises:
-    """A live exercise to aim requests at; a new one once fuzzing has ended it."""
+    """A live exercise to aim requests at; a new one once fuzzing has ended it
+    (or the app's manager has been started anew)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -50,7 +51,10 @@ class Exercises:
         self.id, self.token = r.json()["id"], r.json()["tokens"]["facilitator"]
 
     def current(self) -> tuple[str, str]:
-        if APP.state.manager.exercises[self.id].clock.state == ENDED:
+        # schemathesis starts the app's lifespan anew for some operations, and
+        # with it a new manager that has not loaded this exercise: a new one then.
+        live = APP.state.manager.exercises.get(self.id)
+        if live is None or live.clock.state == ENDED:
             self.new()
         return self.id, self.token
 
