@@ -1,4 +1,4 @@
-"""The exercise API: create, state, clock, injects, decisions, log, stream."""
+"""The exercise API: create, state, clock, injects, decisions, triggers, log, stream."""
 
 from __future__ import annotations
 
