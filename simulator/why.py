@@ -36,6 +36,7 @@ from simulator.records import (
     State,
 )
 from simulator.schema import text
+from simulator.triggers import EVENT_TRIGGER
 from simulator.wallclock import at as clock_at
 from simulator.wallclock import short
 
@@ -164,6 +165,8 @@ class RecordIndex:
                     self.started[r.cause] = r.t
                     self.detail[r.cause] = r.detail
                 self._isolations(r.event, r.cause, r.detail)
+            elif r.event == EVENT_TRIGGER and r.cause:  # its commands' effects: since it fired
+                self.started.setdefault(r.cause, r.t)
             elif r.event == EVENT_BUFFER_EMPTY and r.asset is not None and r.detail:
                 self.empty_at[(r.asset, r.detail)] = r.t
         self.fed = len(records)

@@ -36,7 +36,8 @@ SCHEMA.location = "/openapi.json"
 
 
 class Exercises:
-    """A live exercise to aim requests at; a new one once fuzzing has ended it."""
+    """A live exercise to aim requests at; a new one once fuzzing has ended it
+    (or the app's manager has been started anew)."""
 
     def __init__(self, client: Any) -> None:
         self.client = client

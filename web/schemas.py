@@ -167,6 +167,16 @@ class ObservationCreate(_In):
     text: str = Field(min_length=1, max_length=TEXT_CHARS)
 
 
+class TriggerCommand(_In):
+    """The facilitator's hand on an adaptive trigger: `disarm` it (it fires no
+    more), `fire` it now whatever its condition, or `release` / `dismiss` the
+    inject a notify trigger suggested (the oldest one still open)."""
+
+    trigger: str = Field(min_length=1, max_length=120,
+                         description="The trigger's id (`triggers` of the stream's state)")
+    action: Literal["disarm", "fire", "release", "dismiss"]
+
+
 class ErrorPublic(BaseModel):
     detail: str
 

@@ -18,11 +18,11 @@ from simulator.exercise.audience import (
     script_texts,
     shows_record,
 )
-from simulator.exercise.log import LogEntry
+from simulator.exercise.log import LogEntry, TriggerEntry
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise, Proposal
 from simulator.records import EVENT_INJECT, Record
-from simulator.schema import text
+from simulator.schema import NotifyAction, ReleaseAction, Trigger, text
 from simulator.triggers import describe
 
 DECIDED_SHOWN = 50  # answered proposals a full state carries (every open one too)
@@ -49,12 +49,41 @@ def graph(exercise: Exercise) -> dict[str, Any]:
 
 def triggers(exercise: Exercise) -> list[dict[str, Any]]:
     """The scenario's triggers for the facilitator: armed or not, the
-    condition in words, when each fired and why (the last time)."""
+    condition in words (English, `when`) and as data (`condition`, which the
+    console words in the page's language), what it does, since when it holds,
+    when each fired (`by_hand`: the facilitator's firings) and why (the last)."""
+    own = {t.id: t for t in exercise.bundle.scenario.triggers}
+    by_hand: dict[str, set[int]] = {}
+    for entry in exercise.log:
+        if isinstance(entry, TriggerEntry) and entry.payload.action == "fire":
+            by_hand.setdefault(entry.payload.trigger, set()).add(entry.sim_time)
     out = []
     for t in exercise.sim.triggers():
         last = exercise.fired.get(t.id)
-        out.append({"id": t.id, "armed": t.armed, "when": describe(t.when), "since": t.since,
-                    "fired": list(t.fired), "why": last[1] if last else None})  # fmt: skip
+        hand = by_hand.get(t.id, set())
+        out.append({"id": t.id, "armed": t.armed, "when": describe(t.when),
+                    "condition": t.when.model_dump(mode="json", exclude_none=True),
+                    "delay": t.delay, "once": t.once, "min_interval": t.min_interval,
+                    "does": _does(t.id, own.get(t.id)), "since": t.since,
+                    "fired": list(t.fired), "by_hand": [f for f in t.fired if f in hand],
+                    "why": last[1] if last else None})  # fmt: skip
+    return out
+
+
+def _does(trigger_id: str, trigger: Trigger | None) -> list[dict[str, Any]]:
+    """What a trigger does, by kind: suggest an inject (`notify`), release a
+    scripted one, start a hazard, or apply a command (its action)."""
+    if trigger is None:  # an inject's or a hazard's own `when`
+        kind, _, ref = trigger_id.partition(":")
+        return [{"release" if kind == "inject" else "hazard": ref}]
+    out: list[dict[str, Any]] = []
+    for do in trigger.do:
+        if isinstance(do, NotifyAction):  # its title, as the suggestion will say it
+            out.append({"notify": {lang: text(do.notify.title, lang) for lang in ("de", "en")}})
+        elif isinstance(do, ReleaseAction):
+            out.append({"release": do.release})
+        else:
+            out.append({"command": str(getattr(do, "action", ""))})
     return out
 
 

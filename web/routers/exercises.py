@@ -1,4 +1,4 @@
-"""The exercise API: create, state, clock, injects, decisions, log, stream."""
+"""The exercise API: create, state, clock, injects, decisions, triggers, log, stream."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ from web.schemas import (
     ReopenedPublic,
     ScenarioPublic,
     StatePublic,
+    TriggerCommand,
     problem_detail,
 )
 from web.storage import ARCHIVED
@@ -277,6 +278,16 @@ async def observe(body: ObservationCreate, exercise: ExerciseDep, role: Facilita
                   key: RequestKey) -> Any:  # fmt: skip
     """A facilitator's observation, for the after-action report."""
     return accept(exercise, role, "observation", {"text": body.text}, key)
+
+
+@router.post("/exercises/{exercise_id}/triggers", response_model=AcceptedPublic,
+             responses=ERRORS)  # fmt: skip
+async def trigger(body: TriggerCommand, exercise: ExerciseDep, role: FacilitatorDep,
+                  key: RequestKey) -> Any:  # fmt: skip
+    """The facilitator disarms or fires an adaptive trigger, or releases or
+    dismisses the inject it suggested. Players never learn of a trigger: a
+    released suggestion reaches them as its title and message only."""
+    return accept(exercise, role, "trigger", body.model_dump(), key)
 
 
 @router.get("/exercises/{exercise_id}/log", response_class=NDJSONResponse, responses=ERRORS)

@@ -379,7 +379,8 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
                        "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
                        "command.", "buffer.")),
     }  # fmt: skip
-    if role != "participant":  # the script stays hidden from the players
+    if role != "participant":  # the script and its triggers stay hidden from the players
+        config["t"] |= t.subset(("trigger.", "suggest.", "cond."))
         config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}
                           for e in scenario.injects}  # fmt: skip
     if role == "facilitator":

@@ -110,6 +110,8 @@ def _public(exercise: LiveExercise, cause: Cause, lang: str, full: bool) -> Caus
         label = text(action.title, lang) or action.id if action is not None else None
     if label is None and (full or not ad_hoc):
         label = cause.hazard or cause.action
+    if label is None and full and cause.source.startswith("trigger:"):
+        label = cause.ref  # the trigger's id: players never get it (their cause is unnamed)
     out = CausePublic(kind=cause.kind, label=label, at=cause.at, effect=cause.effect,
                       capacity=cause.capacity, lasting=cause.lasting)  # fmt: skip
     if full:

@@ -30,7 +30,7 @@
   const PLOT_MS = 400;
   // The feed filter's groups, by log entry kind (records: injects or states).
   const FEED_GROUP = { inject: "injects", msel: "injects", release: "injects", skip: "injects",
-    delay: "injects", decision: "decisions", proposal: "decisions", accept: "decisions",
+    delay: "injects", trigger: "injects", decision: "decisions", proposal: "decisions", accept: "decisions",
     reject: "decisions" };
   const DURATIONS = new Set(["duration", "dwell", "spread_time", "encrypt_time", "detect_after"]); // redraw the plots at most this often
 
@@ -226,6 +226,7 @@
     proposalsBySeq: new Map(), msel: [], graph: null,
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     hazardSeqs: new Set(), mselShown: new Set(), started: false,
+    triggers: [], suggestions: [], // facilitators and observers only: players never get them
   };
   let newItems = [];
 
@@ -256,6 +257,9 @@
     for (const p of msg.proposals) S.proposalsBySeq.set(p.seq, p);
     S.proposals = [...S.proposalsBySeq.values()].sort((a, b) => a.seq - b.seq);
     if (msg.type === "init") showOlder(msg.feed_before);
+    // Before the feed: its trigger entries are worded from these.
+    if (msg.triggers) S.triggers = msg.triggers;
+    if (msg.suggestions) S.suggestions = msg.suggestions;
     const items = [];
     for (const entry of msg.feed) {
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
@@ -344,6 +348,14 @@
           "msel");
       }
       return null;
+    }
+    if (r.event === "trigger") { // a trigger fired: facilitators' and observers' records only
+      S.markers.push(r);
+      const id = (r.cause || "").replace(/^trigger:/, "");
+      const found = S.triggers.find((x) => x.id === id);
+      const why = found && !(found.by_hand || []).includes(r.t) ? conditionText(found.condition) : "";
+      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${id} – ${tr("feed.trigger_fired")}`,
+        why ? `${tr("trigger.because")}: ${why}` : tr("trigger.by_hand"), "trigger"), group: "injects" };
     }
     if (r.event === "buffer_empty") {
       return item(r.t, 1, r.seq, tr("feed.state"),
@@ -437,6 +449,18 @@
       }
       case "observation":
         return make(tr("feed.observation"), p.text, "", "observation");
+      case "trigger": {
+        // Players get a released suggestion as its title and message only;
+        // the facilitator's view names the trigger, whose suggestion it was.
+        if (p.title) return make(tr("feed.message"), localText(p.title), localText(p.message), "message");
+        if (p.action === "release") {
+          const s = S.suggestions.find((x) => x.trigger === p.trigger && x.status === "released");
+          return make(tr("feed.message"), s ? localText(s.title) : p.trigger,
+            s ? localText(s.message) : "", "message");
+        }
+        return make(tr("feed.trigger"), `${p.trigger} – ${tr(`feed.trigger_${p.action}`, p.action)}`,
+          "", "muted");
+      }
       default:
         return make(e.kind, JSON.stringify(p));
     }
@@ -452,6 +476,7 @@
     renderFeed();
     renderProposals();
     renderMsel();
+    renderTriggers();
     schedulePlots();
     describeCharts();
   }
@@ -726,6 +751,108 @@
     }));
   }
 
+  // --- adaptive triggers (facilitators and observers) ---------------------------------
+
+  // A template text with its {a}, {x}, {d} and {t} filled in.
+  const fill = (key, vars) => tr(key).replace(/\{(\w)\}/g, (m, k) => (k in vars ? vars[k] : m));
+
+  // A trigger's condition in the page's language, from the structured form the
+  // server sends: the one place the console words conditions (names, durations
+  // and times as everywhere on the page).
+  function conditionText(c, nested) {
+    if (!c || typeof c !== "object") return "";
+    const group = (x) => (x && (x.all || x.any || x.not) ? `(${conditionText(x, true)})` : conditionText(x, true));
+    if (c.all) return c.all.map(group).join(` ${tr("cond.and")} `);
+    if (c.any) return c.any.map(group).join(` ${tr("cond.or")} `);
+    if (c.not) return `${tr("cond.not")} ${group(c.not)}`;
+    if (c.buffer !== undefined) {
+      return fill("cond.buffer", { a: nameOf(c.asset), x: bufferName(c.asset, c.buffer), d: fmtDur(c.below) });
+    }
+    if (c.asset !== undefined) {
+      if (c.below !== undefined) return fill("cond.asset_below", { a: nameOf(c.asset), x: `${Math.round(c.below * 100)} %` });
+      return fill(`cond.asset_${c.is}`, { a: nameOf(c.asset) });
+    }
+    if (c.process !== undefined) {
+      if (c.impact_above !== undefined) return fill("cond.process_impact", { a: nameOf(c.process), x: eur.format(c.impact_above) });
+      return fill(`cond.process_${c.is}`, { a: nameOf(c.process) });
+    }
+    if (c.action !== undefined) {
+      if (c.not_taken_by !== undefined) return fill("cond.action_not_taken", { x: actionTitle(c.action), t: fmtT(c.not_taken_by) });
+      return fill("cond.action_taken", { x: actionTitle(c.action) });
+    }
+    if (c.hazard !== undefined) {
+      if (c.alarm !== undefined) return fill("cond.hazard_alarm", { x: c.hazard, d: c.alarm });
+      return fill(`cond.hazard_${c.is}`, { x: c.hazard });
+    }
+    if (c.after !== undefined) return fill("cond.after", { t: fmtT(c.after) });
+    return nested ? "" : JSON.stringify(c);
+  }
+
+  function doesText(d) {
+    if (d.notify !== undefined) return `${tr("trigger.does_notify")}: ${localText(d.notify)}`;
+    if (d.release !== undefined) return `${tr("trigger.does_release")}: ${mselTitle(d.release)}`;
+    if (d.hazard !== undefined) return `${tr("trigger.does_hazard")}: ${d.hazard}`;
+    return `${tr("trigger.does_command")}: ${tr(`command.${d.command}`, d.command)}`;
+  }
+
+  // A moment as the page shows times: T+… with the calendar time.
+  const moment = (t) => `${fmtT(t)} (${dateFmt.format(wallDate(t))})`;
+
+  let triggersKey = "";
+  function renderTriggers() {
+    const list = $("triggers");
+    const box = $("suggestions");
+    if (!list || !box) return;
+    const key = JSON.stringify([S.triggers, S.suggestions]);
+    if (key === triggersKey) return;
+    triggersKey = key;
+    const acts = role === "facilitator";
+    const button = (label, cls, body, what) => el("button", { type: "button", class: `small ${cls}`,
+      text: tr(label), "aria-label": `${tr(label)}: ${what}`,
+      onclick: (e) => api("triggers", body, e.currentTarget) });
+    const open = S.suggestions.filter((x) => x.status === "open");
+    const shown = [...open, ...S.suggestions.filter((x) => x.status !== "open").slice(-10).reverse()];
+    box.replaceChildren(...(shown.length ? shown.map((sg) => {
+      const title = localText(sg.title);
+      return el("li", { "data-trigger": sg.trigger, "data-status": sg.status },
+        el("span", { class: "due", text: fmtT(sg.t) }),
+        el("span", { class: "mtitle", text: title }),
+        sg.message ? el("span", { class: "mmessage", text: localText(sg.message) }) : null,
+        el("span", { class: "mfoot" },
+          el("span", { class: "mstatus", text: `${tr(`suggest.${sg.status}`, sg.status)} · ${tr("suggest.by")} ${sg.trigger}` }),
+          acts && sg.status === "open" ? el("span", { class: "mbuttons" },
+            button("suggest.release", "ok", { trigger: sg.trigger, action: "release" }, title),
+            button("suggest.dismiss", "danger", { trigger: sg.trigger, action: "dismiss" }, title)) : null));
+    }) : [el("li", { class: "muted", text: tr("suggest.none") })]));
+    if (!S.triggers.length) {
+      list.replaceChildren(el("li", { class: "muted", text: tr("trigger.none") }));
+      return;
+    }
+    list.replaceChildren(...S.triggers.map((tg) => {
+      const fired = tg.fired || [];
+      const hand = new Set(tg.by_hand || []);
+      const status = tg.armed ? "armed" : fired.length && tg.once ? "spent" : "disarmed";
+      let when = conditionText(tg.condition);
+      if (tg.delay) when += ` ${fill("trigger.delay", { d: fmtDur(tg.delay) })}`;
+      const notes = [];
+      if (!tg.once && tg.min_interval) notes.push(fill("trigger.repeat", { d: fmtDur(tg.min_interval) }));
+      if (tg.armed && tg.since !== null && tg.since !== undefined) notes.push(`${tr("trigger.since")} ${fmtT(tg.since)}`);
+      const firings = fired.slice(-5).map((t) => el("li", { class: "tfired" },
+        `${tr("trigger.fired_at")} ${moment(t)} – `,
+        hand.has(t) ? tr("trigger.by_hand") : `${tr("trigger.because")}: ${when}`));
+      return el("li", { "data-trigger": tg.id, "data-status": status },
+        el("span", { class: "tid", text: tg.id }),
+        el("span", { class: "tstatus", text: tr(`trigger.${status}`, status) }),
+        el("span", { class: "twhen", text: `${tr("trigger.when")} ${when}` }),
+        el("span", { class: "tdoes", text: `${tr("trigger.does")}: ${(tg.does || []).map(doesText).join("; ")}` }),
+        notes.length ? el("span", { class: "tnote", text: notes.join(" · ") }) : null,
+        firings.length ? el("ul", { class: "tfirings" }, ...firings) : null,
+        acts && tg.armed ? el("span", { class: "mbuttons" },
+          button("trigger.fire", "", { trigger: tg.id, action: "fire" }, tg.id),
+          button("trigger.disarm", "danger", { trigger: tg.id, action: "disarm" }, tg.id)) : null);
+    }));
+  }
+
   // --- plots (plotly), throttled ------------------------------------------------------
 
   let plotTimer = null;
@@ -880,9 +1007,9 @@
         name: tr(`state.${state}`, state), marker: { color: COLORS[state] }, hovertext: text,
         hoverinfo: "text", width: 0.7, showlegend: y.length > 0 };
     });
-    const symbol = { inject: "diamond", decision: "star", hazard: "triangle-down" };
-    const color = { inject: "#6d28d9", decision: "#1d4ed8", hazard: "#b91c1c" };
-    for (const kind of ["hazard", "inject", "decision"]) {
+    const symbol = { inject: "diamond", decision: "star", hazard: "triangle-down", trigger: "circle-open" };
+    const color = { inject: "#6d28d9", decision: "#1d4ed8", hazard: "#b91c1c", trigger: "#0f766e" };
+    for (const kind of ["hazard", "inject", "decision", "trigger"]) {
       const marks = S.markers.filter((r) => r.event === kind);
       traces.push({ type: "scatter", mode: "markers", x: marks.map((r) => plotX(r.t)),
         y: marks.map(() => EVENTS), name: tr(`feed.${kind}`, kind), showlegend: marks.length > 0,
@@ -953,6 +1080,7 @@
   function markerText(r) {
     const source = (r.cause || "").split(":").slice(1).join(":");
     if (r.event === "hazard") return `${tr("feed.hazard")}: ${tr(`hazard.${r.detail}`, r.detail)}`;
+    if (r.event === "trigger") return `${tr("feed.trigger")}: ${source}`;
     if (r.event === "inject" && r.title) return `${tr("feed.inject")}: ${localText(r.title)}`;
     if (r.event === "inject" && cfg.msel && cfg.msel[source]) return `${tr("feed.inject")}: ${cfg.msel[source].title}`;
     let detail = r.detail || "";
