@@ -234,15 +234,15 @@
         return el("tr", { "data-seq": d.seq },
           el("td", { class: "num", text: String(d.seq) }),
           el("td", { text: fmtT(d.sim_time) }),
-          el("th", { scope: "row", text: actions.get(d.action) || d.action }),
+          el("th", { scope: "row" }, el("div", { text: actions.get(d.action) || d.action }),
+            el("button", { type: "button", class: "small whatif-at", "data-seq": d.seq,
+              "aria-label": fill(tr("whatif.button_label"), { seq: d.seq }),
+              text: tr("whatif.button"), onclick: () => pick(d.seq, d.sim_time) })),
           cell(signed(d.avoided_eur, eur.format), tone(-d.avoided_eur)),
           cell(signed(d.avoided_breach_h, (x) => hours.format(x)), tone(-d.avoided_breach_h)),
           cell(`${signed(d.avoided_rto_breaches, String)} / ${signed(d.avoided_mtpd_breaches, String)}`),
           cell(d.earlier_gain_eur === null ? "–" : signed(d.earlier_gain_eur, eur.format)),
-          el("td", { class: "sentence", text: d.sentence[cfg.lang] || d.sentence.en }),
-          el("td", {}, el("button", { type: "button", class: "small whatif-at", "data-seq": d.seq,
-            "aria-label": fill(tr("whatif.button_label"), { seq: d.seq }),
-            text: tr("whatif.button"), onclick: () => pick(d.seq, d.sim_time) })));
+          el("td", { class: "sentence", text: d.sentence[cfg.lang] || d.sentence.en }));
       });
       $("values-table").tBodies[0].replaceChildren(...rows);
       $("values-table").hidden = rows.length === 0;
