@@ -392,6 +392,37 @@ GERMAN: dict[str, str] = {
         "der Übungszeitraum kann auf höchstens {n} Tage verlängert werden (jetzt {n2} Tage)"
     ),
     "; extend the horizon to go on": "; zum Weiterspielen den Übungszeitraum verlängern",
+    # --- what-if edits of a log (exercise/whatif.py, web what-if) ---------------------
+    "no entry {n} in the log (it has entries {n2} to {n3})": (
+        "kein Eintrag {n} im Protokoll (es hat die Einträge {n2} bis {n3})"
+    ),
+    "entry {n} is an {w} entry, not a decision, proposal or answer to one": (
+        "Eintrag {n} (Art {w}) ist weder Entscheidung noch Vorschlag noch Antwort darauf"
+    ),
+    "entry {n} is a {w} entry, not a decision, proposal or answer to one": (
+        "Eintrag {n} (Art {w}) ist weder Entscheidung noch Vorschlag noch Antwort darauf"
+    ),
+    "entry {n} is an {w} entry, not a decision or proposal": (
+        "Eintrag {n} (Art {w}) ist weder Entscheidung noch Vorschlag"
+    ),
+    "entry {n} is a {w} entry, not a decision or proposal": (
+        "Eintrag {n} (Art {w}) ist weder Entscheidung noch Vorschlag"
+    ),
+    " (its proposal is entry {n})": " (ihr Vorschlag ist Eintrag {n})",
+    "an answer cannot come before its proposal {n} (T+{n2} h)": (
+        "eine Antwort kann nicht vor ihrem Vorschlag {n} kommen (T+{n2} Std.)"
+    ),
+    "its answer (entry {n}) would come after the horizon (T+{n2} h)": (
+        "ihre Antwort (Eintrag {n}) käme nach dem Übungsende (T+{n2} Std.)"
+    ),
+    "required with replace or add: a catalogue action": (
+        "nötig mit replace oder add: eine Maßnahme aus dem Katalog"
+    ),
+    "only with replace or add": "nur mit replace oder add",
+    "required with move: a simulated time such as {q}": (
+        "nötig mit move: eine simulierte Zeit wie {q}"
+    ),
+    "only with move": "nur mit move",
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")

@@ -153,9 +153,12 @@ def test_an_exercise_never_used_since_start_up_is_archived_when_idle(db: str) ->
 # --- the manager link --------------------------------------------------------------
 
 # Every POST route on an exercise, with a body valid for it: the manager is
-# refused each (403) but a fork; the administrator's delete is the
-# administrator's alone (401). A new POST route must be added here.
+# refused each (403) but a fork and a what-if; the administrator's delete is
+# the administrator's alone (401). A new POST route must be added here.
 POST_BODIES: dict[str, tuple[dict[str, Any] | None, int]] = {
+    # A what-if is a POST only for its body (the change to compare): it plays
+    # a changed copy of the log and logs nothing, so it is a read for managers.
+    "/api/exercises/{exercise_id}/whatif": ({"add": "1h", "action": "activate_dr"}, 200),
     "/api/exercises/{exercise_id}/clock": ({"action": "start"}, 403),
     "/api/exercises/{exercise_id}/injects": ({"message": "hello"}, 403),
     "/api/exercises/{exercise_id}/decisions": ({"text": "evacuate"}, 403),

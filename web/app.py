@@ -20,7 +20,7 @@ from web.idempotency import OnceByKey
 from web.limits import BodyLimit
 from web.live import MANAGER, LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import admin, exercises, managers, pages, replay, why
+from web.routers import admin, exercises, managers, pages, replay, whatif, why
 from web.routers.pages import render
 from web.settings import Settings
 from web.storage import StorageUnavailable, Store, token_hash
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(why.router)
     app.include_router(managers.router)
+    app.include_router(whatif.router)
     app.include_router(admin.api)
     app.include_router(admin.pages)
     app.include_router(replay.router)

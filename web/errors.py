@@ -18,6 +18,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from simulator.messages import translate
 
@@ -61,10 +62,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 400 and exc.detail == PARSE_ERROR:
         detail = [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not valid JSON"}]
         return JSONResponse({"detail": with_german(detail)}, status_code=422)
+    if exc.status_code == 405:  # every method of the path, not only the first route's
+        headers = {**(exc.headers or {}), "Allow": ", ".join(allowed(request))}
+        exc = StarletteHTTPException(405, exc.detail, headers)
     if exc.status_code == 422 and isinstance(exc.detail, list):
         return ASCIIJSONResponse({"detail": with_german(exc.detail)}, status_code=422,
                                  headers=exc.headers)  # fmt: skip
     return await http_exception_handler(request, exc)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed(request: Request) -> list[str]:
+    """The methods some route answers on the request's path. Starlette's 405
+    names only the first route matching the path; a path with a GET and a POST
+    in different routers (e.g. .../decisions) has both."""
+    found = []
+    for method in METHODS:
+        probe = {k: v for k, v in request.scope.items() if k != "fastapi"}
+        probe["method"] = method
+        if any(r.matches(probe)[0] == Match.FULL for r in request.app.router.routes):
+            found.append(method)
+    return found
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

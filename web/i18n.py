@@ -600,12 +600,88 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Was wäre, wenn … · Wert der Entscheidungen",
         "What if … · Value of each decision",
     ),
-    "replay.whatif_soon": (
-        "Hier erscheinen bald der Vergleich mit einer anderen Entscheidung und der "
-        "Wert jeder Entscheidung in Euro und Stunden.",
-        "The comparison with another decision and the value of each decision in euros "
-        "and hours will appear here.",
+    # --- what if, and the value of each decision (replay page) ---------------------
+    "whatif.title": ("Was wäre, wenn …", "What if …"),
+    "whatif.button": ("Was wäre, wenn …", "What if …"),
+    "whatif.button_label": ("Was wäre, wenn bei Eintrag {seq} anders entschieden worden wäre",
+                            "What if entry {seq} had been decided otherwise"),
+    "whatif.intro": (
+        "Eine Entscheidung weglassen, durch eine andere Maßnahme ersetzen, zu einer anderen "
+        "Zeit treffen oder eine Maßnahme hinzufügen: Beide Verläufe werden bis zum Übungsende "
+        "durchgespielt und je Geschäftsprozess verglichen. „Was wäre, wenn …“ im Verlauf "
+        "wählt eine Entscheidung aus.",
+        "Leave a decision out, replace it with another action, take it at another time, or "
+        "add an action: both courses are played to the end of the exercise and compared per "
+        "business process. “What if …” in the feed picks a decision.",
     ),
+    "whatif.change": ("Änderung", "Change"),
+    "whatif.seq": ("Eintrag Nr.", "Entry no."),
+    "whatif.drop": ("Entscheidung weglassen", "Leave the decision out"),
+    "whatif.replace": ("durch eine andere Maßnahme ersetzen", "Replace it with another action"),
+    "whatif.move": ("zu einer anderen Zeit treffen", "Take it at another time"),
+    "whatif.add": ("eine Maßnahme hinzufügen", "Add an action"),
+    "whatif.action": ("Maßnahme", "Action"),
+    "whatif.at": ("Zeitpunkt seit Übungsbeginn (z. B. 5h)", "Time since the start (e.g. 5h)"),
+    "whatif.n": ("Durchläufe (Monte Carlo, 1 = nur dieser Verlauf)",
+                 "Replications (Monte Carlo, 1 = this course only)"),
+    "whatif.run": ("Vergleichen", "Compare"),
+    "whatif.running": ("Wird durchgespielt …", "Playing it out …"),
+    "whatif.failed": ("Vergleich nicht möglich", "What-if failed"),
+    "whatif.did_drop": ("Ohne Eintrag {seq}", "Without entry {seq}"),
+    "whatif.did_replace": ("Eintrag {seq} ersetzt durch „{action}“",
+                           "Entry {seq} replaced by “{action}”"),
+    "whatif.did_move": ("Eintrag {seq} bei {at}", "Entry {seq} at {at}"),
+    "whatif.did_add": ("Zusätzlich „{action}“ bei {at}", "“{action}” added at {at}"),
+    "whatif.table": ("Unterschiede je Geschäftsprozess: wie gespielt → geändert",
+                     "Differences per business process: as played → changed"),
+    "whatif.process": ("Geschäftsprozess", "Business process"),
+    "whatif.downtime": ("Ausfall (Std.)", "Down (h)"),
+    "whatif.below_mbco": ("unter Notbetriebsniveau (Std.)", "Below MBCO (h)"),
+    "whatif.breach_h": ("über der WAZ (Std.)", "Beyond the RTO (h)"),
+    "whatif.rto": ("WAZ überschritten", "RTO breached"),
+    "whatif.mtpd": ("MTA überschritten", "MTPD breached"),
+    "whatif.data_loss": ("Datenverlust (Std.)", "Data lost (h)"),
+    "whatif.impact_original": ("Schaden wie gespielt", "Impact as played"),
+    "whatif.impact_changed": ("Schaden geändert", "Impact changed"),
+    "whatif.impact_diff": ("Δ Schaden", "Δ impact"),
+    "whatif.total": ("Alle Prozesse", "All processes"),
+    "whatif.yes": ("ja", "yes"),
+    "whatif.no": ("nein", "no"),
+    "whatif.as_played": ("wie gespielt", "as played"),
+    "whatif.changed": ("geändert", "changed"),
+    "whatif.curves": ("Schaden über die Zeit: wie gespielt und geändert",
+                      "Impact over time: as played and changed"),
+    "whatif.curves_alt": ("Schaden über die Zeit bis zum Übungsende: wie gespielt {a}, "
+                          "geändert {b}.",
+                          "Impact over time to the end of the exercise: as played {a}, "
+                          "changed {b}."),
+    "whatif.mc": ("Monte Carlo: {n} Durchläufe mit gemeinsamen Zufallszahlen (95-%-Intervalle)",
+                  "Monte Carlo: {n} replications on common random numbers (95% intervals)"),
+    "whatif.p_rto": ("P(WAZ überschritten)", "P(RTO breach)"),
+    "whatif.p_mtpd": ("P(MTA überschritten)", "P(MTPD breach)"),
+    "whatif.impact_mean": ("Schaden im Mittel", "Mean impact"),
+    "whatif.diff_mean": ("Δ Schaden im Mittel", "Δ mean impact"),
+    "whatif.diff_p95": ("Δ Schaden P95", "Δ impact P95"),
+    "values.title": ("Wert der Entscheidungen", "Value of each decision"),
+    "values.intro": (
+        "Jede Entscheidung im Vergleich zur Übung ohne sie (und, wo möglich, zur selben "
+        "Maßnahme bei der ersten Einlage), bis zum Übungsende durchgespielt.",
+        "Each decision against the exercise without it (and, where it could have been, the "
+        "same action at the first inject), played to the end of the exercise.",
+    ),
+    "values.loading": ("Wird berechnet …", "Working it out …"),
+    "values.none": ("Bisher keine Entscheidung mit einer Maßnahme aus dem Katalog.",
+                    "No decision with a catalogue action so far."),
+    "values.failed": ("Wert der Entscheidungen nicht verfügbar",
+                      "Decision values unavailable"),
+    "values.seq": ("Nr.", "No."),
+    "values.at": ("Zeit", "Time"),
+    "values.decision": ("Entscheidung", "Decision"),
+    "values.avoided": ("vermiedener Schaden", "Impact avoided"),
+    "values.breach": ("vermieden über der WAZ (Std.)", "Hours beyond the RTO avoided"),
+    "values.breaches": ("vermiedene Verstöße WAZ / MTA", "Breaches avoided RTO / MTPD"),
+    "values.earlier": ("bei der ersten Einlage zusätzlich", "At the first inject, further"),
+    "values.sentence": ("Wirkung", "Effect"),
 }
 
 

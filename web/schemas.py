@@ -275,3 +275,55 @@ def problem_detail(field: str, message: str) -> dict[str, Any]:
     message for German pages."""
     return {"detail": [{"loc": ["body", *field.split(".")], "msg": message,
                         "msg_de": translate(message, "de"), "type": "value_error"}]}  # fmt: skip
+
+
+class WhatIfCreate(_In):
+    """One change to the exercise's log — drop a decision, replace it with
+    another catalogue action, move it in time, or add a decision — and how
+    many replications on common random numbers to compare (1: the log's
+    seed only)."""
+
+    drop: Int | None = Field(default=None, ge=1, le=2**31 - 1,
+                             description="Leave out decision SEQ (a proposal with its answer)")
+    replace: Int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="Take `action` instead of decision SEQ")
+    move: Int | None = Field(default=None, ge=1, le=2**31 - 1,
+                             description="Take decision SEQ at `to` instead")
+    add: str | None = Field(default=None, min_length=1, max_length=40,
+                            description=f"Also take `action` at this simulated time: {DURATION}")
+    action: str | None = Field(default=None, min_length=1, max_length=120,
+                               description="A catalogue action (with replace or add)",
+                               validate_default=True)
+    to: str | None = Field(default=None, min_length=1, max_length=40, validate_default=True,
+                           description=f"With move: the simulated time, {DURATION}")
+    n: Int = Field(default=1, ge=1, le=100_000, description="Replications on common random "
+                   "numbers (1: the log's seed only; the server's bound applies)")  # fmt: skip
+
+    @field_validator("add")
+    @classmethod
+    def _add(cls, value: str | None) -> str | None:
+        return _duration(value)
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str | None, info: ValidationInfo) -> str | None:
+        wants = info.data.get("replace") is not None or info.data.get("add") is not None
+        if value is None and wants:
+            raise ValueError("required with replace or add: a catalogue action")
+        if value is not None and not wants and "replace" in info.data and "add" in info.data:
+            raise ValueError("only with replace or add")
+        return value
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("move") is not None:
+            raise ValueError("required with move: a simulated time such as '5h'")
+        if value is not None and "move" in info.data and info.data["move"] is None:
+            raise ValueError("only with move")
+        return _duration(value)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> WhatIfCreate:
+        _one_of(self, ("drop", "replace", "move", "add"))
+        return self

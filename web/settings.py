@@ -46,3 +46,9 @@ class Settings:
     log_entries: int = 20_000  # commands per exercise (the log is kept whole)
     history_bytes: int = 8 * 1024 * 1024  # resume history kept per audience
     init_feed: int = 200  # newest feed entries in a viewer's first message; older are paged
+    # --- what-if forks and decision values (POST .../whatif, GET .../decisions):
+    # each replays the log a few times in a worker thread; more at once are told
+    # to come back (503 with Retry-After)
+    whatif_replications: int = 200  # n of one what-if (each: two replays)
+    whatif_at_once: int = 2  # what-ifs and decision values worked out at once
+    valued_decisions: int = 100  # decisions whose value one request works out (2 replays each)

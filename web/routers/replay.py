@@ -159,7 +159,8 @@ def replay_page(exercise_id: str, request: Request, manager: ManagerDep,
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
                        "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
-                       "command.", "buffer.", "replay.")),
+                       "command.", "buffer.", "replay.", "whatif.", "values.")),
+        "whatif_n": request.app.state.settings.whatif_replications,  # its form's bound
     }  # fmt: skip
     return render(request, "replay.html", lang, explicit, role=role, config=config,
                   title=text(scenario.scenario.title, lang),

@@ -408,7 +408,7 @@
     const p = e.payload || {};
     const who = tr(`role.${e.actor}`, e.actor);
     const make = (label, title, body, cls) => ({ ...item(e.t, 0, e.seq, label, title, body, cls, who),
-      group: FEED_GROUP[e.kind] || "other" });
+      group: FEED_GROUP[e.kind] || "other", seq: e.seq, kind: e.kind });
     switch (e.kind) {
       case "clock":
         if (p.action === "speed") return make(tr("feed.clock"), `${tr("feed.speed")} ${p.speed}×`);
@@ -665,7 +665,9 @@
   }
 
   function feedItem(it) {
-    return el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other" },
+    // A log entry's seq and kind: the replay page offers "what if" at its decisions.
+    return el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other",
+      "data-seq": it.seq, "data-kind": it.kind },
       el("div", { class: "meta" },
         el("span", { class: "ft", text: fmtT(it.t) }),
         el("span", { class: "fk", text: it.label }),
@@ -1094,17 +1096,27 @@
   }
 
   function drawImpact() {
-    const traces = [{ type: "scatter", mode: "lines", x: S.impact.map((p) => plotX(p[0])),
-      y: S.impact.map((p) => p[1]), line: { color: "#d64045", width: 2, shape: "linear" },
-      fill: "tozeroy", fillcolor: "rgba(214,64,69,0.12)",
-      hovertext: S.impact.map((p) => `${fmtT(p[0])}: ${eur.format(p[1])}`), hoverinfo: "text" }];
-    const end = Math.max(S.t * 1.08, S.t + 1800, 4 * 3600);
-    Plotly.react("impact", traces, {
-      ...BASE_LAYOUT, height: 260, margin: { l: 70, r: 12, t: 8, b: 50 }, showlegend: false,
+    drawImpactCurves("impact", [{ points: S.impact }], Math.max(S.t * 1.08, S.t + 1800, 4 * 3600));
+  }
+
+  // Impact curves ([t, EUR] points as the server sends them) into `target`, up
+  // to simulated second `end`: the console's one curve, or the replay page's
+  // "what if" (as played and changed, each with a name, colour and dash).
+  function drawImpactCurves(target, curves, end) {
+    const traces = curves.map((c, i) => ({ type: "scatter", mode: "lines", name: c.name,
+      x: c.points.map((p) => plotX(p[0])), y: c.points.map((p) => p[1]),
+      line: { color: c.color || "#d64045", width: 2, shape: "linear", dash: c.dash || "solid" },
+      fill: i === 0 ? "tozeroy" : "none", fillcolor: "rgba(214,64,69,0.12)",
+      hovertext: c.points.map((p) => `${c.name ? `${plain(c.name)} ` : ""}${fmtT(p[0])}: ${eur.format(p[1])}`),
+      hoverinfo: "text" }));
+    const top = Math.max(...curves.flatMap((c) => c.points.map((p) => p[1])), 800);
+    Plotly.react(target, traces, {
+      ...BASE_LAYOUT, height: 260, margin: { l: 70, r: 12, t: 8, b: 50 },
+      showlegend: curves.length > 1,
+      legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 1, xanchor: "right" },
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
         tickformat: TICKS, title: ZONE_TITLE },
-      yaxis: { range: [0, Math.max(...S.impact.map((p) => p[1]), 800) * 1.15], gridcolor: "#e6e9ef",
-        ticksuffix: " €", tickformat: ",.0f" },
+      yaxis: { range: [0, top * 1.15], gridcolor: "#e6e9ef", ticksuffix: " €", tickformat: ",.0f" },
     }, PLOT_CONFIG);
   }
 
@@ -1616,7 +1628,8 @@
   if (cfg.mode === "replay") {
     // The replay page (replay.js) feeds full states of the chosen second; the
     // "why" of an asset asks the live engine, so it is not offered there.
-    window.tabletopConsole = { cfg, handle, fmtT, tr, toast, refusal };
+    window.tabletopConsole = { cfg, handle, fmtT, fmtDur, tr, toast, refusal, el, eur,
+      drawImpactCurves };
   } else {
     setupWhy();
     connect();
