@@ -221,6 +221,7 @@ EXERCISE_GETS: dict[str, tuple[list[str], int]] = {
                                                   for lang in ("de", "en")], 200),
     "/api/exercises/{exercise_id}/replay/meta": (["replay/meta"], 403),
     "/api/exercises/{exercise_id}/replay": (["replay?at=46800"], 403),
+    "/api/exercises/{exercise_id}/decisions": (["decisions"], 403),
     "/exercises/{exercise_id}": ([], 200),  # the console page, with its config
     "/exercises/{exercise_id}/replay": ([], 403),
     "/admin/exercises/{exercise_id}/delete": ([], 401),
@@ -245,11 +246,21 @@ def test_players_cannot_learn_of_a_trigger_through_any_endpoint_or_stream(
         command("clock", {"action": "jump", "by": "13h"})  # no_rental_generator fires at 12 h
         command("triggers", {"trigger": "no_rental_generator", "action": "release"})
         command("triggers", {"trigger": "diesel_low", "action": "fire"})  # open, unreleased
+        # ... and what issue 10 names: an observation, a skipped scripted inject, an ad
+        # hoc hazard's parameters (players learn only the title and message given)
+        command("observations", {"text": "Observer note zq-7 on the crisis team"})
+        command("injects", {"skip": "b12"})
+        command("injects", {"hazard": {"type": "outage", "assets": ["cold_storage_dispatch"],
+                                       "duration": "17h13min"}, "id": "zq-sabotage",
+                            "title": "Kühlhaus meldet Störung",
+                            "message": "Das Kühlhaus meldet eine Störung."})  # fmt: skip
         facilitator = httpx.get(f"{base}/exercises/{made['id']}?token={tokens['facilitator']}")
         assert "trigger-panel" in facilitator.text  # the card is there for them
         full = read_events(base, made["id"], tokens["facilitator"], 1)[0][1]
         secrets = {"trigger:", '"triggers"', '"suggestions"', "not_taken_by", "not taken by",
-                   "fired by the facilitator", "trigger-panel", *TANKER}  # fmt: skip
+                   "fired by the facilitator", "trigger-panel", *TANKER,
+                   "zq-7", "Fehlmengen im Handel", "Shortfalls at retail",  # skipped b12
+                   "zq-sabotage", "17h13min", "62000", '"seed"'}  # fmt: skip
         for t in full["triggers"]:
             secrets |= {t["id"], t["when"]}
         assert {"no_rental_generator", "diesel_low", "inject:b10"} <= secrets

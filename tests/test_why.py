@@ -192,7 +192,7 @@ def test_example_company_production_at_30h() -> None:
     assert truck is not None and truck.parent == "plant"  # no resupply: reached through the buffer
     roots = {a: (c.kind, c.ref, c.at, c.title or c.hazard) for a, c in why.roots}
     assert roots == {
-        "grid": ("hazard", "1", 2 * H, "outage"),
+        "grid": ("hazard", "blackout", 2 * H, "outage"),
         "fuel_supplier": ("hazard", "2", 20 * H, "outage"),
         "packaging_supplier": ("inject", "m5", 24 * H, "Packaging supplier insolvent"),
     }
@@ -239,7 +239,8 @@ def test_cli_json() -> None:
     data = json.loads(result.stdout)
     assert (data["asset"], data["t"]) == ("grid", 3 * H)
     (cause,) = data["steps"][0]["causes"]
-    assert (cause["source"], cause["hazard"], cause["at"]) == ("hazard:1", "outage", 2 * H)
+    assert (cause["source"], cause["hazard"], cause["at"]) == ("hazard:blackout", "outage",
+                                                               2 * H)  # fmt: skip
 
 
 @pytest.mark.parametrize(("args", "message"), [

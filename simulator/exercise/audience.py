@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from simulator.exercise.log import LogHeader
-from simulator.records import Record
+from simulator.records import EVENT_INJECT, Record
 from simulator.schema import NotifyAction, ScenarioBundle, text
 
 FULL = "full"
@@ -43,13 +43,26 @@ def shows_record(audience: str, record: Record) -> bool:
 
 
 def record_view(audience: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """A shown record (as a dict) for `audience`: players see what a trigger
-    did, never which trigger (its id would tell the script's intent)."""
+    """A shown record (as a dict) for `audience`. Players see what a trigger
+    or a hazard did, never which one (a trigger's or hazard's id — the
+    facilitator's own name for an ad hoc one — would tell the script's
+    intent), and of an inject's record not the command it carried (an ad
+    hoc hazard's parameters): what they are told is in the feed."""
     out = dict(record)
+    if audience == FULL:
+        return out
     cause = out.get("cause") or ""
-    if audience != FULL and cause.startswith("trigger:"):
-        out["cause"] = "trigger"
+    for named in ("trigger", "hazard"):
+        if cause.startswith(f"{named}:"):
+            out["cause"] = named
+    detail = out.get("detail") or ""
+    if out.get("event") == EVENT_INJECT and not detail.startswith(MESSAGE_DETAIL):
+        out["detail"] = None  # a message they read anyway; anything else: not its command
     return out
+
+
+MESSAGE_DETAIL = '{"action": "message"'
+"""How the engine's record of a message command begins (its keys sorted)."""
 
 
 def header_view(audience: str, header: LogHeader) -> LogHeader:
