@@ -97,3 +97,17 @@ def test_players_never_learn_of_a_trigger() -> None:
                           "vergeben.",
                     "en": "The rental company reports every generator within 200 km is taken."}}]
     assert "rental company" not in before  # not before it was released
+
+
+def test_a_what_if_shows_another_script_for_another_decision() -> None:
+    """Dropping the timely generator rental sets off the rental company's call
+    (no_rental_generator at 12 h) that the exercise as played never heard."""
+    from simulator.exercise.whatif import Drop, whatif
+
+    ex = drive([(6 * H, "facilitator", "decision", {"action": "rent_generator"})], 24 * H)
+    seq = next(e.seq for e in ex.log if e.kind == "decision")
+    result = whatif(ex.bundle, ex.seed, ex.log, Drop(seq)).comparison
+    assert "no_rental_generator" not in dict(result.fired_original)
+    assert dict(result.fired_changed)["no_rental_generator"] == 12 * H
+    assert {"trigger": "no_rental_generator", "at_h": 12.0} in result.to_dict()[
+        "triggers"]["changed"]

@@ -40,8 +40,8 @@ ROLES = ("facilitator", "observer", "manager", "participant")
 
 
 def settings(url: str, **more: Any) -> Settings:
-    return Settings(db_url=url, scenarios_dir=SMALL, tick_s=0.01, publish_s=0.02,
-                    admin_token=ADMIN, **more)  # fmt: skip
+    return Settings(db_url=url, **{"scenarios_dir": SMALL, **more}, tick_s=0.01, publish_s=0.02,
+                    admin_token=ADMIN)  # fmt: skip
 
 
 @pytest.fixture
@@ -264,3 +264,20 @@ def test_too_many_decisions_to_value(tmp_path: Path) -> None:
         ex.ok("decisions", {"action": "restore_server"})
         r = c.get(ex.url("decisions"), headers=ex.auth("manager"))
         assert r.status_code == 409 and "tabletop decisions" in r.json()["detail"]
+
+
+def test_another_decision_plays_another_script(tmp_path: Path) -> None:
+    """On the dairy blackout, renting a generator at T+6 h spares the rental
+    company's call at T+12 h (trigger no_rental_generator); the what-if
+    without that decision names the trigger it sets off."""
+    dairy = Path(__file__).resolve().parent.parent / "scenarios"
+    with TestClient(create_app(settings(f"sqlite:///{tmp_path}/d.db", scenarios_dir=dairy))
+                    ) as client:  # fmt: skip
+        r = client.post("/api/exercises", json={"scenario": "dairy/blackout.yaml"})
+        ex = Ex(client, r.json()["id"], r.json()["tokens"])
+        ex.ok("clock", {"action": "jump", "by": "6h"})
+        seq = ex.ok("decisions", {"action": "rent_generator"})["seq"]
+        result = ok(ex, {"drop": seq})
+    fired = result["triggers"]
+    assert not any(f["trigger"] == "no_rental_generator" for f in fired["original"])
+    assert {"trigger": "no_rental_generator", "at_h": 12.0} in fired["changed"]

@@ -645,6 +645,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "whatif.impact_changed": ("Schaden geändert", "Impact changed"),
     "whatif.impact_diff": ("Δ Schaden", "Δ impact"),
     "whatif.total": ("Alle Prozesse", "All processes"),
+    "whatif.script": ("Ein anderes Drehbuch: Auslöser nur wie gespielt: {a}; nur mit der "
+                      "Änderung: {b}",
+                      "Another script: triggers fired only as played: {a}; only with the "
+                      "change: {b}"),
     "whatif.yes": ("ja", "yes"),
     "whatif.no": ("nein", "no"),
     "whatif.as_played": ("wie gespielt", "as played"),

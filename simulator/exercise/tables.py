@@ -21,6 +21,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
                            "MTPD\nbreached", "data\nlost h", "impact EUR\nas played",
                            "impact EUR\nchanged", "Δ EUR"),
         "total": "all processes",
+        "script": "Triggers fired only as played: {a}; only with the change: {b}",
         "risk": "Monte Carlo: {n} replications on common random numbers, base seed {seed}",
         "risk_columns": ("process", "P(RTO breach)\nas played", "P(RTO breach)\nchanged", "Δ",
                          "P(MTPD breach)\nas played", "P(MTPD breach)\nchanged", "Δ",
@@ -39,6 +40,7 @@ _TEXTS: dict[str, dict[str, Any]] = {
                            "WAZ über-\nschritten", "MTA über-\nschritten", "Daten-\nverlust h",
                            "Schaden EUR\nwie gespielt", "Schaden EUR\ngeändert", "Δ EUR"),
         "total": "alle Prozesse",
+        "script": "Auslöser nur wie gespielt: {a}; nur mit der Änderung: {b}",
         "risk": "Monte Carlo: {n} Durchläufe mit gemeinsamen Zufallszahlen, Basis-Seed {seed}",
         "risk_columns": ("Prozess", "P(WAZ verfehlt)\nwie gespielt", "P(WAZ verfehlt)\ngeändert",
                          "Δ", "P(MTA verfehlt)\nwie gespielt", "P(MTA verfehlt)\ngeändert", "Δ",
@@ -105,6 +107,14 @@ def whatif_table(bundle: ScenarioBundle, comparison: Comparison, lang: str = "en
     table.add_section()
     table.add_row(_t("total", lang), *_total_cells(a, b, lang),
                   _signed(comparison.diff.impact_eur, 0, lang), style="bold")  # fmt: skip
+    only_a = sorted(set(comparison.fired_original) - set(comparison.fired_changed))
+    only_b = sorted(set(comparison.fired_changed) - set(comparison.fired_original))
+    if only_a or only_b:  # another decision played another script
+        def listed(items: list[tuple[str, int]]) -> str:
+            return ", ".join(f"{t} (T+{figure(at / SECONDS_PER_HOUR, 1, lang)} "
+                             f"{_t('h', lang)})" for t, at in items) or "–"  # fmt: skip
+
+        table.caption = _t("script", lang).format(a=listed(only_a), b=listed(only_b))
     return table
 
 

@@ -40,6 +40,7 @@ from simulator.montecarlo import (
 )
 from simulator.records import EPSILON
 from simulator.schema import AssetKind, ScenarioBundle
+from simulator.triggers import EVENT_TRIGGER
 
 DECISION_KINDS = frozenset({"decision", "proposal"})
 ANSWER_KINDS = frozenset({"accept", "reject"})
@@ -325,12 +326,21 @@ class Comparison:
     original: Totals
     changed: Totals
     diff: Totals
+    # The script each played: the triggers that fired, (id, simulated second)
+    # — another decision can set off, or spare, an adaptive inject.
+    fired_original: tuple[tuple[str, int], ...] = ()
+    fired_changed: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        def fired(items: tuple[tuple[str, int], ...]) -> list[dict[str, Any]]:
+            return [{"trigger": t, "at_h": round(at / SECONDS_PER_HOUR, 4)} for t, at in items]
+
         return {"seed": self.seed, "horizon_h": round(self.horizon / SECONDS_PER_HOUR, 4),
                 "processes": [p.to_dict() for p in self.processes],
                 "totals": {"original": self.original.to_dict(), "changed": self.changed.to_dict(),
-                           "diff": self.diff.to_dict()}}  # fmt: skip
+                           "diff": self.diff.to_dict()},
+                "triggers": {"original": fired(self.fired_original),
+                             "changed": fired(self.fired_changed)}}  # fmt: skip
 
     def process(self, process_id: str) -> ProcessComparison:
         return next(p for p in self.processes if p.id == process_id)
@@ -418,7 +428,14 @@ def compare_played(seed: int, original: Played, changed: Played) -> Comparison:
     a, b = original.figures(), changed.figures()
     rows = tuple(ProcessComparison(pid, a[pid], b[pid], _delta(a[pid], b[pid])) for pid in a)
     ta, tb = totals(a.values()), totals(b.values())
-    return Comparison(seed, max(original.horizon, changed.horizon), rows, ta, tb, tb.minus(ta))
+    return Comparison(seed, max(original.horizon, changed.horizon), rows, ta, tb, tb.minus(ta),
+                      fired(original.sim), fired(changed.sim))  # fmt: skip
+
+
+def fired(sim: Simulation) -> tuple[tuple[str, int], ...]:
+    """The triggers a run fired: (id, simulated second), in order."""
+    return tuple(((r.cause or "").removeprefix("trigger:"), r.t) for r in sim.records
+                 if r.event == EVENT_TRIGGER)  # fmt: skip
 
 
 def compare(bundle: ScenarioBundle, seed: int, original: Sequence[LogEntry],

@@ -161,6 +161,7 @@
       cell(pair(a.data_loss_h, b.data_loss_h, h)),
       cell(eur.format(a.impact_eur)), cell(eur.format(b.impact_eur)),
       cell(signed(d.impact_eur, eur.format), tone(d.impact_eur))));
+    showScript(r.triggers);
     showMonteCarlo(r.montecarlo);
     const original = r.timeline.original.impact, changed = r.timeline.changed.impact;
     const last = (pts) => (pts.length ? pts[pts.length - 1][1] : 0);
@@ -173,6 +174,20 @@
         { points: changed, name: tr("whatif.changed"), color: "#1d4ed8", dash: "dash" },
       ], r.end);
     }
+  }
+
+  // Another decision may set off, or spare, an adaptive inject: the triggers
+  // that fired in one course and not the other.
+  function showScript(fired) {
+    const key = (f) => `${f.trigger}@${f.at_h}`;
+    const only = (a, b) => {
+      const other = new Set(b.map(key));
+      return a.filter((f) => !other.has(key(f)))
+        .map((f) => `${f.trigger} (${fmtT(Math.round(f.at_h * 3600))})`).join(", ") || "–";
+    };
+    const a = only(fired.original, fired.changed), b = only(fired.changed, fired.original);
+    $("whatif-script").hidden = a === "–" && b === "–";
+    $("whatif-script").textContent = fill(tr("whatif.script"), { a, b });
   }
 
   function probability(stats, key) {
