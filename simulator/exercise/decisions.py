@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulator.exercise.log import AnswerEntry, DecisionEntry, LogEntry
+from simulator.exercise.moment import hours
 from simulator.exercise.whatif import (
     Add,
     Comparison,
@@ -275,6 +276,5 @@ def _hours(h: float, lang: str) -> str:
 
 
 def _when(t: int, lang: str) -> str:
-    """T+5 h / T+5 Std. (T+1.5 h / T+1,5 Std.)."""
-    h = f"{round(t / SECONDS_PER_HOUR, 2):g}"
-    return f"T+{h.replace('.', ',')} Std." if lang == "de" else f"T+{h} h"
+    """T+4 d 5 h / T+4 Tg. 5 Std., T+35 min (whole minutes, as the replay says)."""
+    return f"T+{hours(t, lang)}"

@@ -9,6 +9,7 @@ from typing import Any
 from rich.table import Table
 
 from simulator.exercise.decisions import DecisionValues, figure
+from simulator.exercise.moment import hours
 from simulator.exercise.whatif import Comparison, Figures, Risk, Totals
 from simulator.metrics import SECONDS_PER_HOUR
 from simulator.report import plain
@@ -111,8 +112,7 @@ def whatif_table(bundle: ScenarioBundle, comparison: Comparison, lang: str = "en
     only_b = sorted(set(comparison.fired_changed) - set(comparison.fired_original))
     if only_a or only_b:  # another decision played another script
         def listed(items: list[tuple[str, int]]) -> str:
-            return ", ".join(f"{t} (T+{figure(at / SECONDS_PER_HOUR, 1, lang)} "
-                             f"{_t('h', lang)})" for t, at in items) or "–"  # fmt: skip
+            return ", ".join(f"{t} (T+{hours(at, lang)})" for t, at in items) or "–"
 
         table.caption = _t("script", lang).format(a=listed(only_a), b=listed(only_b))
     return table
@@ -166,7 +166,7 @@ def decisions_table(bundle: ScenarioBundle, values: DecisionValues, lang: str = 
     table = Table(title=_t("decisions", lang).format(seed=values.seed, h=h))
     _columns(table, _t("decision_columns", lang), left=(2,))
     for d in values.decisions:
-        at = f"T+{figure(d.sim_time / SECONDS_PER_HOUR, 1, lang)} {_t('h', lang)}"
+        at = f"T+{hours(d.sim_time, lang)}"
         further = "–" if d.earlier_gain_eur is None else _signed(d.earlier_gain_eur, 0, lang)
         table.add_row(str(d.seq), at, plain(titles.get(d.action, d.action)),
                       _signed(d.avoided_eur, 0, lang), _signed(d.avoided_breach_h, 1, lang),
