@@ -328,3 +328,27 @@ def test_serve_prints_the_administrator_link(monkeypatch: pytest.MonkeyPatch) ->
     assert len(token) >= 16 and ran[1].admin_token == token  # a fresh one per start
     out = CliRunner().invoke(cli, ["serve", "--db", "sqlite://", "--admin-token", "short"])
     assert out.exit_code == 2 and "--admin-token" in out.output
+
+
+def test_first_uses_from_many_threads_rebuild_once_and_the_pacer_lives_on(db: str) -> None:
+    """Sync routes run in worker threads: concurrent first uses of stored
+    exercises rebuild each once, and the pacer (pinging every tick here)
+    never trips over an exercise added meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with TestClient(create_app(settings(db))) as client:
+        source = new_exercise(client)
+        source.ok("clock", {"action": "jump", "by": "2h"})
+        expected = state(source)
+    ids = copy_exercise(db, source.id, 40)
+    with TestClient(create_app(settings(db, ping_s=0.0))) as client:
+        manager = manager_of(client)
+
+        def first_use(exercise_id: str) -> dict[str, Any]:
+            return state(Ex(client, exercise_id, source.tokens))
+
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(first_use, [*ids, *ids]))
+        assert all(g["sim_time"] == expected["sim_time"] for g in got)
+        assert set(ids) <= set(manager.exercises)
+        assert manager._task is not None and not manager._task.done()  # the pacer lives

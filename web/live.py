@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -568,6 +569,7 @@ class Manager:
         self.store, self.settings, self.now = store, settings, now
         self.exercises: dict[str, LiveExercise] = {}  # rebuilt: in memory, paced
         self.dormant: dict[str, Dormant] = {}  # stored, live, not rebuilt yet
+        self._rebuilding = threading.Lock()  # Manager.get may run in worker threads
         self.damaged: dict[str, str] = {}  # exercises that could not be rebuilt: why
         self._task: asyncio.Task[None] | None = None
         self._pending = 0  # creations admitted but not added yet
@@ -589,8 +591,17 @@ class Manager:
         since start-up; None if it is unknown, archived or damaged (marked so
         with the reason when the rebuild fails)."""
         live = self.exercises.get(exercise_id)
-        if live is not None or exercise_id not in self.dormant:
+        if live is not None:
             return live
+        # Sync routes and dependencies run in worker threads: one rebuild at a
+        # time, so a second first use waits for it instead of finding nothing.
+        with self._rebuilding:
+            live = self.exercises.get(exercise_id)
+            if live is not None or exercise_id not in self.dormant:
+                return live
+            return self._rebuild(exercise_id)
+
+    def _rebuild(self, exercise_id: str) -> LiveExercise | None:
         dormant = self.dormant.pop(exercise_id)
         try:
             row = self.store.exercise(exercise_id)
@@ -611,7 +622,7 @@ class Manager:
         return set(self.exercises) | set(self.dormant)
 
     def _live_count(self) -> int:
-        return len(self.exercises) + sum(not d.damaged for d in self.dormant.values())
+        return len(self.exercises) + sum(not d.damaged for d in list(self.dormant.values()))
 
     def _damaged(self, exercise_id: str, error: Exception) -> None:
         reason = str(error) if isinstance(error, Damaged) else \
@@ -739,7 +750,8 @@ class Manager:
             wall = time.monotonic()
             if wall - last_ping >= self.settings.ping_s:
                 last_ping = wall
-                for exercise in self.exercises.values():
+                # Snapshots: a worker thread may add a rebuilt exercise meanwhile.
+                for exercise in list(self.exercises.values()):
                     exercise.hub.ping()
             if wall - last_sweep >= self.settings.sweep_s:
                 last_sweep = wall
