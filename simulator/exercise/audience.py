@@ -11,7 +11,7 @@ The live stream, the log download and every page use these functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from simulator.exercise.log import LogHeader
@@ -22,8 +22,9 @@ FULL = "full"
 PLAYER = "player"
 AUDIENCES = (FULL, PLAYER)
 
-HIDDEN_KINDS = frozenset({"skip", "delay", "observation"})
-"""Log entries players never see."""
+HIDDEN_KINDS = frozenset({"skip", "delay", "observation", "person", "plan"})
+"""Log entries players never see (the evaluation and the exercise's staffing
+are the facilitator's and observers')."""
 
 HIDDEN_EVENTS = frozenset({"compromised", "trigger"})
 """Engine records only the attacker knows of: a ransomware's silent spread
@@ -33,13 +34,34 @@ the script's own: a trigger firing (what it releases is seen)."""
 LANGS = ("de", "en")
 
 
-def audience_of(role: str) -> str:
-    """Participants are players; facilitators and observers see everything."""
-    return PLAYER if role == "participant" else FULL
+def audience_of(role: str, team: str | None = None) -> str:
+    """Participants are players — of their team, if they have one ("player:<team>");
+    facilitators and observers see everything."""
+    if role != "participant":
+        return FULL
+    return PLAYER if team is None else f"{PLAYER}:{team}"
 
 
-def shows_record(audience: str, record: Record) -> bool:
-    return audience == FULL or record.event not in HIDDEN_EVENTS
+def team_of(audience: str) -> str | None:
+    """The team a player audience is of (None: everyone's, or the full view)."""
+    return audience.partition(":")[2] or None
+
+
+def addressed_elsewhere(audience: str, teams: Sequence[str] | None) -> bool:
+    """Whether an inject addressed to `teams` (None: everyone) is kept from
+    `audience`: a player sees what is addressed to everyone or their team."""
+    return audience != FULL and teams is not None and team_of(audience) not in teams
+
+
+def shows_record(audience: str, record: Record,
+                 addressed: Mapping[str, Sequence[str]] | None = None) -> bool:  # fmt: skip
+    """Whether `audience` sees a record; `addressed`: the injects (by cause)
+    addressed to some teams only — their message is for those teams."""
+    if audience == FULL:
+        return True
+    if record.event == EVENT_INJECT and addressed and record.cause in addressed:
+        return not addressed_elsewhere(audience, addressed[record.cause or ""])
+    return record.event not in HIDDEN_EVENTS
 
 
 def record_view(audience: str, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,6 +106,8 @@ def entry_view(
         return dict(entry)
     kind, payload = entry["kind"], entry["payload"]
     if kind in HIDDEN_KINDS:
+        return None
+    if kind == "inject" and addressed_elsewhere(audience, payload.get("teams")):
         return None
     if kind == "trigger":  # the facilitator's hand on the script: only a release is said
         if payload.get("action") != "release":

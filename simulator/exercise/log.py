@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -42,6 +42,10 @@ its records match the log's checkpoint (simulator.exercise.replay)."""
 
 MAX_TEXT = 10_000  # free text of an entry (the API allows less)
 _Id = Annotated[str, Field(min_length=1, max_length=120)]
+TeamName = Annotated[str, Field(min_length=1, max_length=80)]
+Teams = Annotated[list[TeamName], Field(min_length=1, max_length=20)]
+PersonId = Annotated[str, Field(pattern=r"^p-[a-z0-9]{3,16}$")]
+"""A named person's id, "p-" and lower-case letters or digits; never a role's name."""
 Seconds = Annotated[int, Field(ge=0, le=2**62)]
 
 
@@ -71,6 +75,7 @@ class InjectPayload(_Payload):
     command: Command | None = None
     title: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
     message: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    teams: Teams | None = None  # addressed to these teams only (None: everyone)
 
     @model_validator(mode="after")
     def _one(self) -> InjectPayload:
@@ -99,6 +104,7 @@ class DecisionPayload(_Payload):
 
     action: _Id | None = None
     text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    team: TeamName | None = None  # the team that decided or proposed (its member's)
 
     @model_validator(mode="after")
     def _one(self) -> DecisionPayload:
@@ -113,8 +119,40 @@ class AnswerPayload(_Payload):
     proposal: Annotated[int, Field(ge=1)]
 
 
-class TextPayload(_Payload):
+class ObservationPayload(_Payload):
+    """An evaluator's note (an Exercise Evaluation Guide line): optionally on
+    one of the scenario's objectives, a strength or an area for improvement,
+    rated on HSEEP's scale — P performed without challenges, S with some
+    challenges, M with major challenges, U unable to be performed."""
+
     text: str = Field(min_length=1, max_length=MAX_TEXT)
+    objective: _Id | None = None
+    tag: Literal["strength", "improvement"] | None = None
+    rating: Literal["P", "S", "M", "U"] | None = None
+
+
+class PersonPayload(_Payload):
+    """A named participant or observer, added by the facilitator; their
+    personal link's entries name them (`actor` = their id)."""
+
+    id: PersonId
+    name: str = Field(min_length=1, max_length=200)
+    function: str | None = Field(default=None, min_length=1, max_length=200)
+    team: TeamName | None = None
+    role: Literal["participant", "observer"]
+
+
+class PlanPayload(_Payload):
+    """One corrective action of the improvement plan, as the facilitator
+    writes it (a later entry with the same `item` replaces it)."""
+
+    item: _Id
+    issue: str = Field(min_length=1, max_length=MAX_TEXT)
+    action: str = Field(min_length=1, max_length=MAX_TEXT)
+    objective: str | None = Field(default=None, max_length=200)  # or capability
+    owner: str | None = Field(default=None, max_length=200)
+    due: date | None = None
+    status: Literal["open", "in_progress", "done", "dropped"] = "open"
 
 
 class TriggerPayload(_Payload):
@@ -196,7 +234,17 @@ class ObservationEntry(_Entry):
     """A note for the after-action report; it changes nothing."""
 
     kind: Literal["observation"]
-    payload: TextPayload
+    payload: ObservationPayload
+
+
+class PersonEntry(_Entry):
+    kind: Literal["person"]
+    payload: PersonPayload
+
+
+class PlanEntry(_Entry):
+    kind: Literal["plan"]
+    payload: PlanPayload
 
 
 class TriggerEntry(_Entry):
@@ -206,12 +254,13 @@ class TriggerEntry(_Entry):
 
 LogEntry = Annotated[
     ClockEntry | InjectEntry | ReleaseEntry | SkipEntry | DelayEntry | DecisionEntry
-    | AnswerEntry | ObservationEntry | TriggerEntry,
+    | AnswerEntry | ObservationEntry | TriggerEntry | PersonEntry | PlanEntry,
     Field(discriminator="kind"),
 ]  # fmt: skip
 ENTRY: TypeAdapter[LogEntry] = TypeAdapter(LogEntry)
 KINDS = frozenset({"clock", "inject", "release", "msel", "skip", "delay", "decision",
-                   "proposal", "accept", "reject", "observation", "trigger"})  # fmt: skip
+                   "proposal", "accept", "reject", "observation", "trigger", "person",
+                   "plan"})  # fmt: skip
 
 
 class Checkpoint(BaseModel):

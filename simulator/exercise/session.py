@@ -37,6 +37,11 @@ from simulator.exercise.log import (
     InjectPayload,
     LogEntry,
     LogError,
+    ObservationEntry,
+    PersonEntry,
+    PersonPayload,
+    PlanEntry,
+    PlanPayload,
     RecordDigest,
     ReleaseEntry,
     SkipEntry,
@@ -143,6 +148,9 @@ class Exercise:
         self.open_proposals = 0
         self.jump_floor = 0  # the furthest jump logged (capped at the horizon then)
         self.own_sources: set[str] = set()  # causes of ad hoc injects (not the script)
+        self.people: dict[str, PersonPayload] = {}  # named participants and observers
+        self.addressed: dict[str, list[str]] = {}  # injects for some teams only, by cause
+        self.plan: dict[str, PlanPayload] = {}  # the improvement plan, by item
         self.suggestions: dict[int, Suggestion] = {}  # by the seq of the trigger's record
         self.fired: dict[str, tuple[int, str]] = {}  # trigger -> (last firing, why)
         self._notifies = {t.id: t for t in bundle.scenario.triggers
@@ -180,6 +188,21 @@ class Exercise:
             if item.status == "pending" and item.id not in leave:
                 return item
         return None
+
+    def teams(self) -> set[str]:
+        """The teams the named people belong to."""
+        return {p.team for p in self.people.values() if p.team is not None}
+
+    def team_of(self, actor: str) -> str | None:
+        person = self.people.get(actor)
+        return None if person is None else person.team
+
+    def actor_name(self, actor: str) -> str:
+        """A person's name (and function), else the role or "system" as logged."""
+        person = self.people.get(actor)
+        if person is None:
+            return actor
+        return person.name if person.function is None else f"{person.name} ({person.function})"
 
     def checkpoint(self) -> Checkpoint:
         """The records so far, counted and hashed (O(new records))."""
@@ -220,15 +243,27 @@ class Exercise:
             raise Rejected("exercise", f"the exercise log is full "
                                        f"({self.limits.log_entries} commands)")  # fmt: skip
         extend = isinstance(entry, ClockEntry) and entry.payload.action == "extend"
-        if self.ended and kind != "observation" and not extend:
+        after_end = kind in ("observation", "person", "plan")  # evaluation goes on
+        if self.ended and not after_end and not extend:
             raise Rejected("exercise", "the exercise has ended; extend the horizon to go on")
+        if entry.actor.startswith("p-") and entry.actor not in self.people:
+            raise Rejected("actor", f"no person {entry.actor!r} in this exercise")
         match entry:
             case InjectEntry() if entry.payload.hazard or entry.payload.command:
+                self._check_teams(entry.payload.teams)
                 prefix = "command." if entry.payload.command is not None else ""
                 for command in inject_commands(entry.payload, entry.seq):
                     self._check(command, prefix)
             case InjectEntry():
-                pass  # a message: nothing to check
+                self._check_teams(entry.payload.teams)  # a message: nothing else to check
+            case ObservationEntry() if entry.payload.objective is not None:
+                objectives = {o.id for o in self.bundle.scenario.objectives}
+                if entry.payload.objective not in objectives:
+                    raise Rejected("objective", f"no objective {entry.payload.objective!r} in "
+                                   "the scenario")  # fmt: skip
+            case PersonEntry():
+                if entry.payload.id in self.people:
+                    raise Rejected("id", f"person {entry.payload.id!r} is already in the exercise")
             case ReleaseEntry() | SkipEntry() | DelayEntry():
                 name = kind if kind in ("release", "skip", "delay") else "inject"
                 item = self.msel.get(entry.payload.inject)
@@ -270,6 +305,13 @@ class Exercise:
                         raise Rejected("by", f"the horizon can be extended to at most "
                                        f"{MAX_HORIZON // 86400} days in all "
                                        f"(now {self.horizon / 86400:g} days)")  # fmt: skip
+
+    def _check_teams(self, teams: list[str] | None) -> None:
+        known = self.teams()
+        for team in teams or ():
+            if team not in known:
+                listed = ", ".join(sorted(known)) or "none yet: add people with their team"
+                raise Rejected("teams", f"no team {team!r} in this exercise ({listed})")
 
     def _check_trigger(self, entry: TriggerEntry) -> None:
         trigger, action = entry.payload.trigger, entry.payload.action
@@ -328,6 +370,8 @@ class Exercise:
         match entry:
             case InjectEntry():
                 self.own_sources.add(source)
+                if entry.payload.teams is not None:
+                    self.addressed[source] = entry.payload.teams
                 for command in inject_commands(entry.payload, entry.seq):
                     sim.inject(command, source)
             case ReleaseEntry():
@@ -354,6 +398,10 @@ class Exercise:
                     self._decide(DecisionPayload.model_validate(proposal.payload), source)
             case TriggerEntry():
                 self._trigger(entry, source)
+            case PersonEntry():
+                self.people[entry.payload.id] = entry.payload
+            case PlanEntry():
+                self.plan[entry.payload.item] = entry.payload
             case ClockEntry() if entry.payload.action == "jump":
                 # Only as far as the horizon then: a later extension does not
                 # carry an old jump on into the overtime.

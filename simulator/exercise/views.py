@@ -157,7 +157,7 @@ class Publication:
             "t": ex.now,
             "horizon": ex.horizon,
             "records": [record_view(audience, self.record(r)) for r in records
-                        if shows_record(audience, r)],
+                        if shows_record(audience, r, ex.addressed)],
             "board": self.board() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
