@@ -34,7 +34,7 @@ from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
 from simulator.io import load_bundle, read_file, validate_file, write_data, write_jsonl, write_text
 from simulator.messages import translate
-from simulator.metrics import evaluate_objectives, summarize
+from simulator.metrics import breach_moments, evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
 from simulator.plots import (
     impact_figure,
@@ -189,7 +189,8 @@ def run(
             "start": bundle.scenario.start.isoformat(),
             "timezone": bundle.scenario.timezone,
             **summary.to_dict(),
-            "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
+            "objectives": [o.to_dict() for o in evaluate_objectives(
+                bundle, summary, breaches=breach_moments(bundle, sim.records, stop))],
         }
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     else:

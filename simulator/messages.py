@@ -43,6 +43,7 @@ GERMAN: dict[str, str] = {
     "duplicate hazard id {q}": "doppelte ID eines Schadensereignisses {q}",
     "duplicate action id {q}": "doppelte Maßnahmen-ID {q}",
     "duplicate objective id {q}": "doppelte Übungsziel-ID {q}",
+    "a {w} objective needs {q}": "ein Übungsziel mit der Prüfung {w} braucht {q}",
     " in asset {q}": " in Ressource {q}",
     "(first at {w})": "(zuerst bei {w})",
     " (a need without an id is called {q})": " (ein Bedarf ohne id heißt {q})",

@@ -19,7 +19,7 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -365,7 +365,7 @@ class ProcessTally:
 
     __slots__ = (
         "asset", "mbco", "first_impact", "downtime", "below", "longest",
-        "outage_start", "restored", "eur", "episode", "worst",
+        "outage_start", "restored", "eur", "episode", "worst", "breach",
     )  # fmt: skip
 
     def __init__(self, asset: Asset) -> None:
@@ -380,6 +380,8 @@ class ProcessTally:
         self.eur = 0.0  # EUR x seconds per hour, summed piece by piece
         self.episode = ImpactEpisode(asset.bia)
         self.worst = float("inf")
+        # first moments an outage below the MBCO passed the RTO and the MTPD
+        self.breach: tuple[int | None, int | None] = (None, None)
 
     def copy(self) -> ProcessTally:
         other = ProcessTally.__new__(ProcessTally)
@@ -391,6 +393,7 @@ class ProcessTally:
             self.longest, self.outage_start, self.restored
         )  # fmt: skip
         other.eur, other.episode = self.eur, self.episode.copy()
+        other.breach = self.breach
         return other
 
     def add(self, s: Segment) -> None:
@@ -415,7 +418,22 @@ class ProcessTally:
                 self.outage_start = s.start
         elif self.outage_start is not None:
             self.longest = max(self.longest, s.start - self.outage_start)
+            self.breach = self.breaches(s.start)
             self.restored, self.outage_start = s.start, None
+
+    def breaches(self, horizon: int) -> tuple[int | None, int | None]:
+        """When an outage below the MBCO first outlasted the RTO and the MTPD
+        (seconds; None: not by `horizon`) — the moment `rto_breached` and
+        `mtpd_breached` turned true."""
+        bia, start = self.asset.bia, self.outage_start
+        if bia is None or start is None:
+            return self.breach
+        rto, mtpd = self.breach
+        if rto is None and horizon - start > bia.rto:
+            rto = start + bia.rto
+        if mtpd is None and horizon - start > bia.mtpd:
+            mtpd = start + bia.mtpd
+        return rto, mtpd
 
     def summary(self, horizon: int, data_loss_h: float | None) -> ProcessSummary:
         asset, bia = self.asset, self.asset.bia
@@ -507,25 +525,110 @@ def impact_series(
     return points
 
 
+def breach_moments(
+    bundle: ScenarioBundle, records: Sequence[Record], horizon: int
+) -> dict[str, tuple[int | None, int | None]]:
+    """Per business process, when it first breached its RTO and its MTPD over
+    [0, horizon) (seconds; None: not breached)."""
+    segments = asset_segments(bundle, records, horizon)
+    out = {}
+    for a in bundle.company.assets:
+        if a.kind == AssetKind.business_process:
+            tally = ProcessTally(a)
+            for seg in segments[a.id]:
+                tally.add(seg)
+            out[a.id] = tally.breaches(horizon)
+    return out
+
+
+# An objective's state: met (so far), missed (for good), or pending (not
+# decided yet: a decision still due, an outage still within its limit).
+MET, MISSED, PENDING = "met", "missed", "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A catalogue action the players took: when (seconds) and who."""
+
+    t: int
+    actor: str | None = None
+    team: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectiveResult:
-    """Whether a scenario objective was met in a run."""
+    """A scenario objective against a run: `met` (as the run stands), its
+    `state` (met, missed or pending) and the evidence (seconds and figures)."""
 
     id: str
-    process: str
+    process: str | None
     check: str
     met: bool
+    state: str
+    evidence: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def evaluate_objectives(bundle: ScenarioBundle, summary: RunSummary) -> list[ObjectiveResult]:
-    """The scenario's objectives against a run: "within_rto" holds when no
-    outage of the process outlasted its RTO, "within_mtpd" likewise."""
+def evaluate_objectives(
+    bundle: ScenarioBundle,
+    summary: RunSummary,
+    *,
+    now: int | None = None,
+    taken: Mapping[str, Taken] | None = None,
+    breaches: Mapping[str, tuple[int | None, int | None]] | None = None,
+) -> list[ObjectiveResult]:
+    """The scenario's objectives against a run, `summary` being its figures up
+    to `now` (None: the run is over, nothing is pending any more):
+
+    - within_rto / within_mtpd: met while no outage below the MBCO outlasted
+      the RTO / MTPD (pending while one is open and not past it yet);
+    - max_impact: met while the impact EUR (the process's, else every
+      process's) is at most `amount`; impact only grows, so missed is final;
+    - decision_before: met when `taken` (action -> first time taken, from the
+      exercise log) has the action at or before `by`; pending before `by`;
+    - no_data_loss: met while the process lost no data.
+
+    `breaches` (process -> first RTO and MTPD breach, seconds) adds the
+    breach moments to the evidence. The one place objectives are judged:
+    the exercise layer (simulator.exercise.objectives) supplies `taken`."""
+    taken = taken or {}
     results = []
-    for objective in bundle.scenario.objectives:
-        p = summary.process(objective.process)
-        breached = p.rto_breached if objective.check == "within_rto" else p.mtpd_breached
-        results.append(ObjectiveResult(objective.id, p.id, objective.check, not breached))
+    for o in bundle.scenario.objectives:
+        p = summary.process(o.process) if o.process is not None else None
+        evidence: dict[str, Any] = {}
+        if o.check in ("within_rto", "within_mtpd") and p is not None:
+            rto = o.check == "within_rto"
+            breached = bool(p.rto_breached if rto else p.mtpd_breached)
+            open_ = p.restored_h is None and bool(p.below_mbco_h)
+            met = not breached
+            state = MISSED if breached else (PENDING if open_ and now is not None else MET)
+            evidence = {"limit_h": p.rto_h if rto else p.mtpd_h,
+                        "below_mbco_h": p.below_mbco_h, "out": open_}  # fmt: skip
+            if breaches is not None and p.id in breaches:
+                evidence["breach_at"] = breaches[p.id][0 if rto else 1]
+        elif o.check == "max_impact":
+            eur = p.impact_eur if p is not None else sum(x.impact_eur for x in summary.processes)
+            amount = float(o.amount or 0.0)
+            met = round(eur, 2) <= amount
+            state = MET if met else MISSED
+            evidence = {"impact_eur": round(eur, 2), "amount": amount}
+        elif o.check == "decision_before":
+            by, done = o.by or 0, taken.get(o.action or "")
+            met = done is not None and done.t <= by
+            if met or done is not None or now is None or now > by:
+                state = MET if met else MISSED
+            else:
+                state = PENDING
+            evidence = {"action": o.action, "by": by,
+                        "taken_at": done.t if done else None,
+                        "actor": done.actor if done else None,
+                        "team": done.team if done else None}  # fmt: skip
+        else:  # no_data_loss
+            lost = p.data_loss_h if p is not None else None
+            met = not lost
+            state = MET if met else MISSED
+            evidence = {"data_loss_h": lost}
+        results.append(ObjectiveResult(o.id, o.process, o.check, met, state, evidence))
     return results

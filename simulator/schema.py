@@ -365,13 +365,30 @@ class PlayerAction(Strict):
     do: list[Command] = Field(min_length=1)
 
 
+ObjectiveCheck = Literal["within_rto", "within_mtpd", "max_impact", "decision_before",
+                         "no_data_loss"]  # fmt: skip
+
+
 class Objective(Strict):
-    """A measurable exercise goal: a process back within its RTO, or never past its MTPD."""
+    """A measurable exercise goal, checked against the run:
+
+    - `within_rto` / `within_mtpd`: no outage of `process` below its MBCO
+      outlasts its RTO / MTPD;
+    - `max_impact`: the impact of `process` (without one: the whole
+      company's) stays at or below `amount` EUR;
+    - `decision_before`: the players took action `action` at or before `by`;
+    - `no_data_loss`: `process` loses no data.
+
+    Which fields each check needs is checked with the cross-references
+    (simulator.validation), so a missing one is reported at its line."""
 
     id: Id
     title: LocalizedText
-    process: Id
-    check: Literal["within_rto", "within_mtpd"]
+    check: ObjectiveCheck
+    process: Id | None = None
+    amount: float | None = Field(default=None, ge=0, le=1e15, allow_inf_nan=False)
+    action: Id | None = None
+    by: Duration | None = None
 
 
 EARLIEST_START = datetime(1900, 1, 1)

@@ -55,6 +55,7 @@ from simulator.schema import (
     Company,
     Need,
     NotifyAction,
+    Objective,
     Provider,
     ReleaseAction,
     Scenario,
@@ -230,8 +231,11 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
             hint = " (a need without an id is called '<type>-<position>')"
             dup_needs = [(loc, msg + hint) for loc, msg in dup_needs]
         c.findings += dup_needs
-    buffer_ids = [((*at, "needs", j, "buffers", b, "id"), buffer.id)
-                  for j, need in enumerate(asset.needs) for b, buffer in enumerate(need.buffers)]
+    buffer_ids = [
+        ((*at, "needs", j, "buffers", b, "id"), buffer.id)
+        for j, need in enumerate(asset.needs)
+        for b, buffer in enumerate(need.buffers)
+    ]
     c.findings += _duplicates(buffer_ids, "buffer id", f" in asset {asset.id!r}")
 
     if asset.location is not None:
@@ -464,13 +468,7 @@ def check_scenario(
     for a, action in enumerate(scenario.actions):
         _check_commands(c, ("actions", a, "do"), action.do)
     for o, objective in enumerate(scenario.objectives):
-        loc: Loc = ("objectives", o, "process")
-        target = c.asset(loc, objective.process)
-        if target is not None and target.kind is not AssetKind.business_process:
-            c.add(
-                loc,
-                f"{objective.process!r} is a {target.kind.value} asset, not a business_process",
-            )
+        _check_objective(c, ("objectives", o), objective, horizon)
     c.findings += _duplicates(
         ((("injects", i, "id"), x.id) for i, x in enumerate(scenario.injects)), "inject id"
     )
@@ -488,6 +486,36 @@ def check_scenario(
         "objective id",
     )
     return c.findings
+
+
+# What each objective check needs besides its id and title.
+OBJECTIVE_NEEDS: dict[str, tuple[str, ...]] = {
+    "within_rto": ("process",), "within_mtpd": ("process",), "no_data_loss": ("process",),
+    "max_impact": ("amount",), "decision_before": ("action", "by"),
+}  # fmt: skip
+
+
+def _check_objective(c: _Checker, at: Loc, objective: Objective, horizon: int) -> None:
+    """The fields its check needs are there and name what exists: a process
+    that is a business process, an action of this scenario, a time within it."""
+    for name in OBJECTIVE_NEEDS[objective.check]:
+        if getattr(objective, name) is None:
+            c.add((*at, name), f"a {objective.check} objective needs {name!r}")
+    if objective.process is not None:
+        loc: Loc = (*at, "process")
+        target = c.asset(loc, objective.process)
+        if target is not None and target.kind is not AssetKind.business_process:
+            c.add(
+                loc,
+                f"{objective.process!r} is a {target.kind.value} asset, not a business_process",
+            )
+    if objective.action is not None and objective.action not in c.actions:
+        c.add((*at, "action"), f"unknown action {objective.action!r}"
+              + (c.suggest(objective.action, c.actions) if c.actions
+                 else ": the scenario lists no actions"))  # fmt: skip
+    if objective.by is not None and objective.by > horizon:
+        c.add((*at, "by"), f"{format_duration(objective.by)} is after the end of the scenario "
+              f"(horizon {format_duration(horizon)})")  # fmt: skip
 
 
 def _distribution_problems(at: Loc, value: object) -> list[Finding]:

@@ -73,6 +73,11 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("trigger_never_true.yaml", 16, "triggers[0].when.any[3].impact_above", "'orders' can cause at most 60000 EUR of impact in 12h: 100000 EUR is never reached"),
     ("trigger_never_true.yaml", 17, "triggers[0].when.any[4].is", "hazard 'blackout' is of type outage: only a flood has a peak"),
     ("trigger_never_true.yaml", 18, "triggers[0].when.any[5].is", "'orders' stands on no data asset: it can lose no data"),
+    ("objective_references.yaml", 10, "objectives[0].amount", "a max_impact objective needs 'amount'"),
+    ("objective_references.yaml", 13, "objectives[1].by", "a decision_before objective needs 'by'"),
+    ("objective_references.yaml", 16, "objectives[1].action", "unknown action 'papr'; did you mean 'paper'?"),
+    ("objective_references.yaml", 20, "objectives[2].process", "unknown asset 'ordrs'; did you mean 'orders'?"),
+    ("objective_references.yaml", 25, "objectives[3].by", "4d is after the end of the scenario (horizon 3d)"),
     ("trigger_no_condition.yaml", 7, "triggers[0].when", "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, any, not"),
 ]  # fmt: skip
 
@@ -99,7 +104,8 @@ def test_every_bad_file_is_in_the_table() -> None:
 
 def test_single_problem_files_report_exactly_one() -> None:
     multi = {"bad_union.yaml", "many_problems.yaml", "hazard_misfit.yaml", "hazard_distribution.yaml",
-             "trigger_references.yaml", "trigger_never_true.yaml"}
+             "trigger_references.yaml", "trigger_never_true.yaml",
+             "objective_references.yaml"}
     for name in {c[0] for c in CORPUS} - multi:
         assert len(validate_file(BAD / name)) == 1, name
 

@@ -106,6 +106,17 @@ def facilitator(role: RoleDep) -> str:
 FacilitatorDep = Annotated[str, Depends(facilitator)]
 
 
+def evaluator(role: RoleDep) -> str:
+    """The facilitator or an observer: those who evaluate the exercise
+    (players never see, let alone write, observations)."""
+    if role not in ("facilitator", "observer"):
+        raise HTTPException(403, "only the facilitator and observers may do this")
+    return role
+
+
+EvaluatorDep = Annotated[str, Depends(evaluator)]
+
+
 # --- the administrator and the replay ------------------------------------------------
 
 ADMIN = "admin"  # the role the administrator's token grants on every exercise

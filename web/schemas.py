@@ -164,7 +164,16 @@ class DecisionCreate(_In):
 
 
 class ObservationCreate(_In):
+    """An Exercise Evaluation Guide line: a note, optionally on one of the
+    scenario's objectives, a strength or an area for improvement, rated on
+    HSEEP's scale (P performed without challenges, S with some challenges,
+    M with major challenges, U unable to be performed)."""
+
     text: str = Field(min_length=1, max_length=TEXT_CHARS)
+    objective: str | None = Field(default=None, min_length=1, max_length=120,
+                                  description="An objective's id (`objectives` of the stream)")
+    tag: Literal["strength", "improvement"] | None = None
+    rating: Literal["P", "S", "M", "U"] | None = None
 
 
 class TriggerCommand(_In):

@@ -21,9 +21,10 @@ from simulator.exercise.log import (
     ReleaseEntry,
     SkipEntry,
 )
+from simulator.exercise.objectives import judge, taken_actions
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise
-from simulator.metrics import evaluate_objectives, summarize
+from simulator.metrics import summarize
 from simulator.schema import ScenarioBundle, text
 from simulator.wallclock import at as clock_at
 
@@ -140,7 +141,8 @@ def figures(exercise: Exercise, end: int, lang: str = "en") -> dict[str, Any]:
         "start": bundle.scenario.start.isoformat(),
         "timezone": bundle.scenario.timezone,
         **summary.to_dict(),
-        "objectives": [o.to_dict() for o in evaluate_objectives(bundle, summary)],
+        "objectives": [o.to_dict() for o in judge(bundle, models.board, t,
+                                                  taken_actions(exercise.log), exercise.ended)],
         "at": t,
         "end": end,
         "exercise_horizon": exercise.horizon,

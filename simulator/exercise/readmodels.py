@@ -105,6 +105,7 @@ class ProcessBoard:
         # Figures of processes back at full capacity do not change with time:
         # kept until a new record or data loss touches the process.
         self._steady: dict[str, ProcessSummary] = {}
+        self._breach: dict[str, tuple[int | None, int | None]] = {}  # as of the last summaries
 
     def feed(self, records: Iterable[Record]) -> None:
         stretches, mbco, below = self._stretches, self._mbco, self._below_since
@@ -171,10 +172,17 @@ class ProcessBoard:
                 for s in tail:
                     tally.add(s)
                 summary = tally.summary(now, self._lost.get(p.id))
+                self._breach[p.id] = tally.breaches(now)
                 if tail[-1].capacity >= 1 - EPSILON:  # no outage open: "now" plays no part
                     steady[p.id] = summary
             out.append(summary)
         return out
+
+    def breaches(self, now: int) -> dict[str, tuple[int | None, int | None]]:
+        """Each process's first RTO and MTPD breach by `now` (seconds, None:
+        none): `metrics.breach_moments` at horizon `now`."""
+        self.summaries(now)
+        return dict(self._breach)
 
     def rows(self, now: int, lang: str = "en") -> list[dict[str, Any]]:
         """One dict per process: id, name, state, capacity, mbco, hours left to

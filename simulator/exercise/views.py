@@ -19,6 +19,7 @@ from simulator.exercise.audience import (
     shows_record,
 )
 from simulator.exercise.log import LogEntry, TriggerEntry
+from simulator.exercise.objectives import LiveObjectives, result_view
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise, Proposal
 from simulator.records import EVENT_INJECT, Record
@@ -93,6 +94,7 @@ class Publication:
     def __init__(self, exercise: Exercise, init_feed: int = 200) -> None:
         self.exercise = exercise
         self.models = ReadModels(exercise.bundle)  # board, timeline, impact: incremental
+        self.objectives = LiveObjectives(exercise)  # judged on the board, as it goes
         self.init_feed = init_feed  # log entries a full state carries (older ones by page)
         self.records = 0  # records and log entries published so far
         self.entries = 0
@@ -111,6 +113,14 @@ class Publication:
         """The process board now: each process against its BIA, with countdowns."""
         self._sync()
         return self.models.board.rows(self.exercise.now, lang)
+
+    def objective_states(self, audience: str) -> list[dict[str, Any]]:
+        """Each objective's live state (met so far, missed, pending) and its
+        evidence: every audience knows its objectives."""
+        self._sync()
+        bundle = self.exercise.bundle
+        return [result_view(bundle, r, audience != FULL)
+                for r in self.objectives.results(self.models.board)]  # fmt: skip
 
     def sent(self) -> None:
         """Everything so far is published."""
@@ -161,6 +171,7 @@ class Publication:
             "board": self.board() if board is None else board,
             "feed": feed,
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
+            "objectives": self.objective_states(audience),
         }
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=SEQ

@@ -19,7 +19,15 @@ from simulator.exercise.log import LogHeader, make_header
 from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
-from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, RoleDep, StoredDep, not_live
+from web.deps import (
+    EvaluatorDep,
+    ExerciseDep,
+    FacilitatorDep,
+    ManagerDep,
+    RoleDep,
+    StoredDep,
+    not_live,
+)
 from web.errors import ASCIIJSONResponse
 from web.idempotency import OnceByKey
 from web.live import (
@@ -274,10 +282,13 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
 
 @router.post("/exercises/{exercise_id}/observations", response_model=AcceptedPublic,
              responses=ERRORS)  # fmt: skip
-async def observe(body: ObservationCreate, exercise: ExerciseDep, role: FacilitatorDep,
+async def observe(body: ObservationCreate, exercise: ExerciseDep, role: EvaluatorDep,
                   key: RequestKey) -> Any:  # fmt: skip
-    """A facilitator's observation, for the after-action report."""
-    return accept(exercise, role, "observation", {"text": body.text}, key)
+    """An observation of the facilitator or an observer, for the
+    after-action report: optionally on an objective (422 on `objective` for
+    one the scenario does not have), tagged strength or improvement, rated
+    P/S/M/U. Participants get a 403 and never see observations."""
+    return accept(exercise, role, "observation", body.model_dump(exclude_none=True), key)
 
 
 @router.post("/exercises/{exercise_id}/triggers", response_model=AcceptedPublic,

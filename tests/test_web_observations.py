@@ -1,0 +1,90 @@
+"""Observers evaluate too: observations with an objective, a strength or
+improvement tag and an HSEEP rating, posted by the facilitator or an
+observer; participants can neither post nor see them (stream, log, feed);
+every audience's stream carries the objectives' live state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from test_web_api import Ex, field_of, lite, lite_ex, settings  # noqa: F401  (fixtures)
+from test_web_live import _events, new, store  # noqa: F401  (fixtures)
+
+from web.storage import Store
+
+FULL_NOTE = {"text": "Call tree took 40 min", "objective": "orders_rto",
+             "tag": "improvement", "rating": "M"}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["facilitator", "observer"])
+def test_evaluators_post_observations_with_every_field(lite_ex: Ex, role: str) -> None:  # noqa: F811
+    lite_ex.ok("observations", FULL_NOTE, role)
+    lite_ex.ok("observations", {"text": "DR decided in time", "objective": "dr_early",
+                                "tag": "strength", "rating": "P"}, role)  # fmt: skip
+    lite_ex.ok("observations", {"text": "plain note"}, role)
+    entries = [e for e in lite_ex.log()[1:] if e["kind"] == "observation"]
+    assert [(e["actor"], e["payload"]) for e in entries] == [
+        (role, FULL_NOTE),
+        (role, {"text": "DR decided in time", "objective": "dr_early", "tag": "strength",
+                "rating": "P"}),
+        (role, {"text": "plain note"})]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({**FULL_NOTE, "rating": "X"}, ["rating"]),
+    ({**FULL_NOTE, "rating": "p"}, ["rating"]),
+    ({**FULL_NOTE, "tag": "weakness"}, ["tag"]),
+    ({**FULL_NOTE, "objective": ""}, ["objective"]),
+    ({**FULL_NOTE, "objective": "o" * 121}, ["objective"]),
+    ({**FULL_NOTE, "text": ""}, ["text"]),
+    ({**FULL_NOTE, "colour": "red"}, ["colour"]),
+])  # fmt: skip
+def test_bad_observations_are_422s_naming_the_field(lite_ex: Ex, body: dict[str, Any],  # noqa: F811
+                                                    field: list[str]) -> None:  # fmt: skip
+    assert field_of(lite_ex.post("observations", body, "observer")) == field
+
+
+def test_an_unknown_objective_is_a_422_on_objective(lite_ex: Ex) -> None:  # noqa: F811
+    r = lite_ex.post("observations", {**FULL_NOTE, "objective": "orders_rt0"}, "observer")
+    assert r.status_code == 422
+    assert "orders_rt0" in r.text and "objective" in r.text
+    assert [e for e in lite_ex.log()[1:] if e["kind"] == "observation"] == []
+
+
+def test_participants_may_not_post_and_never_see_observations(lite_ex: Ex) -> None:  # noqa: F811
+    r = lite_ex.post("observations", FULL_NOTE, "participant")
+    assert r.status_code == 403
+    lite_ex.ok("observations", FULL_NOTE, "observer")
+    lite_ex.ok("observations", {"text": "zq-secret note"})
+    for what in ("log", "feed?before=1000", "state"):
+        seen = lite_ex.client.get(lite_ex.url(what), headers=lite_ex.auth("participant"))
+        assert seen.status_code == 200, what
+        assert "zq-secret" not in seen.text and "Call tree" not in seen.text, what
+        assert "observation" not in seen.text, what
+    assert "zq-secret" in lite_ex.client.get(lite_ex.url("log"),
+                                             headers=lite_ex.auth("observer")).text  # fmt: skip
+
+
+def test_streams_carry_objectives_but_no_observation_for_players(store: Store) -> None:  # noqa: F811
+    live = new(store, publish_s=0.0)
+    live.submit("observer", "observation", {**FULL_NOTE, "text": "zq-hidden"}, 0.0)
+    live.submit("participant", "decision", {"action": "activate_dr"}, 0.0)
+    live.publish(0.0)
+
+    def between(i: int) -> None:
+        live.submit("observer", "observation", {"text": f"zq-hidden {i}", "rating": "S"}, 0.0)
+        live.publish(0.0)
+
+    for audience in ("player", "full"):
+        events = _events(live, audience, None, 3, between)
+        text = str(events)
+        assert ("zq-hidden" in text) == (audience == "full"), audience
+        for _, message in events:
+            states = {o["id"]: o["state"] for o in message["objectives"]}
+            assert states == {"orders_rto": "met", "dr_early": "met"}, audience
+        dr = next(o for o in events[0][1]["objectives"] if o["id"] == "dr_early")
+        assert dr["evidence"]["taken_at"] == 0 and dr["title"]["de"].startswith("Notfallstandort")
+
+
