@@ -92,7 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
            "approved": "Freigegeben von / Datum", "tabletop": "Planbesprechung (Tabletop)",
            "staff_framework": "Stabsrahmenübung", "staff": "Stabsübung",
            "alerting": "Alarmierungsübung", "full_scale": "Vollübung", "page": "Seite",
-           "breach": "Überschreitung", "facilitator": "Übungsleitung", "system": "System"},
+           "breach": "überschr.", "facilitator": "Übungsleitung", "system": "System"},
 }  # fmt: skip
 
 CSS = """
@@ -108,6 +108,8 @@ th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-
 th { background: #eee; } td.num, th.num { text-align: right; }
 tr { break-inside: avoid; } .bad { color: #a00; font-weight: bold; } .ok { color: #060; }
 .small { font-size: 7.5pt; } dl { display: grid; grid-template-columns: 45mm auto; }
+table.bia { table-layout: fixed; font-size: 7pt; } table.bia th { hyphens: auto; }
+table.bia th:first-child { width: 24%; }
 dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
 """
 
@@ -263,8 +265,8 @@ def _bia(r: AfterActionReport, w: dict[str, str]) -> str:
     rows.append([f"<b>{_e(w['total'])}</b>", "", "", "", "", "", "", "",
                  f"<b>{_e(eur(total, lang))}</b>"])
     cols = ("process", "rto_h", "rpo_h", "mtpd_h", "mbco", "downtime", "lost", "below", "eur")
-    return (f"<h2>{_e(w['s4'])}</h2>"
-            + _table([_e(w[c]) for c in cols], rows, frozenset(range(1, 9))))  # fmt: skip
+    table = _table([_e(w[c]) for c in cols], rows, frozenset(range(1, 9)))
+    return f"<h2>{_e(w['s4'])}</h2>" + table.replace("<table>", '<table class="bia">', 1)
 
 
 def _decisions(r: AfterActionReport, w: dict[str, str]) -> str:
