@@ -32,7 +32,15 @@ from simulator.exercise.whatif import Add, Drop, Edit, EditError, Move, Replace
 from simulator.exercise.whatif import whatif as run_whatif
 from simulator.generate import MIN_ASSETS
 from simulator.generate import generate as generate_company
-from simulator.io import load_bundle, read_file, validate_file, write_data, write_jsonl, write_text
+from simulator.io import (
+    load_bundle,
+    read_file,
+    validate_file,
+    write_bytes,
+    write_data,
+    write_jsonl,
+    write_text,
+)
 from simulator.messages import translate
 from simulator.metrics import breach_moments, evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
@@ -318,6 +326,60 @@ def replay(
     console.print(board_table(report, names, lang))
     console.print(happened_table(report, bundle.scenario.start, lang))
     console.print(words["total"].format(eur=eur(report["impact_eur"], lang)))
+
+
+@app.command()
+def report(
+    log: Annotated[str, typer.Argument(help="Exercise log (JSON Lines, as the server exports "
+                                            "it with the facilitator's link).",
+                                       show_default=False)],
+    lang: Annotated[str, typer.Option(help="Language: de or en.")] = "de",
+    html: Annotated[str | None, typer.Option(help="Write the report as HTML.")] = None,
+    pdf: Annotated[str | None, typer.Option(help="Write the report as PDF (A4).")] = None,
+    plan_csv: Annotated[str | None, typer.Option("--plan-csv",
+                                                 help="Write the improvement plan as CSV.")] = None,
+    plan_xlsx: Annotated[str | None, typer.Option("--plan-xlsx",
+                                                  help="Write the improvement plan as XLSX.")
+                         ] = None,
+) -> None:
+    """The after-action report (Übungsbericht) of an exercise log: overview,
+    objectives, timeline, BIA targets vs achieved, decisions, strengths and
+    areas for improvement, improvement plan, the log."""
+    from simulator.exercise.aar import build as build_report
+    from simulator.exercise.aar_html import render as render_report
+    from simulator.exercise.aar_pdf import PdfUnavailable
+    from simulator.exercise.aar_pdf import pdf as pdf_of
+    from simulator.exercise.plan_export import plan_csv as csv_of
+    from simulator.exercise.plan_export import plan_xlsx as xlsx_of
+
+    if lang not in ("de", "en"):
+        _fail(f"--lang: use de or en, not {lang!r}")
+    if not (html or pdf or plan_csv or plan_xlsx):
+        _fail("nothing to write: give --html, --pdf, --plan-csv or --plan-xlsx")
+    try:
+        header, entries = read_log(read_file(log).decode("utf-8"), log)
+        playable(header)
+        built = build_report(header, entries, lang)
+    except ScenarioError as e:  # cannot read the file
+        _exit_with(e)
+    except UnicodeDecodeError as e:
+        _fail(f"{log}: not UTF-8 text (byte {e.start})")
+    except LogError as e:
+        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
+    page = render_report(built)
+    if html:
+        write_text(html, page)
+    if pdf:
+        try:
+            write_bytes(pdf, pdf_of(page))
+        except PdfUnavailable as e:
+            _fail(f"--pdf: {e}")
+    if plan_csv:
+        write_text(plan_csv, csv_of(built.plan, lang))
+    if plan_xlsx:
+        write_bytes(plan_xlsx, xlsx_of(built.plan, lang))
+    typer.echo(printable(f"{built.title}: {len(built.log)} log entries, "
+                         f"{len(built.decisions)} decisions, {len(built.plan)} plan items"))
 
 
 def _fail(message: str) -> NoReturn:

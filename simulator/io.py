@@ -801,3 +801,15 @@ def write_data(path: PathLike, data: Any) -> None:
         return
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     write_text(path, yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False))
+
+
+def write_bytes(path: PathLike, data: bytes) -> None:
+    """Write a binary file (a PDF, an XLSX) atomically, creating folders as needed."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

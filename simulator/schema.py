@@ -404,10 +404,18 @@ def start_in_range(start: datetime) -> datetime:
     return start
 
 
+ExerciseType = Literal["tabletop", "staff_framework", "staff", "alerting", "full_scale"]
+"""The kind of exercise (BSI 100-4 / 200-4; HSEEP): tabletop =
+Planbesprechung, staff_framework = Stabsrahmenübung, staff = Stabsübung,
+alerting = Alarmierungsübung, full_scale = Vollübung."""
+
+
 class ScenarioInfo(Strict):
     id: Id
     title: LocalizedText
     narrative: LocalizedText | None = None
+    type: ExerciseType | None = None  # the exercise this scenario is meant for
+    rationale: LocalizedText | None = None  # why this scenario was chosen (for the report)
 
 
 class Scenario(Strict):

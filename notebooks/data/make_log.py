@@ -65,6 +65,38 @@ SCRIPT: list[tuple[int, str, str, dict[str, Any]]] = [
      {"text": "External responders were called two hours after the ransom note."}),
     (t("5d6h"), "facilitator", "clock", {"action": "jump", "to": t("7d")}),
     (t("7d"), "facilitator", "clock", {"action": "pause"}),
+    # The evaluation after play (issue 11): the people who took part, the
+    # observer's ratings on the objectives and the improvement plan. Logged
+    # after the pause, so the entries above keep their seqs.
+    (t("7d"), "facilitator", "person", {"id": "p-ks01", "name": "Jens Hoffmann",
+     "function": "Leiter Krisenstab", "team": "Krisenstab", "role": "participant"}),
+    (t("7d"), "facilitator", "person", {"id": "p-it01", "name": "Aylin Demir",
+     "function": "IT-Leitung", "team": "IT", "role": "participant"}),
+    (t("7d"), "facilitator", "person", {"id": "p-ob01", "name": "Dr. Karin Weber",
+     "function": "Übungsbeobachterin", "team": "Auswertung", "role": "observer"}),
+    (t("7d"), "p-ob01", "observation",
+     {"text": "Der Krisenstab hat die Auftragserfassung früh auf Papier umgestellt.",
+      "objective": "orders_rto", "tag": "strength", "rating": "S"}),
+    (t("7d"), "p-ob01", "observation",
+     {"text": "Der Wiederanlauf aus dem Ausweichrechenzentrum wurde erst nach "
+              "Rückfrage der Übungsleitung beantragt.",
+      "objective": "dispatch_mtpd", "tag": "improvement", "rating": "M"}),
+    (t("7d"), "p-ob01", "observation",
+     {"text": "Die Milchannahme lief im Notbetrieb weiter; die Sammeltouren wurden "
+              "ohne Verzug umgeplant.", "objective": "milk_mtpd", "tag": "strength",
+      "rating": "P"}),
+    (t("7d"), "facilitator", "plan",
+     {"item": "M1", "issue": "Wiederanlauf aus dem Ausweichrechenzentrum zu spät beantragt",
+      "action": "Alarmierungskette IT-Notfall um die Freigabe des Wiederanlaufs ergänzen",
+      "objective": "dispatch_mtpd", "owner": "Aylin Demir (IT-Leitung)",
+      "due": "2027-01-31", "status": "open"}),
+    (t("7d"), "facilitator", "plan",
+     {"item": "M2", "issue": "Externe Incident Responder erst zwei Stunden nach der "
+                             "Lösegeldforderung gerufen",
+      "action": "Rahmenvertrag mit einem IR-Dienstleister abschließen, Rufnummer im "
+                "Notfallhandbuch", "objective": "orders_rto",
+      "owner": "Jens Hoffmann (Leiter Krisenstab)", "due": "2027-02-28",
+      "status": "in_progress"}),
 ]  # fmt: skip
 
 

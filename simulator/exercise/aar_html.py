@@ -1,0 +1,317 @@
+"""The after-action report as one self-contained HTML page (screen and print).
+
+Escaped HTML strings, no template engine (as simulator.replay_report); the
+timeline figure is an inline SVG drawn here, so the PDF (aar_pdf, from this
+same HTML) needs no browser. German and English words: BSI 200-4 / HSEEP.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from simulator.exercise.aar import AfterActionReport, Event
+from simulator.exercise.moment import hours
+from simulator.replay_report import eur
+from simulator.wallclock import stamp
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"report": "After-Action Report", "s1": "1 Exercise overview",
+           "s2": "2 Objectives and evaluation",
+           "s3": "3 Timeline of key events", "s4": "4 BIA targets vs achieved",
+           "s5": "5 Decisions and their measured value",
+           "s6": "6 Strengths and areas for improvement",
+           "s7": "7 Improvement plan", "s8": "Appendix: exercise log",
+           "name": "Exercise", "type": "Exercise type", "rationale": "Why this scenario",
+           "scenario": "Scenario", "dates": "Dates (wall clock)", "utc": "UTC", "local": "local",
+           "period": "Simulated period", "company": "Company", "scope": "Processes in scope",
+           "people": "Participants and observers", "team": "Team", "person": "Name",
+           "function": "Function", "role": "Role", "first": "First activity (UTC)",
+           "last": "Last activity (UTC)", "entries": "Entries", "participant": "participant",
+           "observer": "observer", "none": "none", "objective": "Objective", "process": "Process",
+           "result": "Measured result", "met": "met", "not_met": "not met",
+           "evidence": "Evidence", "ratings": "Observers' ratings",
+           "t": "T+", "when": "Calendar time", "what": "Event", "who": "Who",
+           "hazard": "hazard", "inject": "inject", "impact": "first impact", "rto": "RTO breached",
+           "mtpd": "MTPD breached", "decision": "decision", "proposal": "proposal",
+           "rto_h": "RTO h", "rpo_h": "RPO h", "mtpd_h": "MTPD h", "mbco": "MBCO",
+           "downtime": "Downtime h", "lost": "Data lost h", "below": "Below MBCO h",
+           "eur": "Impact EUR", "total": "Total", "value": "Measured value",
+           "decided": "Decision", "strengths": "Strengths", "improvements": "Areas for improvement",
+           "item": "No.", "issue": "Issue / area for improvement", "action": "Corrective action",
+           "capability": "Objective / capability", "owner": "Owner", "due": "Due",
+           "status": "Status", "open": "open", "in_progress": "in progress", "done": "done",
+           "dropped": "dropped", "seq": "#", "utc_time": "UTC", "sim": "Simulated",
+           "actor": "Actor",
+           "kind": "Kind", "payload": "Content", "engine": "Engine", "log_engine": "log written by",
+           "hash": "SHA-256 of the log (JSON Lines)", "seed": "Seed",
+           "rating_scale": "P performed without challenges · S with some challenges · "
+                           "M with major challenges · U unable to be performed",
+           "signoff": "Approval", "reviewed": "Reviewed by / date",
+           "approved": "Approved by / date",
+           "tabletop": "Tabletop exercise", "staff_framework": "Command post exercise (framework)",
+           "staff": "Command post exercise", "alerting": "Alerting exercise",
+           "full_scale": "Full-scale exercise", "page": "page", "breach": "breach",
+           "facilitator": "facilitator", "system": "system"},
+    "de": {"report": "Übungsbericht", "s1": "1 Übungsüberblick",
+           "s2": "2 Übungsziele und Auswertung",
+           "s3": "3 Zeitstrahl der wesentlichen Ereignisse",
+           "s4": "4 BIA-Vorgaben und erreichte Werte",
+           "s5": "5 Entscheidungen und ihr gemessener Wert",
+           "s6": "6 Stärken und Verbesserungspotenziale", "s7": "7 Maßnahmenplan",
+           "s8": "Anhang: Übungsprotokoll", "name": "Übung", "type": "Übungsart",
+           "rationale": "Warum dieses Szenario", "scenario": "Szenario",
+           "dates": "Datum (Uhrzeit)", "utc": "UTC", "local": "Ortszeit",
+           "period": "Simulierter Zeitraum", "company": "Unternehmen",
+           "scope": "Prozesse im Übungsumfang", "people": "Teilnehmende und Beobachtung",
+           "team": "Team", "person": "Name", "function": "Funktion", "role": "Rolle",
+           "first": "Erste Aktivität (UTC)", "last": "Letzte Aktivität (UTC)",
+           "entries": "Einträge", "participant": "Teilnehmende", "observer": "Beobachtung",
+           "none": "keine", "objective": "Übungsziel", "process": "Prozess",
+           "result": "Gemessenes Ergebnis", "met": "erreicht", "not_met": "nicht erreicht",
+           "evidence": "Nachweis", "ratings": "Bewertung der Beobachtung", "t": "T+",
+           "when": "Kalenderzeit", "what": "Ereignis", "who": "Wer", "hazard": "Gefahr",
+           "inject": "Einlage", "impact": "erste Auswirkung", "rto": "WAZ überschritten",
+           "mtpd": "MTA überschritten", "decision": "Entscheidung", "proposal": "Vorschlag",
+           "rto_h": "WAZ Std.", "rpo_h": "RPO Std.", "mtpd_h": "MTA Std.",
+           "mbco": "Notbetriebsniveau", "downtime": "Ausfall Std.", "lost": "Datenverlust Std.",
+           "below": "Unter Notbetriebsniveau Std.", "eur": "Schaden EUR", "total": "Summe",
+           "value": "Gemessener Wert", "decided": "Entscheidung", "strengths": "Stärken",
+           "improvements": "Verbesserungspotenziale", "item": "Nr.",
+           "issue": "Feststellung / Verbesserungspotenzial", "action": "Maßnahme",
+           "capability": "Übungsziel / Fähigkeit", "owner": "Verantwortlich", "due": "Termin",
+           "status": "Status", "open": "offen", "in_progress": "in Arbeit", "done": "erledigt",
+           "dropped": "verworfen", "seq": "Nr.", "utc_time": "UTC", "sim": "Simuliert",
+           "actor": "Akteur", "kind": "Art", "payload": "Inhalt", "engine": "Engine",
+           "log_engine": "Protokoll geschrieben von", "hash": "SHA-256 des Protokolls (JSON Lines)",
+           "seed": "Seed",
+           "rating_scale": "P ohne Probleme erfüllt · S mit einigen Problemen · "
+                           "M mit erheblichen Problemen · U nicht erfüllt",
+           "signoff": "Freigabe", "reviewed": "Geprüft von / Datum",
+           "approved": "Freigegeben von / Datum", "tabletop": "Planbesprechung (Tabletop)",
+           "staff_framework": "Stabsrahmenübung", "staff": "Stabsübung",
+           "alerting": "Alarmierungsübung", "full_scale": "Vollübung", "page": "Seite",
+           "breach": "überschr.", "facilitator": "Übungsleitung", "system": "System"},
+}  # fmt: skip
+
+CSS = """
+@page { size: A4; margin: 18mm 15mm 20mm 15mm;
+  @bottom-right { content: "PAGE " counter(page) " / " counter(pages); font-size: 8pt;
+    font-family: "DejaVu Sans", sans-serif; }
+  @bottom-left { content: "TITLE"; font-size: 8pt; font-family: "DejaVu Sans", sans-serif; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #111; }
+h1 { font-size: 17pt; margin: 0 0 4mm; } h2 { font-size: 12pt; margin: 6mm 0 2mm;
+  border-bottom: 1px solid #888; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0; }
+th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #eee; } td.num, th.num { text-align: right; }
+tr { break-inside: avoid; } .bad { color: #a00; font-weight: bold; } .ok { color: #060; }
+.small { font-size: 7.5pt; } dl { display: grid; grid-template-columns: 45mm auto; }
+table.bia { table-layout: fixed; font-size: 7pt; } table.bia th { hyphens: auto; }
+table.bia th:first-child { width: 24%; }
+dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
+"""
+
+
+def words(lang: str) -> dict[str, str]:
+    return WORDS["de" if lang == "de" else "en"]
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _table(columns: list[str], rows: list[list[str]], nums: frozenset[int] = frozenset(),
+           none: str = "–") -> str:  # fmt: skip
+    """A table of already escaped cells."""
+    th = "".join(f'<th{" class=num" if i in nums else ""}>{c}</th>' for i, c in enumerate(columns))
+    body = "".join("<tr>" + "".join(f'<td{" class=num" if i in nums else ""}>{c}</td>'
+                                    for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)  # fmt: skip
+    body = body or f'<tr><td colspan="{len(columns)}">{_e(none)}</td></tr>'
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _utc(dt: datetime | None) -> str:
+    return "–" if dt is None else dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _num(value: float | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    out = f"{value:,.{digits}f}"
+    return out.translate(str.maketrans(",.", ".,")) if lang == "de" else out
+
+
+def render(r: AfterActionReport) -> str:
+    """The whole report as one HTML document (no external resources)."""
+    w, lang = words(r.lang), r.lang
+    css = CSS.replace("PAGE", w["page"]).replace("TITLE", f"{w['report']}: {r.title}"
+                                                  .replace('"', "'"))  # fmt: skip
+    parts = [f"<h1>{_e(w['report'])}: {_e(r.title)}</h1>", _overview(r, w),
+             _objectives(r, w), _timeline(r, w), _bia(r, w), _decisions(r, w), _findings(r, w),
+             _plan(r, w), _signoff(w), _appendix(r, w)]  # fmt: skip
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{_e(w['report'])}: {_e(r.title)}</title><style>{css}</style></head>"
+            f"<body>{''.join(parts)}</body></html>\n")  # fmt: skip
+
+
+def _overview(r: AfterActionReport, w: dict[str, str]) -> str:
+    zone = ZoneInfo(r.timezone)
+    dates = "–"
+    if r.first_wall is not None and r.last_wall is not None:
+        dates = (f"{_e(_utc(r.first_wall))} – {_e(_utc(r.last_wall))}<br>{_e(w['local'])}: "
+                 f"{_e(stamp(r.first_wall.astimezone(zone), r.lang))} – "
+                 f"{_e(stamp(r.last_wall.astimezone(zone), r.lang))}")  # fmt: skip
+    period = (f"T+0 – T+{_e(hours(r.end, r.lang))} ({_e(stamp(r.when(0), r.lang))} – "
+              f"{_e(stamp(r.when(r.end), r.lang))}); "
+              f"{_e(w['s4'][2:])}: T+{_e(hours(r.horizon, r.lang))}")  # fmt: skip
+    rows = [(w["name"], _e(r.exercise or r.scenario_id)),
+            (w["type"], _e(w.get(r.exercise_type or "", "–"))),
+            (w["scenario"], f"<b>{_e(r.title)}</b><br>{_e(r.narrative)}"),
+            (w["rationale"], _e(r.rationale or "–")), (w["dates"], dates),
+            (w["period"], period), (w["company"], _e(r.company)),
+            (w["scope"], _e(", ".join(r.processes.values()))),
+            (w["seed"], _e(r.seed))]  # fmt: skip
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows)
+    people = _table([_e(w[c]) for c in ("team", "person", "function", "role", "first", "last",
+                                        "entries")],
+                    [[_e(p.team or "–"), _e(p.name), _e(p.function or "–"), _e(w[p.role]),
+                      _e(_utc(p.first)), _e(_utc(p.last)), _e(p.entries)]
+                     for p in r.people], frozenset({6}), w["none"])  # fmt: skip
+    return f"<h2>{_e(w['s1'])}</h2><dl>{dl}</dl><h3>{_e(w['people'])}</h3>{people}"
+
+
+def _who(r: AfterActionReport, actor: str, w: dict[str, str]) -> str:
+    """A person's name (and function), else the role in the report's language."""
+    name = r.names.get(actor, actor)
+    return w.get(actor, actor) if name == actor else name
+
+
+def _objectives(r: AfterActionReport, w: dict[str, str]) -> str:
+    rows = []
+    for o in r.objectives:
+        said = _e(w["met" if o.met else "not_met"])
+        result = f'<span class="{"ok" if o.met else "bad"}">{said}</span>'
+        rated = "<br>".join(f"<b>{_e(x.rating or '–')}</b> {_e(_who(r, x.actor, w))}: {_e(x.text)}"
+                            for x in o.ratings) or "–"  # fmt: skip
+        rows.append([_e(o.title), _e(r.processes.get(o.process, o.process)), result,
+                     _e(o.evidence), rated])
+    table = _table([_e(w[c]) for c in ("objective", "process", "result", "evidence", "ratings")],
+                   rows, none=w["none"])  # fmt: skip
+    return f"<h2>{_e(w['s2'])}</h2>{table}<p class=small>{_e(w['rating_scale'])}</p>"
+
+
+def _timeline(r: AfterActionReport, w: dict[str, str]) -> str:
+    rows = [[_e(hours(e.t, r.lang)), _e(stamp(r.when(e.t), r.lang)), _e(w.get(e.kind, e.kind)),
+             _e(e.text), _e(_who(r, e.actor, w) if e.actor else "–")
+             + (f" ({_e(e.team)})" if e.team else "")]
+            for e in r.events if e.t <= r.horizon]  # fmt: skip
+    table = _table([_e(w[c]) for c in ("t", "when", "kind", "what", "who")], rows,
+                   none=w["none"])  # fmt: skip
+    return f"<h2>{_e(w['s3'])}</h2>{timeline_svg(r.events, r.horizon, r.end, w)}{table}"
+
+
+COLOURS = {"hazard": "#b00", "inject": "#555", "impact": "#e80", "rto": "#c60", "mtpd": "#800",
+           "decision": "#06c", "proposal": "#6ad"}  # fmt: skip
+LANES = ("hazard", "inject", "impact", "rto", "mtpd", "decision")
+
+
+def timeline_svg(events: tuple[Event, ...], horizon: int, end: int, w: dict[str, str]) -> str:
+    """The key events on one axis per kind: a small vector figure (SVG)."""
+    width, left, lane = 700, 120, 18
+    height = lane * len(LANES) + 30
+    span = max(horizon, 1)
+
+    def x(t: int) -> float:
+        return left + (width - left - 10) * min(t, span) / span
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'role="img" aria-label="{_e(w["s3"])}" font-family="DejaVu Sans" font-size="9">']
+    for i, kind in enumerate(LANES):
+        y = 10 + i * lane
+        out.append(f'<text x="4" y="{y + 4}">{_e(w[kind])}</text>'
+                   f'<line x1="{left}" y1="{y}" x2="{width - 10}" y2="{y}" stroke="#ddd"/>')
+        for e in events:
+            if (e.kind if e.kind != "proposal" else "decision") == kind and e.t <= horizon:
+                out.append(f'<circle cx="{x(e.t):.1f}" cy="{y}" r="3.5" '
+                           f'fill="{COLOURS[e.kind]}"><title>{_e(e.text)}</title></circle>')
+    base = 10 + len(LANES) * lane
+    out.append(f'<line x1="{left}" y1="{base - 8}" x2="{width - 10}" y2="{base - 8}" '
+               'stroke="#333"/>')
+    days = max(1, span // 86400)
+    step = max(1, days // 10)
+    for d in range(0, days + 1, step):
+        out.append(f'<text x="{x(d * 86400):.1f}" y="{base + 4}" text-anchor="middle">'
+                   f"{d * 24} h</text>")
+    out.append(f'<line x1="{x(end):.1f}" y1="4" x2="{x(end):.1f}" y2="{base - 8}" '
+               'stroke="#06c" stroke-dasharray="3,2"/></svg>')
+    return "".join(out)
+
+
+def _bia(r: AfterActionReport, w: dict[str, str]) -> str:
+    lang, rows = r.lang, []
+    for p in r.bia:
+        rto = _e(_num(p.rto_h, lang)) + (f' <span class="bad">{_e(w["breach"])}</span>'
+                                         if p.rto_breached else "")  # fmt: skip
+        mtpd = _e(_num(p.mtpd_h, lang)) + (f' <span class="bad">{_e(w["breach"])}</span>'
+                                           if p.mtpd_breached else "")  # fmt: skip
+        rows.append([_e(r.processes.get(p.id, p.id)), rto, _e(_num(r.rpo_h.get(p.id), lang)),
+                     mtpd, _e(_num(r.mbco.get(p.id), lang, 2)), _e(_num(p.downtime_h, lang)),
+                     _e(_num(p.data_loss_h, lang)), _e(_num(p.below_mbco_h, lang)),
+                     _e(eur(p.impact_eur, lang))])  # fmt: skip
+    total = sum(p.impact_eur for p in r.bia)
+    rows.append([f"<b>{_e(w['total'])}</b>", "", "", "", "", "", "", "",
+                 f"<b>{_e(eur(total, lang))}</b>"])
+    cols = ("process", "rto_h", "rpo_h", "mtpd_h", "mbco", "downtime", "lost", "below", "eur")
+    table = _table([_e(w[c]) for c in cols], rows, frozenset(range(1, 9)))
+    return f"<h2>{_e(w['s4'])}</h2>" + table.replace("<table>", '<table class="bia">', 1)
+
+
+def _decisions(r: AfterActionReport, w: dict[str, str]) -> str:
+    rows = [[_e(hours(d.value.sim_time, r.lang)), _e(d.title),
+             _e(_who(r, d.value.actor, w)) + (f" ({_e(d.team)})" if d.team else ""),
+             _e(d.sentence)] for d in r.decisions]  # fmt: skip
+    return f"<h2>{_e(w['s5'])}</h2>" + _table(
+        [_e(w[c]) for c in ("t", "decided", "who", "value")], rows, none=w["none"])
+
+
+def _findings(r: AfterActionReport, w: dict[str, str]) -> str:
+    titles = {o.id: o.title for o in r.objectives}
+    out = [f"<h2>{_e(w['s6'])}</h2>"]
+    for tag, heading in (("strength", "strengths"), ("improvement", "improvements")):
+        rows = [[_e(titles.get(f.objective or "", "–")), _e(f.rating or "–"), _e(f.text),
+                 _e(_who(r, f.actor, w)) + f" (T+{_e(hours(f.t, r.lang))})"]
+                for f in sorted(r.findings, key=lambda f: f.objective or "") if f.tag == tag]
+        out.append(f"<h3>{_e(w[heading])}</h3>" + _table(
+            [_e(w[c]) for c in ("objective", "ratings", "evidence", "who")], rows,
+            none=w["none"]))  # fmt: skip
+    return "".join(out)
+
+
+def _plan(r: AfterActionReport, w: dict[str, str]) -> str:
+    titles = {o.id: o.title for o in r.objectives}
+    rows = [[_e(p.item), _e(p.issue), _e(p.action), _e(titles.get(p.objective or "",
+                                                                  p.objective or "–")),
+             _e(p.owner or "–"), _e(p.due.isoformat() if p.due else "–"), _e(w[p.status])]
+            for p in r.plan]  # fmt: skip
+    return f"<h2>{_e(w['s7'])}</h2>" + _table(
+        [_e(w[c]) for c in ("item", "issue", "action", "capability", "owner", "due", "status")],
+        rows, none=w["none"])  # fmt: skip
+
+
+def _signoff(w: dict[str, str]) -> str:
+    return (f"<h3>{_e(w['signoff'])}</h3>"
+            + _table([_e(w["reviewed"]), _e(w["approved"])], [["&nbsp;<br>&nbsp;", ""]]))
+
+
+def _appendix(r: AfterActionReport, w: dict[str, str]) -> str:
+    rows = [[_e(e.seq), _e(_utc(e.wall_time)), "T+" + _e(hours(e.sim_time, r.lang)),
+             _e(_who(r, e.actor, w)), _e(e.kind),
+             _e(str(e.to_dict()["payload"])[:300])] for e in r.log]  # fmt: skip
+    meta = (f"<p class=small>{_e(w['engine'])} {_e(r.engine)} · {_e(w['log_engine'])} "
+            f"{_e(r.log_engine or '–')} · {_e(w['hash'])}: <code>{_e(r.log_sha256)}</code></p>")
+    table = _table([_e(w[c]) for c in ("seq", "utc_time", "sim", "actor", "kind", "payload")],
+                   rows)  # fmt: skip
+    return f'<h2 style="break-before: page">{_e(w["s8"])}</h2>{meta}<div class=small>{table}</div>'
