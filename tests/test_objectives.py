@@ -111,8 +111,7 @@ def test_live_state_equals_a_replay_at_each_time() -> None:
     pub = Publication(ex)
     ex.run_until(H)
     ex.apply(ex.command("participant", "decision", {"action": "isolate_ot"}))
-    checked = 0
-    for t in (H + 60, 2 * H, 9 * H, 30 * H, 2 * 86400 + 3 * H, 5 * 86400):
+    for checked, t in enumerate((H + 60, 2 * H, 9 * H, 30 * H, 2 * 86400 + 3 * H, 5 * 86400)):
         ex.run_until(t)
         live = pub.message(FULL, full=checked % 2 == 0)["objectives"]
         pub.sent()
@@ -122,7 +121,6 @@ def test_live_state_equals_a_replay_at_each_time() -> None:
             taken=taken_actions(again.log), breaches=breach_moments(bundle, again.sim.records, t))
         assert live == [result_view(bundle, r, False) for r in results], t
         assert live == [result_view(bundle, r, False) for r in evaluate(ex)]
-        checked += 1
     states = {o["id"]: o["state"] for o in live}
     assert states["isolate_early"] == "met" and states["orders_no_loss"] == "missed"
     early = next(o for o in live if o["id"] == "isolate_early")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from test_web_api import Ex, field_of, lite, lite_ex, settings  # noqa: F401  (fixtures)
 from test_web_live import _events, new, store  # noqa: F401  (fixtures)
 

@@ -36,6 +36,7 @@ from simulator.exercise.log import (
     ReleaseEntry,
     dumps_log,
 )
+from simulator.exercise.objectives import evaluate
 from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.session import SYSTEM, Exercise
 from simulator.metrics import (
@@ -43,7 +44,6 @@ from simulator.metrics import (
     ProcessSummary,
     RunSummary,
     asset_segments,
-    evaluate_objectives,
     summarize,
 )
 from simulator.schema import ScenarioBundle, text
@@ -83,7 +83,7 @@ class Rating:
 class ObjectiveRow:
     id: str
     title: str
-    process: str
+    process: str | None  # None: the whole company (max_impact without a process)
     check: str
     met: bool
     evidence: str  # the measured figures the result rests on
@@ -185,8 +185,7 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
         end=end_of(header, entries), horizon=horizon, seed=exercise.seed,
         processes={a.id: names[a.id] for a in bundle.company.assets if a.bia is not None},
         people=people,
-        objectives=_objectives(bundle, evaluate_objectives(bundle, summary), summary, ratings,
-                               lang),
+        objectives=_objectives(bundle, evaluate(exercise, final=True), summary, ratings, lang),
         events=_events(exercise, entries, summary.processes, names, shown, lang),
         bia=tuple(p for p in summary.processes if p.id in scope),
         rpo_h={a.id: None if a.bia is None or a.bia.rpo is None else a.bia.rpo / 3600
@@ -230,12 +229,17 @@ def _objectives(bundle: ScenarioBundle, results: Sequence[ObjectiveResult],
     titles = {o.id: text(o.title, lang) for o in bundle.scenario.objectives}
     rows = []
     for r in results:
-        p = summary_of.process(r.process)
         de = lang == "de"
-        evidence = (f"{'Zeit unter Notbetriebsniveau' if de else 'time below MBCO'} "
-                    f"{_h(p.below_mbco_h, lang)}, {'WAZ' if de else 'RTO'} {_h(p.rto_h, lang)}, "
-                    f"{'MTA' if de else 'MTPD'} {_h(p.mtpd_h, lang)}, "
-                    f"{'Ausfallzeit' if de else 'downtime'} {_h(p.downtime_h, lang)}")  # fmt: skip
+        measured = ", ".join(f"{k} {v}" for k, v in r.evidence.items()
+                             if v is not None and k not in ("actor", "team"))  # fmt: skip
+        evidence = measured
+        if r.process is not None:
+            p = summary_of.process(r.process)
+            evidence = (f"{'Zeit unter Notbetriebsniveau' if de else 'time below MBCO'} "
+                        f"{_h(p.below_mbco_h, lang)}, {'WAZ' if de else 'RTO'} "
+                        f"{_h(p.rto_h, lang)}, {'MTA' if de else 'MTPD'} {_h(p.mtpd_h, lang)}, "
+                        f"{'Ausfallzeit' if de else 'downtime'} {_h(p.downtime_h, lang)}"
+                        + (f"; {measured}" if measured else ""))  # fmt: skip
         mine = tuple(x for x in ratings if x.objective == r.id)
         rows.append(ObjectiveRow(r.id, titles.get(r.id, r.id), r.process, r.check, r.met,
                                  evidence, mine))  # fmt: skip

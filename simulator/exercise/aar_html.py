@@ -196,7 +196,8 @@ def _objectives(r: AfterActionReport, w: dict[str, str]) -> str:
         result = f'<span class="{"ok" if o.met else "bad"}">{said}</span>'
         rated = "<br>".join(f"<b>{_e(x.rating or '–')}</b> {_e(_who(r, x.actor, w))}: {_e(x.text)}"
                             for x in o.ratings) or "–"  # fmt: skip
-        rows.append([_e(o.title), _e(r.processes.get(o.process, o.process)), result,
+        scope = "–" if o.process is None else r.processes.get(o.process, o.process)
+        rows.append([_e(o.title), _e(scope), result,
                      _e(o.evidence), rated])
     table = _table([_e(w[c]) for c in ("objective", "process", "result", "evidence", "ratings")],
                    rows, none=w["none"])  # fmt: skip
