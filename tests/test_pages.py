@@ -253,8 +253,9 @@ def test_upload_cannot_reach_files_on_the_server(client: TestClient) -> None:
     files = {"scenario_file": ("scenario.yaml", scenario.encode())}
     r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
     assert r.status_code == 422
+    line = scenario.splitlines().index("company: ../../../etc/passwd") + 1
     assert (
-        "scenario.yaml:21: company: cannot read company file &#39;../../../etc/passwd&#39;: "
+        f"scenario.yaml:{line}: company: cannot read company file &#39;../../../etc/passwd&#39;: "
         "upload the company file too, or name a bundled company" in r.text
     )
     assert "root:" not in r.text
