@@ -144,6 +144,7 @@ def test_injects_are_addressed_to_known_teams_only(ex: Ex) -> None:
                  {"message": "x", "teams": ["IT"] * 21}, {"message": "x", "teams": [""]}):
         r = ex.post("injects", body)
         assert r.status_code == 422, body
+        assert r.json()["detail"][0]["loc"][:2] == ["body", "teams"], r.text
 
 
 def test_attendance_is_kept_in_the_database(db: str) -> None:

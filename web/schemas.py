@@ -159,9 +159,15 @@ class InjectCreate(_In):
         told = self.hazard is not None or self.command is not None
         _one_of(self, ("hazard", "command", "release", "delay", "skip",
                        *(() if told else ("message",))))  # fmt: skip
-        if self.teams is not None and not told and self.message is None:
-            raise ValueError("teams: only with a hazard, a command or a message")
         return self
+
+    @field_validator("teams")
+    @classmethod
+    def _teams(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if value is not None and all(info.data.get(k) is None
+                                     for k in ("hazard", "command", "message")):  # fmt: skip
+            raise ValueError("only with a hazard, a command or a message")
+        return value
 
 
 class DecisionCreate(_In):

@@ -383,7 +383,7 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
                        "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
-                       "command.", "buffer.")),
+                       "command.", "buffer.", "people.")),
     }  # fmt: skip
     if role != "participant":  # the script and its triggers stay hidden from the players
         config["t"] |= t.subset(("trigger.", "suggest.", "cond."))
