@@ -132,6 +132,14 @@ def test_a_repeated_request_adds_one_person(ex: Ex) -> None:
     assert [e["kind"] for e in ex.log()[1:]] == ["person"]
     other = add(ex, ANNA, **{"Idempotency-Key": "add-anna-2"})  # a namesake is another person
     assert other["id"] != first["id"]
+    # a key another command used is another request here (and the reverse)
+    ex.client.post(ex.url("clock"), json={"action": "start"},
+                   headers={**ex.auth("facilitator"), "Idempotency-Key": "k-shared"})  # fmt: skip
+    shared = add(ex, {"name": "Bert", "role": "observer"}, **{"Idempotency-Key": "k-shared"})
+    assert shared["name"] == "Bert"
+    r = ex.client.post(ex.url("clock"), json={"action": "pause"},
+                       headers={**ex.auth("facilitator"), "Idempotency-Key": "add-anna-1"})
+    assert r.status_code == 200 and r.json()["kind"] == "clock"
 
 
 def test_injects_are_addressed_to_known_teams_only(ex: Ex) -> None:

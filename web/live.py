@@ -186,6 +186,9 @@ class LiveExercise:
     # each first opened it (attendance, also in the database).
     people_tokens: dict[str, Access] = field(default_factory=dict)
     joined: dict[str, datetime] = field(default_factory=dict)
+    # Idempotency-Key -> answer of POST /people (a person with their link):
+    # kept apart from the commands' keys, and in memory only (the link is secret).
+    people_keys: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         limits = Limits(self.settings.log_entries, self.settings.open_proposals)

@@ -310,6 +310,7 @@ async def trigger(body: TriggerCommand, exercise: ExerciseDep, role: Facilitator
 
 
 MAX_PEOPLE = 300  # named people per exercise (each link is checked on every request)
+MAX_PEOPLE_KEYS = 1000  # Idempotency-Keys of /people remembered (in memory: links are secret)
 
 
 @router.post("/exercises/{exercise_id}/people", response_model=PersonAdded, responses=ERRORS)
@@ -320,8 +321,10 @@ async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep
     their role's but names them in every entry they make (a participant's
     proposals carry their team). The token is shown once: only its hash is
     stored. A repeat with the same Idempotency-Key gets the first answer."""
-    if key is not None and key in exercise.request_keys:
-        status, answer = exercise.request_keys[key]
+    # Its answers (a person with their link) have their own keys: a key another
+    # command used must not answer here with that command's acceptance.
+    if key is not None and key in exercise.people_keys:
+        status, answer = exercise.people_keys[key]
         return JSONResponse(answer, status_code=status)
     if len(exercise.exercise.people) >= MAX_PEOPLE:
         status, answer = 422, problem_detail("people", f"an exercise has at most {MAX_PEOPLE} "
@@ -339,7 +342,9 @@ async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep
             answer = {**person_row(exercise, entry.payload.id, {}), "token": token,
                       "link": link}  # fmt: skip
     if key is not None:
-        exercise.remember(key, status, answer)
+        exercise.people_keys[key] = (status, answer)
+        if len(exercise.people_keys) > MAX_PEOPLE_KEYS:  # the oldest goes
+            exercise.people_keys.pop(next(iter(exercise.people_keys)))
     return JSONResponse(answer, status_code=status)
 
 
