@@ -431,6 +431,7 @@ GERMAN: dict[str, str] = {
     "no person {q} in this exercise": "keine Person {q} in dieser Übung",
     "person {q} is already in the exercise": "Person {q} ist bereits in der Übung",
     "an exercise has at most {n} named people": "eine Übung hat höchstens {n} benannte Personen",
+    "an exercise has at most {n} teams ({x})": "eine Übung hat höchstens {n} Teams ({x})",
     "only with a hazard, a command or a message": (
         "nur mit einem Schadensereignis, einem Befehl oder einer Meldung"
     ),

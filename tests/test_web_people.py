@@ -155,6 +155,18 @@ def test_injects_are_addressed_to_known_teams_only(ex: Ex) -> None:
         assert r.json()["detail"][0]["loc"][:2] == ["body", "teams"], r.text
 
 
+def test_people_and_teams_are_bounded(ex: Ex) -> None:
+    for i in range(20):
+        add(ex, {"name": f"Lead {i}", "team": f"Team {i:02d}", "role": "participant"})
+    r = ex.post("people", {"name": "One too many", "team": "Team 20", "role": "participant"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "team"]
+    assert "höchstens 20 Teams" in r.json()["detail"][0]["msg_de"]
+    add(ex, {"name": "Second of team 03", "team": "Team 03", "role": "participant"})
+    add(ex, {"name": "No team", "role": "observer"})
+    live = ex.client.app.state.manager.exercises[ex.id]  # type: ignore[attr-defined]
+    assert len(live.audiences()) == 2 + 20  # full, player, one per team
+
+
 def test_attendance_is_kept_in_the_database(db: str) -> None:
     with TestClient(create_app(settings(db))) as client:
         ex = new_exercise(client, seed=1, speed=60)

@@ -310,6 +310,7 @@ async def trigger(body: TriggerCommand, exercise: ExerciseDep, role: Facilitator
 
 
 MAX_PEOPLE = 300  # named people per exercise (each link is checked on every request)
+MAX_TEAMS = 20  # teams per exercise (as many as an inject can be addressed to)
 MAX_PEOPLE_KEYS = 1000  # Idempotency-Keys of /people remembered (in memory: links are secret)
 
 
@@ -326,9 +327,14 @@ async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep
     if key is not None and key in exercise.people_keys:
         status, answer = exercise.people_keys[key]
         return JSONResponse(answer, status_code=status)
+    teams = exercise.exercise.teams()
     if len(exercise.exercise.people) >= MAX_PEOPLE:
         status, answer = 422, problem_detail("people", f"an exercise has at most {MAX_PEOPLE} "
                                              "named people")  # fmt: skip
+    elif body.team is not None and body.team not in teams and len(teams) >= MAX_TEAMS:
+        # each team is an audience of the stream, encoded and kept on every update
+        status, answer = 422, problem_detail("team", f"an exercise has at most {MAX_TEAMS} "
+                                             f"teams ({', '.join(sorted(teams))})")  # fmt: skip
     else:
         try:
             entry, token = exercise.add_person(body.name, body.function, body.team, body.role,
