@@ -424,6 +424,18 @@ GERMAN: dict[str, str] = {
         "nötig mit move: eine simulierte Zeit wie {q}"
     ),
     "only with move": "nur mit move",
+    # --- named people and teams (exercise/session.py, web /people) --------------------
+    "no team {q} in this exercise (none yet: add people with their team)": (
+        "kein Team {q} in dieser Übung (noch keines: Personen mit ihrem Team hinzufügen)"
+    ),
+    "no team {q} in this exercise ({x})": "kein Team {q} in dieser Übung ({x})",
+    "no person {q} in this exercise": "keine Person {q} in dieser Übung",
+    "person {q} is already in the exercise": "Person {q} ist bereits in der Übung",
+    "an exercise has at most {n} named people": "eine Übung hat höchstens {n} benannte Personen",
+    "an exercise has at most {n} teams ({x})": "eine Übung hat höchstens {n} Teams ({x})",
+    "only with a hazard, a command or a message": (
+        "nur mit einem Schadensereignis, einem Befehl oder einer Meldung"
+    ),
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")

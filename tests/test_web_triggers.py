@@ -222,6 +222,7 @@ EXERCISE_GETS: dict[str, tuple[list[str], int]] = {
     "/api/exercises/{exercise_id}/replay/meta": (["replay/meta"], 403),
     "/api/exercises/{exercise_id}/replay": (["replay?at=46800"], 403),
     "/api/exercises/{exercise_id}/decisions": (["decisions"], 403),
+    "/api/exercises/{exercise_id}/people": (["people"], 403),  # the staffing: not players'
     "/exercises/{exercise_id}": ([], 200),  # the console page, with its config
     "/exercises/{exercise_id}/replay": ([], 403),
     "/admin/exercises/{exercise_id}/delete": ([], 401),

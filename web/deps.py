@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, Request
 
-from web.live import MANAGER, LiveExercise, Manager
+from simulator.exercise.audience import audience_of
+from web.live import MANAGER, Access, LiveExercise, Manager
 from web.storage import ARCHIVED, Exercise, Store, token_hash
 
 
@@ -64,10 +67,50 @@ def role_of(token_hashes: dict[str, str], authorization: str | None, token: str 
     raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_role(exercise: ExerciseDep, authorization: Authorization = None,
-             token: TokenQuery = None) -> str:  # fmt: skip
-    """The role a token grants on this exercise; 401 without a valid token."""
-    return role_of(exercise.token_hashes, authorization, token)
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request: a role's link (anonymous: `actor` is the role) or
+    a named person's (`actor` is their id, with their role and team)."""
+
+    role: str
+    actor: str
+    team: str | None = None
+
+    @property
+    def audience(self) -> str:
+        return audience_of(self.role, self.team)
+
+
+def caller_of(token_hashes: dict[str, str], people: Mapping[str, Access],
+              authorization: str | None, token: str | None) -> Caller:  # fmt: skip
+    """The caller a token names: a role's link or a named person's; 401
+    without a valid token."""
+    if authorization is not None and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    if token:
+        digest = token_hash(token)
+        for person, access in people.items():
+            if hmac.compare_digest(digest, access.hash):
+                return Caller(access.role, person, access.team)
+    role = role_of(token_hashes, None, token)
+    return Caller(role, role)
+
+
+def get_caller(exercise: ExerciseDep, authorization: Authorization = None,
+               token: TokenQuery = None) -> Caller:  # fmt: skip
+    """Who the token names on this exercise; 401 without a valid token. A
+    person's link counts only once their `person` entry is in the log."""
+    people = {p: a for p, a in exercise.people_tokens.items() if p in exercise.exercise.people}
+    return caller_of(exercise.token_hashes, people, authorization, token)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def get_role(caller: CallerDep) -> str:
+    """The role a token grants on this exercise (a person's: theirs); 401
+    without a valid token."""
+    return caller.role
 
 
 RoleDep = Annotated[str, Depends(get_role)]
@@ -86,15 +129,36 @@ def get_stored(exercise_id: str, request: Request, manager: ManagerDep,
     """An exercise's database row, live or not, and the caller's role: what
     reading an archived or damaged exercise's log needs. The administrator's
     token grants the role `admin` (it reads every log, and commands nothing)."""
+    row, caller = get_stored_caller(exercise_id, request, manager, authorization, token)
+    return row, caller.role
+
+
+StoredDep = Annotated[tuple[Exercise, str], Depends(get_stored)]
+
+
+def stored_people(store: Store, exercise_id: str) -> dict[str, Access]:
+    """The named people's links of a stored exercise (live or not)."""
+    return {p.person: Access(p.hash, p.role, p.team) for p in store.people(exercise_id)}
+
+
+def get_stored_caller(exercise_id: str, request: Request, manager: ManagerDep,
+                      authorization: Authorization = None,
+                      token: TokenQuery = None) -> tuple[Exercise, Caller]:  # fmt: skip
+    """An exercise's row, live or not, and who calls (get_stored's, with a
+    named person's team: what their view of the log needs)."""
     row = manager.store.exercise(exercise_id)
     if row is None:
         raise HTTPException(404, f"no exercise {exercise_id!r}")
     if is_admin(request, authorization, token):
-        return row, ADMIN
-    return row, role_of(stored_hashes(manager.store, row), authorization, token)
+        return row, Caller(ADMIN, ADMIN)
+    people = stored_people(manager.store, row.id)
+    live = manager.exercises.get(row.id)
+    if live is not None:  # a link counts once its person is logged
+        people = {p: a for p, a in people.items() if p in live.exercise.people}
+    return row, caller_of(stored_hashes(manager.store, row), people, authorization, token)
 
 
-StoredDep = Annotated[tuple[Exercise, str], Depends(get_stored)]
+StoredCallerDep = Annotated[tuple[Exercise, Caller], Depends(get_stored_caller)]
 
 
 def facilitator(role: RoleDep) -> str:

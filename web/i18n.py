@@ -364,6 +364,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proposal.accepted": ("angenommen", "accepted"),
     "proposal.rejected": ("abgelehnt", "rejected"),
     "proposal.none": ("Keine Vorschläge.", "No proposals."),
+    "people.title": ("Teilnehmende", "People"),
+    "people.name": ("Name", "Name"),
+    "people.function": (
+        "Funktion (z. B. Leiterin Krisenstab)",
+        "Function (e.g. head of crisis team)",
+    ),
+    "people.team": ("Team", "Team"),
+    "people.role": ("Rolle", "Role"),
+    "people.add": ("Hinzufügen", "Add"),
+    "people.hint": (
+        "Jede Person erhält einen persönlichen Link, der sie im Protokoll nennt. Er wird nur "
+        "in diesem Browser-Tab angezeigt: jetzt kopieren und weitergeben.",
+        "Each person gets a personal link that names them in the log. It is shown in this "
+        "browser tab only: copy it now and hand it on.",
+    ),
+    "people.copy": ("Link kopieren", "Copy link"),
+    "people.copied": ("Link kopiert", "Link copied"),
+    "people.link": ("Persönlicher Link", "Personal link"),
+    "people.joined": ("beigetreten", "joined"),
+    "people.not_joined": ("noch nicht beigetreten", "not joined yet"),
+    "people.active": ("aktiv", "active"),
+    "people.entries": ("Einträge", "entries"),
+    "people.none": ("Noch niemand benannt.", "No one named yet."),
+    "people.no_team": ("ohne Team", "no team"),
+    "people.teams": ("Anwesenheit je Team", "Attendance per team"),
+    "inject.teams": ("An Teams (ohne Auswahl: an alle)", "To teams (none selected: everyone)"),
+    "feed.person": ("Person benannt", "Person named"),
     "observation.title": ("Beobachtungen", "Observations"),
     "observation.save": ("Notieren", "Note it"),
     "observation.hint": (

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from simulator.engine import Simulation
-from simulator.exercise.audience import AUDIENCES
+from simulator.exercise.audience import AUDIENCES, audience_of
 from simulator.exercise.log import (
     ENGINE_VERSION,
     KINDS,
@@ -63,6 +63,7 @@ ROLES = ("facilitator", "participant", "observer")
 # the manager reads the whole exercise (replay, after-action) and sends no command.
 MANAGER = "manager"
 EXTRA_ROLES = (MANAGER,)
+ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"  # of a person's id, "p-" + 10 of them
 MAX_REFUSALS = 1000  # refused requests whose Idempotency-Key is remembered
 
 
@@ -102,13 +103,16 @@ class Hub:
         # Event ids go on from the wall clock in ms: after a restart they are
         # past any id a browser kept from before, so it gets a full state.
         self.next_id = int(time.time() * 1000) if start is None else start
-        self.history: dict[str, deque[Event]] = {a: deque(maxlen=history) for a in AUDIENCES}
+        # Audiences come and go with the teams ("player:<team>"): made on first use.
+        self._history_len = history
+        self.history: dict[str, deque[Event]] = {}
         self.history_bytes = history_bytes
-        self._kept_bytes = dict.fromkeys(AUDIENCES, 0)
+        self._kept_bytes: dict[str, int] = {}
         self.viewers: dict[str, set[Viewer]] = {a: set() for a in AUDIENCES}
 
     def _keep(self, audience: str, item: Event) -> None:
-        kept = self.history[audience]
+        kept = self.history.setdefault(audience, deque(maxlen=self._history_len))
+        self._kept_bytes.setdefault(audience, 0)
         if len(kept) == kept.maxlen:
             self._kept_bytes[audience] -= len(kept[0].frame)
         kept.append(item)
@@ -121,7 +125,7 @@ class Hub:
         for audience, data in payloads.items():
             item = event(self.next_id, data)
             self._keep(audience, item)
-            for queue in self.viewers[audience]:
+            for queue in self.viewers.get(audience, ()):
                 if queue.full():  # a slow viewer: drop its backlog, it will resync
                     _drain(queue)
                     queue.put_nowait(None)
@@ -137,12 +141,20 @@ class Hub:
 
     def missed(self, audience: str, last_id: int) -> list[Event] | None:
         """Events after `last_id`, or None if they are no longer kept."""
-        kept = self.history[audience]
+        kept = self.history.get(audience, ())
         if last_id == self.next_id:
             return []
         if not kept or last_id < kept[0].id - 1 or last_id > self.next_id:
             return None  # too old (or from before a restart): a full state instead
         return [item for item in kept if item.id > last_id]
+
+
+class Access(NamedTuple):
+    """What a named person's link grants: acting as `role`, in `team`."""
+
+    hash: str
+    role: str
+    team: str | None
 
 
 def accepted_body(entry: LogEntry | StoredEntry) -> dict[str, Any]:
@@ -171,6 +183,13 @@ class LiveExercise:
     exercise: Exercise = field(init=False)
     clock: Clock = field(init=False)
     token_hashes: dict[str, str] = field(default_factory=dict)
+    # Named people's links: person id -> (token hash, role, team); and when
+    # each first opened it (attendance, also in the database).
+    people_tokens: dict[str, Access] = field(default_factory=dict)
+    joined: dict[str, datetime] = field(default_factory=dict)
+    # Idempotency-Key -> answer of POST /people (a person with their link):
+    # kept apart from the commands' keys, and in memory only (the link is secret).
+    people_keys: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         limits = Limits(self.settings.log_entries, self.settings.open_proposals)
@@ -326,6 +345,43 @@ class LiveExercise:
         self.exercise.apply(entry)
         self._apply_clock(entry, wall)
 
+    def add_person(self, name: str, function: str | None, team: str | None, role: str,
+                   actor: str = "facilitator") -> tuple[LogEntry, str]:  # fmt: skip
+        """Log a named person (an id the server makes) and give them a
+        secret link: its token is returned, only its hash is stored. The
+        token row is written before the log entry: a failure in between
+        leaves a token for nobody (it grants nothing), never a person
+        without a link."""
+        self.sync(time.monotonic())
+        person_id = "p-" + "".join(secrets.choice(ID_CHARS) for _ in range(10))
+        payload = {"id": person_id, "name": name, "role": role,
+                   **({"function": function} if function else {}),
+                   **({"team": team} if team else {})}  # fmt: skip
+        entry = self.exercise.command(actor, "person", payload, now_utc())
+        token = secrets.token_urlsafe(18)
+        digest = token_hash(token)
+        self.store.add_person(self.id, person_id, role, team, digest)
+        self.people_tokens[person_id] = Access(digest, role, team)
+        self._commit(entry, time.monotonic())
+        self._changed(urgent=True)
+        return entry, token
+
+    def load_people(self) -> None:
+        """The named people's links and attendance, from the database."""
+        for row in self.store.people(self.id):
+            self.people_tokens[row.person] = Access(row.hash, row.role, row.team)
+            if row.joined is not None:
+                self.joined[row.person] = row.joined
+
+    def attend(self, person: str) -> None:
+        """A person opened their link (stream or console page): the first
+        time is kept, in memory and the database."""
+        if person in self.joined:
+            return
+        when = now_utc()
+        self.store.person_joined(self.id, person, when)
+        self.joined[person] = when
+
     def remember(self, key: str, status: int, body: Any) -> None:
         """The answer to a request with an Idempotency-Key, for its retries."""
         self.request_keys[key] = (status, body)
@@ -457,13 +513,19 @@ class LiveExercise:
         """Up to `limit` feed entries older than seq `before`, oldest first."""
         return self.publication.feed_page(audience, before, limit)
 
+    def audiences(self) -> tuple[str, ...]:
+        """Everyone's audiences: the full view, anonymous players, and one
+        per team that has people (each sees the injects addressed to it)."""
+        teams = sorted(self.exercise.teams())
+        return (*AUDIENCES, *(audience_of("participant", team) for team in teams))
+
     def publish(self, wall: float) -> None:
         """One combined update per audience, serialized once for all viewers."""
         board = self.publication.board()
         payloads = {
             audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
                                   allow_nan=False)
-            for audience in AUDIENCES
+            for audience in self.audiences()
         }
         self.publication.sent()
         self.hub.publish(payloads)
@@ -489,7 +551,7 @@ class LiveExercise:
 
     async def events(self, audience: str, last_id: int | None) -> AsyncIterator[Event]:
         queue: Viewer = asyncio.Queue(maxsize=self.settings.queue)
-        self.hub.viewers[audience].add(queue)
+        self.hub.viewers.setdefault(audience, set()).add(queue)
         try:
             missed = None if last_id is None else self.hub.missed(audience, last_id)
             if missed is None:
@@ -609,6 +671,7 @@ class Manager:
                 return None
             live = LiveExercise.restore(row, self.store, self.settings)
             live.token_hashes.update(self.store.tokens(exercise_id))
+            live.load_people()
         except Exception as e:  # one broken exercise must not stop the others
             self._damaged(exercise_id, e)
             return None
@@ -712,6 +775,7 @@ class Manager:
             try:
                 live = LiveExercise.restore(row, self.store, self.settings)
                 live.token_hashes.update(self.store.tokens(row.id))
+                live.load_people()
             except Exception as e:
                 self._damaged(row.id, e)
                 raise Damaged(self.damaged[row.id]) from None
@@ -732,7 +796,7 @@ class Manager:
             if live.clock.state == RUNNING:
                 live.clock.pause(time.monotonic())
             closed = json.dumps({"type": "closed", "t": live.sim.now}, separators=(",", ":"))
-            live.hub.publish(dict.fromkeys(AUDIENCES, closed))
+            live.hub.publish(dict.fromkeys(live.audiences(), closed))
         return found or live is not None
 
     def start(self) -> None:

@@ -35,6 +35,16 @@ Speed = Annotated[float, Field(gt=0, le=1440, description="Simulated seconds per
 DURATION = "A duration such as '30min', '2h' or '1d12h'"
 TEXT_CHARS = 4000  # a message, proposal, decision or observation: a page of text
 TITLE_CHARS = 200
+MAX_TEAMS = 20  # an inject addressed to at most this many teams
+
+
+def _clean(value: Any) -> Any:
+    """Names and teams without surrounding blanks (a blank one is refused)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+Name = Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=200)]
+Team = Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=80)]
 
 
 def _duration(value: str | None) -> str | None:
@@ -115,6 +125,10 @@ class InjectCreate(_In):
     message: str | None = Field(default=None, min_length=1, max_length=TEXT_CHARS,
                                 description="A message to the players; with a hazard or "
                                 "command, what they are told of it")  # fmt: skip
+    teams: list[Team] | None = Field(default=None, min_length=1, max_length=MAX_TEAMS,
+                                     description="With a hazard, command or message: "
+                                     "addressed to these teams only (their players see "
+                                     "it; others do not). Omitted: everyone")  # fmt: skip
 
     @field_validator("id")
     @classmethod
@@ -147,6 +161,14 @@ class InjectCreate(_In):
                        *(() if told else ("message",))))  # fmt: skip
         return self
 
+    @field_validator("teams")
+    @classmethod
+    def _teams(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if value is not None and all(info.data.get(k) is None
+                                     for k in ("hazard", "command", "message")):  # fmt: skip
+            raise ValueError("only with a hazard, a command or a message")
+        return value
+
 
 class DecisionCreate(_In):
     """A player action from the scenario's catalogue or free text; the
@@ -161,6 +183,45 @@ class DecisionCreate(_In):
     def _exactly_one(self) -> DecisionCreate:
         _one_of(self, ("action", "text", "accept", "reject"))
         return self
+
+
+class PersonCreate(_In):
+    """A named participant or observer; the server makes their id and link."""
+
+    name: Name = Field(description="e.g. 'Anna Krause'")
+    function: Name | None = Field(default=None, description="e.g. 'Leiterin Krisenstab'")
+    team: Team | None = Field(default=None, description="e.g. 'Krisenstab' or 'IT'")
+    role: Literal["participant", "observer"]
+
+
+class PersonPublic(BaseModel):
+    id: str
+    name: str
+    function: str | None = None
+    team: str | None = None
+    role: str
+    joined: str | None = Field(default=None, description="When they first opened their "
+                               "link (UTC, ISO 8601)")  # fmt: skip
+    first_active: str | None = Field(default=None, description="Their first log entry (UTC)")
+    last_active: str | None = Field(default=None, description="Their last log entry (UTC)")
+    entries: int = Field(default=0, description="Log entries they made")
+
+
+class PersonAdded(PersonPublic):
+    token: str
+    link: str
+
+
+class TeamAttendance(BaseModel):
+    team: str | None = Field(description="None: people without a team")
+    people: int
+    joined: int
+    active: int = Field(description="People with at least one log entry")
+
+
+class PeoplePublic(BaseModel):
+    people: list[PersonPublic]
+    teams: list[TeamAttendance]
 
 
 class ObservationCreate(_In):

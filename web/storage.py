@@ -132,6 +132,21 @@ class ExerciseToken(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class PersonToken(Base):
+    """A named person's secret link (its token's hash) with what it grants:
+    their role and team, and when they first opened it (attendance). Who the
+    person is (name, function) is in the log's `person` entry; this table only
+    maps a token to them. A table of its own: older databases need no migration."""
+
+    __tablename__ = "exercise_people"
+    exercise_id: Mapped[str] = mapped_column(ForeignKey("exercises.id"), primary_key=True)
+    person: Mapped[str] = mapped_column(String(24), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    team: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    joined: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 @dataclass(frozen=True)
 class Known:
     """A stored exercise as start-up learns it, without reading its log."""
@@ -355,6 +370,33 @@ class Store:
                              .where(ExerciseToken.exercise_id == exercise_id))  # fmt: skip
             return {role: digest for role, digest in rows}
 
+    def add_person(self, exercise_id: str, person: str, role: str, team: str | None,
+                   digest: str) -> None:  # fmt: skip
+        with self._writing() as s:
+            s.add(PersonToken(exercise_id=exercise_id, person=person, role=role, team=team,
+                              hash=digest))  # fmt: skip
+
+    def people(self, exercise_id: str) -> list[PersonToken]:
+        """The named people's token rows of an exercise (none in a database
+        from before the table, read without creating it)."""
+        if not self._has(PersonToken.__tablename__):
+            return []
+        with Session(self.engine, expire_on_commit=False) as s:
+            rows = list(s.scalars(select(PersonToken)
+                                  .where(PersonToken.exercise_id == exercise_id)))  # fmt: skip
+        for row in rows:  # SQLite gives naive datetimes back
+            if row.joined is not None:
+                row.joined = _utc(row.joined)
+        return rows
+
+    def person_joined(self, exercise_id: str, person: str, when: datetime) -> None:
+        """Record when a person first opened their link (kept if already set)."""
+        with self._writing() as s:
+            s.execute(update(PersonToken)
+                      .where(PersonToken.exercise_id == exercise_id,
+                             PersonToken.person == person, PersonToken.joined.is_(None))
+                      .values(joined=when))  # fmt: skip
+
     def with_token(self, role: str) -> set[str]:
         """The exercises that have a token for `role` in `exercise_tokens`."""
         if not self._has(ExerciseToken.__tablename__):
@@ -375,7 +417,7 @@ class Store:
         transaction; whether there was one (deleting twice is harmless)."""
         with self._writing() as s:
             found = s.get(Exercise, exercise_id) is not None
-            for table in (RequestKey, Status, ExerciseToken, Entry):
+            for table in (RequestKey, Status, ExerciseToken, PersonToken, Entry):
                 if self._has(table.__tablename__):
                     s.execute(delete(table).where(table.exercise_id == exercise_id))
             s.execute(delete(Exercise).where(Exercise.id == exercise_id))

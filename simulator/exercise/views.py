@@ -17,6 +17,7 @@ from simulator.exercise.audience import (
     record_view,
     script_texts,
     shows_record,
+    team_of,
 )
 from simulator.exercise.log import LogEntry, TriggerEntry
 from simulator.exercise.objectives import LiveObjectives, result_view
@@ -86,6 +87,19 @@ def _does(trigger_id: str, trigger: Trigger | None) -> list[dict[str, Any]]:
         else:
             out.append({"command": str(getattr(do, "action", ""))})
     return out
+
+
+def people(exercise: Exercise, audience: str) -> dict[str, dict[str, Any]]:
+    """The named people `audience` may see by name (id -> name, function,
+    team, role), so pages show actors as people, not ids: facilitators and
+    observers see everyone; a team's players their own team only (the people
+    they sit with; who else plays is the exercise's staffing, not theirs);
+    anonymous players no one."""
+    team = team_of(audience)
+    if audience != FULL and team is None:
+        return {}
+    return {p.id: p.model_dump(mode="json", exclude_none=True, exclude={"id"})
+            for p in exercise.people.values() if audience == FULL or p.team == team}  # fmt: skip
 
 
 class Publication:
@@ -173,6 +187,8 @@ class Publication:
             "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
             "objectives": self.objective_states(audience),
         }
+        if full or any(e.kind == "person" for e in ex.log[self.entries :]):
+            message["people"] = people(ex, audience)
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
             message["graph"] = graph(ex)

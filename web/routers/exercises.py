@@ -14,17 +14,19 @@ from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from simulator.durations import parse_duration
-from simulator.exercise.audience import FULL, audience_of, entry_view, header_view
-from simulator.exercise.log import LogHeader, make_header
+from simulator.exercise.audience import FULL, entry_view, header_view
+from simulator.exercise.log import LogHeader, PersonPayload, make_header
 from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
 from web.deps import (
+    CallerDep,
     EvaluatorDep,
     ExerciseDep,
     FacilitatorDep,
     ManagerDep,
     RoleDep,
+    StoredCallerDep,
     StoredDep,
     not_live,
 )
@@ -49,6 +51,9 @@ from web.schemas import (
     ExercisePublic,
     InjectCreate,
     ObservationCreate,
+    PeoplePublic,
+    PersonAdded,
+    PersonCreate,
     ReopenedPublic,
     ScenarioPublic,
     StatePublic,
@@ -198,8 +203,9 @@ async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
 
 def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any],
            key: str | None) -> Any:  # fmt: skip
-    """Submit one command; with an Idempotency-Key, a repeat gets the first
-    answer (the check and the submit run with no await between them)."""
+    """Submit one command by `role` (the actor: a role, or a named person's
+    id); with an Idempotency-Key, a repeat gets the first answer (the check
+    and the submit run with no await between them)."""
     if key is not None and key in exercise.request_keys:
         status, body = exercise.request_keys[key]
         return JSONResponse(body, status_code=status)
@@ -243,7 +249,8 @@ async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep
     """A hazard with its parameters, a primitive command, an MSEL entry to
     release / delay / skip, or a message to the players. Players learn of a
     hazard or command only by its `title` and `message`, never its parameters."""
-    said = {k: v for k, v in (("title", body.title), ("message", body.message)) if v is not None}
+    said: dict[str, Any] = {k: v for k, v in (("title", body.title), ("message", body.message),
+                                              ("teams", body.teams)) if v is not None}
     if body.hazard is not None:
         payload: dict[str, Any] = {"hazard": body.hazard.model_dump(mode="json")}
         if body.id:
@@ -253,7 +260,7 @@ async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep
         command = {"command": body.command.model_dump(mode="json")}
         return accept(exercise, role, "inject", {**command, **said}, key)
     if body.message is not None:
-        return accept(exercise, role, "inject", {"message": body.message}, key)
+        return accept(exercise, role, "inject", said, key)
     if body.release is not None:
         return accept(exercise, role, "release", {"inject": body.release}, key)
     if body.skip is not None:
@@ -264,10 +271,12 @@ async def inject(body: InjectCreate, exercise: ExerciseDep, role: FacilitatorDep
 
 @router.post("/exercises/{exercise_id}/decisions", response_model=AcceptedPublic,
              responses=ERRORS)  # fmt: skip
-async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
+async def decide(body: DecisionCreate, exercise: ExerciseDep, caller: CallerDep,
                  key: RequestKey) -> Any:  # fmt: skip
     """The facilitator records a decision (or accepts / rejects a proposal);
-    a participant proposes one. Observers may not."""
+    a participant proposes one (a named one's carries their team). Observers
+    may not."""
+    role = caller.role
     if role not in ("facilitator", "participant"):
         raise HTTPException(403, f"{role}s may not decide")
     if body.accept is not None or body.reject is not None:
@@ -275,20 +284,25 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, role: RoleDep,
             raise HTTPException(403, "only the facilitator accepts or rejects proposals")
         kind = "accept" if body.accept is not None else "reject"
         return accept(exercise, role, kind, {"proposal": body.accept or body.reject}, key)
-    payload = {"action": body.action} if body.action is not None else {"text": body.text}
+    payload: dict[str, Any] = {"action": body.action} if body.action is not None else \
+        {"text": body.text}  # fmt: skip
+    if caller.team is not None:
+        payload["team"] = caller.team
     kind = "decision" if role == "facilitator" else "proposal"
-    return accept(exercise, role, kind, payload, key)
+    return accept(exercise, caller.actor, kind, payload, key)
 
 
 @router.post("/exercises/{exercise_id}/observations", response_model=AcceptedPublic,
              responses=ERRORS)  # fmt: skip
-async def observe(body: ObservationCreate, exercise: ExerciseDep, role: EvaluatorDep,
-                  key: RequestKey) -> Any:  # fmt: skip
-    """An observation of the facilitator or an observer, for the
-    after-action report: optionally on an objective (422 on `objective` for
-    one the scenario does not have), tagged strength or improvement, rated
-    P/S/M/U. Participants get a 403 and never see observations."""
-    return accept(exercise, role, "observation", body.model_dump(exclude_none=True), key)
+async def observe(body: ObservationCreate, exercise: ExerciseDep, _role: EvaluatorDep,
+                  caller: CallerDep, key: RequestKey) -> Any:  # fmt: skip
+    """An observation of the facilitator or an observer (named through their
+    personal link), for the after-action report: optionally on an objective
+    (422 on `objective` for one the scenario does not have), tagged strength
+    or improvement, rated P/S/M/U. Participants get a 403 and never see
+    observations."""
+    return accept(exercise, caller.actor, "observation", body.model_dump(exclude_none=True),
+                  key)  # fmt: skip
 
 
 @router.post("/exercises/{exercise_id}/triggers", response_model=AcceptedPublic,
@@ -301,8 +315,94 @@ async def trigger(body: TriggerCommand, exercise: ExerciseDep, role: Facilitator
     return accept(exercise, role, "trigger", body.model_dump(), key)
 
 
+MAX_PEOPLE = 300  # named people per exercise (each link is checked on every request)
+MAX_TEAMS = 20  # teams per exercise (as many as an inject can be addressed to)
+MAX_PEOPLE_KEYS = 1000  # Idempotency-Keys of /people remembered (in memory: links are secret)
+
+
+@router.post("/exercises/{exercise_id}/people", response_model=PersonAdded, responses=ERRORS)
+async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep,
+                     role: FacilitatorDep, key: RequestKey) -> Any:  # fmt: skip
+    """The facilitator adds a named participant or observer (name, function,
+    team): the log names them, and they get a personal link that works like
+    their role's but names them in every entry they make (a participant's
+    proposals carry their team). The token is shown once: only its hash is
+    stored. A repeat with the same Idempotency-Key gets the first answer."""
+    # Its answers (a person with their link) have their own keys: a key another
+    # command used must not answer here with that command's acceptance.
+    if key is not None and key in exercise.people_keys:
+        status, answer = exercise.people_keys[key]
+        return JSONResponse(answer, status_code=status)
+    teams = exercise.exercise.teams()
+    if len(exercise.exercise.people) >= MAX_PEOPLE:
+        status, answer = 422, problem_detail("people", f"an exercise has at most {MAX_PEOPLE} "
+                                             "named people")  # fmt: skip
+    elif body.team is not None and body.team not in teams and len(teams) >= MAX_TEAMS:
+        # each team is an audience of the stream, encoded and kept on every update
+        status, answer = 422, problem_detail("team", f"an exercise has at most {MAX_TEAMS} "
+                                             f"teams ({', '.join(sorted(teams))})")  # fmt: skip
+    else:
+        try:
+            entry, token = exercise.add_person(body.name, body.function, body.team, body.role,
+                                               actor=role)  # fmt: skip
+        except Rejected as e:
+            status, answer = 422, problem_detail(e.field, e.message)
+        else:
+            assert isinstance(entry.payload, PersonPayload)
+            link = links(request, exercise.id, {"p": token})["p"]
+            status = 200
+            answer = {**person_row(exercise, entry.payload.id, {}), "token": token,
+                      "link": link}  # fmt: skip
+    if key is not None:
+        exercise.people_keys[key] = (status, answer)
+        if len(exercise.people_keys) > MAX_PEOPLE_KEYS:  # the oldest goes
+            exercise.people_keys.pop(next(iter(exercise.people_keys)))
+    return JSONResponse(answer, status_code=status)
+
+
+@router.get("/exercises/{exercise_id}/people", response_model=PeoplePublic, responses=ERRORS)
+async def get_people(exercise: ExerciseDep, role: RoleDep) -> Any:
+    """The named people, their teams and attendance: when each first opened
+    their link, their first and last log entry (UTC); per team, how many
+    there are, joined and were active. For the facilitator and observers."""
+    if role not in ("facilitator", "observer", MANAGER):
+        raise HTTPException(403, "the people of an exercise are for the facilitator and "
+                            "observers")  # fmt: skip
+    activity: dict[str, list[Any]] = {}  # actor -> [first entry, last entry, count]
+    for entry in exercise.exercise.log:
+        if entry.actor in exercise.exercise.people:
+            seen = activity.setdefault(entry.actor, [entry, entry, 0])
+            seen[1], seen[2] = entry, seen[2] + 1
+    people = [person_row(exercise, p, activity) for p in exercise.exercise.people]
+    teams: dict[str | None, dict[str, Any]] = {}
+    for p in people:
+        team = teams.setdefault(p["team"], {"team": p["team"], "people": 0, "joined": 0,
+                                            "active": 0})  # fmt: skip
+        team["people"] += 1
+        team["joined"] += p["joined"] is not None
+        team["active"] += p["entries"] > 0
+    ordered = sorted(teams.values(), key=lambda t: (t["team"] is None, t["team"] or ""))
+    return {"people": people, "teams": ordered}
+
+
+def person_row(exercise: LiveExercise, person_id: str,
+               activity: dict[str, list[Any]]) -> dict[str, Any]:  # fmt: skip
+    """A person as GET /people lists them, with their attendance (`activity`:
+    their first and last log entries and how many)."""
+    person = exercise.exercise.people[person_id]
+    first, last, count = activity.get(person_id, (None, None, 0))
+
+    def iso(wall: Any) -> str | None:
+        return None if wall is None else wall.isoformat()
+
+    return {**person.model_dump(mode="json"), "joined": iso(exercise.joined.get(person_id)),
+            "first_active": iso(first.wall_time) if first else None,
+            "last_active": iso(last.wall_time) if last else None,
+            "entries": count}  # fmt: skip
+
+
 @router.get("/exercises/{exercise_id}/log", response_class=NDJSONResponse, responses=ERRORS)
-async def get_log(stored: StoredDep, manager: ManagerDep) -> NDJSONResponse:
+async def get_log(stored: StoredCallerDep, manager: ManagerDep) -> NDJSONResponse:
     """The command log as JSON Lines, in the caller's view: a header
     (scenario; the seed for facilitators and observers), then every accepted
     command with simulated time, wall time and role. Participants get what
@@ -310,8 +410,8 @@ async def get_log(stored: StoredDep, manager: ManagerDep) -> NDJSONResponse:
     parameters (and no seed, which would replay the script ahead). Also for
     an archived or damaged exercise: its log is never lost (an unreadable
     row comes with `error`, for facilitators and observers)."""
-    row, role = stored
-    audience = audience_of(role)
+    row, caller = stored
+    audience = caller.audience
     live = manager.exercises.get(row.id)
     bundle = live.bundle if live is not None else await run_in_threadpool(stored_bundle, row.bundle)
     if bundle is None and audience != FULL:
@@ -393,13 +493,13 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
 
 @router.get("/exercises/{exercise_id}/feed", responses=ERRORS)
 async def get_feed(
-    exercise: ExerciseDep, role: RoleDep,
+    exercise: ExerciseDep, caller: CallerDep,
     before: Annotated[int, Query(ge=1, le=2**31 - 1, description="entries older than this seq")],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Older feed entries (oldest first) in the caller's view: the stream's
     first message carries only the newest ones and `feed_before`."""
-    return exercise.feed_page(audience_of(role), before, limit)
+    return exercise.feed_page(caller.audience, before, limit)
 
 
 def event_id(header: str | None) -> int | None:
@@ -413,7 +513,7 @@ def event_id(header: str | None) -> int | None:
 @router.get("/exercises/{exercise_id}/stream", include_in_schema=False)
 async def stream(
     exercise: ExerciseDep,
-    role: RoleDep,
+    caller: CallerDep,
     manager: ManagerDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
@@ -421,7 +521,9 @@ async def stream(
     resumable with Last-Event-ID. FastAPI's EventSourceResponse is given ready
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
-    audience = audience_of(role)
+    audience = caller.audience
+    if caller.actor in exercise.exercise.people:  # a named person joins (attendance)
+        exercise.attend(caller.actor)
     last = event_id(last_event_id)
     return EventSourceResponse(until_deleted(exercise.frames(audience, last), manager, exercise),
                                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -30,7 +30,7 @@ from simulator.messages import translate
 from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from simulator.wallclock import place, zone
-from web.deps import get_role, role_of, stored_hashes
+from web.deps import caller_of, get_caller, role_of, stored_hashes, stored_people
 from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang
 from web.limits import BodyTooLarge
@@ -285,13 +285,18 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
     if exercise is None:
         return _not_live(request, manager, exercise_id, token, lang, explicit)
     try:
-        role = get_role(exercise, authorization=None, token=token)
+        caller = get_caller(exercise, authorization=None, token=token)
     except HTTPException:  # without a token: this tab may know it (resume.js)
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"),
                       resume=not token)  # fmt: skip
+    role = caller.role
     if role == MANAGER:  # read-only: the console as observers see it (no controls)
         role = "observer"
     config = console_config(exercise, role, lang, token or "", t)
+    if caller.actor in exercise.exercise.people:  # a named person: attendance, their name
+        exercise.attend(caller.actor)
+        person = exercise.exercise.people[caller.actor]
+        config["me"] = {"id": person.id, "name": person.name, "team": person.team}
     scenario = exercise.bundle.scenario
     return render(request, "exercise.html", lang, explicit, role=role, config=config,
                   title=text(scenario.scenario.title, lang),
@@ -311,7 +316,8 @@ def _not_live(request: Request, manager: Any, exercise_id: str, token: str | Non
     if row is None:
         return render(request, "error.html", lang, explicit, 404, message=t("error.404"))
     try:
-        role = role_of(stored_hashes(manager.store, row), None, token)
+        role = caller_of(stored_hashes(manager.store, row), stored_people(manager.store, row.id),
+                         None, token).role  # fmt: skip
     except HTTPException:
         return render(request, "error.html", lang, explicit, 401, message=t("error.401"))
     archived = status is not None and status.state == ARCHIVED
@@ -377,7 +383,7 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
                        "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
                        "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
-                       "command.", "buffer.")),
+                       "command.", "buffer.", "people.")),
     }  # fmt: skip
     if role != "participant":  # the script and its triggers stay hidden from the players
         config["t"] |= t.subset(("trigger.", "suggest.", "cond."))

@@ -17,11 +17,12 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from simulator.engine import Simulation
+from simulator.exercise.audience import FULL, addressed_elsewhere
 from simulator.exercise.log import InjectEntry
 from simulator.exercise.views import feed_item
 from simulator.schema import text
 from simulator.why import Cause, NeedInfo, RecordIndex, explain
-from web.deps import ExerciseDep, RoleDep
+from web.deps import CallerDep, ExerciseDep
 from web.live import LiveExercise
 from web.routers.exercises import ERRORS
 
@@ -87,14 +88,18 @@ def _source_entry(exercise: LiveExercise, cause: Cause) -> dict[str, Any] | None
     return None
 
 
-def _public(exercise: LiveExercise, cause: Cause, lang: str, full: bool) -> CausePublic:
+def _public(exercise: LiveExercise, cause: Cause, lang: str, audience: str) -> CausePublic:
     """A root cause for one audience. Players learn of a facilitator's inject
     only what it was called (as in their feed): its title, else nothing but
-    that it was an inject; a scenario hazard by its type, as their stream
-    names it; a scripted inject by its title once released."""
+    that it was an inject (nothing at all if it was addressed to other
+    teams); a scenario hazard by its type, as their stream names it; a
+    scripted inject by its title once released."""
+    full = audience == FULL
     entry = _source_entry(exercise, cause)
     ad_hoc = entry is not None and entry["kind"] == "inject"
     payload = entry["payload"] if entry is not None else {}
+    if ad_hoc and addressed_elsewhere(audience, payload.get("teams")):
+        payload = {}  # another team's inject: its title is theirs
     if entry is not None and entry["kind"] == "accept":  # an accepted proposal: what it proposed
         proposal = exercise.proposals.get(payload.get("proposal", -1))
         payload = proposal.payload if proposal is not None else {}
@@ -126,7 +131,7 @@ def _public(exercise: LiveExercise, cause: Cause, lang: str, full: bool) -> Caus
 async def why(
     asset: str,
     exercise: ExerciseDep,
-    role: RoleDep,
+    caller: CallerDep,
     lang: Literal["de", "en"] = Query("en", description="language of titles"),
 ) -> WhyPublic:
     """Why an asset or business process is in its state now: the chain of
@@ -138,11 +143,10 @@ async def why(
     if index is None:
         index = _INDEX[sim] = RecordIndex(sim)
     chain = explain(sim, asset, lang, index=index)
-    full = role != "participant"
     steps = [
         StepPublic(asset=s.asset, kind=s.kind, depth=s.depth, parent=s.parent, state=s.state,
                    capacity=s.capacity, since=s.since,
-                   causes=[_public(exercise, c, lang, full) for c in s.causes],
+                   causes=[_public(exercise, c, lang, caller.audience) for c in s.causes],
                    needs=list(s.needs), restart=s.restart, standby=s.standby,
                    workaround=s.workaround, restoring=s.restoring)
         for s in chain.steps

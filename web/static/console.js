@@ -211,7 +211,7 @@
     }
     if (res.ok) {
       toast(tr("done.sent"));
-      return true;
+      try { return (await res.json()) || true; } catch (e) { return true; }
     }
     let detail = null;
     try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
@@ -227,6 +227,8 @@
     assetState: new Map(), capacity: new Map(), intervals: new Map(), markers: [], impact: [],
     hazardSeqs: new Set(), mselShown: new Set(), started: false,
     triggers: [], suggestions: [], // facilitators and observers only: players never get them
+    people: {}, // id -> {name, function, team, role}: everyone for facilitators and
+    // observers, a team's own for its players (the actors the feed names)
   };
   let newItems = [];
 
@@ -260,6 +262,12 @@
     // Before the feed: its trigger entries are worded from these.
     if (msg.triggers) S.triggers = msg.triggers;
     if (msg.suggestions) S.suggestions = msg.suggestions;
+    if (msg.people) { // before the feed: its entries name their actors
+      S.people = msg.people;
+      peopleChanged();
+    }
+    // a named person acted: the people card's attendance moved on
+    if ($("people") && msg.feed.some((entry) => entry.actor in S.people)) loadPeople();
     const items = [];
     for (const entry of msg.feed) {
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
@@ -406,7 +414,7 @@
 
   function describeEntry(e) {
     const p = e.payload || {};
-    const who = tr(`role.${e.actor}`, e.actor);
+    const who = personName(e.actor) || tr(`role.${e.actor}`, e.actor);
     const make = (label, title, body, cls) => ({ ...item(e.t, 0, e.seq, label, title, body, cls, who),
       group: FEED_GROUP[e.kind] || "other", seq: e.seq, kind: e.kind });
     switch (e.kind) {
@@ -449,6 +457,9 @@
       }
       case "observation":
         return make(tr("feed.observation"), p.text, "", "observation");
+      case "person":
+        return make(tr("feed.person"), personName(p.id) || p.name,
+          [p.team, tr(`role.${p.role}`, p.role)].filter(Boolean).join(" · "), "muted");
       case "trigger": {
         // Players get a released suggestion as its title and message only;
         // the facilitator's view names the trigger, whose suggestion it was.
@@ -1448,7 +1459,9 @@
       $("message-form").addEventListener("submit", async (e) => {
         e.preventDefault();
         const text = $("message-text").value.trim();
-        if (text && await api("injects", { message: text }, e.currentTarget)) $("message-text").value = "";
+        if (text && await api("injects", addressed({ message: text }), e.currentTarget)) {
+          $("message-text").value = "";
+        }
       });
       $("observation-form").addEventListener("submit", async (e) => {
         e.preventDefault();
@@ -1456,6 +1469,7 @@
         if (text && await api("observations", { text }, e.currentTarget)) $("observation-text").value = "";
       });
       setupHazardForm();
+      setupPeople();
     }
     $("assets-toggle").addEventListener("click", () => $("assets").classList.toggle("compact"));
     $("feed-filter").addEventListener("change", (e) => { $("feed").dataset.filter = e.target.value; });
@@ -1476,6 +1490,126 @@
   }
 
   // The ad hoc inject form, built from the hazard catalogue's JSON schema.
+  // --- named people and teams -------------------------------------------------------
+
+  function personName(id) {
+    const p = S.people[id];
+    if (!p) return null;
+    return p.function ? `${p.name} (${p.function})` : p.name;
+  }
+
+  function peopleTeams() {
+    return [...new Set(Object.values(S.people).map((p) => p.team).filter(Boolean))].sort();
+  }
+
+  // An inject to the teams chosen in the inject card (none chosen: everyone).
+  function addressed(body) {
+    const select = $("inject-teams");
+    const teams = select ? [...select.selectedOptions].map((o) => o.value) : [];
+    return teams.length ? { ...body, teams } : body;
+  }
+
+  function peopleChanged() {
+    const teams = peopleTeams();
+    const select = $("inject-teams");
+    if (select) {
+      const chosen = new Set([...select.selectedOptions].map((o) => o.value));
+      select.replaceChildren(...teams.map((team) =>
+        el("option", { value: team, text: team, selected: chosen.has(team) })));
+      select.closest("label").hidden = !teams.length;
+    }
+    const list = $("person-teams");
+    if (list) list.replaceChildren(...teams.map((team) => el("option", { value: team })));
+    if ($("people")) loadPeople();
+  }
+
+  // Links are shown once (only their hashes are stored): this tab keeps them.
+  const LINKS = `tabletop-links-${cfg.id}`;
+  function keptLinks() {
+    try { return JSON.parse(sessionStorage.getItem(LINKS) || "{}"); } catch (e) { return {}; }
+  }
+  function keepLink(id, link) {
+    const links = keptLinks();
+    links[id] = new URL(link, location.href).href;
+    try { sessionStorage.setItem(LINKS, JSON.stringify(links)); } catch (e) { /* private mode */ }
+  }
+
+  const wall = (iso) => (iso ? new Date(iso).toLocaleString(cfg.lang === "de" ? "de-DE" : "en-GB",
+    { dateStyle: "short", timeStyle: "short" }) : "");
+
+  let peopleTimer = null;
+  async function loadPeople() {
+    clearTimeout(peopleTimer);
+    peopleTimer = setTimeout(loadPeople, 20000); // attendance moves on by itself
+    let answer;
+    try {
+      const res = await fetch(`/api/exercises/${encodeURIComponent(cfg.id)}/people`,
+        { headers: { authorization: `Bearer ${cfg.token}` } });
+      if (!res.ok) return;
+      answer = await res.json();
+    } catch (e) {
+      return; // offline: the next round tries again
+    }
+    renderPeople(answer);
+  }
+
+  function renderPeople(answer) {
+    const links = keptLinks();
+    const list = $("people");
+    if (!answer.people.length) {
+      list.replaceChildren(el("li", { class: "muted", text: tr("people.none") }));
+    } else {
+      list.replaceChildren(...answer.people.map((p) => {
+        const seen = p.joined ? `${tr("people.joined")} ${wall(p.joined)}` : tr("people.not_joined");
+        const active = p.entries ? ` · ${tr("people.active")} ${wall(p.first_active)}–${wall(p.last_active)}`
+          + ` (${p.entries} ${tr("people.entries")})` : "";
+        const link = links[p.id];
+        return el("li", { class: "person", "data-person": p.id, "data-joined": p.joined ? "1" : "0" },
+          el("strong", { text: p.function ? `${p.name} (${p.function})` : p.name }),
+          el("span", { class: "muted", text: ` · ${p.team || tr("people.no_team")} · ${tr(`role.${p.role}`, p.role)}` }),
+          el("div", { class: "small", text: seen + active }),
+          link ? el("div", { class: "row person-link" },
+            el("input", { type: "text", readonly: true, value: link, "aria-label": `${tr("people.link")}: ${p.name}` }),
+            el("button", { type: "button", text: tr("people.copy"), onclick: (e) => copy(link, e.currentTarget) }))
+            : null);
+      }));
+    }
+    $("people-teams").replaceChildren(...answer.teams.map((t) => el("li", {
+      text: `${t.team || tr("people.no_team")}: ${t.joined}/${t.people} ${tr("people.joined")}, `
+        + `${t.active} ${tr("people.active")}` })));
+  }
+
+  async function copy(link, button) {
+    try {
+      await navigator.clipboard.writeText(link);
+    } catch (e) { // no clipboard (a page not served over https): select it for Ctrl+C
+      const input = button.previousElementSibling;
+      input.select();
+      document.execCommand("copy");
+    }
+    toast(tr("people.copied"));
+  }
+
+  function setupPeople() {
+    const form = $("person-form");
+    if (!form) return;
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const value = (id) => $(id).value.trim();
+      const body = { name: value("person-name"), role: $("person-role").value };
+      if (value("person-function")) body.function = value("person-function");
+      if (value("person-team")) body.team = value("person-team");
+      const added = await api("people", body, e.currentTarget);
+      if (added && added.link) {
+        keepLink(added.id, added.link);
+        $("person-name").value = "";
+        $("person-function").value = "";
+        loadPeople();
+      }
+    });
+    loadPeople();
+  }
+
   function setupHazardForm() {
     const schema = cfg.hazards;
     const defs = schema.$defs || {};
@@ -1519,7 +1653,7 @@
         }
         if (value !== undefined) spec[field.name] = value;
       }
-      api("injects", { hazard: spec }, e.currentTarget);
+      api("injects", addressed({ hazard: spec }), e.currentTarget);
     });
   }
 
