@@ -39,6 +39,11 @@ def test_an_observer_rates_an_objective_the_facilitator_sees_it(server: str) -> 
             expect(isolate.locator(".obj-title")).to_have_text("IT and OT separated within 2 h")
             expect(isolate.locator(".obj-evidence")).to_have_text(
                 "“Separate IT and OT (isolate the jump hosts)” due by T+02:00 – not taken yet")
+            # a process never down: the RTO as the board shows it (8 h)
+            expect(lead.locator('#objectives li[data-objective="orders_rto"] .obj-evidence')
+                   ).to_have_text("never below the MBCO, RTO 8 h")  # fmt: skip
+            expect(observer.locator('#objectives li[data-objective="orders_rto"] .obj-evidence')
+                   ).to_have_text("nie unter dem Notbetriebsniveau, WAZ 8 Std.")  # fmt: skip
             expect(observer.locator(ISOLATE + " .obj-state")).to_have_text("… offen")
             expect(player.locator(ISOLATE)).to_have_attribute("data-state", "pending")
 

@@ -1450,8 +1450,9 @@
       if (ev.breach_at !== null && ev.breach_at !== undefined) {
         parts.push(tf(rto ? "console.obj.rto_breached" : "console.obj.mtpd_breached", { t: fmtT(ev.breach_at) }));
       } else if (ev.limit_h !== null && ev.limit_h !== undefined) {
-        parts.push(tf(rto ? "console.obj.rto_within" : "console.obj.mtpd_within",
-          { below: hoursText(ev.below_mbco_h), limit: hoursText(ev.limit_h) }));
+        const key = ev.below_mbco_h ? (rto ? "console.obj.rto_within" : "console.obj.mtpd_within")
+          : (rto ? "console.obj.rto_never" : "console.obj.mtpd_never");
+        parts.push(tf(key, { below: hoursText(ev.below_mbco_h), limit: hoursText(ev.limit_h) }));
       }
       if (ev.out) parts.push(tr("console.obj.still_out"));
     } else if (o.check === "max_impact") {
