@@ -339,24 +339,49 @@ def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> N
     assert r.status_code == 200
     assert 'id="decision-form"' in r.text and "Propose" in r.text
     for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"',
-                    'id="observation-form"'):  # fmt: skip
+                    'id="observation-form"', 'id="eeg-panel"', "eeg-rating"):  # fmt: skip
         assert element not in r.text, element
+    assert 'id="objectives-panel"' in r.text  # players know their objectives
     config = config_of(r.text)
     assert config["role"] == "participant"
     assert "msel" not in config and "hazards" not in config
     assert "Ransom note" not in r.text  # the script's injects stay secret
 
 
-def test_observer_console_is_read_only(client: TestClient) -> None:
+def test_the_evaluation_guide_speaks_german(client: TestClient) -> None:
+    links = create(client)
+    url = path_of(links["facilitator"])
+    r = client.get(url.replace("lang=en", "lang=de") if "lang=" in url else f"{url}&lang=de", headers=DE)
+    form = r.text[r.text.index('id="eeg-panel"'):r.text.index("</form>", r.text.index('id="eeg-panel"'))]
+    for words in ("Beobachtungsbogen (EEG)", "Stärke", "Verbesserungspotenzial",
+                  "P – ohne Schwierigkeiten durchgeführt", "S – mit einigen Schwierigkeiten durchgeführt",
+                  "M – mit erheblichen Schwierigkeiten durchgeführt", "U – nicht durchführbar",
+                  "– kein Übungsziel –"):  # fmt: skip
+        assert words in form, words
+    assert "Übungsziele" in r.text
+
+
+def test_observer_console_is_read_only_but_for_the_evaluation_guide(client: TestClient) -> None:
     links = create(client)
     r = client.get(path_of(links["observer"]))
     assert r.status_code == 200
     for element in ('id="clock-panel"', 'id="msel-panel"', 'id="hazard-form"', 'id="message-form"',
-                    'id="decision-form"', 'id="observation-form"', 'id="clock-toggle"',
-                    'id="extend-form"', "<form", "<textarea", "<input"):  # fmt: skip
+                    'id="decision-form"', 'id="clock-toggle"', 'id="extend-form"'):  # fmt: skip
         assert element not in r.text, element
-    # the only control: which feed entries to show
-    assert re.findall(r"<select[^>]*>", r.text) == ['<select id="feed-filter">']
+    # the only controls: which feed entries to show, and the Exercise Evaluation Guide
+    assert re.findall(r"<form[^>]*>", r.text) == ['<form id="observation-form" class="stack eeg-form">']
+    assert re.findall(r"<textarea[^>]*>", r.text) == [
+        '<textarea id="observation-text" rows="3" maxlength="10000" required>']
+    assert re.findall(r"<select[^>]*>", r.text) == ['<select id="observation-objective">',
+                                                    '<select id="feed-filter">']  # fmt: skip
+    assert set(re.findall(r'<input type="(\w+)" name="([\w-]+)"', r.text)) == {
+        ("radio", "eeg-tag"), ("radio", "eeg-rating")}  # fmt: skip
+    form = r.text[r.text.index('id="eeg-panel"'):]
+    for words in ("Strength", "Area for improvement", "P – performed without challenges",
+                  "S – performed with some challenges", "M – performed with major challenges",
+                  "U – unable to be performed"):  # fmt: skip
+        assert words in form, words
+    assert 'id="objectives-panel"' in r.text
     for element in ('id="board"', 'id="timeline"', 'id="impact"', 'id="graph"', 'id="feed"'):
         assert element in r.text
     assert config_of(r.text)["role"] == "observer"

@@ -132,9 +132,15 @@ class Publication:
         """Each objective's live state (met so far, missed, pending) and its
         evidence: every audience knows its objectives."""
         self._sync()
-        bundle = self.exercise.bundle
-        return [result_view(bundle, r, audience != FULL)
-                for r in self.objectives.results(self.models.board)]  # fmt: skip
+        ex = self.exercise
+        out = [result_view(ex.bundle, r, audience != FULL)
+               for r in self.objectives.results(self.models.board)]  # fmt: skip
+        if audience == FULL:  # who decided, by name: the console says "by Anna Krause"
+            for o in out:
+                actor = o["evidence"].get("actor")
+                if actor in ex.people:  # a role ("facilitator") is named by the page
+                    o["evidence"]["actor_name"] = ex.actor_name(actor)
+        return out
 
     def sent(self) -> None:
         """Everything so far is published."""

@@ -229,6 +229,8 @@
     triggers: [], suggestions: [], // facilitators and observers only: players never get them
     people: {}, // id -> {name, function, team, role}: everyone for facilitators and
     // observers, a team's own for its players (the actors the feed names)
+    objectives: null, // each objective's live state, as the server judges it
+    notes: new Map(), // observations by seq (facilitators and observers only)
   };
   let newItems = [];
 
@@ -242,6 +244,7 @@
     S.hazardSeqs = new Set();
     S.mselShown = new Set();
     S.started = false;
+    S.notes = new Map();
     newItems = [];
     $("feed").replaceChildren();
     buildAssets();
@@ -273,6 +276,7 @@
       if (entry.kind === "clock" && entry.payload.action === "start") S.started = true;
       if (entry.kind === "inject" && entry.payload.hazard) S.hazardSeqs.add(String(entry.seq));
       if (entry.kind === "release" || entry.kind === "msel") S.mselShown.add(entry.payload.inject);
+      if (entry.kind === "observation") S.notes.set(entry.seq, entry);
       const item = describeEntry(entry);
       if (item) items.push(item);
     }
@@ -288,6 +292,7 @@
     newItems.push(...items);
     S.board = msg.board;
     if (msg.msel) S.msel = msg.msel;
+    if (msg.objectives) S.objectives = msg.objectives;
     takeIntervals(msg.intervals, msg.type === "init");
     takeImpact(msg.impact, msg.type === "init");
     render();
@@ -456,7 +461,7 @@
           e.kind === "accept" ? "decision" : "muted");
       }
       case "observation":
-        return make(tr("feed.observation"), p.text, "", "observation");
+        return make(tr("feed.observation"), p.text, noteFacts(p).join(" · "), "observation");
       case "person":
         return make(tr("feed.person"), personName(p.id) || p.name,
           [p.team, tr(`role.${p.role}`, p.role)].filter(Boolean).join(" · "), "muted");
@@ -488,6 +493,7 @@
     renderProposals();
     renderMsel();
     renderTriggers();
+    renderObjectives();
     schedulePlots();
     describeCharts();
   }
@@ -669,10 +675,12 @@
     for (const entry of entries.reverse()) {
       // A scripted inject whose release was cut off the first message showed by its record.
       if ((entry.kind === "release" || entry.kind === "msel") && S.mselShown.has(entry.payload.inject)) continue;
+      if (entry.kind === "observation") S.notes.set(entry.seq, entry);
       const it = describeEntry(entry);
       if (it) list.append(feedItem(it));
     }
     showOlder(entries.length ? entries[entries.length - 1].seq : null);
+    renderObjectives();
   }
 
   function feedItem(it) {
@@ -1429,6 +1437,116 @@
     };
   }
 
+
+  // --- objectives and the Exercise Evaluation Guide -------------------------------------
+
+  // An observation's tag and HSEEP rating in the page's words.
+  function noteFacts(p) {
+    const facts = [];
+    if (p.tag) facts.push(tr(`console.eeg.tag.${p.tag}`, p.tag));
+    if (p.rating) facts.push(tr(`console.eeg.rating.${p.rating}`, p.rating));
+    return facts;
+  }
+
+  // Who took a decision: a named person as the server names them, else the role.
+  const actorName = (ev) => ev.actor_name || tr(`role.${ev.actor}`, ev.actor);
+  const hoursText = (h) => fmtDur((h || 0) * 3600);
+
+  // An objective's evidence in words, with times and figures as the page shows them.
+  function evidenceText(o) {
+    const ev = o.evidence || {};
+    const parts = [];
+    if (o.check === "within_rto" || o.check === "within_mtpd") {
+      const rto = o.check === "within_rto";
+      if (ev.breach_at !== null && ev.breach_at !== undefined) {
+        parts.push(tf(rto ? "console.obj.rto_breached" : "console.obj.mtpd_breached", { t: fmtT(ev.breach_at) }));
+      } else if (ev.limit_h !== null && ev.limit_h !== undefined) {
+        const key = ev.below_mbco_h ? (rto ? "console.obj.rto_within" : "console.obj.mtpd_within")
+          : (rto ? "console.obj.rto_never" : "console.obj.mtpd_never");
+        parts.push(tf(key, { below: hoursText(ev.below_mbco_h), limit: hoursText(ev.limit_h) }));
+      }
+      if (ev.out) parts.push(tr("console.obj.still_out"));
+    } else if (o.check === "max_impact") {
+      parts.push(tf("console.obj.impact", { impact: eur.format(ev.impact_eur || 0), amount: eur.format(ev.amount || 0) }));
+    } else if (o.check === "decision_before") {
+      const action = actionTitle(ev.action);
+      if (ev.taken_at !== null && ev.taken_at !== undefined) {
+        const vars = { action, t: fmtT(ev.taken_at) };
+        if (ev.actor) parts.push(tf("console.obj.taken_by", { ...vars, who: actorName(ev) }));
+        else parts.push(tf("console.obj.taken", vars));
+      } else {
+        parts.push(tf(o.state === "pending" ? "console.obj.due" : "console.obj.not_taken",
+          { action, by: fmtT(ev.by) }));
+      }
+    } else if (o.check === "no_data_loss") {
+      parts.push(ev.data_loss_h ? tf("console.obj.data_lost", { lost: hoursText(ev.data_loss_h) })
+        : tr("console.obj.no_data_lost"));
+    }
+    return parts.join(" · ");
+  }
+
+  // The state in words and a sign, not by colour alone.
+  const STATE_SIGN = { met: "✓", missed: "✗", pending: "…" };
+
+  let objectivesKey = "";
+  function renderObjectives() {
+    const panel = $("objectives-panel");
+    if (!panel || S.objectives === null) return;
+    const notes = [...S.notes.values()].filter((e) => e.payload.objective);
+    const key = JSON.stringify([S.objectives, notes.map((e) => e.seq)]);
+    if (key === objectivesKey) return;
+    objectivesKey = key;
+    panel.hidden = false;
+    fillObjectiveChoice();
+    if (!S.objectives.length) {
+      $("objectives").replaceChildren(el("li", { class: "muted", text: tr("console.objectives_none") }));
+      return;
+    }
+    $("objectives").replaceChildren(...S.objectives.map((o) => {
+      const mine = notes.filter((e) => e.payload.objective === o.id);
+      const evidence = evidenceText(o);
+      return el("li", { class: "objective", "data-objective": o.id, "data-state": o.state },
+        el("div", { class: "obj-head" },
+          el("span", { class: "obj-state", "data-state": o.state,
+            text: `${STATE_SIGN[o.state] || ""} ${tr(`console.obj.${o.state}`, o.state)}` }),
+          el("span", { class: "obj-title", text: localText(o.title) })),
+        evidence ? el("div", { class: "obj-evidence", text: evidence }) : null,
+        mine.length ? el("ul", { class: "obj-notes", "aria-label": tr("console.obj.notes") },
+          ...mine.map((e) => el("li", { "data-seq": e.seq, "data-rating": e.payload.rating || null,
+            "data-tag": e.payload.tag || null },
+          el("span", { class: "ft", text: fmtT(e.t) }), " ",
+          e.payload.rating ? el("strong", { class: "obj-rating", text: tr(`console.eeg.rating.${e.payload.rating}`, e.payload.rating) }) : null,
+          e.payload.tag ? ` · ${tr(`console.eeg.tag.${e.payload.tag}`, e.payload.tag)}` : null,
+          el("div", { class: "obj-note-text", text: e.payload.text })))) : null);
+    }));
+  }
+
+  // The form's objective choice, from the objectives the stream names.
+  function fillObjectiveChoice() {
+    const select = $("observation-objective");
+    if (!select || select.options.length > 1) return;
+    for (const o of S.objectives) select.append(el("option", { value: o.id, text: localText(o.title) }));
+  }
+
+  function setupEvaluation() {
+    const form = $("observation-form");
+    if (!form) return;
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const text = $("observation-text").value.trim();
+      if (!text) return;
+      // Empty choices are left out: the API takes an observation without them.
+      const body = { text };
+      const objective = $("observation-objective").value;
+      const tag = form.querySelector("input[name=eeg-tag]:checked");
+      const rating = form.querySelector("input[name=eeg-rating]:checked");
+      if (objective) body.objective = objective;
+      if (tag && tag.value) body.tag = tag.value;
+      if (rating && rating.value) body.rating = rating.value;
+      if (await api("observations", body, e.currentTarget)) form.reset();
+    });
+  }
+
   // --- the controls ----------------------------------------------------------------------
 
   function setupControls() {
@@ -1463,14 +1581,10 @@
           $("message-text").value = "";
         }
       });
-      $("observation-form").addEventListener("submit", async (e) => {
-        e.preventDefault();
-        const text = $("observation-text").value.trim();
-        if (text && await api("observations", { text }, e.currentTarget)) $("observation-text").value = "";
-      });
       setupHazardForm();
       setupPeople();
     }
+    setupEvaluation();
     $("assets-toggle").addEventListener("click", () => $("assets").classList.toggle("compact"));
     $("feed-filter").addEventListener("change", (e) => { $("feed").dataset.filter = e.target.value; });
     const actions = $("actions");
