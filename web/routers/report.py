@@ -94,14 +94,14 @@ async def get_report(
     improvement plan, the full log with its hash. One PDF at a time per
     server: 503 with Retry-After while another is made."""
     row, _role = access
-    lang = lang or pick_lang(request)[0]
+    chosen = lang or pick_lang(request)[0]
     found = await _source(manager, row)
     try:
         if format == "pdf":
             made: bytes | str = await pdf_gate(request).run(report_pdf, found.header,
-                                                            found.entries, lang)  # fmt: skip
+                                                            found.entries, chosen)  # fmt: skip
         else:  # a replay and the decisions' values: bounded as the what-ifs are
-            made = await gate(request).run(report_html, found.header, found.entries, lang)
+            made = await gate(request).run(report_html, found.header, found.entries, chosen)
     except Busy:
         raise HTTPException(503, f"the server is making another report; try again in "
                             f"{RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)},
@@ -111,8 +111,8 @@ async def get_report(
     except LogError as e:
         raise HTTPException(409, f"exercise {row.id!r} cannot be replayed: {e}") from None
     if format == "pdf":
-        return attachment(made, "application/pdf", "report", lang, row.id, "pdf")
-    return attachment(made, "text/html; charset=utf-8", "report", lang, row.id, "html")
+        return attachment(made, "application/pdf", "report", chosen, row.id, "pdf")
+    return attachment(made, "text/html; charset=utf-8", "report", chosen, row.id, "html")
 
 
 def plan_of(entries: Sequence[LogEntry]) -> list[PlanPayload]:
@@ -141,10 +141,10 @@ async def get_plan_csv(access: ReplayAccess, manager: ManagerDep, request: Reque
     """The improvement plan as CSV (German or English column names; a cell
     that a spreadsheet would read as a formula starts with ')."""
     row, _role = access
-    lang = lang or pick_lang(request)[0]
+    chosen = lang or pick_lang(request)[0]
     found = await _source(manager, row)
-    return attachment(plan_csv(plan_of(found.entries), lang), "text/csv; charset=utf-8",
-                      "plan", lang, row.id, "csv")  # fmt: skip
+    return attachment(plan_csv(plan_of(found.entries), chosen), "text/csv; charset=utf-8",
+                      "plan", chosen, row.id, "csv")  # fmt: skip
 
 
 @router.get("/exercises/{exercise_id}/plan.xlsx", responses={
@@ -154,9 +154,9 @@ async def get_plan_xlsx(access: ReplayAccess, manager: ManagerDep, request: Requ
                         lang: Lang = None) -> Response:  # fmt: skip
     """The improvement plan as an Excel workbook (one sheet)."""
     row, _role = access
-    lang = lang or pick_lang(request)[0]
+    chosen = lang or pick_lang(request)[0]
     found = await _source(manager, row)
-    return attachment(plan_xlsx(plan_of(found.entries), lang), XLSX, "plan", lang, row.id,
+    return attachment(plan_xlsx(plan_of(found.entries), chosen), XLSX, "plan", chosen, row.id,
                       "xlsx")  # fmt: skip
 
 
