@@ -180,3 +180,16 @@ def test_the_plan_as_csv_and_xlsx_reads_back(lite_ex: Ex) -> None:  # noqa: F811
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][:3] == ["item", "issue", "action"]
     assert cells[1][:3] == ["ip-1", ITEM["issue"], ITEM["action"]]
+
+
+def test_control_characters_in_the_plan_reach_the_workbook_as_replacement_characters(
+    lite_ex: Ex,  # noqa: F811
+) -> None:
+    lite_ex.ok("plan", {"issue": "bell\x07 and\ttab", "action": "a\x0bb"})
+    x = get(lite_ex, "plan.xlsx?lang=de")
+    assert x.status_code == 200  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(x.content)).active  # type: ignore[attr-defined]
+    assert sheet is not None
+    assert [c.value for c in sheet[2]][1:3] == ["bell\ufffd and\ttab", "a\ufffdb"]
+    rows = list(csv.reader(io.StringIO(get(lite_ex, "plan.csv").text)))  # type: ignore[attr-defined]
+    assert rows[1][1:3] == ["bell\x07 and\ttab", "a\x0bb"]  # CSV keeps them
