@@ -193,3 +193,23 @@ def test_control_characters_in_the_plan_reach_the_workbook_as_replacement_charac
     assert [c.value for c in sheet[2]][1:3] == ["bell\ufffd and\ttab", "a\ufffdb"]
     rows = list(csv.reader(io.StringIO(get(lite_ex, "plan.csv").text)))  # type: ignore[attr-defined]
     assert rows[1][1:3] == ["bell\x07 and\ttab", "a\x0bb"]  # CSV keeps them
+
+
+def test_a_stored_exercise_reports_from_its_log_after_a_restart(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+    from test_web_api import new_exercise
+
+    from web.app import create_app
+
+    db = f"sqlite:///{tmp_path}/t.db"
+    with TestClient(create_app(settings(db))) as first:
+        ex = new_exercise(first, seed=1, speed=60)
+        ex.ok("plan", ITEM)
+    with TestClient(create_app(settings(db))) as again:  # nothing rebuilt yet: read from the database
+        ex = Ex(again, ex.id, ex.tokens)
+        assert ex.id not in again.app.state.manager.exercises  # type: ignore[attr-defined]
+        rows = list(csv.reader(io.StringIO(get(ex, "plan.csv?lang=en", "manager").text)))  # type: ignore[attr-defined]
+        assert rows[1][:3] == ["ip-1", ITEM["issue"], ITEM["action"]]
+        r = get(ex, "report?lang=en", "manager")
+        assert r.status_code == 200 and ITEM["action"] in r.text  # type: ignore[attr-defined]
+        assert ex.id not in again.app.state.manager.exercises  # type: ignore[attr-defined]
