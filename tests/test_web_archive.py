@@ -165,6 +165,7 @@ POST_BODIES: dict[str, tuple[dict[str, Any] | None, int]] = {
     "/api/exercises/{exercise_id}/observations": ({"text": "noted"}, 403),
     "/api/exercises/{exercise_id}/people": ({"name": "Anna", "role": "observer"}, 403),
     "/api/exercises/{exercise_id}/triggers": ({"trigger": "tank_low", "action": "fire"}, 403),
+    "/api/exercises/{exercise_id}/plan": ({"issue": "slow call tree", "action": "drill it"}, 403),
     "/api/exercises/{exercise_id}/reopen": (None, 403),
     "/api/exercises/{exercise_id}/fork": ({"at": "0h"}, 201),
     "/exercises/{exercise_id}/reopen": (None, 403),

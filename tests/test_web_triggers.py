@@ -223,6 +223,10 @@ EXERCISE_GETS: dict[str, tuple[list[str], int]] = {
     "/api/exercises/{exercise_id}/replay": (["replay?at=46800"], 403),
     "/api/exercises/{exercise_id}/decisions": (["decisions"], 403),
     "/api/exercises/{exercise_id}/people": (["people"], 403),  # the staffing: not players'
+    "/api/exercises/{exercise_id}/report": (["report?format=html", "report?format=pdf"], 403),
+    "/api/exercises/{exercise_id}/plan": (["plan"], 403),
+    "/api/exercises/{exercise_id}/plan.csv": (["plan.csv"], 403),
+    "/api/exercises/{exercise_id}/plan.xlsx": (["plan.xlsx"], 403),
     "/exercises/{exercise_id}": ([], 200),  # the console page, with its config
     "/exercises/{exercise_id}/replay": ([], 403),
     "/admin/exercises/{exercise_id}/delete": ([], 401),

@@ -20,7 +20,7 @@ from web.idempotency import OnceByKey
 from web.limits import BodyLimit
 from web.live import MANAGER, LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import admin, exercises, managers, pages, replay, whatif, why
+from web.routers import admin, exercises, managers, pages, replay, report, whatif, why
 from web.routers.pages import render
 from web.settings import Settings
 from web.storage import StorageUnavailable, Store, token_hash
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.api)
     app.include_router(admin.pages)
     app.include_router(replay.router)
+    app.include_router(report.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.
     app.mount("/static/plotly", StaticFiles(packages=[("plotly", "package_data")]),
               name="plotly")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -397,3 +398,29 @@ class WhatIfCreate(_In):
     def _exactly_one(self) -> WhatIfCreate:
         _one_of(self, ("drop", "replace", "move", "add"))
         return self
+
+
+class PlanCreate(_In):
+    """One corrective action of the improvement plan (HSEEP's IP): what was
+    found, what is to be done, for which objective or capability, by whom,
+    by when, and how far it is. Without `item` the server makes one
+    ("ip-<n>"); with the `item` of an existing action it replaces it."""
+
+    item: str | None = Field(default=None, min_length=1, max_length=120,
+                             pattern=r"^[A-Za-z0-9_.:-]+$",
+                             description="The action's id (e.g. 'ip-1'); omit for a new one")
+    issue: str = Field(min_length=1, max_length=TEXT_CHARS)
+    action: str = Field(min_length=1, max_length=TEXT_CHARS)
+    objective: str | None = Field(default=None, min_length=1, max_length=200,
+                                  description="An objective's id or a capability")
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
+    due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                            description="Due date, YYYY-MM-DD")
+    status: Literal["open", "in_progress", "done", "dropped"] = "open"
+
+    @field_validator("due")
+    @classmethod
+    def _date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date.fromisoformat(value)  # ValueError (31 Feb): reported at the field
+        return value

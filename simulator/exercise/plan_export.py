@@ -36,6 +36,12 @@ def plan_csv(plan: Sequence[PlanPayload], lang: str = "en") -> str:
 
 def plan_xlsx(plan: Sequence[PlanPayload], lang: str = "en") -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(text: str) -> str:
+        # A worksheet cannot hold most C0 control characters (the XML forbids
+        # them): each shows as U+FFFD, the rest of the text is kept.
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", _safe(text))
 
     book = Workbook()
     sheet = book.active
@@ -43,7 +49,7 @@ def plan_xlsx(plan: Sequence[PlanPayload], lang: str = "en") -> bytes:
     sheet.title = "Maßnahmenplan" if lang == "de" else "Improvement plan"
     sheet.append(list(COLUMNS["de" if lang == "de" else "en"]))
     for row in rows(plan):
-        sheet.append([_safe(c) for c in row])
+        sheet.append([cell(c) for c in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -302,7 +302,9 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
                   title=text(scenario.scenario.title, lang),
                   company=text(exercise.bundle.company.company.name, lang),
                   narrative=text(scenario.scenario.narrative, lang),
-                  speeds=SPEEDS, max_speed=request.app.state.settings.max_speed)  # fmt: skip
+                  speeds=SPEEDS, max_speed=request.app.state.settings.max_speed,
+                  objectives=[{"id": o.id, "title": text(o.title, lang)}
+                              for o in scenario.objectives])  # fmt: skip
 
 
 def _not_live(request: Request, manager: Any, exercise_id: str, token: str | None, lang: str,
