@@ -217,3 +217,14 @@ def test_cli_player_log_is_refused(tmp_path: Path) -> None:
                       + "\n".join(lines[1:]) + "\n")  # fmt: skip
     result = runner.invoke(app, ["report", str(player), "--html", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and "participant's log cannot be replayed" in result.output
+
+
+def test_objective_evidence_is_worded_in_the_report_language() -> None:
+    """The evidence reads as sentences (the shipped log takes isolate_ot at
+    T+4 d 1 h 30 min, two hours were required), never as the result's keys."""
+    for lang, said in (("de", "ergriffen bei T+4 Tg. 1 Std. 30 Min., gefordert bis T+2 Std."),
+                       ("en", "taken at T+4 d 1 h 30 min, required by T+2 h")):  # fmt: skip
+        page = report_html(lang)
+        assert said in page
+        for key in ("taken_at", "breach_at", "limit_h", "below_mbco_h"):
+            assert key not in page, (lang, key)

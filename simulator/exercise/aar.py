@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from simulator.exercise.decisions import DecisionValue, decision_values
+from simulator.exercise.decisions import DecisionValue, decision_values, figure
 from simulator.exercise.log import (
     ENGINE_VERSION,
     AnswerEntry,
@@ -36,6 +36,7 @@ from simulator.exercise.log import (
     ReleaseEntry,
     dumps_log,
 )
+from simulator.exercise.moment import hours
 from simulator.exercise.objectives import evaluate
 from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.session import SYSTEM, Exercise
@@ -46,7 +47,7 @@ from simulator.metrics import (
     asset_segments,
     summarize,
 )
-from simulator.schema import ScenarioBundle, text
+from simulator.schema import text
 from simulator.wallclock import at
 
 ROLES = ("facilitator", "participant", "observer", SYSTEM)
@@ -185,7 +186,7 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
         end=end_of(header, entries), horizon=horizon, seed=exercise.seed,
         processes={a.id: names[a.id] for a in bundle.company.assets if a.bia is not None},
         people=people,
-        objectives=_objectives(bundle, evaluate(exercise, final=True), summary, ratings, lang),
+        objectives=_objectives(exercise, evaluate(exercise, final=True), summary, ratings, lang),
         events=_events(exercise, entries, summary.processes, names, shown, lang),
         bia=tuple(p for p in summary.processes if p.id in scope),
         rpo_h={a.id: None if a.bia is None or a.bia.rpo is None else a.bia.rpo / 3600
@@ -223,15 +224,43 @@ def _h(value: float | None, lang: str) -> str:
     return f"{shown.replace('.', ',')} Std." if lang == "de" else f"{shown} h"
 
 
-def _objectives(bundle: ScenarioBundle, results: Sequence[ObjectiveResult],
+def _measured(exercise: Exercise, r: ObjectiveResult, lang: str) -> str:
+    """An objective's evidence in words (the page's language), not its keys."""
+    ev, de = r.evidence, lang == "de"
+    if r.check in ("within_rto", "within_mtpd"):
+        if ev.get("breach_at") is None:
+            return ""
+        limit = ("WAZ" if de else "RTO") if r.check == "within_rto" else ("MTA" if de else "MTPD")
+        return (f"{limit} überschritten bei T+{hours(ev['breach_at'], lang)}" if de
+                else f"{limit} breached at T+{hours(ev['breach_at'], lang)}")
+    if r.check == "max_impact":
+        eur, amount = figure(ev["impact_eur"], 0, lang), figure(ev["amount"], 0, lang)
+        return (f"Schaden {eur} EUR, erlaubt {amount} EUR" if de
+                else f"impact {eur} EUR, {amount} EUR allowed")
+    if r.check == "decision_before":
+        found = next((a for a in exercise.bundle.scenario.actions if a.id == ev["action"]), None)
+        title = text(found.title, lang) if found is not None else str(ev["action"])
+        by = f"T+{hours(ev['by'], lang)}"
+        if ev.get("taken_at") is None:
+            return f"„{title}“ nicht bis {by} ergriffen" if de else f"“{title}” not taken by {by}"
+        when = f"T+{hours(ev['taken_at'], lang)}"  # who: in the timeline of key events
+        return (f"„{title}“ ergriffen bei {when}, gefordert bis {by}" if de
+                else f"“{title}” taken at {when}, required by {by}")
+    lost = ev.get("data_loss_h")
+    if not lost:
+        return "kein Datenverlust" if de else "no data lost"
+    return f"Datenverlust {_h(lost, lang)}" if de else f"data lost {_h(lost, lang)}"
+
+
+def _objectives(exercise: Exercise, results: Sequence[ObjectiveResult],
                 summary_of: RunSummary, ratings: Sequence[Rating], lang: str
                 ) -> tuple[ObjectiveRow, ...]:  # fmt: skip
+    bundle = exercise.bundle
     titles = {o.id: text(o.title, lang) for o in bundle.scenario.objectives}
     rows = []
     for r in results:
         de = lang == "de"
-        measured = ", ".join(f"{k} {v}" for k, v in r.evidence.items()
-                             if v is not None and k not in ("actor", "team"))  # fmt: skip
+        measured = _measured(exercise, r, lang)
         evidence = measured
         if r.process is not None:
             p = summary_of.process(r.process)
