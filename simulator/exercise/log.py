@@ -302,11 +302,14 @@ def bundle_hash(bundle: ScenarioBundle) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def make_header(bundle: ScenarioBundle, seed: int, **about: Any) -> LogHeader:
-    """The header of a log of `bundle` on `seed` (`about`: exercise, scenario, ...)."""
+def make_header(bundle: ScenarioBundle, seed: int, *, hashed: bool = True,
+                **about: Any) -> LogHeader:  # fmt: skip
+    """The header of a log of `bundle` on `seed` (`about`: exercise, scenario, ...).
+    `hashed=False` leaves out the bundle's hash (a canonical dump of the whole
+    company): a header only replayed in this process needs none."""
     return LogHeader(engine=ENGINE_VERSION, bundle=bundle, seed=seed,
-                     bundle_hash=bundle_hash(bundle), scenario_id=bundle.scenario.scenario.id,
-                     **about)  # fmt: skip
+                     bundle_hash=bundle_hash(bundle) if hashed else None,
+                     scenario_id=bundle.scenario.scenario.id, **about)  # fmt: skip
 
 
 class RecordDigest:

@@ -417,7 +417,7 @@ async def get_log(stored: StoredCallerDep, manager: ManagerDep) -> NDJSONRespons
     if bundle is None and audience != FULL:
         raise HTTPException(409, "this exercise is damaged: its log is for the facilitator "
                             "and observers only")  # fmt: skip
-    about = {"exercise": row.id, "scenario": row.scenario}
+    about: dict[str, Any] = {"exercise": row.id, "scenario": row.scenario}
     if live is not None:  # the checkpoint of now: the log ends here
         header = make_header(live.bundle, row.seed, **about)
         header = header.model_copy(update={"checkpoint": live.exercise.checkpoint()})

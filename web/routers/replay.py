@@ -52,7 +52,9 @@ def source(manager: Manager, row: StoredExercise) -> Source:
     loop), else from the database. HTTPException 409 for a damaged one."""
     live = manager.exercises.get(row.id)
     if live is not None:
-        header = make_header(live.bundle, live.seed, exercise=row.id, scenario=row.scenario)
+        # replayed here, never exported: no bundle hash (a dump of the company per request)
+        header = make_header(live.bundle, live.seed, hashed=False, exercise=row.id,
+                             scenario=row.scenario)  # fmt: skip
         ex = live.exercise
         return Source(header, list(ex.log), ex.now, ex.horizon)
     return stored_source(manager, row)
@@ -71,7 +73,7 @@ def stored_source(manager: Manager, row: StoredExercise) -> Source:
         except ValueError as e:  # pydantic's ValidationError too
             raise HTTPException(409, f"exercise {row.id!r} is damaged: log entry {stored.seq}: "
                                 f"{str(e)[:300]}") from None  # fmt: skip
-    header = make_header(bundle, row.seed, exercise=row.id, scenario=row.scenario)
+    header = make_header(bundle, row.seed, hashed=False, exercise=row.id, scenario=row.scenario)
     saved = manager.store.checkpoint(row.id)
     if saved is not None:  # another engine replays it only if it reproduces this
         header = header.model_copy(update={"engine": saved[0], "checkpoint": saved[1]})

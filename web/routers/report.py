@@ -27,7 +27,14 @@ from fastapi.responses import Response
 from simulator.exercise.aar import build
 from simulator.exercise.aar_html import render
 from simulator.exercise.aar_pdf import PdfUnavailable, pdf
-from simulator.exercise.log import LogEntry, LogError, LogHeader, PlanEntry, PlanPayload
+from simulator.exercise.log import (
+    LogEntry,
+    LogError,
+    LogHeader,
+    PlanEntry,
+    PlanPayload,
+    bundle_hash,
+)
 from simulator.exercise.plan_export import plan_csv, plan_xlsx
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, ReplayAccess
 from web.i18n import pick_lang
@@ -72,6 +79,10 @@ def attachment(body: bytes | str, media_type: str, kind: str, lang: str, exercis
 
 
 def report_html(header: LogHeader, entries: Sequence[LogEntry], lang: str) -> str:
+    """The report (in a worker thread); the log it hashes carries the bundle's hash,
+    which the replay's header leaves out."""
+    if header.bundle is not None and header.bundle_hash is None:
+        header = header.model_copy(update={"bundle_hash": bundle_hash(header.bundle)})
     return render(build(header, entries, lang))
 
 
