@@ -110,6 +110,7 @@ GERMAN: dict[str, str] = {
         "Kapazität unter {n} kann nie zutreffen: bitte einen Anteil über 0 und höchstens 1 angeben"
     ),
     "unknown action {q}": "unbekannte Maßnahme {q}",
+    "unknown objective {q}": "unbekanntes Übungsziel {q}",
     ": the scenario lists no actions": ": das Szenario hat keine Maßnahmen",
     "the RTO of {q} ({w}) is not shorter than the scenario ({w2}): it can never be breached": (
         "die WAZ (RTO) von {q} ({w}) ist nicht kürzer als das Szenario ({w2}): "

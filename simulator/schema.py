@@ -280,6 +280,12 @@ class HazardEntry(Strict):
     hazard: HazardSpec
 
 
+MselEventType = Literal["contextual", "expected_action", "contingency"]
+"""HSEEP's kinds of MSEL entry: contextual (sets the scene, Lageeinlage),
+expected action (prompts a decision, Steuerungseinlage), contingency (held in
+reserve, played only if the players drift, Reserveeinlage)."""
+
+
 class MselInject(Strict):
     """An entry of the master scenario events list: at `at`, tell the players
     `message` and apply `do` to the simulation. With `when` it plays once the
@@ -294,6 +300,18 @@ class MselInject(Strict):
     title: LocalizedText
     message: LocalizedText | None = None
     do: list[Command] = Field(default_factory=list)
+    # The HSEEP MSEL's columns (Drehbuch): to whom, from whom, how, and what
+    # control expects. `teams` addresses the inject (None: every player);
+    # `expected_action`, `controller` and `notes` are for control and
+    # evaluators only: a player never receives them.
+    teams: list[Id] | None = Field(default=None, min_length=1, max_length=100)
+    event_type: MselEventType | None = None
+    sender: LocalizedText | None = None  # the outside party control plays ("Landratsamt")
+    method: Annotated[str, Field(max_length=100)] | None = None  # phone, e-mail, in person
+    controller: Annotated[str, Field(max_length=200)] | None = None  # responsible controller
+    expected_action: LocalizedText | None = None
+    objective: Id | None = None  # the exercise objective the inject serves
+    notes: LocalizedText | None = None
 
 
 class Notify(Strict):

@@ -19,12 +19,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from simulator.graph import need_id
 from simulator.montecarlo import MonteCarloResult, monte_carlo
-from simulator.schema import Company, Need, Scenario, ScenarioBundle
-from simulator.validation import Problem, ScenarioError, check_company, check_scenario
+from simulator.readwrite.build import Nowhere, Source, bundle_from_data
+from simulator.schema import Need, ScenarioBundle
+from simulator.validation import Loc, Problem, ScenarioError
 
 SOURCE = "<parameters>"
 
@@ -78,24 +77,22 @@ def with_parameters(bundle: ScenarioBundle, values: Mapping[str, Any]) -> Scenar
             problems.append(Problem(SOURCE, None, path, f"no {e.args[0]!r} along this path"))
     if problems:
         raise ScenarioError(problems)
-    # With one parameter, every problem is that parameter's; else say where.
-    only = next(iter(values)) if len(values) == 1 else None
-    try:
-        company = Company.model_validate(data["company"])
-        scenario = Scenario.model_validate(data["scenario"])
-    except ValidationError as e:
-        raise ScenarioError([
-            Problem(SOURCE, None, only or ".".join(map(str, err["loc"])),
-                    err["msg"].removeprefix("Value error, "))
-            for err in e.errors()
-        ]) from None  # fmt: skip
-    findings = check_company(company) + check_scenario(scenario, company)
-    if findings:
-        raise ScenarioError([
-            Problem(SOURCE, None, only or ".".join(map(str, loc)), message)
-            for loc, message in findings
-        ])  # fmt: skip
-    return ScenarioBundle(scenario=scenario, company=company)
+    # The same seam as every file (no second validator); with one parameter,
+    # every problem is that parameter's, else the path says where.
+    named = _Parameters(next(iter(values)) if len(values) == 1 else None)
+    company = Source(SOURCE, data["company"], named, from_file=False)
+    scenario = Source(SOURCE, data["scenario"], named, from_file=False)
+    return bundle_from_data(scenario, company)
+
+
+class _Parameters(Nowhere):
+    """Problems of a changed bundle, named by the parameter that made them."""
+
+    def __init__(self, only: str | None) -> None:
+        self.only = only
+
+    def field(self, path: Loc) -> str:
+        return self.only or ".".join(map(str, path))
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ class Problem:
     compilers use, so editors can jump to it)."""
 
     file: str
-    line: int | None
+    line: int | str | None  # a line number, or a workbook cell (BIA!C12) or CSV row (row 12)
     field: str
     message: str
 
@@ -469,6 +469,11 @@ def check_scenario(
         _check_commands(c, ("actions", a, "do"), action.do)
     for o, objective in enumerate(scenario.objectives):
         _check_objective(c, ("objectives", o), objective, horizon)
+    objectives = {o.id for o in scenario.objectives}
+    for i, inject in enumerate(scenario.injects):
+        if inject.objective is not None and inject.objective not in objectives:
+            c.add(("injects", i, "objective"), f"unknown objective {inject.objective!r}"
+                  + suggestion(inject.objective, objectives))  # fmt: skip
     c.findings += _duplicates(
         ((("injects", i, "id"), x.id) for i, x in enumerate(scenario.injects)), "inject id"
     )

@@ -24,6 +24,7 @@ from simulator.io import (
     write_jsonl,
     write_text,
 )
+from simulator.readwrite import build
 from simulator.validation import Problem, ScenarioError
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -78,6 +79,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("objective_references.yaml", 16, "objectives[1].action", "unknown action 'papr'; did you mean 'paper'?"),
     ("objective_references.yaml", 20, "objectives[2].process", "unknown asset 'ordrs'; did you mean 'orders'?"),
     ("objective_references.yaml", 25, "objectives[3].by", "4d is after the end of the scenario (horizon 3d)"),
+    ("objective_references.yaml", 30, "injects[0].objective", "unknown objective 'eraly'; did you mean 'early'?"),
     ("trigger_no_condition.yaml", 7, "triggers[0].when", "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, any, not"),
 ]  # fmt: skip
 
@@ -298,7 +300,7 @@ def test_duplicate_keys_everywhere(tmp_path: Path) -> None:
 def test_large_files_skip_the_duplicate_scan_unless_failing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(io, "FULL_CHECK_BYTES", 10)
+    monkeypatch.setattr(build, "FULL_CHECK_BYTES", 10)
     assert validate_file(BAD / "duplicate_key.yaml") == []
     bad = tmp_path / "s.yaml"
     bad.write_text(
@@ -403,7 +405,6 @@ def test_loading_restores_the_garbage_collector() -> None:
 
 
 def test_a_large_json_company_loads_on_the_fast_path_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from simulator import io
     from simulator.generate import generate
 
     company, scenario = generate(15_000, seed=2, failures=10)
