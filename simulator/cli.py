@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from simulator.cli_readwrite import export_app, import_app, template_app
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
 from simulator.exercise.decisions import decision_values
@@ -78,6 +79,13 @@ app = typer.Typer(
     add_completion=False,
     help="Tabletop: simulate business-continuity crisis exercises.",
 )
+
+app.add_typer(template_app, name="template")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+# The commands of each source register themselves on these groups when their
+# module is imported (one module per source, so each stays small).
+# (none yet)
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""
