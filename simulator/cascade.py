@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import simpy
-from simpy.events import EventPriority
 
+from simulator.events import LATE, At
 from simulator.model import DEP_TYPES, MODE_ALL, CompiledWorkaround, Model
 from simulator.records import (
     EPSILON,
@@ -37,7 +37,6 @@ from simulator.records import (
 from simulator.schema import Buffer, DepType
 
 IDLE_STANDBY = "standby"  # damage key that holds an unactivated standby asset at 0
-LATE = EventPriority(2)  # after SimPy's URGENT (0) and NORMAL (1) events of an instant
 RETRY_DELIVERY = 3600  # a delivery blocked by a down supplier is retried this often (s)
 
 
@@ -291,7 +290,7 @@ class Cascade:
             state = "degraded"
         else:
             state = "standby" if IDLE_STANDBY in self.damage.get(a, ()) else "down"
-        t: int = self.env._now  # type: ignore[assignment]  # whole seconds throughout
+        t = int(self.env.now)  # whole seconds throughout
         records.append(Record(len(records), t, EVENT_STATE, name, old, new, state, cause))
         if a in self._observed:
             self._on_asset(a)
@@ -488,7 +487,4 @@ class Cascade:
     def _after_late(self, delay: int, fn: Callable[..., None], *args: object) -> None:
         """Like `_after`, but after every ordinary event of that instant: a loss
         that would bite at the very moment its supply returns does not bite."""
-        timer = simpy.Event(self.env)
-        timer._ok, timer._value = True, None
-        self.env.schedule(timer, LATE, delay)
-        timer.callbacks.append(lambda _event: fn(*args))
+        At(self.env, delay, LATE, lambda _event: fn(*args))

@@ -176,9 +176,11 @@ class Simulation:
             env.step()
             self._events += 1
         if until > env.now:
-            # Nothing is due before `until`: move the clock. (env.run(until)
-            # would leave its spent stop event in the queue.)
-            env._now = until
+            # Nothing is due before `until`: move the clock with a timer of
+            # our own, stepped at once (env.run(until) would leave its spent
+            # stop event in the queue).
+            env.timeout(until - env.now)
+            env.step()
         return self.records[start:]
 
     def run(self) -> list[Record]:

@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import simpy
-from simpy.events import EventPriority
 
+from simulator.events import DISPATCH, At
 from simulator.model import Model
 from simulator.schema import BIA
 
-DISPATCH = EventPriority(3)  # after NORMAL (1) and the cascade's LATE (2) events
 NO_BIA = 10**12  # RTO and MTPD of an asset no business process needs: last
 
 # (shortest RTO s, then MTPD s, then −impact EUR/h, then asset id): lower goes first
@@ -133,7 +132,4 @@ def _at_end_of_instant(env: simpy.Environment, fn: Callable[[simpy.Event], None]
     """Call `fn` after every other event of the current instant. SimPy's public
     `schedule` takes the priority; the event is marked as succeeded the way
     `Event.succeed` does (which itself would schedule it as NORMAL)."""
-    event = simpy.Event(env)
-    event._ok, event._value = True, None
-    event.callbacks.append(fn)
-    env.schedule(event, DISPATCH)
+    At(env, 0, DISPATCH, fn)

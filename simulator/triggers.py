@@ -30,9 +30,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import simpy
-
-from simulator.cascade import LATE
 from simulator.conditions import (
     ActionCondition,
     AfterCondition,
@@ -47,6 +44,7 @@ from simulator.conditions import (
     walk,
 )
 from simulator.durations import format_duration
+from simulator.events import LATE, At
 from simulator.records import EPSILON
 from simulator.schema import BIA
 
@@ -441,12 +439,9 @@ class Watch:
         self, delay: int, fn: Callable[..., None], *args: object, late: bool = False
     ) -> None:
         if late:
-            timer = simpy.Event(self.env)
-            timer._ok, timer._value = True, None
-            self.env.schedule(timer, LATE, delay)
+            At(self.env, delay, LATE, lambda _event: fn(*args))
         else:
-            timer = self.env.timeout(delay)
-        timer.callbacks.append(lambda _event: fn(*args))
+            self.env.timeout(delay).callbacks.append(lambda _event: fn(*args))
 
 
 def describe(cond: Condition) -> str:

@@ -66,3 +66,36 @@ def test_plotly_only_in_plots_module() -> None:
     assert importers <= PLOTLY_ALLOWED, (
         f"only {sorted(PLOTLY_ALLOWED)} may import plotly, found {sorted(importers)}"
     )
+
+
+SIMPY_PRIVATE = frozenset({"_now", "_ok", "_value", "_capacity", "_queue", "_eid", "_defused"})
+EVENTS_MODULE = "simulator/events.py"  # the one event subclass, built as SimPy's Timeout is
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_the_engine_uses_simpys_public_api(path: Path) -> None:
+    """No module reaches into SimPy's internals (env._now, Event._ok/_value,
+    Resource._capacity): they may change in any SimPy release. Only the
+    event subclass in simulator/events.py sets its own state, as SimPy's
+    own Timeout does."""
+    if _rel(path) == EVENTS_MODULE:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    bad = sorted(
+        f"line {node.lineno}: .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in SIMPY_PRIVATE
+        and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+    )  # fmt: skip
+    assert not bad, f"{_rel(path)} touches SimPy internals: {bad}"
+
+
+def test_the_event_subclass_sets_only_its_own_state() -> None:
+    tree = ast.parse((REPO_ROOT / EVENTS_MODULE).read_text(encoding="utf-8"))
+    touched = {
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in SIMPY_PRIVATE
+        and isinstance(node.value, ast.Name)
+    }  # fmt: skip
+    assert touched == {("self", "_ok"), ("self", "_value")}

@@ -296,9 +296,12 @@ class LogError(ValueError):
 
 
 def bundle_hash(bundle: ScenarioBundle) -> str:
-    """SHA-256 of the bundle's canonical JSON: the same scenario, the same hash."""
-    data = json.dumps(bundle.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)  # fmt: skip
+    """SHA-256 of the bundle's canonical JSON: the same scenario, the same hash.
+    Fields left at their defaults are not part of it, so a later version of the
+    format that adds an optional field does not change the hash of every
+    scenario written before."""
+    data = json.dumps(bundle.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)  # fmt: skip
     return hashlib.sha256(data.encode()).hexdigest()
 
 
