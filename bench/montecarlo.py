@@ -30,12 +30,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from simulator.engine import Simulation  # noqa: E402
 from simulator.io import load_bundle  # noqa: E402
+from simulator.metrics import ProcessSummarizer  # noqa: E402
 from simulator.model import compile_model  # noqa: E402
-from simulator.montecarlo import Outcome, monte_carlo  # noqa: E402
+from simulator.montecarlo import Outcome, monte_carlo, replicate, replication_seed  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "dairy" / "blackout.yaml"
+SUMMARY_SCENARIOS = ("blackout", "ransomware")
 GOAL_TWO_CORES = 1.7
+GOAL_SUMMARY = 1.3  # a replication (run + summary) costs at most 1.3x the engine's run
 SEED = 1
 
 
@@ -51,6 +55,27 @@ def timed(model: object, n: int, workers: int) -> tuple[float, float, list[Outco
     cpu, start = cpu_seconds(), time.perf_counter()
     result = monte_carlo(model, n, SEED, workers=workers)  # type: ignore[arg-type]
     return time.perf_counter() - start, cpu_seconds() - cpu, result.outcomes
+
+
+def summary_overhead(n: int, repeat: int) -> None:
+    """Per replication: the engine's run alone vs a whole replication (run +
+    the processes' summary), same seeds, alternated, best of `repeat`."""
+    for name in SUMMARY_SCENARIOS:
+        model = compile_model(load_bundle(ROOT / "scenarios" / "dairy" / f"{name}.yaml"))
+        summarizer = ProcessSummarizer(model.bundle)
+        best_run = best_rep = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for i in range(n):
+                Simulation(model, replication_seed(SEED, i)).run()
+            best_run = min(best_run, time.perf_counter() - start)
+            start = time.perf_counter()
+            for i in range(n):
+                replicate(model, SEED, i, None, summarizer)
+            best_rep = min(best_rep, time.perf_counter() - start)
+        print(f"{name}: engine run {1000 * best_run / n:.2f} ms, replication "
+              f"{1000 * best_rep / n:.2f} ms per replication: "
+              f"{best_rep / best_run:.2f}x (goal <= {GOAL_SUMMARY}x)")  # fmt: skip
 
 
 def main() -> None:
@@ -94,6 +119,12 @@ def main() -> None:
     print(f"{workers} workers: {many:8,.0f} replications/s")
     goal = f"goal >= {GOAL_TWO_CORES}x on 2 cores" if workers == 2 else "goal: near-linear"
     print(f"speed-up with {workers} workers: {many / one:.2f}x ({goal})")
+    # With free cores, k workers do k replications at once, each costing
+    # (1 + overhead) of the serial CPU time, plus the pool's start-up.
+    overhead = cpu[workers] / cpu[1] - 1
+    print(f"predicted speed-up on k free cores: about k / {1 + overhead:.2f} "
+          f"(e.g. {8 / (1 + overhead):.1f}x on 8)")
+    summary_overhead(max(50, n // 10), repeat)
 
 
 if __name__ == "__main__":

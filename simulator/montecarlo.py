@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from simulator.engine import Simulation
-from simulator.metrics import summarize
+from simulator.metrics import ProcessSummarizer
 from simulator.model import Model, compile_model
 from simulator.schema import ScenarioBundle
 from simulator.streams import stream_seed
@@ -44,17 +44,31 @@ def replication_seed(base: int, i: int) -> int:
     return stream_seed(base, f"replication/{i}")
 
 
-def replicate(model: Model, base_seed: int, i: int, until: int | None = None) -> list[Outcome]:
-    """Run replication `i` and summarise each business process."""
+def replicate(
+    model: Model,
+    base_seed: int,
+    i: int,
+    until: int | None = None,
+    summarizer: ProcessSummarizer | None = None,
+) -> list[Outcome]:
+    """Run replication `i` and summarise each business process (`summarizer`:
+    the company's, prepared once for all replications of a model)."""
     sim = Simulation(model, replication_seed(base_seed, i))
     horizon = sim.horizon if until is None else min(until, sim.horizon)
     sim.advance(horizon)
-    summary = summarize(model.bundle, sim.records, horizon)
+    processes = (summarizer or ProcessSummarizer(model.bundle)).summarize(sim.records, horizon)
     return [
         Outcome(i, p.id, bool(p.rto_breached), bool(p.mtpd_breached), p.downtime_h,
                 p.below_mbco_h or 0.0, p.impact_eur)  # fmt: skip
-        for p in summary.processes
+        for p in processes
     ]
+
+
+def _replicate_all(
+    model: Model, base_seed: int, indices: Iterable[int], until: int | None
+) -> list[Outcome]:
+    summarizer = ProcessSummarizer(model.bundle)
+    return [o for i in indices for o in replicate(model, base_seed, i, until, summarizer)]
 
 
 # --- running in parallel ------------------------------------------------------------
@@ -71,7 +85,7 @@ def _run_batch_in_worker(
     base_seed: int, indices: Sequence[int], until: int | None
 ) -> list[Outcome]:
     assert _WORKER_MODEL is not None
-    return [o for i in indices for o in replicate(_WORKER_MODEL, base_seed, i, until)]
+    return _replicate_all(_WORKER_MODEL, base_seed, indices, until)
 
 
 def _run_batch(
@@ -79,8 +93,7 @@ def _run_batch(
 ) -> list[Outcome]:
     """A batch for an executor without initialisers (e.g. Dask): the model
     travels with the batch."""
-    model = pickle.loads(model_bytes)
-    return [o for i in indices for o in replicate(model, base_seed, i, until)]
+    return _replicate_all(pickle.loads(model_bytes), base_seed, indices, until)
 
 
 def _batches(n: int, parts: int) -> list[range]:
@@ -107,8 +120,9 @@ def run_replications(
     model = source if isinstance(source, Model) else compile_model(source)
     if executor is None and (workers or os.cpu_count() or 1) <= 1:
         out: list[Outcome] = []
+        summarizer = ProcessSummarizer(model.bundle)
         for i in range(n):
-            out += replicate(model, seed, i, until)
+            out += replicate(model, seed, i, until, summarizer)
             if progress:
                 progress(1)
         return out
