@@ -45,13 +45,6 @@ from simulator.io import (
 from simulator.messages import translate
 from simulator.metrics import breach_moments, evaluate_objectives, summarize
 from simulator.montecarlo import monte_carlo
-from simulator.plots import (
-    impact_figure,
-    process_capacity_figure,
-    report_html,
-    timeline_figure,
-    timeline_html,
-)
 from simulator.replay_report import board_table, eur, happened_table, html_body
 from simulator.replay_report import words as replay_words
 from simulator.report import (
@@ -195,6 +188,8 @@ def run(
     if events:
         write_jsonl(events, (r.to_dict() for r in sim.records))
     if html:
+        from simulator.plots import timeline_figure, timeline_html  # plotly: only when drawn
+
         write_text(html, timeline_html(timeline_figure(bundle, sim.records, stop, lang)))
     if as_json:
         report = {
@@ -316,6 +311,13 @@ def replay(
     title = text(bundle.scenario.scenario.title, lang)
     if html:
         records, now = exercise.sim.records, max(exercise.now, 1)
+        from simulator.plots import (  # plotly: only when drawn
+            impact_figure,
+            process_capacity_figure,
+            report_html,
+            timeline_figure,
+        )
+
         figs = [timeline_figure(bundle, records, now, lang),
                 process_capacity_figure(bundle, records, now, lang),
                 impact_figure(bundle, records, now, lang)]  # fmt: skip
@@ -505,6 +507,9 @@ def sweep(
         int | None, typer.Option(help="Local worker processes.", min=1, max=MAX_WORKERS)
     ] = None,
     csv: Annotated[str | None, typer.Option(help="Write one row per point and process.")] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
+    ] = None,
 ) -> None:
     """Breach probabilities over a grid of parameter values (common random numbers)."""
     bundle = _load_or_exit(scenario)
@@ -514,7 +519,7 @@ def sweep(
             with_parameters(bundle, dict(zip(grid, values, strict=True)))
     except ScenarioError as e:
         _exit_with(e)
-    points = run_sweep(bundle, grid, n, seed, workers=workers)
+    points = run_sweep(bundle, grid, n, seed, workers=workers, executor=_executor(dask))
     rows = sweep_rows(points)
     if csv:
         write_text(csv, rows_csv(rows))

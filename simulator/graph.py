@@ -8,9 +8,12 @@ walk this graph: it runs on the flat arrays of `simulator.model`.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from simulator.schema import Company, Need, Provider
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def providers_of(need: Need) -> list[tuple[str, float]]:
@@ -30,6 +33,11 @@ def build_graph(company: Company) -> nx.MultiDiGraph:
     """A MultiDiGraph with one node per asset (attribute `asset`: the schema
     object, `kind`) and one edge per provider of each need (attributes `need`,
     `type`, `mode`, `delay`, `share`)."""
+    # Imported here: `import networkx` loads all its algorithms (about half a
+    # second), which the engine, the server's hot paths and a CLI that only
+    # validates or runs never need.
+    import networkx as nx
+
     g = nx.MultiDiGraph(company=company.company.id)
     for asset in company.assets:
         g.add_node(asset.id, asset=asset, kind=asset.kind.value)

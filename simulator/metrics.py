@@ -23,8 +23,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import networkx as nx
-
 from simulator.graph import build_graph
 from simulator.records import (
     EPSILON,
@@ -491,8 +489,10 @@ class ProcessSummarizer:
         self._ids = frozenset(p.id for p in self.processes)
         kinds = {a.id: a.kind for a in assets}
         graph = build_graph(bundle.company) if self.processes else None
+        from networkx import ancestors  # loaded with the graph (simulator.graph)
+
         self._data_sources: dict[str, tuple[str, ...]] = {
-            p.id: tuple(sorted(a for a in nx.ancestors(graph, p.id)
+            p.id: tuple(sorted(a for a in ancestors(graph, p.id)
                                if kinds.get(a) == AssetKind.data))
             for p in self.processes
         } if graph is not None else {}  # fmt: skip

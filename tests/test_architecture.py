@@ -99,3 +99,18 @@ def test_the_event_subclass_sets_only_its_own_state() -> None:
         and isinstance(node.value, ast.Name)
     }  # fmt: skip
     assert touched == {("self", "_ok"), ("self", "_value")}
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """`tabletop` imports Dask, pandas, plotly, NetworkX, openpyxl and
+    WeasyPrint only in the commands that use them: together they take seconds
+    to import, and `tabletop validate` or `run` needs none of them."""
+    import subprocess
+    import sys
+
+    heavy = ("dask", "pandas", "plotly", "networkx", "openpyxl", "weasyprint")
+    code = ("import sys, simulator.cli; "
+            f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")  # fmt: skip
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=REPO_ROOT).stdout.split()  # fmt: skip
+    assert found == []

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from simulator.exercise.stretches import Stretches
 from simulator.graph import build_graph
@@ -37,6 +35,9 @@ from simulator.metrics import (
 )
 from simulator.records import EPSILON, EVENT_DATA_LOSS, EVENT_STATE, Record, State, state_of
 from simulator.schema import Asset, AssetKind, Company, ScenarioBundle, text
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _processes(company: Company) -> list[Asset]:
@@ -149,11 +150,13 @@ class ProcessBoard:
     def _processes_on(self, data: str) -> list[str]:
         found = self._on_data.get(data)
         if found is None:
+            from networkx import descendants  # loaded with the graph (simulator.graph)
+
             if self._graph is None:
                 self._graph = build_graph(self.company)
             kinds = self._kinds
             found = [
-                d for d in nx.descendants(self._graph, data)
+                d for d in descendants(self._graph, data)
                 if kinds.get(d) is AssetKind.business_process
             ]  # fmt: skip
             self._on_data[data] = found
