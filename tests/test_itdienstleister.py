@@ -301,3 +301,33 @@ def test_start_page_lists_the_scenarios(tmp_path: Path) -> None:
     mine = [s for s in listed if s["path"].startswith("itdienstleister/")]
     assert sorted(s["path"] for s in mine) == [f"itdienstleister/{n}.yaml" for n in sorted(NAMES)]
     assert {s["company"] for s in mine} == {"muldental-it"}
+
+
+# --------------------------------------------------------------------------- documented figures
+
+
+def headline_rows() -> list[dict[str, str]]:
+    readme = (SCENARIOS / "README.md").read_text()
+    body = readme.split("<!-- itdl-headlines -->")[1].split("<!-- /itdl-headlines -->")[0]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in body.strip().splitlines()
+    ]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[2:]]
+
+
+def test_headline_table_lists_every_scenario() -> None:
+    assert sorted(r["scenario"] for r in headline_rows()) == sorted(f"`{n}.yaml`" for n in NAMES)
+
+
+@pytest.mark.parametrize("row", headline_rows(), ids=lambda r: r["scenario"])
+def test_documented_headline_results(row: dict[str, str]) -> None:
+    name = row["scenario"].strip("`").removesuffix(".yaml")
+    s = bundle(name).scenario
+    _, summary = plain(name)
+    worst = max(summary.processes, key=lambda p: p.below_mbco_h)  # first on ties
+    assert row["seed"] == str(s.seed)
+    assert row["RTO breached"] == str(sum(p.rto_breached for p in summary.processes))
+    assert row["MTPD breached"] == str(sum(p.mtpd_breached for p in summary.processes))
+    assert row["impact EUR"] == f"{sum(p.impact_eur for p in summary.processes):,.0f}"
+    assert row["most h below MBCO"] == f"{worst.below_mbco_h:.1f} (`{worst.id}`)"
