@@ -1,0 +1,1 @@
+from simulator.cli_readwrite import export_app, import_app  # noqa: F401
