@@ -468,6 +468,24 @@ GERMAN: dict[str, str] = {
         "Anker und Aliase (&, *) sind hier nicht erlaubt"
     ),
     "not an .xlsx or .csv file": "keine .xlsx- oder .csv-Datei",
+    # --- graphs (readwrite/graph.py) ---------------------------------------------
+    "a DTD or entity declaration (<!DOCTYPE …>) is not allowed": (
+        "eine DTD oder Entitätsdeklaration (<!DOCTYPE …>) ist nicht erlaubt"
+    ),
+    "not well-formed XML: {rest}": "kein wohlgeformtes XML: {rest}",
+    "{n} nodes and {n2} edges; at most {n3} nodes and {n4} edges": (
+        "{n} Knoten und {n2} Kanten; höchstens {n3} Knoten und {n4} Kanten"
+    ),
+    "not a {w} graph NetworkX can read: {rest}": "kein für NetworkX lesbarer {w}-Graph: {rest}",
+    "an undirected graph: draw edges from the asset that needs to its provider": (
+        "ein ungerichteter Graph: Kanten bitte von der Ressource, die etwas braucht, zu ihrem "
+        "Versorger zeichnen"
+    ),
+    "unknown mode {q}; use all, any or k": "unbekannter Modus {q}; bitte all, any oder k",
+    "{x} here but {x2} on the need's edge to {q}": "hier {x}, aber {x2} an der Kante zu {q}",
+    "not JSON: {rest}": "kein JSON: {rest}",
+    "not a JSON {w}": "kein JSON-{w}",
+    "not a .graphml or .gexf file": "keine .graphml- oder .gexf-Datei",
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
