@@ -437,6 +437,55 @@ GERMAN: dict[str, str] = {
     "only with a hazard, a command or a message": (
         "nur mit einem Schadensereignis, einem Befehl oder einer Meldung"
     ),
+    # --- spreadsheets (readwrite/table.py, readwrite/msel.py) --------------------
+    "not a scenario time: {q}; write T+0:30, 30min or h:mm since the start": (
+        "keine Übungszeit: {q}; bitte T+0:30, 30min oder h:mm seit dem Start angeben"
+    ),
+    "{q} is before the scenario start {q2}": "{q} liegt vor dem Start des Szenarios {q2}",
+    "merged cells {q}; unmerge them (one value a cell)": (
+        "verbundene Zellen {q}; bitte die Verbindung aufheben (ein Wert je Zelle)"
+    ),
+    "a formula ({q}); enter the value itself": "eine Formel ({q}); bitte den Wert selbst eintragen",
+    "no sheet named {q} (sheets: {l})": "kein Tabellenblatt namens {q} (Blätter: {l})",
+    "not an XLSX workbook (save it as .xlsx, or as CSV UTF-8)": (
+        "keine XLSX-Arbeitsmappe (bitte als .xlsx oder als CSV UTF-8 speichern)"
+    ),
+    "not a readable XLSX workbook ({w})": "keine lesbare XLSX-Arbeitsmappe ({w})",
+    "unpacks to more than {n} MB": "entpackt größer als {n} MB",
+    "{n} rows; at most {n2} injects a sheet": "{n} Zeilen; höchstens {n2} Einlagen je Blatt",
+    "{n} columns; at most {n2}": "{n} Spalten; höchstens {n2}",
+    "more than {n} rows": "mehr als {n} Zeilen",
+    "not UTF-8 text (byte 0x{w}); save it as CSV UTF-8": (
+        "kein UTF-8-Text (Byte 0x{w}); bitte als CSV UTF-8 speichern"
+    ),
+    "a second {q} column (first: {q2})": "eine zweite Spalte {q} (erste: {q2})",
+    "no header row with the MSEL's columns (e.g. {l})": (
+        "keine Kopfzeile mit den Spalten des Drehbuchs (z. B. {l})"
+    ),
+    "longer than {n} characters": "länger als {n} Zeichen",
+    "not a YAML value: {rest}": "kein YAML-Wert: {rest}",
+    "anchors and aliases (&, *) are not allowed here": (
+        "Anker und Aliase (&, *) sind hier nicht erlaubt"
+    ),
+    "not an .xlsx or .csv file": "keine .xlsx- oder .csv-Datei",
+    # --- graphs (readwrite/graph.py) ---------------------------------------------
+    "a DTD or entity declaration (<!DOCTYPE …>) is not allowed": (
+        "eine DTD oder Entitätsdeklaration (<!DOCTYPE …>) ist nicht erlaubt"
+    ),
+    "not well-formed XML: {rest}": "kein wohlgeformtes XML: {rest}",
+    "{n} nodes and {n2} edges; at most {n3} nodes and {n4} edges": (
+        "{n} Knoten und {n2} Kanten; höchstens {n3} Knoten und {n4} Kanten"
+    ),
+    "not a {w} graph NetworkX can read: {rest}": "kein für NetworkX lesbarer {w}-Graph: {rest}",
+    "an undirected graph: draw edges from the asset that needs to its provider": (
+        "ein ungerichteter Graph: Kanten bitte von der Ressource, die etwas braucht, zu ihrem "
+        "Versorger zeichnen"
+    ),
+    "unknown mode {q}; use all, any or k": "unbekannter Modus {q}; bitte all, any oder k",
+    "{x} here but {x2} on the need's edge to {q}": "hier {x}, aber {x2} an der Kante zu {q}",
+    "not JSON: {rest}": "kein JSON: {rest}",
+    "not a JSON {w}": "kein JSON-{w}",
+    "not a .graphml or .gexf file": "keine .graphml- oder .gexf-Datei",
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")

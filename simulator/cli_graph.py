@@ -1,0 +1,78 @@
+"""`tabletop export graph` and `tabletop import graph`: a company as GraphML
+(yEd) or GEXF (Gephi), read and written by simulator/readwrite/graph.py."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli_readwrite import export_app, import_app
+from simulator.io import load_company, read_file, read_yaml, write_bytes, write_data
+from simulator.readwrite.build import Source, company_from_data
+from simulator.readwrite.graph import MAX_GRAPH_BYTES, company_graph, graph_bytes, read_graph
+from simulator.report import printable
+from simulator.validation import ScenarioError
+
+EXIT_INVALID = 2  # as simulator.cli: bad input is no crash
+
+
+class GraphFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+def _exit_with(error: ScenarioError, lang: str) -> None:
+    for problem in error.problems:
+        typer.echo(printable(problem.in_language(lang)), err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
+@export_app.command("graph")
+def export_graph(
+    company: Annotated[str, typer.Argument(help="The company file.")],
+    out: Annotated[str, typer.Option(help="The graph file to write.")],
+    format: Annotated[GraphFormat, typer.Option(help="graphml (yEd) or gexf (Gephi).")] = (
+        GraphFormat.graphml
+    ),
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
+) -> None:
+    """Write a company as a graph: assets as nodes (kind, name, site, BIA
+    figures), needs as edges from the asset that needs to its provider."""
+    try:
+        model = load_company(company)
+        raw, _ = read_yaml(company)
+    except ScenarioError as e:
+        _exit_with(e, lang)
+    write_bytes(out, graph_bytes(company_graph(model, raw), format.value))
+    typer.echo(f"{out}: {len(model.assets)} assets")
+
+
+@import_app.command("graph")
+def import_graph(
+    file: Annotated[str, typer.Argument(help="A .graphml or .gexf file.")],
+    out: Annotated[str, typer.Option(help="Folder to write company.yaml into.")],
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
+) -> None:
+    """Build a company from a graph drawn in yEd or Gephi (node attribute
+    `kind`; edge attributes `need`, `need_type`, `mode`, `k`). Every problem
+    is reported at its node or edge (`g.graphml:node 'erp': kind: …`), exit 2."""
+    name = Path(file).name
+    if not name.lower().endswith((".graphml", ".gexf")):
+        typer.echo(printable(f"{name}: not a .graphml or .gexf file"), err=True)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        read = read_graph(name, read_file(file, name, MAX_GRAPH_BYTES))
+        try:
+            company = company_from_data(Source(name, read.data, read.places))
+        except ScenarioError as e:
+            raise ScenarioError([*read.problems, *e.problems]) from None
+        if read.problems:
+            raise ScenarioError(read.problems)
+    except ScenarioError as e:
+        _exit_with(e, lang)
+    target = Path(out) / "company.yaml"
+    write_data(target, read.data)
+    typer.echo(f"{target}: {len(company.assets)} assets")

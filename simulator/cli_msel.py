@@ -1,0 +1,95 @@
+"""`tabletop import msel` and `tabletop export msel`: a scenario's injects as
+an MSEL spreadsheet (XLSX or CSV), read and written by simulator/readwrite/msel.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from simulator.cli_readwrite import export_app, import_app
+from simulator.io import load_bundle, read_file, read_yaml, write_bytes, write_data, write_text
+from simulator.messages import translate
+from simulator.readwrite.msel import import_msel, msel_csv, msel_rows, msel_xlsx
+from simulator.readwrite.table import MAX_TABLE_BYTES
+from simulator.report import printable
+from simulator.schema import ScenarioBundle
+from simulator.validation import ScenarioError
+
+EXIT_INVALID = 2  # as simulator.cli: bad input is no crash
+
+
+def _exit_with(error: ScenarioError, lang: str) -> None:
+    for problem in error.problems:
+        typer.echo(printable(problem.in_language(lang)), err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _check(path: str, lang: str) -> None:
+    if lang not in ("de", "en"):
+        typer.echo(f"--lang: {lang!r} is not de or en", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if not path.lower().endswith((".xlsx", ".csv")):
+        typer.echo(printable(f"{path}: {translate('not an .xlsx or .csv file', lang)}"), err=True)
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _scenario(path: str, lang: str) -> tuple[ScenarioBundle, dict[str, Any]]:
+    """The validated scenario and its data as written (for the commands' spelling)."""
+    try:
+        bundle = load_bundle(path)
+        data, _ = read_yaml(path)
+    except ScenarioError as e:
+        _exit_with(e, lang)
+    assert isinstance(data, dict)
+    return bundle, data
+
+
+@import_app.command("msel")
+def import_msel_command(
+    file: Annotated[str, typer.Argument(help="The MSEL: an .xlsx workbook or a .csv file.")],
+    scenario: Annotated[str, typer.Option(help="The scenario whose injects it replaces.")],
+    out: Annotated[
+        str | None, typer.Option(help="Where to write the scenario (default: over --scenario).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the messages: de or en.")] = "en",
+) -> None:
+    """Replace a scenario's injects with those of an MSEL spreadsheet.
+
+    Rows become injects in sheet order; a row with the id of an existing
+    inject keeps that inject's fields for columns the sheet does not have
+    (its commands, without a Commands column). The scenario is validated with
+    its company; every problem is reported at its cell (`msel.xlsx:MSEL!B7:
+    Scenario time: …`), exit code 2. Comments of the scenario file are not
+    kept when it is written."""
+    _check(file, lang)
+    bundle, data = _scenario(scenario, lang)
+    try:
+        raw = read_file(file, file, MAX_TABLE_BYTES)
+        _, new, read = import_msel(Path(file).name, raw, data, bundle)
+    except ScenarioError as e:
+        _exit_with(e, lang)
+    write_data(out or scenario, new)
+    typer.echo(f"{out or scenario}: {len(read.injects)} injects")
+    if read.dropped:
+        typer.echo(printable(f"dropped (not in the sheet): {', '.join(read.dropped)}"))
+    if read.ignored:
+        typer.echo(printable(f"columns not read: {', '.join(read.ignored)}"))
+
+
+@export_app.command("msel")
+def export_msel_command(
+    scenario: Annotated[str, typer.Argument(help="The scenario file.")],
+    out: Annotated[str, typer.Option(help="The MSEL to write: .xlsx or .csv.")],
+    lang: Annotated[str, typer.Option(help="Language of the headers: de or en.")] = "en",
+) -> None:
+    """Write a scenario's injects as an MSEL spreadsheet with HSEEP's columns."""
+    _check(out, lang)
+    bundle, data = _scenario(scenario, lang)
+    header, rows = msel_rows(bundle.scenario, data.get("injects") or [], lang)
+    if out.lower().endswith(".csv"):
+        write_text(out, msel_csv(header, rows))
+    else:
+        write_bytes(out, msel_xlsx(header, rows))
+    typer.echo(f"{out}: {len(rows)} injects")
