@@ -12,7 +12,6 @@ import typer
 from simulator.cli_readwrite import export_app, import_app
 from simulator.io import load_company, read_file, read_yaml, write_bytes, write_data
 from simulator.readwrite.build import Source, company_from_data
-from simulator.readwrite.graph import MAX_GRAPH_BYTES, company_graph, graph_bytes, read_graph
 from simulator.report import printable
 from simulator.validation import ScenarioError
 
@@ -46,6 +45,8 @@ def export_graph(
         raw, _ = read_yaml(company)
     except ScenarioError as e:
         _exit_with(e, lang)
+    from simulator.readwrite.graph import company_graph, graph_bytes  # NetworkX: when used
+
     write_bytes(out, graph_bytes(company_graph(model, raw), format.value))
     typer.echo(f"{out}: {len(model.assets)} assets")
 
@@ -63,6 +64,8 @@ def import_graph(
     if not name.lower().endswith((".graphml", ".gexf")):
         typer.echo(printable(f"{name}: not a .graphml or .gexf file"), err=True)
         raise typer.Exit(EXIT_INVALID)
+    from simulator.readwrite.graph import MAX_GRAPH_BYTES, read_graph  # NetworkX: when used
+
     try:
         read = read_graph(name, read_file(file, name, MAX_GRAPH_BYTES))
         try:

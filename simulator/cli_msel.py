@@ -11,8 +11,6 @@ import typer
 from simulator.cli_readwrite import export_app, import_app
 from simulator.io import load_bundle, read_file, read_yaml, write_bytes, write_data, write_text
 from simulator.messages import translate
-from simulator.readwrite.msel import import_msel, msel_csv, msel_rows, msel_xlsx
-from simulator.readwrite.table import MAX_TABLE_BYTES
 from simulator.report import printable
 from simulator.schema import ScenarioBundle
 from simulator.validation import ScenarioError
@@ -63,6 +61,9 @@ def import_msel_command(
     its company; every problem is reported at its cell (`msel.xlsx:MSEL!B7:
     Scenario time: …`), exit code 2. Comments of the scenario file are not
     kept when it is written."""
+    from simulator.readwrite.msel import import_msel  # openpyxl: only when used
+    from simulator.readwrite.table import MAX_TABLE_BYTES
+
     _check(file, lang)
     bundle, data = _scenario(scenario, lang)
     try:
@@ -85,6 +86,8 @@ def export_msel_command(
     lang: Annotated[str, typer.Option(help="Language of the headers: de or en.")] = "en",
 ) -> None:
     """Write a scenario's injects as an MSEL spreadsheet with HSEEP's columns."""
+    from simulator.readwrite.msel import msel_csv, msel_rows, msel_xlsx  # openpyxl: when used
+
     _check(out, lang)
     bundle, data = _scenario(scenario, lang)
     header, rows = msel_rows(bundle.scenario, data.get("injects") or [], lang)
