@@ -5,14 +5,16 @@ German and English; runs of two companies refused, of two scenarios flagged."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from simulator.exercise.log import LogEntry, LogHeader, dumps_log, make_header
@@ -21,7 +23,9 @@ from simulator.exercise.series_html import chart_svg, render, words
 from simulator.exercise.session import Exercise
 from simulator.schema import Company, Scenario, ScenarioBundle
 from tests.test_report import require_pdf
+from web.app import create_app
 from web.cli import app
+from web.settings import Settings
 
 H = 3600
 runner = CliRunner()
@@ -38,18 +42,17 @@ BEN = {"id": "p-ben", "name": "Ben Ott", "team": "it", "role": "participant"}
 EVA = {"id": "p-eva", "name": "Eva Lind", "role": "observer"}
 
 
-def bundle(company_id: str = "c", scenario_id: str = "s") -> ScenarioBundle:
-    """orders (RTO 4 h, MTPD 8 h, MBCO 0.5, 1000 EUR/h) stands on server,
-    which is out from 1 h to 11 h; the action `paper` starts the paper
-    workaround (capacity 0.6: above the MBCO, 400 EUR/h lost)."""
-    company = Company.model_validate({"company": {"id": company_id, "name": "Molkerei C"},
-                                      "assets": [
+def company_data(company_id: str = "c") -> dict[str, Any]:
+    return {"company": {"id": company_id, "name": "Molkerei C"}, "assets": [
         {"id": "server", "kind": "it_system"},
         {"id": "orders", "kind": "business_process", "name": {"de": "Aufträge", "en": "Orders"},
          "needs": [{"all_of": ["server"]}], "workaround": {"capacity": 0.6},
          "bia": {"rto": "4h", "mtpd": "8h", "mbco": 0.5, "impact_per_hour": 1000}},
-    ]})  # fmt: skip
-    scenario = Scenario.model_validate({
+    ]}  # fmt: skip
+
+
+def scenario_data(scenario_id: str = "s") -> dict[str, Any]:
+    return {
         "scenario": {"id": scenario_id, "title": {"de": "Serverausfall", "en": "Server outage"}},
         "company": "c.yaml", "horizon": "1d",
         "hazards": [{"at": "1h", "hazard": {"type": "outage", "assets": ["server"],
@@ -57,8 +60,15 @@ def bundle(company_id: str = "c", scenario_id: str = "s") -> ScenarioBundle:
         "actions": [{"id": "paper", "title": "Paper orders",
                      "do": [{"action": "start_workaround", "process": "orders"}]}],
         "objectives": OBJECTIVES,
-    })  # fmt: skip
-    return ScenarioBundle(scenario=scenario, company=company)
+    }  # fmt: skip
+
+
+def bundle(company_id: str = "c", scenario_id: str = "s") -> ScenarioBundle:
+    """orders (RTO 4 h, MTPD 8 h, MBCO 0.5, 1000 EUR/h) stands on server,
+    which is out from 1 h to 11 h; the action `paper` starts the paper
+    workaround (capacity 0.6: above the MBCO, 400 EUR/h lost)."""
+    return ScenarioBundle(scenario=Scenario.model_validate(scenario_data(scenario_id)),
+                          company=Company.model_validate(company_data(company_id)))
 
 
 def run(day: datetime, script: Sequence[tuple[float, str, str, dict[str, Any]]],
@@ -257,3 +267,117 @@ def test_cli_refuses_mixed_companies_and_bad_arguments(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--series", str(a), str(a), "--lang", "en",
                                  "--html", str(out)])  # fmt: skip
     assert result.exit_code == 0 and "Exercise series" in out.read_text(encoding="utf-8")
+
+
+# --- the administrator's series page ------------------------------------------------
+
+ADMIN = "admin-secret-for-the-tests-0123456789"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[TestClient]:
+    """A server whose scenarios are the small one (JSON is YAML) and a copy of it
+    on another company."""
+    for folder, company_id in (("small", "c"), ("other", "c2")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "c.yaml").write_text(json.dumps(company_data(company_id)))
+        (tmp_path / folder / "scenario.yaml").write_text(json.dumps(scenario_data()))
+    settings = Settings(db_url=f"sqlite:///{tmp_path}/series.db", scenarios_dir=tmp_path,
+                        tick_s=0.01, publish_s=0.02, admin_token=ADMIN)  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def played(client: TestClient, decide_at: str | None, scenario: str = "small/scenario.yaml"
+           ) -> str:  # fmt: skip
+    """An exercise of `scenario`: the clock jumps to `decide_at`, where a
+    participant's proposal of `paper` is accepted (None: nobody decides); its id."""
+    r = client.post("/api/exercises", json={"scenario": scenario, "seed": 1})
+    assert r.status_code == 201, r.text
+    exercise_id, tokens = r.json()["id"], r.json()["tokens"]
+    url = f"/api/exercises/{exercise_id}"
+
+    def post(what: str, body: dict[str, Any], role: str) -> int:
+        r = client.post(f"{url}/{what}", json=body,
+                        headers={"Authorization": f"Bearer {tokens[role]}"})  # fmt: skip
+        assert r.status_code == 200, r.text
+        return int(r.json()["seq"])
+
+    post("clock", {"action": "jump", "by": decide_at or "12h"}, "facilitator")
+    if decide_at is not None:  # a participant proposes, the facilitator accepts at once
+        proposal = post("decisions", {"action": "paper"}, "participant")
+        post("decisions", {"accept": proposal}, "facilitator")
+    return str(exercise_id)
+
+
+def test_the_archive_compares_the_runs_of_a_scenario(served: TestClient) -> None:
+    none, late, early = played(served, None), played(served, "7h"), played(served, "2h")
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    r = served.get("/api/admin/series", params={"scenario": "small/scenario.yaml",
+                                                "lang": "en"}, headers=auth)  # fmt: skip
+    assert r.status_code == 200, r.text
+    got = r.json()
+    # created in this order, so their first entries' wall clocks are in this order
+    assert [run["exercise"] for run in got["runs"]] == [none, late, early]
+    assert [run["objectives_met"] for run in got["runs"]] == [0, 1, 4]
+    assert [run["impact_eur"] for run in got["runs"]] == [10_000, 7_600, 4_600]
+    # the decision is taken where the jump stopped: 6 h and 1 h after the impact at 1 h
+    assert [run["time_to_decision"] for run in got["runs"]] == [None, 6 * H, H]
+    trend = {t["metric"]: t["vs_first"] for t in got["trends"]}
+    assert trend["impact_eur"] == [None, "better", "better"] and not got["mixed_scenarios"]
+    # the page: linked from the archive, in German and English
+    archive = served.get(f"/admin?token={ADMIN}&lang=de")
+    assert "/admin/series?scenario=small/scenario.yaml" in archive.text
+    assert "3 Übungen" in archive.text
+    for lang, said in (("de", ("Übungsreihe: Molkerei C", "Wird das Team besser?", "10.000")),
+                       ("en", ("Exercise series: Molkerei C", "Does the team get better?",
+                               "10,000"))):  # fmt: skip
+        page = served.get("/admin/series", params={"scenario": "small/scenario.yaml",
+                                                   "token": ADMIN, "lang": lang})  # fmt: skip
+        assert page.status_code == 200 and f'lang="{lang}"' in page.text
+        for text in said:
+            assert text in page.text, text
+        assert page.text.index(none) < page.text.index(late) < page.text.index(early)
+        assert "/api/admin/series/report?scenario=small%2Fscenario.yaml&amp;format=pdf" in (
+            page.text)
+    # the download, two of the three picked by id
+    r = served.get("/api/admin/series/report", params={"ids": f"{early},{none}",
+                                                       "format": "html", "lang": "de"},
+                   headers=auth)  # fmt: skip
+    assert r.status_code == 200 and "uebungsreihe.html" in r.headers["content-disposition"]
+    assert "0/4" in r.text and "4/4" in r.text and "1/4" not in r.text
+
+
+def test_the_series_is_the_administrators_alone(served: TestClient) -> None:
+    first, second = played(served, None), played(served, "2h")
+    r = served.post("/api/exercises", json={"scenario": "small/scenario.yaml"})
+    manager = r.json()["tokens"]["manager"]
+    query = {"ids": f"{first},{second}"}
+    for path in ("/api/admin/series", "/api/admin/series/report", "/admin/series"):
+        for token in (None, manager, "x" * 40):
+            r = served.get(path, params={**query, **({"token": token} if token else {})})
+            assert r.status_code == 401, (path, token)
+            assert "Molkerei" not in r.text and "Server outage" not in r.text
+
+
+def test_the_web_refuses_mixed_companies_and_bad_selections(served: TestClient) -> None:
+    mine, theirs = played(served, None), played(served, "2h", "other/scenario.yaml")
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    r = served.get("/api/admin/series", params={"ids": f"{mine},{theirs}"}, headers=auth)
+    assert r.status_code == 422
+    detail = r.json()["detail"][0]
+    assert detail["loc"] == ["query", "ids"] and "different companies" in detail["msg"]
+    assert "verschiedene Unternehmen" in detail["msg_de"]
+    page = served.get("/admin/series", params={"ids": f"{mine},{theirs}", "token": ADMIN,
+                                               "lang": "de"})  # fmt: skip
+    assert page.status_code == 422 and "verschiedene Unternehmen" in page.text
+    for params, field, said in (({}, "scenario", "give ?scenario= or ?ids="),
+                                ({"ids": f"{mine},nope"}, "ids", "no exercise 'nope'"),
+                                ({"ids": mine}, "ids", "at least two")):  # fmt: skip
+        r = served.get("/api/admin/series", params=params, headers=auth)
+        assert r.status_code == 422, params
+        assert r.json()["detail"][0]["loc"] == ["query", field] and said in r.text
+    r = served.get("/api/admin/series", params={"ids": "../etc"}, headers=auth)
+    assert r.status_code == 422  # the pattern: ids are letters, digits, - and _
+    page = served.get("/admin/series", params={"ids": "../etc", "token": ADMIN, "lang": "en"})
+    assert page.status_code == 422 and "exercise ids separated by commas" in page.text

@@ -91,6 +91,15 @@ def render(s: Series) -> str:
     w, lang = words(s.lang), s.lang
     heading = f"{w['title']}: {s.company}"
     css = CSS.replace("PAGE", w["page"]).replace("TITLE", heading.replace('"', "'")) + RUNS_CSS
+    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{_e(heading)}</title><style>{css}</style></head>"
+            f"<body><h1>{_e(heading)}</h1>{body(s)}</body></html>\n")  # fmt: skip
+
+
+def body(s: Series) -> str:
+    """The series' sections (escaped HTML with an inline SVG), without the
+    document around them: the report's body and the archive page's."""
+    w = words(s.lang)
     notes = []
     if s.mixed:
         notes.append(w["mixed"].format(ids=", ".join(s.scenarios)))
@@ -100,12 +109,10 @@ def render(s: Series) -> str:
     if undated:
         notes.append(w["undated"].format(labels=", ".join(undated)))
     flagged = "".join(f'<p class="bad notice">{_e(n)}</p>' for n in notes)
-    parts = [f"<h1>{_e(heading)}</h1>", flagged, _runs(s, w), f"<h2>{_e(w['chart'])}</h2>",
-             chart_svg(s, w), _trends(s, w), _objectives(s, w), _processes(s, w),
+    parts = [flagged, _runs(s, w), f"<h2>{_e(w['chart'])}</h2>", chart_svg(s, w),
+             _trends(s, w), _objectives(s, w), _processes(s, w),
              f"<p class=small>{_e(w['defs'])}</p>"]  # fmt: skip
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{_e(heading)}</title><style>{css}</style></head>"
-            f"<body>{''.join(parts)}</body></html>\n")  # fmt: skip
+    return "".join(parts)
 
 
 RUNS_CSS = """
