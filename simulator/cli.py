@@ -22,7 +22,14 @@ from simulator.cli_readwrite import export_app, import_app, template_app
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
 from simulator.exercise.decisions import decision_values
-from simulator.exercise.log import ENGINE_VERSION, LogEntry, LogError, bundle_hash, read_log
+from simulator.exercise.log import (
+    ENGINE_VERSION,
+    LogEntry,
+    LogError,
+    LogHeader,
+    bundle_hash,
+    read_log,
+)
 from simulator.exercise.moment import figures as moment_figures
 from simulator.exercise.moment import hours
 from simulator.exercise.replay import end_of, horizon_of, playable, verify
@@ -341,9 +348,13 @@ def replay(
 
 @app.command()
 def report(
-    log: Annotated[str, typer.Argument(help="Exercise log (JSON Lines, as the server exports "
-                                            "it with the facilitator's link).",
-                                       show_default=False)],
+    logs: Annotated[list[str], typer.Argument(
+        metavar="LOG...", help="Exercise log (JSON Lines, as the server exports it with the "
+                               "facilitator's link); with --series two or more.",
+        show_default=False)],
+    series: Annotated[bool, typer.Option("--series", help="Compare the logs as a series of "
+                                         "exercises (objectives met, ratings, breaches, "
+                                         "impact, time to decision across the runs).")] = False,
     lang: Annotated[str, typer.Option(help="Language: de or en.")] = "de",
     html: Annotated[str | None, typer.Option(help="Write the report as HTML.")] = None,
     pdf: Annotated[str | None, typer.Option(help="Write the report as PDF (A4).")] = None,
@@ -365,6 +376,15 @@ def report(
 
     if lang not in ("de", "en"):
         _fail(f"--lang: use de or en, not {lang!r}")
+    if series:
+        if plan_csv or plan_xlsx:
+            _fail("--plan-csv/--plan-xlsx: each exercise has its own improvement plan; "
+                  "write it without --series")
+        _series_report(logs, lang, html, pdf)
+        return
+    if len(logs) != 1:
+        _fail(f"{len(logs)} logs given: one, or two or more with --series")
+    log = logs[0]
     if not (html or pdf or plan_csv or plan_xlsx):
         _fail("nothing to write: give --html, --pdf, --plan-csv or --plan-xlsx")
     try:
@@ -391,6 +411,50 @@ def report(
         write_bytes(plan_xlsx, xlsx_of(built.plan, lang))
     typer.echo(printable(f"{built.title}: {len(built.log)} log entries, "
                          f"{len(built.decisions)} decisions, {len(built.plan)} plan items"))
+
+
+def _read_log_or_exit(log: str) -> tuple[LogHeader, list[LogEntry]]:
+    try:
+        header, entries = read_log(read_file(log).decode("utf-8"), log)
+    except ScenarioError as e:  # cannot read the file
+        _exit_with(e)
+    except UnicodeDecodeError as e:
+        _fail(f"{log}: not UTF-8 text (byte {e.start})")
+    except LogError as e:
+        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
+    return header, entries
+
+
+def _series_report(logs: list[str], lang: str, html: str | None, pdf: str | None) -> None:
+    """`report --series`: the runs of the logs compared (simulator.exercise.series)."""
+    from simulator.exercise.aar_pdf import PdfUnavailable
+    from simulator.exercise.aar_pdf import pdf as pdf_of
+    from simulator.exercise.series import MAX_RUNS, SeriesError
+    from simulator.exercise.series import build as build_series
+    from simulator.exercise.series_html import render as render_series
+    from simulator.exercise.series_html import value as series_value
+
+    if not (html or pdf):
+        _fail("nothing to write: give --html or --pdf")
+    if not 2 <= len(logs) <= MAX_RUNS:
+        _fail(f"--series: give 2 to {MAX_RUNS} logs, not {len(logs)}")
+    read = [(Path(log).name, *_read_log_or_exit(log)) for log in logs]
+    try:
+        built = build_series(read, lang)
+    except SeriesError as e:
+        _fail(e.say(lang))
+    page = render_series(built)
+    if html:
+        write_text(html, page)
+    if pdf:
+        try:
+            write_bytes(pdf, pdf_of(page))
+        except PdfUnavailable as e:
+            _fail(f"--pdf: {e}")
+    for i, run in enumerate(built.runs, 1):
+        typer.echo(printable(f"{i} {run.label}: {series_value('met', run, lang)}, "
+                             f"{series_value('impact_eur', run, lang)} EUR, "
+                             f"{series_value('time_to_decision', run, lang)}"))
 
 
 def _fail(message: str) -> NoReturn:

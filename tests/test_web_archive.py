@@ -232,6 +232,9 @@ ADMIN_ROUTES = (
     ("DELETE", "/api/admin/exercises/{id}"),
     ("GET", "/admin/exercises/{id}/delete"),
     ("POST", "/admin/exercises/{id}/delete"),
+    ("GET", "/admin/series?ids={id},{id}"),  # a series (web.routers.series)
+    ("GET", "/api/admin/series?ids={id},{id}"),
+    ("GET", "/api/admin/series/report?ids={id},{id}&format=pdf"),
 )
 
 

@@ -20,7 +20,7 @@ from web.idempotency import OnceByKey
 from web.limits import BodyLimit
 from web.live import MANAGER, LiveExercise, Manager, halt
 from web.loading import Loader
-from web.routers import admin, exercises, managers, pages, replay, report, whatif, why
+from web.routers import admin, exercises, managers, pages, replay, report, series, whatif, why
 from web.routers.pages import render
 from web.settings import Settings
 from web.storage import StorageUnavailable, Store, token_hash
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(whatif.router)
     app.include_router(admin.api)
     app.include_router(admin.pages)
+    app.include_router(series.api)
+    app.include_router(series.pages)
     app.include_router(replay.router)
     app.include_router(report.router)
     # plotly.js from the plotly package (never a CDN); mounted before /static.

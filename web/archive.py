@@ -47,3 +47,12 @@ def summary(manager: Manager, exercise_id: str) -> ExerciseSummary | None:
     if not found:
         return None
     return describe(manager, found[0], manager.store.with_token(MANAGER))
+
+
+def series_links(manager: Manager) -> list[tuple[str, int]]:
+    """The scenarios with at least two stored exercises, (scenario, count):
+    the archive links each to its series (web.routers.series)."""
+    counts: dict[str, int] = {}
+    for row in manager.store.summaries():
+        counts[row.scenario] = counts.get(row.scenario, 0) + 1
+    return sorted((s, n) for s, n in counts.items() if n >= 2)

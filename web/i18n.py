@@ -182,6 +182,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "archive.confirm_delete": ("Endgültig löschen", "Delete for good"),
     "archive.cancel": ("Abbrechen", "Cancel"),
     "archive.back": ("Zurück zum Archiv", "Back to the archive"),
+    "archive.series": ("Übungsreihen", "Exercise series"),
+    "archive.series_intro": (
+        "Läufe desselben Szenarios nebeneinander: erreichte Übungsziele, Bewertungen, "
+        "WAZ- und MTA-Überschreitungen, Schaden und Zeit bis zur Entscheidung. Wird das "
+        "Team besser?",
+        "Runs of the same scenario side by side: objectives met, ratings, RTO and MTPD "
+        "breaches, impact and time to decision. Does the team get better?",
+    ),
+    "archive.series_runs": ("{n} Übungen", "{n} exercises"),
+    "series.title": ("Übungsreihe", "Exercise series"),
+    "series.intro": (
+        "Die gespeicherten Übungen in zeitlicher Reihenfolge, jede bis zu ihrem Ende "
+        "nachgespielt und wie im Übungsbericht beurteilt. Nur die Administration sieht "
+        "diese Seite: ein Management-Link öffnet nur seine eigene Übung.",
+        "The stored exercises in time order, each replayed to its end and judged as in "
+        "the after-action report. Only the administrator sees this page: a manager's link "
+        "opens its own exercise only.",
+    ),
+    "series.download_html": ("Bericht der Übungsreihe (HTML)", "Series report (HTML)"),
+    "series.download_pdf": ("Bericht der Übungsreihe (PDF)", "Series report (PDF)"),
+    "series.bad_ids": (
+        "ids: Übungs-IDs durch Kommas getrennt (Buchstaben, Ziffern, - und _).",
+        "ids: exercise ids separated by commas (letters, digits, - and _).",
+    ),
     # --- the console ---------------------------------------------------------------------
     "console.clock": ("Übungsuhr", "Exercise clock"),
     "console.sim_time": ("Simulierte Zeit", "Simulated time"),

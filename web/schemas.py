@@ -424,3 +424,59 @@ class PlanCreate(_In):
         if value is not None:
             date.fromisoformat(value)  # ValueError (31 Feb): reported at the field
         return value
+
+
+class SeriesObjectivePublic(BaseModel):
+    id: str
+    title: str
+    met: bool
+    ratings: list[str] = Field(description="The observers' ratings on it (P, S, M, U)")
+
+
+class SeriesProcessPublic(BaseModel):
+    id: str
+    name: str
+    rto_breached: bool
+    mtpd_breached: bool
+    impact_eur: float
+
+
+class SeriesRunPublic(BaseModel):
+    """One exercise of a series, judged as its after-action report judges it."""
+
+    exercise: str
+    date: str | None = Field(description="UTC wall clock of the first log entry, ISO 8601")
+    scenario_id: str
+    scenario_title: str
+    objectives: list[SeriesObjectivePublic]
+    objectives_met: int
+    objectives_missed: int
+    processes: list[SeriesProcessPublic]
+    rto_breaches: int
+    mtpd_breaches: int
+    impact_eur: float
+    time_to_decision: int | None = Field(
+        description="Simulated seconds from the first impact on a process in scope to the "
+        "first decision (0: decided before any impact; null: no impact or no decision)")
+    decisions: int
+    participants: int
+    mean_rating: float | None = Field(description="The observers' ratings, P=4 … U=1")
+
+
+class SeriesTrendPublic(BaseModel):
+    metric: str
+    direction: int = Field(description="1: higher is better, -1: lower is better, 0: neither")
+    values: list[float | None]
+    vs_previous: list[str | None] = Field(description="better, worse, same (more, fewer)")
+    vs_first: list[str | None]
+
+
+class SeriesPublic(BaseModel):
+    """Exercises of one company compared in time order (`tabletop report --series`)."""
+
+    company: str
+    scenarios: list[str]
+    mixed_scenarios: bool
+    company_changed: bool
+    runs: list[SeriesRunPublic]
+    trends: list[SeriesTrendPublic]

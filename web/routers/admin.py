@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.archive import listing, summary
+from web.archive import listing, series_links, summary
 from web.deps import AdminDep, ManagerDep, is_admin
 from web.i18n import Translate, pick_lang
 from web.routers.exercises import _ERROR
@@ -61,7 +61,7 @@ def archive_page(request: Request, manager: ManagerDep, token: str | None = None
         return _refused(request, lang, explicit)
     shown = deleted if deleted and len(deleted) <= 32 and deleted.isalnum() else None
     return render(request, "admin.html", lang, explicit, exercises=listing(manager),
-                  token=token, deleted=shown)  # fmt: skip
+                  token=token, deleted=shown, series=series_links(manager))  # fmt: skip
 
 
 @pages.get("/admin/exercises/{exercise_id}/delete", response_class=HTMLResponse)
