@@ -21,15 +21,17 @@ import contextlib
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.durations import format_duration
+from simulator.gcpause import paused_gc
 from simulator.readwrite.bia_columns import (
     BUFFERS,
     CHOICES,
@@ -53,7 +55,7 @@ from simulator.readwrite.bia_columns import (
 from simulator.readwrite.build import Source, company_from_data
 from simulator.readwrite.cells import Cells
 from simulator.schema import Company
-from simulator.validation import Problem, ScenarioError, suggestion
+from simulator.validation import Loc, Problem, ScenarioError, suggestion
 
 MAX_BYTES = 16 * 1024 * 1024
 """Largest workbook or CSV file read (a 10,000-asset BIA is about 1 MB)."""
@@ -69,11 +71,40 @@ MAX_CSV_FILES = 20
 
 
 class SheetCells(Cells):
-    """Cells that know which paths they hold: a part of a path (bia,
-    recovery) is noted at its first column only."""
+    """`Cells` that note a whole row at once: the row's place in the data and
+    its sheet's column paths, each cell located only when a problem asks
+    (a 10,000-asset workbook has half a million cells, nearly all fine)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[Loc, tuple[Row, Mapping[tuple[str, ...], str]]] = {}
+
+    def row(self, base: Loc, row: Row, paths: Mapping[tuple[str, ...], str]) -> None:
+        """The values of `row` went to `base` + the paths of `paths` (path -> column key)."""
+        self._rows[tuple(base)] = (row, paths)
+
+    def _nearest(self, path: Sequence[str | int]) -> tuple[Loc, tuple[str, str]] | None:
+        best = super()._nearest(path)
+        for k in range(len(path), -1, -1):
+            entry = self._rows.get(tuple(path[:k]))
+            if entry is None:
+                continue
+            row, paths = entry
+            rest = tuple(str(p) for p in path[k:])
+            for end in range(len(rest), 0, -1):
+                cell = row.cells.get(paths.get(rest[:end], ""))
+                if cell is not None:
+                    if best is None or k + end > len(best[0]):
+                        best = (tuple(path[: k + end]), (cell.where, cell.header))
+                    break
+            break  # the deepest row only
+        return best
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, tuple) and path in self._where  # noqa: SLF001
+        if not isinstance(path, tuple):
+            return False
+        found = self._nearest(path)
+        return found is not None and found[0] == path
 
 
 @dataclass
@@ -102,22 +133,57 @@ def _letter(col: int) -> str:
     return out
 
 
-@dataclass
 class Cell:
-    value: Any
-    where: str
-    header: str
+    """A value and its column's header; where it is, worked out when asked."""
+
+    __slots__ = ("value", "header", "_grid", "_row", "_col")
+
+    @property
+    def place(self) -> tuple[str, int, int]:
+        return self._grid.label, self._row, self._col
+
+    def __init__(self, value: Any, header: str, grid: Grid, row: int, col: int) -> None:
+        self.value, self.header = value, header
+        self._grid, self._row, self._col = grid, row, col
+
+    @property
+    def where(self) -> str:
+        return self._grid.where(self._row, self._col)
+
+
+class RowCells(Mapping[str, Cell]):
+    """The cells of a row by column key: every column of its sheet's header,
+    filled or not; a Cell is made only when asked for."""
+
+    __slots__ = ("_grid", "_number", "_columns", "_values")
+
+    def __init__(self, grid: Grid, number: int, columns: Mapping[str, tuple[int, str]],
+                 values: dict[str, Any]) -> None:  # fmt: skip
+        self._grid, self._number, self._columns, self._values = grid, number, columns, values
+
+    def __getitem__(self, key: str) -> Cell:
+        col, header = self._columns[key]
+        return Cell(self._values.get(key), header, self._grid, self._number, col)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 @dataclass
 class Row:
     number: int
     first: str  # where the row is: its first cell
-    cells: dict[str, Cell]  # column key -> cell (every column of the header)
+    cells: RowCells  # column key -> cell (every column of the header)
+    values: dict[str, Any]  # column key -> value, the filled cells only
 
     def get(self, key: str) -> Any:
-        cell = self.cells.get(key)
-        return None if cell is None else cell.value
+        return self.values.get(key)
 
 
 @dataclass
@@ -344,6 +410,7 @@ def _rows(grid: Grid, file: str, problems: list[Problem], missing: set[str]) -> 
                 missing.add("." + ".".join(column.path))
     rows: list[Row] = []
     kept = {col for col, _, _ in columns}
+    by_key = {column.key: (col, text) for col, column, text in columns}
     for number, values in grid.rows[1:]:
         formulas = [col for col in range(len(values)) if (number, col) in grid.formulas]
         if all(_blank(v) for v in values) and not formulas:
@@ -356,14 +423,17 @@ def _rows(grid: Grid, file: str, problems: list[Problem], missing: set[str]) -> 
             if col not in kept and not _blank(value) and col < len(header) and header[col] is None:
                 problems.append(Problem(file, grid.where(number, col), _letter(col),
                                         "a value in a column without a header"))  # fmt: skip
-        cells: dict[str, Cell] = {}
+        filled: dict[str, Any] = {}
         for col, column, text in columns:
-            where = grid.where(number, col)
             raw = values[col] if col < len(values) else None
-            value = _value(column, raw, file, where, text, problems, lang)
-            cells[column.key] = Cell(value, where, text)
+            if raw is not None:
+                value, note = _value(column, raw, lang)
+                if note is not None:
+                    problems.append(Problem(file, grid.where(number, col), text, note))
+                if value is not None:
+                    filled[column.key] = value
         first = grid.where(number, columns[0][0] if columns else 0)
-        rows.append(Row(number, first, cells))
+        rows.append(Row(number, first, RowCells(grid, number, by_key, filled), filled))
     return rows
 
 
@@ -383,93 +453,96 @@ _CHOICE_WHAT = {Type.kind: "kind", Type.utility: "utility", Type.dep_type: "depe
                 Type.mode: "mode", Type.dist: "distribution"}  # fmt: skip
 
 
-def _value(column: Column, raw: Any, file: str, where: str, header: str,
-           problems: list[Problem], lang: str = "de") -> Any:  # fmt: skip
-    """A cell's value as the company's data holds it; a problem (and the raw
-    value, or None) where it cannot be."""
-
-    def bad(message: str) -> None:
-        problems.append(Problem(file, where, header, message))
-
-    if raw is None:
-        return None
+def _value(column: Column, raw: Any, lang: str) -> tuple[Any, str | None]:
+    """A cell's value as the company's data holds it, and a message where it
+    cannot be (the value is then None, or the raw value for the seam to judge)."""
     if isinstance(raw, str):
         if len(raw) > MAX_CELL:
-            bad(f"more than {MAX_CELL} characters")
-            return None
+            return None, f"more than {MAX_CELL} characters"
         if not raw.strip():
-            return None
+            return None, None
         if column.type is not Type.text:  # free text is kept as written (a last line break)
             raw = raw.strip()
+        if column.type is Type.id or column.type is Type.text:
+            return raw, None  # the common case first
     if isinstance(raw, bool):
-        bad("true/false in this cell; write the value as text")
-        return None
+        return None, "true/false in this cell; write the value as text"
     if isinstance(raw, dt.datetime | dt.date):
         if column.type is Type.duration and isinstance(raw, dt.datetime) and raw.year < 1901:
             # Excel's "[h]:mm" for more than a day: a date in early 1900
             span = raw - dt.datetime(1899, 12, 30)
-            return format_duration(round(span.total_seconds()))
-        bad("a date in this cell; format the cell as text and write the value")
-        return None
+            return format_duration(round(span.total_seconds())), None
+        return None, "a date in this cell; format the cell as text and write the value"
     kind = column.type
     if kind is Type.duration:
         if isinstance(raw, dt.time):
-            return format_duration(raw.hour * 3600 + raw.minute * 60 + raw.second)
+            return format_duration(raw.hour * 3600 + raw.minute * 60 + raw.second), None
         if isinstance(raw, dt.timedelta):
-            return format_duration(round(raw.total_seconds()))
+            return format_duration(round(raw.total_seconds())), None
         if isinstance(raw, str):
             iso = _ISO.match(raw)
             if iso and any(iso.groups()):
                 d, h, m, s = (int(x or 0) for x in iso.groups())
-                return format_duration(((d * 24 + h) * 60 + m) * 60 + s)
-        return raw  # a bare number: the seam asks for a unit
+                return format_duration(((d * 24 + h) * 60 + m) * 60 + s), None
+        return raw, None  # text for the seam to parse; a bare number: it asks for a unit
     if isinstance(raw, dt.time | dt.timedelta):
-        bad("a time in this cell; format the cell as text and write the value")
-        return None
+        return None, "a time in this cell; format the cell as text and write the value"
     if kind in (Type.text, Type.id, Type.ids):
         if isinstance(raw, float) and raw.is_integer():
             raw = int(raw)
         if isinstance(raw, float):
-            bad("a number with decimals in this cell; format the cell as text and write the value")
-            return None
+            return None, (
+                "a number with decimals in this cell; format the cell as text and write the value"
+            )
         text = str(raw)
         if kind is Type.ids:
-            return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
-        return text
+            return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()], None
+        return text, None
     if kind in _CHOICES:
-        spelled = normalize(str(raw)).replace("-", " ")
-        value = _CHOICES[kind].get(spelled) or _CHOICES[kind].get(normalize(str(raw)))
-        if value is None:
-            labels = [c.de if lang == "de" else c.en for c in CHOICES[kind]]
-            close = difflib.get_close_matches(spelled, list(_CHOICES[kind]), n=1, cutoff=0.6)
-            hint = f"; did you mean {choice_label(kind, _CHOICES[kind][close[0]], lang)!r}?" \
-                if close else ""  # fmt: skip
-            bad(f"unknown {_CHOICE_WHAT[kind]} {str(raw)!r}{hint} "
-                f"(expected one of: {', '.join(labels)})")  # fmt: skip
-            return None
-        return value
+        return _choice(kind, str(raw), lang)
     if isinstance(raw, int | float):
         if kind is Type.integer and isinstance(raw, float) and raw.is_integer():
-            return int(raw)
-        return raw
-    text = str(raw).replace("\u00a0", " ").strip()
-    if kind in (Type.fraction, Type.number, Type.eur, Type.integer):
-        percent = _PERCENT.match(text)
-        if percent and kind is Type.fraction:
-            return float(percent.group(1).replace(",", ".")) / 100
-        if kind is Type.eur:
-            text = re.sub(r"\s*(€|EUR)\s*", "", text, flags=re.IGNORECASE).replace(" ", "")
-        pattern, thousands, decimal = _NUMBER[lang]
-        if pattern.match(text):
-            text = text.replace(thousands, "").replace(decimal, ".")
-        try:
-            number = float(text)
-        except ValueError:
-            return text  # the seam says it is not a number, at this cell
-        if kind is Type.integer and number.is_integer():
-            return int(number)
-        return int(number) if re.fullmatch(r"-?\d+", text) else number
-    return raw
+            return int(raw), None
+        return raw, None
+    return _number(kind, str(raw), lang), None
+
+
+@functools.lru_cache(maxsize=1024)  # a sheet repeats a few spellings thousands of times
+def _choice(kind: Type, raw: str, lang: str) -> tuple[str | None, str | None]:
+    spelled = normalize(raw).replace("-", " ")
+    value = _CHOICES[kind].get(spelled) or _CHOICES[kind].get(normalize(raw))
+    if value is not None:
+        return value, None
+    labels = [c.de if lang == "de" else c.en for c in CHOICES[kind]]
+    close = difflib.get_close_matches(spelled, list(_CHOICES[kind]), n=1, cutoff=0.6)
+    hint = (
+        f"; did you mean {choice_label(kind, _CHOICES[kind][close[0]], lang)!r}?" if close else ""
+    )
+    return (
+        None,
+        f"unknown {_CHOICE_WHAT[kind]} {raw!r}{hint} (expected one of: {', '.join(labels)})",
+    )
+
+
+def _number(kind: Type, raw: str, lang: str) -> Any:
+    """A number written as text: "60 %", "1.234,5" (German), "1,234.5", "12.000 €";
+    else the text, which the seam reports as not a number at its cell."""
+    text = raw.replace("\u00a0", " ").strip()
+    percent = _PERCENT.match(text)
+    if percent and kind is Type.fraction:
+        return float(percent.group(1).replace(",", ".")) / 100
+    if kind is Type.eur:
+        text = re.sub(r"\s*(€|EUR)\s*", "", text, flags=re.IGNORECASE).replace(" ", "")
+    pattern, thousands, decimal = _NUMBER[lang]
+    if pattern.match(text):
+        text = text.replace(thousands, "").replace(decimal, ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if kind is Type.integer and number.is_integer():
+        return int(number)
+    return int(number) if re.fullmatch(r"-?\d+", text) else number
 
 
 def _set(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -478,22 +551,37 @@ def _set(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
-def _put_row(obj: dict[str, Any], row: Row, sheet: Sheet, base: tuple[Any, ...], cells: SheetCells,
-             skip: Iterable[str] = ()) -> None:  # fmt: skip
-    """Every column of `row` with a path into `obj`, each noted at its cell;
-    the parts of a path (bia, recovery) noted at their first column."""
-    skipped = set(skip)
-    for column in sheet.columns:
-        cell = row.cells.get(column.key)
-        if cell is None or not column.path or column.key in skipped:
-            continue
-        for end in range(1, len(column.path)):
-            if (*base, *column.path[:end]) not in cells:
-                cells.put((*base, *column.path[:end]), cell.where, cell.header)
-        cells.put((*base, *column.path), cell.where, cell.header)
-        if cell.value is not None:
+def _put_row(obj: dict[str, Any], row: Row, sheet: Sheet, base: tuple[Any, ...],
+             cells: SheetCells, skip: tuple[str, ...] = ()) -> None:  # fmt: skip
+    """Every column of `row` with a path into `obj`; the row noted at `base`,
+    so a problem at any of its paths is found at its cell."""
+    paths, columns = _paths(sheet, skip)
+    cells.row(base, row, paths)
+    for key, path in columns:
+        value = row.values.get(key)
+        if value is not None:
             with contextlib.suppress(AttributeError, TypeError):  # "Name" and "Name (de)"
-                _set(obj, column.path, cell.value)
+                _set(obj, path, value)
+
+
+_Paths = tuple[dict[tuple[str, ...], str], list[tuple[str, tuple[str, ...]]]]
+_PATHS: dict[tuple[str, tuple[str, ...]], _Paths] = {}
+
+
+def _paths(sheet: Sheet, skip: tuple[str, ...]) -> _Paths:
+    """The column paths of a sheet (path -> column key; a part of a path such
+    as `bia` -> its first column) and the (key, path) of every column with one."""
+    known = _PATHS.get((sheet.key, skip))
+    if known is not None:
+        return known
+    paths: dict[tuple[str, ...], str] = {}
+    columns = [(c.key, c.path) for c in sheet.columns if c.path and c.key not in skip]
+    for key, path in columns:
+        for end in range(1, len(path)):
+            paths.setdefault(path[:end], key)
+        paths[path] = key
+    _PATHS[(sheet.key, skip)] = (paths, columns)
+    return paths, columns
 
 
 _RECOVERY = ("recovery_time", "recovery_dist", "recovery_min", "recovery_max", "recovery_sigma")
@@ -730,21 +818,23 @@ class _Builder:
 
     def _provider(self, group: _Need, row: Row, to: Cell) -> None:
         for key, (value, cell) in group.first.items():
-            mine = row.cells.get(key)
-            if mine is None or mine.value is None or mine.where == cell.where:
+            mine = row.values.get(key)
+            if mine is None or (mine == value and value is not None):
                 continue
+            if cell.place == (row.cells[key].place if key in row.cells else None):
+                continue  # the group's first row itself
             if value is None:
-                group.first[key] = (mine.value, mine)
+                group.first[key] = (mine, row.cells[key])
                 if key in ("type", "delay"):
-                    group.data[key] = mine.value
-            elif mine.value != value:
-                self.problem(mine.where, mine.header,
+                    group.data[key] = mine
+            else:
+                other = row.cells[key]
+                self.problem(other.where, other.header,
                              f"differs from the first row of need {row.get('need')!r} "
                              f"({cell.where}): rows of one need share it")  # fmt: skip
-        share = row.cells.get("share")
-        k = row.cells.get("k")
-        if group.mode != "k" and k is not None and k.value is not None and k.where == \
-                group.first.get("k", (None, k))[1].where:  # fmt: skip
+        share = row.cells.get("share") if "share" in row.values else None
+        if group.mode != "k" and "k" in row.values:
+            k = row.cells["k"]
             self.problem(k.where, k.header, "k is only for the mode k of n")
         base: tuple[str | int, ...] = ("assets", group.asset, "needs", group.index)
         path: tuple[str | int, ...]
@@ -826,6 +916,7 @@ _ASSET_ORDER = ("id", "kind", "name", "description", "utility", "location", "tag
 # --- entry points ---------------------------------------------------------------------
 
 
+@paused_gc()  # rows of dicts without cycles: the collector would only rescan them
 def read_xlsx(raw: bytes, file: str) -> Workbook:
     """The company's data of an XLSX workbook, with the reader's own problems."""
     problems: list[Problem] = []
@@ -833,6 +924,7 @@ def read_xlsx(raw: bytes, file: str) -> Workbook:
     return _workbook(file, grids, problems, len(raw), csv=False, opened=bool(grids) or not problems)
 
 
+@paused_gc()
 def read_csv(files: Mapping[str, bytes], folder: str) -> Workbook:
     """The company's data of CSV files, one per sheet, named by the sheet
     (`Prozesse.csv` or `Processes.csv`, …), UTF-8 with or without BOM, `;` or `,`."""
