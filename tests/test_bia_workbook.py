@@ -476,3 +476,28 @@ def test_cli_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{broken}:Prozesse!G2: WAZ (RTO): keine Dauer: 'bald'")
     assert lines[1].startswith(f"{broken}:Ressourcen!B3: Art: unbekannte Art 'Kraftwerk'")
     assert not (tmp_path / "o").exists()
+
+
+def test_values_as_people_type_them() -> None:
+    """ISO durations, a time-formatted cell, a German percentage and euro
+    amount, a German decimal comma in CSV: each read as the value meant."""
+
+    def typed(book: Any) -> None:
+        ws = book["Prozesse"]
+        ws["G2"] = "PT2H"  # RTO
+        ws["H2"] = dt.time(23, 0)  # MTPD as Excel's "23:00"
+        ws["I2"] = "60 %"  # MBCO
+        ws["K2"] = "12.000 €"  # impact per hour
+
+    auftrag = next(a for a in read_company(_edited(typed), "x.xlsx").assets if a.id == "auftrag")
+    assert auftrag.bia is not None
+    assert (auftrag.bia.rto, auftrag.bia.mtpd) == (2 * 3600, 23 * 3600)
+    assert (auftrag.bia.mbco, auftrag.bia.impact_per_hour) == (0.6, 12_000)
+    files = _replace(_csv("de"), "Prozesse.csv", ";0,5;", ";0,35;")
+    auftrag = next(a for a in read_company(files, "bia").assets if a.id == "auftrag")
+    assert auftrag.bia is not None and auftrag.bia.mbco == 0.35
+
+
+def test_k_is_only_for_k_of_n() -> None:
+    lines = _problems(_edited(_set("Abhängigkeiten", "F2", 2)))
+    assert lines == ["bia.xlsx:Abhängigkeiten!F2: k: k is only for the mode k of n"]

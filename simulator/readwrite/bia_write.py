@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from simulator.durations import format_duration
-from simulator.graph import need_id
 from simulator.readwrite.bia_columns import (
     BUFFERS,
     COMPANY,
@@ -137,8 +136,9 @@ def company_rows(company: Company) -> Rows:
             else:
                 assert need.k_of_n is not None
                 mode, members = "k", list(need.k_of_n.of)
-            named = need.id or (None if len(members) <= 1 and not need.buffers else
-                                need_id(need, n))  # fmt: skip
+            # the id a need without one has (simulator.graph.need_id)
+            default = f"{need.type.value}-{n + 1}"
+            named = need.id or (None if len(members) <= 1 and not need.buffers else default)
             for member in members:
                 dep: dict[str, Any] = {"from": asset.id, "need": named,
                                        "type": need.type.value, "mode": mode}  # fmt: skip
