@@ -9,6 +9,14 @@ missing sheet, an unknown header, a merged cell, a formula, a date where an id
 belongs, a dependency from an unknown asset -- it reports itself, at its
 cell, together with the seam's problems.
 
+Use: `read_company(raw, "bia.xlsx")` (or a mapping of CSV file names to
+bytes) -> a validated Company. To combine a workbook with another source (a
+NetBox inventory), `read_xlsx`/`read_csv` give the `Workbook` (the company's
+data, its `cells`, the reader's own problems); add the other assets to
+`book.data["assets"]` and call `company_of(book)`: dependencies of the
+workbook's processes on those assets are then checked by the seam, and the
+problems of the workbook's rows are still reported at their cells.
+
 Input is bytes (an upload is never written to disk). It is hostile until
 proven otherwise: the file size, the unpacked size of the XLSX zip (checked
 from its directory before openpyxl opens it: a zip bomb is refused unread),
