@@ -85,6 +85,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 # The commands of each source register themselves on these groups when their
 # module is imported (one module per source, so each stays small).
+import simulator.cli_bia  # noqa: E402, F401  (tabletop template|import|export bia)
 import simulator.cli_graph  # noqa: E402, F401
 import simulator.cli_msel  # noqa: E402, F401
 

@@ -68,7 +68,36 @@ def _cycle_company(folder: Path) -> Path:
     return path
 
 
+def _bia_bomb(folder: Path) -> Path:
+    """An XLSX of 150 KB that unpacks to 129 MB of zeros (a zip bomb)."""
+    import zipfile
+
+    path = folder / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/sharedStrings.xml", b"\0" * (129 * 1024 * 1024))
+    return path
+
+
+def _bia_wide(folder: Path) -> Path:
+    """A BIA template whose Prozesse sheet has a value in column 1,000."""
+    import io
+
+    import openpyxl
+
+    from simulator.readwrite.bia_write import template_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx("de")))
+    book["Prozesse"].cell(row=2, column=1000, value="x")
+    path = folder / "wide.xlsx"
+    book.save(path)
+    return path
+
+
 GENERATORS: dict[str, Callable[[Path], Path | str]] = {
+    "bia_bomb.xlsx": _bia_bomb,
+    "bia_wide.xlsx": _bia_wide,
+    "out_dir": lambda folder: folder / "out",
     "big_title.yaml": _big_title,
     "bad_assets.json": _bad_assets,
     "cycle_company.json": _cycle_company,
