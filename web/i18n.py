@@ -380,6 +380,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "browser tab only: copy it now and hand it on.",
     ),
     "people.copy": ("Link kopieren", "Copy link"),
+    "people.reissue": ("Neuer Link", "New link"),
+    "people.reissue_hint": (
+        "Stellt einen neuen persönlichen Link aus; der bisherige öffnet nichts mehr.",
+        "Issues a new personal link; the old one opens nothing any more.",
+    ),
     "people.copied": ("Link kopiert", "Link copied"),
     "people.link": ("Persönlicher Link", "Personal link"),
     "people.joined": ("beigetreten", "joined"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -360,6 +360,30 @@ async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep
     return JSONResponse(answer, status_code=status)
 
 
+@router.post("/exercises/{exercise_id}/people/{person_id}/link", response_model=PersonAdded,
+             responses=ERRORS)  # fmt: skip
+async def reissue_link(person_id: str, request: Request, exercise: ExerciseDep,
+                       role: FacilitatorDep, key: RequestKey) -> Any:  # fmt: skip
+    """The facilitator issues a person a new personal link (a lost or
+    forwarded one, or a person a fork copied): the old link stops working
+    at once, open streams included. Shown once, only its hash stored; not
+    logged (the log holds no secrets). A repeat with the same
+    Idempotency-Key gets the first answer: one click, one new link."""
+    stored = None if key is None else exercise.people_keys.get(f"link:{person_id}:{key}")
+    if stored is not None:
+        return JSONResponse(stored[1], status_code=stored[0])
+    if person_id not in exercise.exercise.people:
+        raise HTTPException(404, f"no person {person_id[:40]!r} in this exercise")
+    token = exercise.reissue_link(person_id)
+    answer = {**person_row(exercise, person_id, {}), "token": token,
+              "link": links(request, exercise.id, {"p": token})["p"]}  # fmt: skip
+    if key is not None:
+        exercise.people_keys[f"link:{person_id}:{key}"] = (200, answer)
+        if len(exercise.people_keys) > MAX_PEOPLE_KEYS:  # the oldest goes
+            exercise.people_keys.pop(next(iter(exercise.people_keys)))
+    return JSONResponse(answer)
+
+
 @router.get("/exercises/{exercise_id}/people", response_model=PeoplePublic, responses=ERRORS)
 async def get_people(exercise: ExerciseDep, role: RoleDep) -> Any:
     """The named people, their teams and attendance: when each first opened
@@ -522,23 +546,36 @@ async def stream(
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = caller.audience
+    revoked: Callable[[], bool] = lambda: False  # noqa: E731
     if caller.actor in exercise.exercise.people:  # a named person joins (attendance)
         exercise.attend(caller.actor)
+        access, person = exercise.people_tokens.get(caller.actor), caller.actor
+        # a link issued anew ends the old one's stream with its next frame
+        revoked = lambda: exercise.people_tokens.get(person) is not access  # noqa: E731
     last = event_id(last_event_id)
-    return EventSourceResponse(until_deleted(exercise.frames(audience, last), manager, exercise),
-                               headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    frames = until_deleted(exercise.frames(audience, last), manager, exercise, revoked)
+    return EventSourceResponse(frames, headers={"Cache-Control": "no-cache",
+                                                "X-Accel-Buffering": "no"})  # fmt: skip
 
 
 CLOSED = b'\ndata: {"type":"closed"'
 
 
-async def until_deleted(frames: AsyncIterator[bytes], manager: Manager,
-                        exercise: LiveExercise) -> AsyncIterator[bytes]:  # fmt: skip
+async def until_deleted(
+    frames: AsyncIterator[bytes],
+    manager: Manager,
+    exercise: LiveExercise,
+    revoked: Callable[[], bool] = lambda: False,
+) -> AsyncIterator[bytes]:
     """A viewer's frames until its exercise is deleted: the `closed` message
     (Manager.delete publishes it) is the last one, then the stream ends, and
-    the browser's reconnection finds no exercise (404)."""
+    the browser's reconnection finds no exercise (404). A person's stream
+    also ends once their link is `revoked` (issued anew): reconnecting with
+    the old token gets a 401."""
     try:
         async for frame in frames:
+            if revoked():
+                return
             yield frame
             # Only the message itself starts so: a text in it would be escaped.
             if CLOSED in frame and manager.exercises.get(exercise.id) is not exercise:

@@ -1719,12 +1719,24 @@
           link ? el("div", { class: "row person-link" },
             el("input", { type: "text", readonly: true, value: link, "aria-label": `${tr("people.link")}: ${p.name}` }),
             el("button", { type: "button", text: tr("people.copy"), onclick: (e) => copy(link, e.currentTarget) }))
-            : null);
+            : null,
+          // A lost or forwarded link (or one a fork could not copy): a new one, the old stops.
+          el("button", { type: "button", class: "small reissue", text: tr("people.reissue"),
+            title: tr("people.reissue_hint"), "aria-label": `${tr("people.reissue")}: ${p.name}`,
+            onclick: (e) => reissue(p.id, e.currentTarget) }));
       }));
     }
     $("people-teams").replaceChildren(...answer.teams.map((t) => el("li", {
       text: `${t.team || tr("people.no_team")}: ${t.joined}/${t.people} ${tr("people.joined")}, `
         + `${t.active} ${tr("people.active")}` })));
+  }
+
+  async function reissue(id, button) {
+    const issued = await api(`people/${encodeURIComponent(id)}/link`, {}, button);
+    if (issued && issued.link) {
+      keepLink(issued.id, issued.link);
+      loadPeople();
+    }
   }
 
   async function copy(link, button) {
