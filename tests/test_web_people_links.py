@@ -16,7 +16,7 @@ import pytest
 from liveserver import Server
 from starlette.testclient import TestClient
 from test_web_api import Ex, new_exercise
-from test_web_archive import settings
+from test_web_archive import manager_of, settings
 from test_web_triggers import BLACKOUT, ROOT
 
 from web.app import create_app
@@ -118,3 +118,41 @@ def test_a_new_link_ends_the_old_link_s_open_stream(tmp_path: Path) -> None:
         assert frames[0]["type"] == "init"
         assert httpx.get(f"{api}/stream", headers=old).status_code == 401
 
+
+def test_a_fork_copies_people_but_not_their_links(client: TestClient) -> None:
+    original = new_exercise(client, seed=1)
+    anna = add(original, ANNA)
+    olaf = add(original, {"name": "Olaf", "role": "observer"})
+    original.ok("clock", {"action": "jump", "by": "1h"})
+    original.ok("decisions", {"text": "Krisenstab einberufen"}, anna["id"])
+    original.ok("clock", {"action": "jump", "by": "2h"})
+    late = add(original, {"name": "Spät", "team": "IT", "role": "participant"})  # after `at`
+
+    r = original.post("fork", {"at": "2h"})
+    assert r.status_code == 201, r.text
+    forked = Ex(client, r.json()["id"], r.json()["tokens"])
+    # the people up to `at` are in the fork's log, with what they did
+    logged = forked.log()[1:]
+    assert [e["payload"]["id"] for e in logged if e["kind"] == "person"] == [anna["id"],
+                                                                             olaf["id"]]
+    assert any(e["actor"] == anna["id"] for e in logged if e["kind"] == "proposal")
+    people = client.get(forked.url("people"), headers=forked.auth("facilitator")).json()
+    assert {p["id"]: p["joined"] for p in people["people"]} == {anna["id"]: None,
+                                                               olaf["id"]: None}
+    assert manager_of(client).store.people(forked.id) == []  # no link copied
+    # the original's personal links open nothing of the fork
+    for person in (anna, olaf):
+        auth = {"Authorization": f"Bearer {person['token']}"}
+        assert client.get(forked.url("state"), headers=auth).status_code == 401
+        assert client.get(f"/exercises/{forked.id}?token={person['token']}").status_code == 401
+    # the fork's facilitator issues links for the copied people (not for one added later)
+    assert reissue(forked, late["id"]).status_code == 404
+    new = reissue(forked, anna["id"]).json()
+    forked.tokens[anna["id"]] = new["token"]
+    forked.ok("decisions", {"text": "zweites Team"}, anna["id"])
+    assert forked.log()[-1]["actor"] == anna["id"]
+    assert forked.log()[-1]["payload"]["team"] == "Krisenstab"
+    # ... and the original's link is still the original's
+    assert original.ok("decisions", {"text": "weiter"}, anna["id"])["kind"] == "proposal"
+    assert client.get(original.url("state"), headers={
+        "Authorization": f"Bearer {new['token']}"}).status_code == 401  # fmt: skip
