@@ -228,3 +228,44 @@ def test_objective_evidence_is_worded_in_the_report_language() -> None:
         assert said in page
         for key in ("taken_at", "breach_at", "limit_h", "below_mbco_h"):
             assert key not in page, (lang, key)
+
+
+def test_anonymous_roles_are_named_in_the_report_language() -> None:
+    """Decisions and proposals made through a role's link (no person) are
+    the facilitator's, the participants' (anonymous) or the observers' in
+    words, never the raw actor ("participant") — in the decisions, the
+    timeline, the ratings and the log appendix."""
+    from simulator.exercise.log import entry, make_header
+    from simulator.io import load_bundle
+
+    bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
+    rows = [(3600, "system", "msel", {"inject": "crash"}),
+            (4000, "participant", "proposal", {"action": "activate_standby"}),
+            (5000, "facilitator", "accept", {"proposal": 2}),
+            (6000, "facilitator", "decision", {"action": "restore_server"}),
+            (7000, "observer", "observation", {"text": "zq-slow", "rating": "S"})]  # fmt: skip
+    entries = [entry({"seq": i, "sim_time": t, "actor": actor, "kind": kind, "payload": p})
+               for i, (t, actor, kind, p) in enumerate(rows, 1)]  # fmt: skip
+    header = make_header(bundle, 3)
+    expected = {"de": ("Übungsleitung", "Teilnehmende (anonym)", "Beobachtung (anonym)",
+                       "Drehbuch (planmäßig)"),
+                "en": ("Facilitator", "Participants (anonymous)", "Observer (anonymous)",
+                       "Script (scheduled)")}  # fmt: skip
+    for lang, (boss, players, observer, script) in expected.items():
+        tables = Tables()
+        tables.feed(render(build(header, entries, lang)))
+        decisions = next(rows for h, rows in tables.tables.items() if h.startswith("5 "))
+        whos = {cell for row in decisions[1:] for cell in row}
+        assert boss in whos, (lang, decisions)
+        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        who = [(row[2], row[4]) for row in timeline[1:] if row[4] != "–"]
+        proposal, decision = ("Vorschlag", "Entscheidung") if lang == "de" else ("proposal",
+                                                                                 "decision")
+        assert who == [("Einlage" if lang == "de" else "inject", script), (proposal, players),
+                       (decision, boss), (decision, boss)], (lang, timeline)  # fmt: skip
+        log = next(rows for h, rows in tables.tables.items() if "xercise log" in h
+                   or "bungsprotokoll" in h)  # fmt: skip
+        actors = [row[3] for row in log[1:]]
+        assert actors == [script, players, boss, boss, observer], (lang, actors)
+        cells = {c for table in tables.tables.values() for row in table for c in row}
+        assert not cells & {"participant", "facilitator", "observer", "system"}, lang
