@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -14,8 +13,8 @@ from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from simulator.durations import parse_duration
-from simulator.exercise.audience import FULL, entry_view, header_view
-from simulator.exercise.log import LogHeader, PersonPayload, make_header
+from simulator.exercise.audience import FULL
+from simulator.exercise.log import PersonPayload
 from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
@@ -40,8 +39,8 @@ from web.live import (
     QuotaExceeded,
     Rejected,
     accepted_body,
-    typed_entry,
 )
+from web.logexport import export_header, export_text
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -441,39 +440,8 @@ async def get_log(stored: StoredCallerDep, manager: ManagerDep) -> NDJSONRespons
     if bundle is None and audience != FULL:
         raise HTTPException(409, "this exercise is damaged: its log is for the facilitator "
                             "and observers only")  # fmt: skip
-    about: dict[str, Any] = {"exercise": row.id, "scenario": row.scenario}
-    if live is not None:  # the checkpoint of now: the log ends here
-        header = make_header(live.bundle, row.seed, **about)
-        header = header.model_copy(update={"checkpoint": live.exercise.checkpoint()})
-    elif bundle is not None:
-        saved = manager.store.checkpoint(row.id)
-        header = make_header(bundle, row.seed, **about).model_copy(
-            update={
-                "engine": saved[0] if saved else None,
-                "checkpoint": saved[1] if saved else None,
-            }
-        )
-    else:  # damaged beyond reading: what is known
-        header = LogHeader(seed=row.seed, scenario_id=scenario_id(row.bundle), exercise=row.id,
-                           scenario=row.scenario)
-    lines = [header_view(audience, header).model_dump_json(exclude_none=True)]
-    for stored_row in manager.store.log(row.id):
-        if stored_row.error is not None or bundle is None:
-            if audience == FULL:  # an unreadable row, marked
-                lines.append(json.dumps(stored_row.to_dict(), ensure_ascii=False,
-                                        allow_nan=False))  # fmt: skip
-            continue
-        try:
-            entry = typed_entry(stored_row)
-        except ValueError as e:
-            if audience == FULL:
-                lines.append(json.dumps({**stored_row.to_dict(), "error": str(e)[:300]},
-                                        ensure_ascii=False, allow_nan=False))  # fmt: skip
-            continue
-        view = entry_view(audience, entry.to_dict(), bundle)
-        if view is not None:
-            lines.append(json.dumps(view, ensure_ascii=False, allow_nan=False))
-    return NDJSONResponse("\n".join(lines) + "\n")
+    header = export_header(manager, row, bundle)
+    return NDJSONResponse(export_text(header, manager.store.log(row.id), audience, bundle))
 
 
 def stored_bundle(bundle_json: str) -> ScenarioBundle | None:
@@ -482,15 +450,6 @@ def stored_bundle(bundle_json: str) -> ScenarioBundle | None:
         return ScenarioBundle.model_validate_json(bundle_json)
     except ValueError:
         return None
-
-
-def scenario_id(bundle_json: str) -> str | None:
-    """The scenario's id from a stored bundle, None if it cannot be read."""
-    try:
-        found = json.loads(bundle_json)["scenario"]["scenario"]["id"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return found if isinstance(found, str) else None
 
 
 @router.post("/exercises/{exercise_id}/reopen", response_model=ReopenedPublic,
