@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import player_views
 import yaml
-from liveserver import Server, read_events
-from test_web_triggers import EXERCISE_GETS, ROOT
+from liveserver import Server, post
+from test_web_triggers import ROOT
 
 from simulator.exercise.audience import FULL, audience_of, entry_view
 from simulator.exercise.session import Exercise
@@ -24,6 +25,7 @@ from simulator.io import load_bundle
 
 IT_TEXTS = ("zq-b03-titel", "zq-b03-title", "zq-b03-nachricht", "zq-b03-message",
             "zq-b06-titel", "zq-b06-title")  # fmt: skip
+WHY = [f"why/lep_generator?lang={lang}" for lang in ("de", "en")]  # b06's cause
 CONTROL = ("zq-exp-de", "zq-exp-en", "zq-ctl", "zq-note-de", "zq-note-en",
            "zq-b02-exp-de", "zq-b02-exp-en")  # fmt: skip
 
@@ -84,34 +86,16 @@ def test_scripted_injects_for_a_team_reach_only_its_players(tmp_path: Path) -> N
         api = f"{base}/api/exercises/{exercise}"
         boss = {"Authorization": f"Bearer {tokens['facilitator']}"}
 
-        def command(what: str, body: dict[str, Any]) -> dict[str, Any]:
-            r = httpx.post(f"{api}/{what}", json=body, headers=boss)
-            assert r.status_code == 200, r.text
-            out: dict[str, Any] = r.json()
-            return out
+        def command(what: str, body: dict[str, Any]) -> Any:  # an error status raises
+            return post(f"{api}/{what}", body, tokens["facilitator"])
 
         anna = command("people", {"name": "Anna", "team": "Krisenstab", "role": "participant"})
         ida = command("people", {"name": "Ida", "team": "IT", "role": "participant"})
         command("clock", {"action": "jump", "by": "11h"})  # b01 .. b06 fall due
 
         def everything(token: str) -> dict[str, str]:
-            seen: dict[str, str] = {}
-            auth = {"Authorization": f"Bearer {token}"}
-            gets = [*EXERCISE_GETS.values(),
-                    ([f"why/lep_generator?lang={lang}" for lang in ("de", "en")], 200)]
-            for calls, status in gets:
-                for call in calls:
-                    r = httpx.get(f"{api}/{call}", headers=auth)
-                    assert r.status_code == status, (call, r.text)
-                    seen[call] = r.text
-            for lang in ("de", "en"):
-                page = httpx.get(f"{base}/exercises/{exercise}?token={token}&lang={lang}")
-                assert page.status_code == 200
-                seen[f"page {lang}"] = page.text
-            events = read_events(base, exercise, token, 2, then=lambda: command(
-                "clock", {"action": "jump", "by": "1h"}))  # fmt: skip
-            seen["stream"] = json.dumps([m for _, m in events], ensure_ascii=False)
-            return seen
+            return player_views.everything(base, exercise, token, then=lambda: command(
+                "clock", {"action": "jump", "by": "1h"}), extra=WHY)  # fmt: skip
 
         for token in (anna["token"], tokens["participant"]):
             for what, text in everything(token).items():

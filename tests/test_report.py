@@ -235,7 +235,9 @@ def test_anonymous_roles_are_named_in_the_report_language() -> None:
     the facilitator's, the participants' (anonymous) or the observers' in
     words, never the raw actor ("participant") — in the decisions, the
     timeline, the ratings and the log appendix."""
-    from simulator.exercise.log import entry, make_header
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
     from simulator.io import load_bundle
 
     bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
@@ -244,8 +246,7 @@ def test_anonymous_roles_are_named_in_the_report_language() -> None:
             (5000, "facilitator", "accept", {"proposal": 2}),
             (6000, "facilitator", "decision", {"action": "restore_server"}),
             (7000, "observer", "observation", {"text": "zq-slow", "rating": "S"})]  # fmt: skip
-    entries = [entry({"seq": i, "sim_time": t, "actor": actor, "kind": kind, "payload": p})
-               for i, (t, actor, kind, p) in enumerate(rows, 1)]  # fmt: skip
+    entries = log(*rows)
     header = make_header(bundle, 3)
     expected = {"de": ("Übungsleitung", "Teilnehmende (anonym)", "Beobachtung (anonym)",
                        "Drehbuch (planmäßig)"),
