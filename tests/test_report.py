@@ -270,3 +270,30 @@ def test_anonymous_roles_are_named_in_the_report_language() -> None:
         assert actors == [script, players, boss, boss, observer], (lang, actors)
         cells = {c for table in tables.tables.values() for row in table for c in row}
         assert not cells & {"participant", "facilitator", "observer", "system"}, lang
+
+
+def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
+    tmp_path: Path,
+) -> None:
+    import yaml
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
+    from simulator.io import load_bundle
+
+    source = ROOT / "tests" / "data" / "whatif"
+    shutil.copy(source / "company.yaml", tmp_path / "company.yaml")
+    data = yaml.safe_load((source / "scenario.yaml").read_text())
+    data["injects"][0].update(teams=["IT"], expected_action={
+        "de": "Ersatzserver prüfen", "en": "Check the standby server"})  # fmt: skip
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    bundle = load_bundle(tmp_path / "scenario.yaml")
+    entries = log((3600, "system", "msel", {"inject": "crash"}),
+                  (7200, "system", "msel", {"inject": "call"}))  # fmt: skip
+    for lang, said in (("de", "Server ausgefallen (an IT) – erwartet: Ersatzserver prüfen"),
+                       ("en", "Server down (to IT) – expected: Check the standby server")):
+        tables = Tables()
+        tables.feed(render(build(make_header(bundle, 3), entries, lang)))
+        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        assert [row[3] for row in timeline[1:] if row[2] in ("Einlage", "inject")] == [
+            said, "Kunde ruft an" if lang == "de" else "A customer calls"], timeline
