@@ -1,8 +1,9 @@
-"""Shared test helpers: build scenario bundles from short Python dicts."""
+"""Shared test fixtures: scenario bundles from short Python dicts; the browser
+tests' headless chromium (`browser`) and served app (`server`, tests/browsing.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -44,3 +45,24 @@ def make_bundle(
 @pytest.fixture
 def bundle() -> Factory:
     return make_bundle
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium (tests/browsing.py): skipped without it, a
+    failure in CI."""
+    from browsing import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`tabletop serve` on a free port with a fresh SQLite file, for a
+    module's browser tests; its base URL."""
+    from browsing import require_chromium, serving
+
+    require_chromium()
+    with serving(tmp_path_factory.mktemp("e2e")) as served:
+        yield served.base

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exercise_logs import log
 from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.exercise.decisions import decision_values, first_inject
-from simulator.exercise.log import LogEntry, dumps_log, entry, make_header, read_log
+from simulator.exercise.log import dumps_log, make_header, read_log
 from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle
 
@@ -31,12 +32,6 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def small() -> ScenarioBundle:
     return load_bundle(SMALL)
-
-
-def log(*rows: tuple[int, str, dict[str, Any]]) -> list[LogEntry]:
-    return [entry({"seq": i, "sim_time": t, "actor": "participant", "kind": kind,
-                   "payload": payload})
-            for i, (t, kind, payload) in enumerate(rows, 1)]  # fmt: skip
 
 
 def test_a_decision_by_hand(small: ScenarioBundle) -> None:

@@ -15,94 +15,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
 SCREENSHOT = ROOT / "docs" / "facilitator-console.png"
 XSS = "<script>window.pwned=1</script>"
 
 
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: CI must install chromium (see .ci/run)")
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-
-
-def open_console(browser: Any, url: str, errors: list[str], width: int = 1440,
-                 height: int = 1000) -> Any:  # fmt: skip
-    """A console page at `url`, drawn once (`body[data-ready]`); its script
-    errors and console errors go to `errors`."""
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.set_default_timeout(15_000)
-    page.goto(url)
-    page.wait_for_selector("body[data-ready]")
-    return page
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`tabletop serve` on a free port with a fresh SQLite file; its base URL."""
-    require_chromium()
-    folder = tmp_path_factory.mktemp("e2e")
-    port = free_port()
-    log = (folder / "server.log").open("wb")
-    command = [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--db", f"sqlite:///{folder}/e2e.db"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("server did not start:\n" + (folder / "server.log").read_text())
-            time.sleep(0.2)
-        yield base
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.close()
-
-
-def test_live_exercise_in_the_browser(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_live_exercise_in_the_browser(browser: Any, server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     errors: list[str] = []
 
@@ -111,112 +33,107 @@ def test_live_exercise_in_the_browser(server: str, tmp_path: Path) -> None:
         page.on("console", lambda m: m.type == "error" and errors.append(f"{who}: {m.text}"))
         return page
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            facilitator = watch(
-                browser.new_context(viewport={"width": 1600, "height": 1200}).new_page(),
-                "facilitator",
-            )
-            facilitator.set_default_timeout(15_000)
+    facilitator = watch(
+        browser.new_context(viewport={"width": 1600, "height": 1200}).new_page(),
+        "facilitator",
+    )
+    facilitator.set_default_timeout(15_000)
 
-            # the start page: a bundled scenario at 60x
-            facilitator.goto(f"{server}/?lang=en")
-            facilitator.select_option("#scenario", "example/scenario.yaml")
-            facilitator.fill("input[name=speed]", "60")
-            facilitator.click("form.start-form button[type=submit]")
-            facilitator.wait_for_selector("#open-facilitator")
-            links = {role: facilitator.input_value(f"#link-{role}")
-                     for role in ("facilitator", "participant", "observer")}  # fmt: skip
-            assert all("/exercises/" in url and "token=" in url for url in links.values())
+    # the start page: a bundled scenario at 60x
+    facilitator.goto(f"{server}/?lang=en")
+    facilitator.select_option("#scenario", "example/scenario.yaml")
+    facilitator.fill("input[name=speed]", "60")
+    facilitator.click("form.start-form button[type=submit]")
+    facilitator.wait_for_selector("#open-facilitator")
+    links = {role: facilitator.input_value(f"#link-{role}")
+             for role in ("facilitator", "participant", "observer")}  # fmt: skip
+    assert all("/exercises/" in url and "token=" in url for url in links.values())
 
-            facilitator.click("#open-facilitator")
-            facilitator.wait_for_selector("body[data-ready]")
+    facilitator.click("#open-facilitator")
+    facilitator.wait_for_selector("body[data-ready]")
 
-            observer = watch(
-                browser.new_context(viewport={"width": 1400, "height": 1000}).new_page(), "observer"
-            )
-            observer.set_default_timeout(15_000)
-            observer.goto(links["observer"])
-            observer.wait_for_selector("body[data-ready]")
-            expect(observer.locator('[data-asset="grid"]')).to_have_attribute("data-state", "up")
-            assert observer.locator("#clock-toggle, #hazard-form, #decision-form").count() == 0
+    observer = watch(
+        browser.new_context(viewport={"width": 1400, "height": 1000}).new_page(), "observer"
+    )
+    observer.set_default_timeout(15_000)
+    observer.goto(links["observer"])
+    observer.wait_for_selector("body[data-ready]")
+    expect(observer.locator('[data-asset="grid"]')).to_have_attribute("data-state", "up")
+    assert observer.locator("#clock-toggle, #hazard-form, #decision-form").count() == 0
 
-            # start the clock
-            facilitator.click("#clock-toggle")
-            expect(facilitator.locator("#clock-state")).to_have_attribute("data-state", "running")
-            expect(observer.locator("#clock-state")).to_have_attribute("data-state", "running")
-            expect(facilitator.locator("#clock-toggle")).to_have_text("Pause")
+    # start the clock
+    facilitator.click("#clock-toggle")
+    expect(facilitator.locator("#clock-state")).to_have_attribute("data-state", "running")
+    expect(observer.locator("#clock-state")).to_have_attribute("data-state", "running")
+    expect(facilitator.locator("#clock-toggle")).to_have_text("Pause")
 
-            # a blackout through the hazard form: power_failure on the grid for 2h
-            facilitator.select_option("#hazard-type", "power_failure")
-            facilitator.select_option("#hazard-fields select[name=assets]", ["grid"])
-            facilitator.fill("#hazard-fields input[name=duration]", "2h")
-            facilitator.click("#hazard-form button[type=submit]")
-            # The observer's page follows without a reload. How fast is for
-            # bench/web.py to measure (p99 in ms): a shared, loaded machine
-            # makes any wall-clock bound here a coin toss.
-            observer.wait_for_selector('[data-asset="grid"][data-state="down"]', timeout=20_000)
-            # the feed and the timeline show it too
-            expect(observer.locator("#feed")).to_contain_text("Grid feed 20 kV: down")
-            expect(observer.locator("#timeline")).to_contain_text("Grid feed 20 kV")
-            # every asset that is down in the list is down on the server as well
-            down = observer.locator('#assets [data-state="down"]').evaluate_all(
-                "els => els.map(e => e.dataset.asset)"
-            )
-            assert "grid" in down
+    # a blackout through the hazard form: power_failure on the grid for 2h
+    facilitator.select_option("#hazard-type", "power_failure")
+    facilitator.select_option("#hazard-fields select[name=assets]", ["grid"])
+    facilitator.fill("#hazard-fields input[name=duration]", "2h")
+    facilitator.click("#hazard-form button[type=submit]")
+    # The observer's page follows without a reload. How fast is for
+    # bench/web.py to measure (p99 in ms): a shared, loaded machine
+    # makes any wall-clock bound here a coin toss.
+    observer.wait_for_selector('[data-asset="grid"][data-state="down"]', timeout=20_000)
+    # the feed and the timeline show it too
+    expect(observer.locator("#feed")).to_contain_text("Grid feed 20 kV: down")
+    expect(observer.locator("#timeline")).to_contain_text("Grid feed 20 kV")
+    # every asset that is down in the list is down on the server as well
+    down = observer.locator('#assets [data-state="down"]').evaluate_all(
+        "els => els.map(e => e.dataset.asset)"
+    )
+    assert "grid" in down
 
-            # a participant proposes, the facilitator accepts
-            participant = watch(browser.new_context().new_page(), "participant")
-            participant.set_default_timeout(15_000)
-            participant.goto(links["participant"])
-            participant.wait_for_selector("body[data-ready]")
-            assert participant.locator("#msel, #clock-toggle").count() == 0
-            participant.fill("#decision-text", "Move the order desk to the DR site")
-            participant.click("#decision-form button[type=submit]")
-            proposal = facilitator.locator("#proposals li[data-status=open]")
-            expect(proposal).to_contain_text("Move the order desk to the DR site")
-            proposal.locator("button.ok").click()
-            expect(participant.locator("#proposals li[data-status=accepted]")).to_have_count(1)
+    # a participant proposes, the facilitator accepts
+    participant = watch(browser.new_context().new_page(), "participant")
+    participant.set_default_timeout(15_000)
+    participant.goto(links["participant"])
+    participant.wait_for_selector("body[data-ready]")
+    assert participant.locator("#msel, #clock-toggle").count() == 0
+    participant.fill("#decision-text", "Move the order desk to the DR site")
+    participant.click("#decision-form button[type=submit]")
+    proposal = facilitator.locator("#proposals li[data-status=open]")
+    expect(proposal).to_contain_text("Move the order desk to the DR site")
+    proposal.locator("button.ok").click()
+    expect(participant.locator("#proposals li[data-status=accepted]")).to_have_count(1)
 
-            # a message with a script tag is text, and nothing runs
-            facilitator.fill("#message-text", f"Press release: {XSS}")
-            facilitator.click("#message-form button[type=submit]")
-            for page in (observer, participant, facilitator):
-                message = page.locator("#feed .fi.message .ftitle").first
-                expect(message).to_have_text(f"Press release: {XSS}")
-                assert page.locator("#feed script").count() == 0
-                assert page.evaluate("window.pwned") is None
+    # a message with a script tag is text, and nothing runs
+    facilitator.fill("#message-text", f"Press release: {XSS}")
+    facilitator.click("#message-form button[type=submit]")
+    for page in (observer, participant, facilitator):
+        message = page.locator("#feed .fi.message .ftitle").first
+        expect(message).to_have_text(f"Press release: {XSS}")
+        assert page.locator("#feed script").count() == 0
+        assert page.evaluate("window.pwned") is None
 
-            # a facilitator jump releases the script's injects on the way
-            facilitator.fill("#jump-by", "3h30min")
-            facilitator.click("#jump-form button[type=submit]")
-            expect(facilitator.locator('#msel li[data-inject="m1"]')).to_have_attribute(
-                "data-status", "released"
-            )
-            expect(observer.locator('[data-asset="erp"]')).to_have_attribute("data-state", "down")
-            expect(observer.locator("#feed")).to_contain_text("Ransom note on the screens")
-            expect(participant.locator("#feed")).to_contain_text("Ransom note on the screens")
-            expect(observer.locator('#board tr[data-process="order_entry"]')).to_have_attribute(
-                "data-state", "down"
-            )
+    # a facilitator jump releases the script's injects on the way
+    facilitator.fill("#jump-by", "3h30min")
+    facilitator.click("#jump-form button[type=submit]")
+    expect(facilitator.locator('#msel li[data-inject="m1"]')).to_have_attribute(
+        "data-status", "released"
+    )
+    expect(observer.locator('[data-asset="erp"]')).to_have_attribute("data-state", "down")
+    expect(observer.locator("#feed")).to_contain_text("Ransom note on the screens")
+    expect(participant.locator("#feed")).to_contain_text("Ransom note on the screens")
+    expect(observer.locator('#board tr[data-process="order_entry"]')).to_have_attribute(
+        "data-state", "down"
+    )
 
-            # the console in German
-            observer.goto(links["observer"].replace("lang=en", "lang=de"))
-            observer.wait_for_selector("body[data-ready]")
-            expect(observer.locator("#board-panel")).to_contain_text("WAZ (RTO)")
-            expect(observer.locator('#board tr[data-process="order_entry"] .state')).to_have_text(
-                "ausgefallen"
-            )
+    # the console in German
+    observer.goto(links["observer"].replace("lang=en", "lang=de"))
+    observer.wait_for_selector("body[data-ready]")
+    expect(observer.locator("#board-panel")).to_contain_text("WAZ (RTO)")
+    expect(observer.locator('#board tr[data-process="order_entry"] .state')).to_have_text(
+        "ausgefallen"
+    )
 
-            facilitator.evaluate("window.scrollTo(0, 0)")
-            facilitator.wait_for_timeout(1_500)  # let the plots catch up
-            shot = tmp_path / "facilitator-console.png"
-            facilitator.screenshot(path=str(shot))
-            assert shot.stat().st_size > 50_000
-            if os.environ.get("UPDATE_SCREENSHOTS"):
-                SCREENSHOT.parent.mkdir(exist_ok=True)
-                shutil.copyfile(shot, SCREENSHOT)
-        finally:
-            browser.close()
+    facilitator.evaluate("window.scrollTo(0, 0)")
+    facilitator.wait_for_timeout(1_500)  # let the plots catch up
+    shot = tmp_path / "facilitator-console.png"
+    facilitator.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)
     assert errors == []

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+from browsing import open_console
 from liveserver import Server, post
-from test_e2e import ARGS, CHROMIUM, open_console, require_chromium
 
 from simulator.exercise.log import read_log
 from simulator.exercise.replay import replay
@@ -19,39 +20,31 @@ from simulator.metrics import asset_segments, impact_series
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_console_draws_what_the_server_computed(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with Server(f"sqlite:///{tmp_path}/drawn.db", ROOT / "scenarios") as server, \
-            sync_playwright() as p:  # fmt: skip
+def test_the_console_draws_what_the_server_computed(browser: Any, tmp_path: Path) -> None:
+    with Server(f"sqlite:///{tmp_path}/drawn.db", ROOT / "scenarios") as server:
         created = post(f"{server.base}/api/exercises",
                        {"scenario": "dairy/blackout.yaml", "speed": 60})  # fmt: skip
         ex, token = created["id"], created["tokens"]["facilitator"]
         api = f"{server.base}/api/exercises/{ex}"
         post(f"{api}/clock", {"action": "jump", "by": "5h"}, token)
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            errors: list[str] = []
-            page = open_console(browser, f"{server.base}/exercises/{ex}?token={token}&lang=en",
-                                errors)  # fmt: skip
-            post(f"{api}/decisions", {"action": "rent_generator"}, token)  # an update, live
-            post(f"{api}/clock", {"action": "jump", "by": "1d"}, token)
-            page.wait_for_selector("body[data-t='104400']")  # 29 h
-            page.wait_for_timeout(1000)  # the plots redraw at most every 400 ms
-            drawn = page.evaluate("""() => ({
-                impact: document.getElementById('impact').data[0].y,
-                bars: document.getElementById('timeline').data
-                    .filter((trace) => trace.type === 'bar')
-                    .reduce((n, trace) => n + trace.y.length, 0),
-            })""")
-            request = urllib.request.Request(f"{api}/log",
-                                             headers={"authorization": f"Bearer {token}"})
-            with urllib.request.urlopen(request, timeout=30) as r:
-                header, entries = read_log(r.read().decode())
-            assert not errors, errors
-        finally:
-            browser.close()
+        errors: list[str] = []
+        page = open_console(browser, f"{server.base}/exercises/{ex}?token={token}&lang=en",
+                            errors)  # fmt: skip
+        post(f"{api}/decisions", {"action": "rent_generator"}, token)  # an update, live
+        post(f"{api}/clock", {"action": "jump", "by": "1d"}, token)
+        page.wait_for_selector("body[data-t='104400']")  # 29 h
+        page.wait_for_timeout(1000)  # the plots redraw at most every 400 ms
+        drawn = page.evaluate("""() => ({
+            impact: document.getElementById('impact').data[0].y,
+            bars: document.getElementById('timeline').data
+                .filter((trace) => trace.type === 'bar')
+                .reduce((n, trace) => n + trace.y.length, 0),
+        })""")
+        request = urllib.request.Request(f"{api}/log",
+                                         headers={"authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            header, entries = read_log(r.read().decode())
+        assert not errors, errors
     exercise = replay(header, entries)
     sim = exercise.sim
     assert sim.now == 29 * 3600

@@ -11,63 +11,60 @@ the test is skipped, but fails when CI is set.
 
 from __future__ import annotations
 
+from typing import Any
+
+from browsing import open_console
 from liveserver import post
-from test_e2e import ARGS, CHROMIUM, open_console, server  # noqa: F401  (fixture)
 
 
-def test_the_facilitator_names_people_and_the_feed_names_them(server: str) -> None:  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_the_facilitator_names_people_and_the_feed_names_them(browser: Any, server: str) -> None:  # noqa: F811
+    from playwright.sync_api import expect
 
     created = post(f"{server}/api/exercises", {"scenario": "dairy/blackout.yaml"})
     links = created["links"]
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            lead = open_console(browser, server + links["facilitator"] + "&lang=de", errors)
-            card = lead.locator("#people-panel")
-            expect(card.locator("#people")).to_contain_text("Noch niemand benannt.")
-            expect(lead.locator("label.inject-teams")).to_be_hidden()  # no team yet
+    lead = open_console(browser, server + links["facilitator"] + "&lang=de", errors)
+    card = lead.locator("#people-panel")
+    expect(card.locator("#people")).to_contain_text("Noch niemand benannt.")
+    expect(lead.locator("label.inject-teams")).to_be_hidden()  # no team yet
 
-            def name(who: str, function: str, team: str) -> None:
-                lead.get_by_label("Name", exact=True).fill(who)
-                lead.get_by_label("Funktion (z. B. Leiterin Krisenstab)").fill(function)
-                lead.get_by_label("Team", exact=True).fill(team)
-                lead.locator("#person-form button[type=submit]").click()
-                expect(card.locator("#people")).to_contain_text(f"{who} ({function})")
+    def name(who: str, function: str, team: str) -> None:
+        lead.get_by_label("Name", exact=True).fill(who)
+        lead.get_by_label("Funktion (z. B. Leiterin Krisenstab)").fill(function)
+        lead.get_by_label("Team", exact=True).fill(team)
+        lead.locator("#person-form button[type=submit]").click()
+        expect(card.locator("#people")).to_contain_text(f"{who} ({function})")
 
-            name("Anna Krause", "Leiterin Krisenstab", "Krisenstab")
-            name("Ida Neumann", "Administratorin", "IT")
-            anna = card.locator("li.person", has_text="Anna Krause")
-            expect(anna).to_contain_text("noch nicht beigetreten")
-            link = anna.locator(".person-link input").input_value()
-            assert link.startswith(f"{server}/exercises/{created['id']}?token=")
-            assert link.split("token=")[1] not in created["tokens"].values()
-            # the feed names who was named; the inject card offers their teams
-            expect(lead.locator("#feed")).to_contain_text("Person benannt")
-            expect(lead.locator("#inject-teams option")).to_have_text(["IT", "Krisenstab"])
+    name("Anna Krause", "Leiterin Krisenstab", "Krisenstab")
+    name("Ida Neumann", "Administratorin", "IT")
+    anna = card.locator("li.person", has_text="Anna Krause")
+    expect(anna).to_contain_text("noch nicht beigetreten")
+    link = anna.locator(".person-link input").input_value()
+    assert link.startswith(f"{server}/exercises/{created['id']}?token=")
+    assert link.split("token=")[1] not in created["tokens"].values()
+    # the feed names who was named; the inject card offers their teams
+    expect(lead.locator("#feed")).to_contain_text("Person benannt")
+    expect(lead.locator("#inject-teams option")).to_have_text(["IT", "Krisenstab"])
 
-            player = open_console(browser, link + "&lang=en", errors)
-            expect(player.locator(".role-badge")).to_have_text("Participant · Anna Krause (Krisenstab)")
-            player.fill("#decision-text", "Notstrom beim Vermieter anfragen")
-            player.locator("#decision-form button[type=submit]").click()
-            said = lead.locator("#feed li", has_text="Notstrom beim Vermieter anfragen")
-            expect(said).to_contain_text("Anna Krause (Leiterin Krisenstab)")
-            expect(anna).to_have_attribute("data-joined", "1")
-            expect(anna).to_contain_text("beigetreten")
-            expect(card.locator("#people-teams")).to_contain_text("Krisenstab: 1/1 beigetreten, 1 aktiv")
+    player = open_console(browser, link + "&lang=en", errors)
+    expect(player.locator(".role-badge")).to_have_text("Participant · Anna Krause (Krisenstab)")
+    player.fill("#decision-text", "Notstrom beim Vermieter anfragen")
+    player.locator("#decision-form button[type=submit]").click()
+    said = lead.locator("#feed li", has_text="Notstrom beim Vermieter anfragen")
+    expect(said).to_contain_text("Anna Krause (Leiterin Krisenstab)")
+    expect(anna).to_have_attribute("data-joined", "1")
+    expect(anna).to_contain_text("beigetreten")
+    expect(card.locator("#people-teams")).to_contain_text("Krisenstab: 1/1 beigetreten, 1 aktiv")
 
-            # a message to team IT only, then one to everyone
-            lead.locator("#inject-teams").select_option(["IT"])
-            lead.fill("#message-text", "Nur für die IT: Server neu starten")
-            lead.locator("#message-form button[type=submit]").click()
-            expect(lead.locator("#feed")).to_contain_text("Nur für die IT: Server neu starten")
-            lead.locator("#inject-teams").select_option([])
-            lead.fill("#message-text", "An alle: Lagebesprechung um 10 Uhr")
-            lead.locator("#message-form button[type=submit]").click()
-            expect(player.locator("#feed")).to_contain_text("An alle: Lagebesprechung um 10 Uhr")
-            assert "Nur für die IT" not in player.content()
-            assert "Ida Neumann" not in player.content()  # another team's people: not named
-        finally:
-            browser.close()
+    # a message to team IT only, then one to everyone
+    lead.locator("#inject-teams").select_option(["IT"])
+    lead.fill("#message-text", "Nur für die IT: Server neu starten")
+    lead.locator("#message-form button[type=submit]").click()
+    expect(lead.locator("#feed")).to_contain_text("Nur für die IT: Server neu starten")
+    lead.locator("#inject-teams").select_option([])
+    lead.fill("#message-text", "An alle: Lagebesprechung um 10 Uhr")
+    lead.locator("#message-form button[type=submit]").click()
+    expect(player.locator("#feed")).to_contain_text("An alle: Lagebesprechung um 10 Uhr")
+    assert "Nur für die IT" not in player.content()
+    assert "Ida Neumann" not in player.content()  # another team's people: not named
     assert errors == []

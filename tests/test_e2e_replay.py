@@ -7,20 +7,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from liveserver import Server, post
-from test_e2e import ARGS, CHROMIUM, require_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "replay.png"
 
 
-def test_scrub_and_play_the_replay(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with Server(f"sqlite:///{tmp_path}/replay.db", ROOT / "scenarios") as server, \
-            sync_playwright() as p:  # fmt: skip
+def test_scrub_and_play_the_replay(browser: Any, tmp_path: Path) -> None:
+    with Server(f"sqlite:///{tmp_path}/replay.db", ROOT / "scenarios") as server:
         created = post(f"{server.base}/api/exercises",
                        {"scenario": "dairy/blackout.yaml", "speed": 60})  # fmt: skip
         ex, token = created["id"], created["tokens"]["facilitator"]
@@ -28,56 +24,48 @@ def test_scrub_and_play_the_replay(tmp_path: Path) -> None:
         post(f"{api}/clock", {"action": "jump", "by": "2h"}, token)
         post(f"{api}/decisions", {"text": "Call the grid operator."}, token)
         post(f"{api}/clock", {"action": "jump", "by": "10h"}, token)
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1440, "height": 1100}).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_default_timeout(15_000)
-            page.goto(f"{server.base}/exercises/{ex}/replay?token={token}&lang=en")
-            page.wait_for_selector("body[data-at='43200']")  # where the exercise stands: 12 h
-            assert "token=" not in page.url
-            states = "[...document.querySelectorAll('#board tr')].map(r => r.dataset.state)"
-            at_end = page.evaluate(states)
-            assert at_end and "down" in at_end  # the blackout took processes down
-            page.eval_on_selector("#replay-at", "el => { el.value = '0'; "
-                                  "el.dispatchEvent(new Event('input')); }")  # fmt: skip
-            page.wait_for_selector("body[data-at='0']")
-            assert set(page.evaluate(states)) == {"up"}  # before anything happened
-            assert page.inner_text("#replay-label") == "T+00:00"
-            page.select_option("#replay-speed", "21600")
-            page.click("#replay-play")
-            page.wait_for_function("() => Number(document.body.dataset.at) > 0")
-            page.click("#replay-play")  # pause
-            assert page.get_attribute("#replay-play", "data-playing") == "0"
-            page.eval_on_selector("#replay-at", "el => { el.value = '21600'; "
-                                  "el.dispatchEvent(new Event('input')); }")  # fmt: skip
-            page.wait_for_selector("body[data-at='21600']")
-            page.wait_for_timeout(800)  # the plots redraw at most every 400 ms
-            shot = tmp_path / "replay.png"
-            page.screenshot(path=str(shot), full_page=False)
-            if os.environ.get("UPDATE_SCREENSHOTS"):
-                shutil.copyfile(shot, SCREENSHOT)
-            assert not errors, errors
-        finally:
-            browser.close()
+        page = browser.new_context(viewport={"width": 1440, "height": 1100}).new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_default_timeout(15_000)
+        page.goto(f"{server.base}/exercises/{ex}/replay?token={token}&lang=en")
+        page.wait_for_selector("body[data-at='43200']")  # where the exercise stands: 12 h
+        assert "token=" not in page.url
+        states = "[...document.querySelectorAll('#board tr')].map(r => r.dataset.state)"
+        at_end = page.evaluate(states)
+        assert at_end and "down" in at_end  # the blackout took processes down
+        page.eval_on_selector("#replay-at", "el => { el.value = '0'; "
+                              "el.dispatchEvent(new Event('input')); }")  # fmt: skip
+        page.wait_for_selector("body[data-at='0']")
+        assert set(page.evaluate(states)) == {"up"}  # before anything happened
+        assert page.inner_text("#replay-label") == "T+00:00"
+        page.select_option("#replay-speed", "21600")
+        page.click("#replay-play")
+        page.wait_for_function("() => Number(document.body.dataset.at) > 0")
+        page.click("#replay-play")  # pause
+        assert page.get_attribute("#replay-play", "data-playing") == "0"
+        page.eval_on_selector("#replay-at", "el => { el.value = '21600'; "
+                              "el.dispatchEvent(new Event('input')); }")  # fmt: skip
+        page.wait_for_selector("body[data-at='21600']")
+        page.wait_for_timeout(800)  # the plots redraw at most every 400 ms
+        shot = tmp_path / "replay.png"
+        page.screenshot(path=str(shot), full_page=False)
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            shutil.copyfile(shot, SCREENSHOT)
+        assert not errors, errors
 
 
 WHATIF_SHOT = ROOT / "docs" / "whatif.png"
 
 
-def test_a_what_if_from_the_replay_page(tmp_path: Path) -> None:
+def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
     """The dairy: manual dispatch decided at T+2 h. The decision values list it;
     its "What if …" in the feed fills the form; leaving it out shows the
     differences per process — the API's figures — and both impact curves."""
-    require_chromium()
     import json
     import urllib.request
 
-    from playwright.sync_api import sync_playwright
-
-    with Server(f"sqlite:///{tmp_path}/whatif.db", ROOT / "scenarios") as server, \
-            sync_playwright() as p:  # fmt: skip
+    with Server(f"sqlite:///{tmp_path}/whatif.db", ROOT / "scenarios") as server:
         created = post(f"{server.base}/api/exercises",
                        {"scenario": "dairy/blackout.yaml", "speed": 60})  # fmt: skip
         ex, token = created["id"], created["tokens"]["facilitator"]
@@ -91,56 +79,52 @@ def test_a_what_if_from_the_replay_page(tmp_path: Path) -> None:
                                          headers={"authorization": f"Bearer {manager}"})  # fmt: skip
         with urllib.request.urlopen(request, timeout=60) as r:
             (value,) = json.loads(r.read())["decisions"]
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1440, "height": 1100}).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.set_default_timeout(30_000)
-            page.goto(f"{server.base}/exercises/{ex}/replay?token={manager}&lang=en")
-            page.wait_for_selector("body[data-values='1']")  # the decision valued
-            row = page.locator(f"#values-table tr[data-seq='{seq}']")
-            assert value["sentence"]["en"] in row.inner_text()
-            # "What if …" at the decision in the feed fills the form with its entry
-            page.click(f"#feed li[data-seq='{seq}'] button.whatif-at")
-            assert page.input_value("#whatif-seq") == str(seq)
-            assert page.input_value("#whatif-at") == "2h"
-            page.check("input[name=change][value=drop]")
-            page.click("#whatif-run")
-            page.wait_for_selector("body[data-whatif='shown']")
-            assert page.inner_text("#whatif-caption") == f"Without entry {seq}"
-            shown = page.eval_on_selector_all(
-                "#whatif-table tbody tr", "rows => rows.map(r => r.dataset.process)")
-            assert shown == [q["id"] for q in expected["processes"]]
-            # the total's difference as the API gave it, in the page's euros
-            diff = expected["totals"]["diff"]["impact_eur"]
-            assert diff > 0  # without manual dispatch, more impact
-            total = page.inner_text("#whatif-table tfoot tr td:last-child")
-            assert total.startswith("+" if diff > 0 else "−")
-            digits = "".join(ch for ch in total if ch.isdigit())
-            assert digits == str(round(abs(diff)))
-            # both impact curves drawn as sent
-            curves = page.evaluate("() => document.getElementById('whatif-impact').data"
-                                   ".map(t => [t.name, t.y[t.y.length - 1]])")  # fmt: skip
-            assert curves == [["as played", expected["timeline"]["original"]["impact"][-1][1]],
-                              ["changed", expected["timeline"]["changed"]["impact"][-1][1]]]
-            # a bad time is named in the form's words
-            page.check("input[name=change][value=move]")
-            page.fill("#whatif-at", "30d")
-            page.click("#whatif-run")
-            page.wait_for_selector("body[data-whatif='failed']")
-            assert "Time since the start" in page.inner_text("#whatif-status")
-            assert "beyond the horizon" in page.inner_text("#whatif-status")
-            page.locator("#whatif-panel").scroll_into_view_if_needed()
-            page.fill("#whatif-at", "")
-            page.check("input[name=change][value=drop]")
-            page.click("#whatif-run")
-            page.wait_for_selector("body[data-whatif='shown']")
-            page.wait_for_timeout(800)
-            shot = tmp_path / "whatif.png"
-            page.locator("#whatif-panel").screenshot(path=str(shot))
-            if os.environ.get("UPDATE_SCREENSHOTS"):
-                shutil.copyfile(shot, WHATIF_SHOT)
-            assert not errors, errors
-        finally:
-            browser.close()
+        page = browser.new_context(viewport={"width": 1440, "height": 1100}).new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_default_timeout(30_000)
+        page.goto(f"{server.base}/exercises/{ex}/replay?token={manager}&lang=en")
+        page.wait_for_selector("body[data-values='1']")  # the decision valued
+        row = page.locator(f"#values-table tr[data-seq='{seq}']")
+        assert value["sentence"]["en"] in row.inner_text()
+        # "What if …" at the decision in the feed fills the form with its entry
+        page.click(f"#feed li[data-seq='{seq}'] button.whatif-at")
+        assert page.input_value("#whatif-seq") == str(seq)
+        assert page.input_value("#whatif-at") == "2h"
+        page.check("input[name=change][value=drop]")
+        page.click("#whatif-run")
+        page.wait_for_selector("body[data-whatif='shown']")
+        assert page.inner_text("#whatif-caption") == f"Without entry {seq}"
+        shown = page.eval_on_selector_all(
+            "#whatif-table tbody tr", "rows => rows.map(r => r.dataset.process)")
+        assert shown == [q["id"] for q in expected["processes"]]
+        # the total's difference as the API gave it, in the page's euros
+        diff = expected["totals"]["diff"]["impact_eur"]
+        assert diff > 0  # without manual dispatch, more impact
+        total = page.inner_text("#whatif-table tfoot tr td:last-child")
+        assert total.startswith("+" if diff > 0 else "−")
+        digits = "".join(ch for ch in total if ch.isdigit())
+        assert digits == str(round(abs(diff)))
+        # both impact curves drawn as sent
+        curves = page.evaluate("() => document.getElementById('whatif-impact').data"
+                               ".map(t => [t.name, t.y[t.y.length - 1]])")  # fmt: skip
+        assert curves == [["as played", expected["timeline"]["original"]["impact"][-1][1]],
+                          ["changed", expected["timeline"]["changed"]["impact"][-1][1]]]
+        # a bad time is named in the form's words
+        page.check("input[name=change][value=move]")
+        page.fill("#whatif-at", "30d")
+        page.click("#whatif-run")
+        page.wait_for_selector("body[data-whatif='failed']")
+        assert "Time since the start" in page.inner_text("#whatif-status")
+        assert "beyond the horizon" in page.inner_text("#whatif-status")
+        page.locator("#whatif-panel").scroll_into_view_if_needed()
+        page.fill("#whatif-at", "")
+        page.check("input[name=change][value=drop]")
+        page.click("#whatif-run")
+        page.wait_for_selector("body[data-whatif='shown']")
+        page.wait_for_timeout(800)
+        shot = tmp_path / "whatif.png"
+        page.locator("#whatif-panel").screenshot(path=str(shot))
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            shutil.copyfile(shot, WHATIF_SHOT)
+        assert not errors, errors

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+from browsing import open_console
 from liveserver import Server, post
-from test_e2e import ARGS, CHROMIUM, open_console, require_chromium
 
 DATA = Path(__file__).resolve().parent / "data"
 HOUR_MS = 3_600_000
@@ -34,10 +35,7 @@ def scenarios(folder: Path) -> Path:
     return folder
 
 
-def test_console_clock_and_timeline_across_the_clock_change(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_console_clock_and_timeline_across_the_clock_change(browser: Any, tmp_path: Path) -> None:
     with Server(f"sqlite:///{tmp_path}/time.db", scenarios(tmp_path / "scenarios")) as server:
         created = post(f"{server.base}/api/exercises", {"scenario": "dst/scenario.yaml"})
         api = f"{server.base}/api/exercises/{created['id']}"
@@ -47,42 +45,37 @@ def test_console_clock_and_timeline_across_the_clock_change(tmp_path: Path) -> N
             observer = server.base + observer
 
         errors: list[str] = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-            try:
-                page = open_console(browser, observer + "&lang=en", errors, 1400)
-                page.wait_for_function("document.getElementById('clock-t').textContent"
-                                       ".startsWith('T+1 d')")  # fmt: skip
-                clock = page.locator("#clock-date").text_content() or ""
-                assert "29/03/2026" in clock and "13:00" in clock and "CEST" in clock, clock
-                assert "12:00" not in clock
+        page = open_console(browser, observer + "&lang=en", errors, 1400)
+        page.wait_for_function("document.getElementById('clock-t').textContent"
+                               ".startsWith('T+1 d')")  # fmt: skip
+        clock = page.locator("#clock-date").text_content() or ""
+        assert "29/03/2026" in clock and "13:00" in clock and "CEST" in clock, clock
+        assert "12:00" not in clock
 
-                page.wait_for_function("(document.getElementById('timeline').data || [])"
-                                       ".some(t => t.type === 'bar' && t.base.length)")  # fmt: skip
-                timeline = page.evaluate("""() => {
-                    const gd = document.getElementById('timeline');
-                    const bars = {};
-                    for (const t of gd.data.filter((d) => d.type === 'bar')) {
-                        t.customdata.forEach((id, i) => { bars[id] = [t.base[i], t.x[i]]; });
-                    }
-                    return {bars, now: gd.layout.shapes[0].x0, start: gd.layout.xaxis.range[0],
-                            zone: gd.layout.xaxis.title.text};
-                }""")  # fmt: skip
-                assert timeline["zone"] == "Europe/Berlin"  # the axis names its zone
-                assert timeline["start"] == "2026-03-28 12:00:00"
-                assert timeline["now"] == "2026-03-29 13:00:00"
-                assert timeline["bars"]["wan_b"] == ["2026-03-29 00:00:00", 5 * HOUR_MS]
-                assert timeline["bars"]["wan_a"] == ["2026-03-29 09:00:00", 4 * HOUR_MS]
-                page.locator("#timeline-panel").screenshot(path=str(tmp_path / "timeline.png"))
+        page.wait_for_function("(document.getElementById('timeline').data || [])"
+                               ".some(t => t.type === 'bar' && t.base.length)")  # fmt: skip
+        timeline = page.evaluate("""() => {
+            const gd = document.getElementById('timeline');
+            const bars = {};
+            for (const t of gd.data.filter((d) => d.type === 'bar')) {
+                t.customdata.forEach((id, i) => { bars[id] = [t.base[i], t.x[i]]; });
+            }
+            return {bars, now: gd.layout.shapes[0].x0, start: gd.layout.xaxis.range[0],
+                    zone: gd.layout.xaxis.title.text};
+        }""")  # fmt: skip
+        assert timeline["zone"] == "Europe/Berlin"  # the axis names its zone
+        assert timeline["start"] == "2026-03-28 12:00:00"
+        assert timeline["now"] == "2026-03-29 13:00:00"
+        assert timeline["bars"]["wan_b"] == ["2026-03-29 00:00:00", 5 * HOUR_MS]
+        assert timeline["bars"]["wan_a"] == ["2026-03-29 09:00:00", 4 * HOUR_MS]
+        page.locator("#timeline-panel").screenshot(path=str(tmp_path / "timeline.png"))
 
-                german = browser.new_context().new_page()
-                german.on("pageerror", lambda e: errors.append(str(e)))
-                german.goto(observer + "&lang=de")
-                german.wait_for_selector("body[data-ready]")
-                german.wait_for_function("document.getElementById('clock-t').textContent"
-                                         ".startsWith('T+1 d')")  # fmt: skip
-                uhr = german.locator("#clock-date").text_content() or ""
-                assert "29.03.2026" in uhr and "13:00" in uhr and "MESZ" in uhr, uhr
-            finally:
-                browser.close()
+        german = browser.new_context().new_page()
+        german.on("pageerror", lambda e: errors.append(str(e)))
+        german.goto(observer + "&lang=de")
+        german.wait_for_selector("body[data-ready]")
+        german.wait_for_function("document.getElementById('clock-t').textContent"
+                                 ".startsWith('T+1 d')")  # fmt: skip
+        uhr = german.locator("#clock-date").text_content() or ""
+        assert "29.03.2026" in uhr and "13:00" in uhr and "MESZ" in uhr, uhr
         assert errors == []

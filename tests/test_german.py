@@ -160,13 +160,10 @@ def test_a_german_console_names_buffers_and_commands_in_german(client: TestClien
 # --- the console in a real browser ------------------------------------------------------
 
 
-def test_a_german_console_shows_no_english_from_the_engine(tmp_path: Path) -> None:
+def test_a_german_console_shows_no_english_from_the_engine(browser: Any, tmp_path: Path) -> None:
     import httpx
     from liveserver import Server
-    from test_e2e import ARGS, CHROMIUM, require_chromium
-
-    require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     errors: list[str] = []
     toasts: list[str] = []
@@ -175,72 +172,67 @@ def test_a_german_console_shows_no_english_from_the_engine(tmp_path: Path) -> No
                        json={"scenario": "example/scenario.yaml", "seed": 1, "speed": 60})  # fmt: skip
         assert r.status_code == 201, r.text
         links = {role: f"{server.base}{url}&lang=de" for role, url in r.json()["links"].items()}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-            try:
-                pages = {}
-                for role in ("facilitator", "participant"):
-                    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
-                    page.set_default_timeout(15_000)
-                    page.on("pageerror", lambda e, role=role: errors.append(f"{role}: {e}"))
-                    page.goto(links[role])
-                    page.wait_for_selector("body[data-ready]")
-                    pages[role] = page
-                boss, player = pages["facilitator"], pages["participant"]
-                toast = boss.locator("#toast")
+        pages = {}
+        for role in ("facilitator", "participant"):
+            page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+            page.set_default_timeout(15_000)
+            page.on("pageerror", lambda e, role=role: errors.append(f"{role}: {e}"))
+            page.goto(links[role])
+            page.wait_for_selector("body[data-ready]")
+            pages[role] = page
+        boss, player = pages["facilitator"], pages["participant"]
+        toast = boss.locator("#toast")
 
-                def sent() -> None:
-                    expect(toast).to_have_text("Gesendet")
-                    toasts.append(toast.inner_text())
-                    boss.evaluate("document.getElementById('toast').textContent = ''")
+        def sent() -> None:
+            expect(toast).to_have_text("Gesendet")
+            toasts.append(toast.inner_text())
+            boss.evaluate("document.getElementById('toast').textContent = ''")
 
-                # A jump in German units: the grid outage of the script starts at 2 h.
-                boss.fill("#jump-by", "2 Std")
-                boss.click("#jump-form button[type=submit]")
-                sent()
-                expect(boss.locator("#clock-t")).to_have_text("T+02:00")
-                expect(player.locator("#feed")).to_contain_text("ausgefallen")
+        # A jump in German units: the grid outage of the script starts at 2 h.
+        boss.fill("#jump-by", "2 Std")
+        boss.click("#jump-form button[type=submit]")
+        sent()
+        expect(boss.locator("#clock-t")).to_have_text("T+02:00")
+        expect(player.locator("#feed")).to_contain_text("ausgefallen")
 
-                # A scripted inject released by hand: once in each feed, in German.
-                boss.locator('#msel li[data-inject="m1"] button.ok').click()
-                sent()
-                ransom = "Lösegeldforderung auf den Bildschirmen"
-                for page in (boss, player):
-                    expect(page.locator("#feed .ftitle", has_text=ransom)).to_have_count(1)
+        # A scripted inject released by hand: once in each feed, in German.
+        boss.locator('#msel li[data-inject="m1"] button.ok').click()
+        sent()
+        ransom = "Lösegeldforderung auf den Bildschirmen"
+        for page in (boss, player):
+            expect(page.locator("#feed .ftitle", has_text=ransom)).to_have_count(1)
 
-                # An ad hoc hazard through the form (German duration).
-                boss.select_option("#hazard-type", "power_failure")
-                boss.select_option("#hazard-fields select[name=assets]", ["grid"])
-                boss.fill("#hazard-fields input[name=duration]", "2 Std")
-                boss.click("#hazard-form button[type=submit]")
-                sent()
+        # An ad hoc hazard through the form (German duration).
+        boss.select_option("#hazard-type", "power_failure")
+        boss.select_option("#hazard-fields select[name=assets]", ["grid"])
+        boss.fill("#hazard-fields input[name=duration]", "2 Std")
+        boss.click("#hazard-form button[type=submit]")
+        sent()
 
-                # A decision, and a participant's proposal that is rejected.
-                boss.locator('#actions button[data-action="activate_dr"]').click()
-                sent()
-                player.fill("#decision-text", "Notstrom prüfen")
-                player.click("#decision-form button[type=submit]")
-                boss.locator("#proposals li[data-status=open] button.danger").click()
-                sent()
-                expect(player.locator("#feed")).to_contain_text("Vorschlag abgelehnt")
+        # A decision, and a participant's proposal that is rejected.
+        boss.locator('#actions button[data-action="activate_dr"]').click()
+        sent()
+        player.fill("#decision-text", "Notstrom prüfen")
+        player.click("#decision-form button[type=submit]")
+        boss.locator("#proposals li[data-status=open] button.danger").click()
+        sent()
+        expect(player.locator("#feed")).to_contain_text("Vorschlag abgelehnt")
 
-                # A refused request is not a rejected proposal.
-                boss.fill("#delay-by", "bald")
-                boss.locator('#msel li[data-inject="m2"] button', has_text="Verschieben").click()
-                expect(toast).to_contain_text("Anfrage abgelehnt: by: keine Dauer: 'bald'")
-                toasts.append(toast.inner_text())
+        # A refused request is not a rejected proposal.
+        boss.fill("#delay-by", "bald")
+        boss.locator('#msel li[data-inject="m2"] button', has_text="Verschieben").click()
+        expect(toast).to_contain_text("Anfrage abgelehnt: by: keine Dauer: 'bald'")
+        toasts.append(toast.inner_text())
 
-                # To the next inject: m2 is released on the way, once.
-                boss.click("#jump-next")
-                for page in (boss, player):
-                    expect(page.locator("#feed .ftitle", has_text="Presseanfrage")).to_have_count(1)
-                # As written (inner_text would give the CSS's upper case).
-                parts = "#feed .fi .meta span, #feed .fi .ftitle, #feed .fi .fbody"
-                feeds = {role: "\n".join(page.locator(parts).all_text_contents())
-                         for role, page in pages.items()}  # fmt: skip
-                script = "\n".join(boss.locator("#msel li span").all_text_contents())
-            finally:
-                browser.close()
+        # To the next inject: m2 is released on the way, once.
+        boss.click("#jump-next")
+        for page in (boss, player):
+            expect(page.locator("#feed .ftitle", has_text="Presseanfrage")).to_have_count(1)
+        # As written (inner_text would give the CSS's upper case).
+        parts = "#feed .fi .meta span, #feed .fi .ftitle, #feed .fi .fbody"
+        feeds = {role: "\n".join(page.locator(parts).all_text_contents())
+                 for role, page in pages.items()}  # fmt: skip
+        script = "\n".join(boss.locator("#msel li span").all_text_contents())
     assert errors == []
     for role, feed in feeds.items():
         assert not english_in(feed), (role, english_in(feed), feed)

@@ -228,3 +228,72 @@ def test_objective_evidence_is_worded_in_the_report_language() -> None:
         assert said in page
         for key in ("taken_at", "breach_at", "limit_h", "below_mbco_h"):
             assert key not in page, (lang, key)
+
+
+def test_anonymous_roles_are_named_in_the_report_language() -> None:
+    """Decisions and proposals made through a role's link (no person) are
+    the facilitator's, the participants' (anonymous) or the observers' in
+    words, never the raw actor ("participant") — in the decisions, the
+    timeline, the ratings and the log appendix."""
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
+    from simulator.io import load_bundle
+
+    bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
+    rows = [(3600, "system", "msel", {"inject": "crash"}),
+            (4000, "participant", "proposal", {"action": "activate_standby"}),
+            (5000, "facilitator", "accept", {"proposal": 2}),
+            (6000, "facilitator", "decision", {"action": "restore_server"}),
+            (7000, "observer", "observation", {"text": "zq-slow", "rating": "S"})]  # fmt: skip
+    entries = log(*rows)
+    header = make_header(bundle, 3)
+    expected = {"de": ("Übungsleitung", "Teilnehmende (anonym)", "Beobachtung (anonym)",
+                       "Drehbuch (planmäßig)"),
+                "en": ("Facilitator", "Participants (anonymous)", "Observer (anonymous)",
+                       "Script (scheduled)")}  # fmt: skip
+    for lang, (boss, players, observer, script) in expected.items():
+        tables = Tables()
+        tables.feed(render(build(header, entries, lang)))
+        decisions = next(rows for h, rows in tables.tables.items() if h.startswith("5 "))
+        whos = {cell for row in decisions[1:] for cell in row}
+        assert boss in whos, (lang, decisions)
+        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        who = [(row[2], row[4]) for row in timeline[1:] if row[4] != "–"]
+        proposal, decision = ("Vorschlag", "Entscheidung") if lang == "de" else ("proposal",
+                                                                                 "decision")
+        assert who == [("Einlage" if lang == "de" else "inject", script), (proposal, players),
+                       (decision, boss), (decision, boss)], (lang, timeline)  # fmt: skip
+        log = next(rows for h, rows in tables.tables.items() if "xercise log" in h
+                   or "bungsprotokoll" in h)  # fmt: skip
+        actors = [row[3] for row in log[1:]]
+        assert actors == [script, players, boss, boss, observer], (lang, actors)
+        cells = {c for table in tables.tables.values() for row in table for c in row}
+        assert not cells & {"participant", "facilitator", "observer", "system"}, lang
+
+
+def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
+    tmp_path: Path,
+) -> None:
+    import yaml
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
+    from simulator.io import load_bundle
+
+    source = ROOT / "tests" / "data" / "whatif"
+    shutil.copy(source / "company.yaml", tmp_path / "company.yaml")
+    data = yaml.safe_load((source / "scenario.yaml").read_text())
+    data["injects"][0].update(teams=["IT"], expected_action={
+        "de": "Ersatzserver prüfen", "en": "Check the standby server"})  # fmt: skip
+    (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    bundle = load_bundle(tmp_path / "scenario.yaml")
+    entries = log((3600, "system", "msel", {"inject": "crash"}),
+                  (7200, "system", "msel", {"inject": "call"}))  # fmt: skip
+    for lang, said in (("de", "Server ausgefallen (an IT) – erwartet: Ersatzserver prüfen"),
+                       ("en", "Server down (to IT) – expected: Check the standby server")):
+        tables = Tables()
+        tables.feed(render(build(make_header(bundle, 3), entries, lang)))
+        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        assert [row[3] for row in timeline[1:] if row[2] in ("Einlage", "inject")] == [
+            said, "Kunde ruft an" if lang == "de" else "A customer calls"], timeline

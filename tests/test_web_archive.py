@@ -164,6 +164,7 @@ POST_BODIES: dict[str, tuple[dict[str, Any] | None, int]] = {
     "/api/exercises/{exercise_id}/decisions": ({"text": "evacuate"}, 403),
     "/api/exercises/{exercise_id}/observations": ({"text": "noted"}, 403),
     "/api/exercises/{exercise_id}/people": ({"name": "Anna", "role": "observer"}, 403),
+    "/api/exercises/{exercise_id}/people/{person_id}/link": ({}, 403),
     "/api/exercises/{exercise_id}/triggers": ({"trigger": "tank_low", "action": "fire"}, 403),
     "/api/exercises/{exercise_id}/plan": ({"issue": "slow call tree", "action": "drill it"}, 403),
     "/api/exercises/{exercise_id}/reopen": (None, 403),
@@ -189,7 +190,7 @@ def test_the_manager_reads_everything_and_commands_nothing(client: TestClient) -
     assert posts == set(POST_BODIES)
     before = ex.log()
     for path, (body, status) in POST_BODIES.items():
-        url = path.replace("{exercise_id}", ex.id)
+        url = path.replace("{exercise_id}", ex.id).replace("{person_id}", "p-nobody0000")
         if path.startswith("/api/"):
             r = client.post(url, json=body, headers=ex.auth("manager"))
         else:  # the pages' forms carry the token in the body

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exercise_logs import log
 from typer.testing import CliRunner
 
 from simulator.cli import app
@@ -66,13 +67,6 @@ def dairy() -> tuple[ScenarioBundle, int, list[LogEntry]]:
     header, entries = read_log(DAIRY_LOG.read_text(encoding="utf-8"))
     assert header.seed is not None and header.scenario is not None
     return load_bundle(ROOT / "scenarios" / header.scenario), header.seed, entries
-
-
-def log(*rows: tuple[int, str, dict[str, Any]]) -> list[LogEntry]:
-    """Entries (sim_time, kind, payload), numbered from 1."""
-    return [entry({"seq": i, "sim_time": t, "actor": "participant", "kind": kind,
-                   "payload": payload})
-            for i, (t, kind, payload) in enumerate(rows, 1)]  # fmt: skip
 
 
 def played_log() -> list[LogEntry]:

@@ -4,7 +4,11 @@ simulated time — to train a second team from the same decision point.
 A fork is scenario + seed + the original's log up to that time, like any
 exercise: its own rows and tokens, the original's entries with sim_time <= at
 (seqs 1..k as they were; Idempotency-Keys are not copied, they belong to the
-original's requests), and its clock saved paused at `at`. Rebuilding it is
+original's requests), and its clock saved paused at `at`. The people named
+up to `at` come with the log (their `person` entries, and what they did), but
+not their personal links: a link opens the exercise it was given for, and
+the second team is other people — the fork's facilitator issues links for
+the copied people (POST .../people/{person}/link). Rebuilding it is
 `LiveExercise.restore`, which replays the log and advances to `at`, logging
 any scheduled MSEL release due on the way, as the live run would have.
 """

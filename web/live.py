@@ -366,6 +366,20 @@ class LiveExercise:
         self._changed(urgent=True)
         return entry, token
 
+    def reissue_link(self, person_id: str) -> str:
+        """A new personal link for a logged person: the old token stops
+        working at once (requests and open streams), the new one is returned
+        and only its hash stored. Not a log entry: the log holds what happened
+        in the exercise and stays free of secrets; who may open it is the
+        token table's. KeyError for someone not in the log."""
+        person = self.exercise.people[person_id]
+        token = secrets.token_urlsafe(18)
+        digest = token_hash(token)
+        self.store.person_token(self.id, person_id, person.role, person.team, digest)
+        self.people_tokens[person_id] = Access(digest, person.role, person.team)
+        self._changed(urgent=True)  # an update ends the old link's open streams
+        return token
+
     def load_people(self) -> None:
         """The named people's links and attendance, from the database."""
         for row in self.store.people(self.id):

@@ -376,6 +376,20 @@ class Store:
             s.add(PersonToken(exercise_id=exercise_id, person=person, role=role, team=team,
                               hash=digest))  # fmt: skip
 
+    def person_token(self, exercise_id: str, person: str, role: str, team: str | None,
+                     digest: str) -> None:  # fmt: skip
+        """A person's link anew: the new token's hash replaces the old one
+        (the old link opens nothing from now on); a person without a row (one
+        a fork copied) gets one. Attendance (`joined`) is the person's: kept."""
+        with self._writing() as s:
+            done = s.execute(update(PersonToken)
+                             .where(PersonToken.exercise_id == exercise_id,
+                                    PersonToken.person == person)
+                             .values(hash=digest))  # fmt: skip
+            if not getattr(done, "rowcount", 0):
+                s.add(PersonToken(exercise_id=exercise_id, person=person, role=role, team=team,
+                                  hash=digest))  # fmt: skip
+
     def people(self, exercise_id: str) -> list[PersonToken]:
         """The named people's token rows of an exercise (none in a database
         from before the table, read without creating it)."""

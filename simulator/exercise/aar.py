@@ -47,7 +47,7 @@ from simulator.metrics import (
     asset_segments,
     summarize,
 )
-from simulator.schema import text
+from simulator.schema import MselInject, text
 from simulator.wallclock import at
 
 ROLES = ("facilitator", "participant", "observer", SYSTEM)
@@ -275,12 +275,24 @@ def _objectives(exercise: Exercise, results: Sequence[ObjectiveResult],
     return tuple(rows)
 
 
+def _scripted(inject: MselInject, de: bool, lang: str) -> str:
+    """A scripted inject in the (facilitator's) timeline: its title, the
+    teams it was addressed to and what control expected of them."""
+    out = text(inject.title, lang)
+    if inject.teams:
+        out += f" ({'an' if de else 'to'} {', '.join(inject.teams)})"
+    if inject.expected_action is not None:
+        said = "erwartet" if de else "expected"
+        out += f" – {said}: {text(inject.expected_action, lang)}"
+    return out
+
+
 def _events(exercise: Exercise, entries: Sequence[LogEntry],
             processes: Sequence[ProcessSummary], names: dict[str, str],
             shown: dict[str, str], lang: str) -> tuple[Event, ...]:  # fmt: skip
     """Hazards, injects, first impacts, RTO/MTPD breaches and decisions, in time order."""
     bundle, de = exercise.bundle, lang == "de"
-    msel = {i.id: text(i.title, lang) for i in bundle.scenario.injects}
+    msel = {i.id: _scripted(i, de, lang) for i in bundle.scenario.injects}
     actions = {a.id: text(a.title, lang) for a in bundle.scenario.actions}
     out: list[Event] = []
     for r in exercise.sim.records:

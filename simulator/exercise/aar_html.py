@@ -53,7 +53,9 @@ WORDS: dict[str, dict[str, str]] = {
            "tabletop": "Tabletop exercise", "staff_framework": "Command post exercise (framework)",
            "staff": "Command post exercise", "alerting": "Alerting exercise",
            "full_scale": "Full-scale exercise", "page": "page", "breach": "breach",
-           "facilitator": "facilitator", "system": "system"},
+           "facilitator": "facilitator", "system": "system",
+           "by_facilitator": "Facilitator", "by_participant": "Participants (anonymous)",
+           "by_observer": "Observer (anonymous)", "by_system": "Script (scheduled)"},
     "de": {"report": "Übungsbericht", "s1": "1 Übungsüberblick",
            "s2": "2 Übungsziele und Auswertung",
            "s3": "3 Zeitstrahl der wesentlichen Ereignisse",
@@ -92,7 +94,9 @@ WORDS: dict[str, dict[str, str]] = {
            "approved": "Freigegeben von / Datum", "tabletop": "Planbesprechung (Tabletop)",
            "staff_framework": "Stabsrahmenübung", "staff": "Stabsübung",
            "alerting": "Alarmierungsübung", "full_scale": "Vollübung", "page": "Seite",
-           "breach": "überschr.", "facilitator": "Übungsleitung", "system": "System"},
+           "breach": "überschr.", "facilitator": "Übungsleitung", "system": "System",
+           "by_facilitator": "Übungsleitung", "by_participant": "Teilnehmende (anonym)",
+           "by_observer": "Beobachtung (anonym)", "by_system": "Drehbuch (planmäßig)"},
 }  # fmt: skip
 
 CSS = """
@@ -184,9 +188,10 @@ def _overview(r: AfterActionReport, w: dict[str, str]) -> str:
 
 
 def _who(r: AfterActionReport, actor: str, w: dict[str, str]) -> str:
-    """A person's name (and function), else the role in the report's language."""
+    """A person's name (and function), else who acted through a role's link
+    (anonymously) or the script, in the report's language."""
     name = r.names.get(actor, actor)
-    return w.get(actor, actor) if name == actor else name
+    return w.get(f"by_{actor}", actor) if name == actor else name
 
 
 def _objectives(r: AfterActionReport, w: dict[str, str]) -> str:

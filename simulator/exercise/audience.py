@@ -114,6 +114,8 @@ def entry_view(
             return None
         return {**entry, "payload": suggested_texts(bundle, payload["trigger"])}
     if kind in ("release", "msel"):
+        if addressed_elsewhere(audience, scripted_teams(bundle, payload["inject"])):
+            return None
         return {**entry, "payload": _released(bundle, payload["inject"])}
     if kind == "inject":
         return {**entry, "payload": _announced(payload)}
@@ -124,6 +126,12 @@ def _released(bundle: ScenarioBundle, inject_id: str) -> dict[str, Any]:
     """A released scripted inject with its title and message in both
     languages: the players' page has no copy of the script."""
     return {"inject": inject_id, **script_texts(bundle, inject_id)}
+
+
+def scripted_teams(bundle: ScenarioBundle, inject_id: str) -> list[str] | None:
+    """The teams a scripted inject is addressed to (None: every player)."""
+    found = next((e for e in bundle.scenario.injects if e.id == inject_id), None)
+    return None if found is None or found.teams is None else list(found.teams)
 
 
 def script_texts(bundle: ScenarioBundle, inject_id: str) -> dict[str, dict[str, str]]:

@@ -149,7 +149,10 @@ class Exercise:
         self.jump_floor = 0  # the furthest jump logged (capped at the horizon then)
         self.own_sources: set[str] = set()  # causes of ad hoc injects (not the script)
         self.people: dict[str, PersonPayload] = {}  # named participants and observers
-        self.addressed: dict[str, list[str]] = {}  # injects for some teams only, by cause
+        # Injects for some teams only, by the cause of their records: the
+        # script's ("inject:<id>") from the start, ad hoc ones as they come.
+        self.addressed: dict[str, list[str]] = {
+            f"inject:{e.id}": list(e.teams) for e in bundle.scenario.injects if e.teams}
         self.plan: dict[str, PlanPayload] = {}  # the improvement plan, by item
         self.suggestions: dict[int, Suggestion] = {}  # by the seq of the trigger's record
         self.fired: dict[str, tuple[int, str]] = {}  # trigger -> (last firing, why)
@@ -372,6 +375,8 @@ class Exercise:
                 self.own_sources.add(source)
                 if entry.payload.teams is not None:
                     self.addressed[source] = entry.payload.teams
+                else:  # an ad hoc inject's cause shadows a scripted one's of the same name
+                    self.addressed.pop(source, None)
                 for command in inject_commands(entry.payload, entry.seq):
                     sim.inject(command, source)
             case ReleaseEntry():

@@ -268,7 +268,9 @@ class Figures:
 @dataclass(frozen=True, slots=True)
 class Totals:
     """All business processes: hours summed, breaches counted, the most data
-    lost (processes share their data), impact summed."""
+    lost (processes share their data), impact summed. Also a difference,
+    changed − original (of the totals, or of one process: then each breach
+    count is +1 for a new breach, −1 for one avoided)."""
 
     downtime_h: float
     below_mbco_h: float
@@ -288,28 +290,11 @@ class Totals:
 
 
 @dataclass(frozen=True, slots=True)
-class Delta:
-    """Changed − original of one process: hours and EUR, and the change of
-    each breach (+1 a new breach, −1 one avoided)."""
-
-    downtime_h: float
-    below_mbco_h: float
-    breach_h: float
-    rto_breaches: int
-    mtpd_breaches: int
-    data_loss_h: float
-    impact_eur: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
 class ProcessComparison:
     id: str
     original: Figures
     changed: Figures
-    diff: Delta
+    diff: Totals
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "original": self.original.to_dict(),
@@ -412,8 +397,8 @@ def totals(figures: Iterable[Figures]) -> Totals:
     )
 
 
-def _delta(a: Figures, b: Figures) -> Delta:
-    return Delta(
+def _delta(a: Figures, b: Figures) -> Totals:
+    return Totals(
         downtime_h=_round(b.downtime_h - a.downtime_h),
         below_mbco_h=_round((b.below_mbco_h or 0.0) - (a.below_mbco_h or 0.0)),
         breach_h=_round((b.breach_h or 0.0) - (a.breach_h or 0.0)),

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,8 +13,8 @@ from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from simulator.durations import parse_duration
-from simulator.exercise.audience import FULL, entry_view, header_view
-from simulator.exercise.log import LogHeader, PersonPayload, make_header
+from simulator.exercise.audience import FULL
+from simulator.exercise.log import PersonPayload
 from simulator.io import load_bundle
 from simulator.schema import ScenarioBundle, text
 from simulator.validation import ScenarioError
@@ -40,8 +39,8 @@ from web.live import (
     QuotaExceeded,
     Rejected,
     accepted_body,
-    typed_entry,
 )
+from web.logexport import export_header, export_text
 from web.schemas import (
     AcceptedPublic,
     ClockCommand,
@@ -360,6 +359,30 @@ async def add_person(body: PersonCreate, request: Request, exercise: ExerciseDep
     return JSONResponse(answer, status_code=status)
 
 
+@router.post("/exercises/{exercise_id}/people/{person_id}/link", response_model=PersonAdded,
+             responses=ERRORS)  # fmt: skip
+async def reissue_link(person_id: str, request: Request, exercise: ExerciseDep,
+                       role: FacilitatorDep, key: RequestKey) -> Any:  # fmt: skip
+    """The facilitator issues a person a new personal link (a lost or
+    forwarded one, or a person a fork copied): the old link stops working
+    at once, open streams included. Shown once, only its hash stored; not
+    logged (the log holds no secrets). A repeat with the same
+    Idempotency-Key gets the first answer: one click, one new link."""
+    stored = None if key is None else exercise.people_keys.get(f"link:{person_id}:{key}")
+    if stored is not None:
+        return JSONResponse(stored[1], status_code=stored[0])
+    if person_id not in exercise.exercise.people:
+        raise HTTPException(404, f"no person {person_id[:40]!r} in this exercise")
+    token = exercise.reissue_link(person_id)
+    answer = {**person_row(exercise, person_id, {}), "token": token,
+              "link": links(request, exercise.id, {"p": token})["p"]}  # fmt: skip
+    if key is not None:
+        exercise.people_keys[f"link:{person_id}:{key}"] = (200, answer)
+        if len(exercise.people_keys) > MAX_PEOPLE_KEYS:  # the oldest goes
+            exercise.people_keys.pop(next(iter(exercise.people_keys)))
+    return JSONResponse(answer)
+
+
 @router.get("/exercises/{exercise_id}/people", response_model=PeoplePublic, responses=ERRORS)
 async def get_people(exercise: ExerciseDep, role: RoleDep) -> Any:
     """The named people, their teams and attendance: when each first opened
@@ -417,39 +440,8 @@ async def get_log(stored: StoredCallerDep, manager: ManagerDep) -> NDJSONRespons
     if bundle is None and audience != FULL:
         raise HTTPException(409, "this exercise is damaged: its log is for the facilitator "
                             "and observers only")  # fmt: skip
-    about: dict[str, Any] = {"exercise": row.id, "scenario": row.scenario}
-    if live is not None:  # the checkpoint of now: the log ends here
-        header = make_header(live.bundle, row.seed, **about)
-        header = header.model_copy(update={"checkpoint": live.exercise.checkpoint()})
-    elif bundle is not None:
-        saved = manager.store.checkpoint(row.id)
-        header = make_header(bundle, row.seed, **about).model_copy(
-            update={
-                "engine": saved[0] if saved else None,
-                "checkpoint": saved[1] if saved else None,
-            }
-        )
-    else:  # damaged beyond reading: what is known
-        header = LogHeader(seed=row.seed, scenario_id=scenario_id(row.bundle), exercise=row.id,
-                           scenario=row.scenario)
-    lines = [header_view(audience, header).model_dump_json(exclude_none=True)]
-    for stored_row in manager.store.log(row.id):
-        if stored_row.error is not None or bundle is None:
-            if audience == FULL:  # an unreadable row, marked
-                lines.append(json.dumps(stored_row.to_dict(), ensure_ascii=False,
-                                        allow_nan=False))  # fmt: skip
-            continue
-        try:
-            entry = typed_entry(stored_row)
-        except ValueError as e:
-            if audience == FULL:
-                lines.append(json.dumps({**stored_row.to_dict(), "error": str(e)[:300]},
-                                        ensure_ascii=False, allow_nan=False))  # fmt: skip
-            continue
-        view = entry_view(audience, entry.to_dict(), bundle)
-        if view is not None:
-            lines.append(json.dumps(view, ensure_ascii=False, allow_nan=False))
-    return NDJSONResponse("\n".join(lines) + "\n")
+    header = export_header(manager, row, bundle)
+    return NDJSONResponse(export_text(header, manager.store.log(row.id), audience, bundle))
 
 
 def stored_bundle(bundle_json: str) -> ScenarioBundle | None:
@@ -458,15 +450,6 @@ def stored_bundle(bundle_json: str) -> ScenarioBundle | None:
         return ScenarioBundle.model_validate_json(bundle_json)
     except ValueError:
         return None
-
-
-def scenario_id(bundle_json: str) -> str | None:
-    """The scenario's id from a stored bundle, None if it cannot be read."""
-    try:
-        found = json.loads(bundle_json)["scenario"]["scenario"]["id"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return found if isinstance(found, str) else None
 
 
 @router.post("/exercises/{exercise_id}/reopen", response_model=ReopenedPublic,
@@ -522,23 +505,36 @@ async def stream(
     frames: each update is encoded once for all the viewers of an audience,
     not once per viewer (p99 at 200 viewers fell from 151 ms to ~20 ms)."""
     audience = caller.audience
+    revoked: Callable[[], bool] = lambda: False  # noqa: E731
     if caller.actor in exercise.exercise.people:  # a named person joins (attendance)
         exercise.attend(caller.actor)
+        access, person = exercise.people_tokens.get(caller.actor), caller.actor
+        # a link issued anew ends the old one's stream with its next frame
+        revoked = lambda: exercise.people_tokens.get(person) is not access  # noqa: E731
     last = event_id(last_event_id)
-    return EventSourceResponse(until_deleted(exercise.frames(audience, last), manager, exercise),
-                               headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    frames = until_deleted(exercise.frames(audience, last), manager, exercise, revoked)
+    return EventSourceResponse(frames, headers={"Cache-Control": "no-cache",
+                                                "X-Accel-Buffering": "no"})  # fmt: skip
 
 
 CLOSED = b'\ndata: {"type":"closed"'
 
 
-async def until_deleted(frames: AsyncIterator[bytes], manager: Manager,
-                        exercise: LiveExercise) -> AsyncIterator[bytes]:  # fmt: skip
+async def until_deleted(
+    frames: AsyncIterator[bytes],
+    manager: Manager,
+    exercise: LiveExercise,
+    revoked: Callable[[], bool] = lambda: False,
+) -> AsyncIterator[bytes]:
     """A viewer's frames until its exercise is deleted: the `closed` message
     (Manager.delete publishes it) is the last one, then the stream ends, and
-    the browser's reconnection finds no exercise (404)."""
+    the browser's reconnection finds no exercise (404). A person's stream
+    also ends once their link is `revoked` (issued anew): reconnecting with
+    the old token gets a 401."""
     try:
         async for frame in frames:
+            if revoked():
+                return
             yield frame
             # Only the message itself starts so: a text in it would be escaped.
             if CLOSED in frame and manager.exercises.get(exercise.id) is not exercise:

@@ -48,7 +48,9 @@ async def fork_exercise(body: ForkCreate, stored: StoredDep, request: Request,
                         manager: ManagerDep) -> Any:  # fmt: skip
     """A new live exercise with its own four links, paused where this one
     stood at simulated time `at` (at most its current time): same scenario,
-    seed and log up to `at`. The facilitator or the manager may fork; it
+    seed and log up to `at` (the people named by then, without their
+    personal links: the fork's facilitator issues new ones). The
+    facilitator or the manager may fork; it
     counts against the limit of live exercises (429)."""
     row, role = stored
     if role not in ("facilitator", MANAGER):

@@ -27,7 +27,7 @@ from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
 from simulator.io import load_bundle
 from simulator.messages import translate
-from simulator.schema import IT_KINDS, AssetKind, ScenarioBundle, start_in_range, text
+from simulator.schema import IT_KINDS, AssetKind, MselInject, ScenarioBundle, start_in_range, text
 from simulator.validation import ScenarioError
 from simulator.wallclock import place, zone
 from web.deps import caller_of, get_caller, role_of, stored_hashes, stored_people
@@ -392,12 +392,28 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
     }  # fmt: skip
     if role != "participant":  # the script and its triggers stay hidden from the players
         config["t"] |= t.subset(("trigger.", "suggest.", "cond."))
-        config["msel"] = {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}
-                          for e in scenario.injects}  # fmt: skip
+        config["msel"] = {e.id: msel_item(e, lang) for e in scenario.injects}
     if role == "facilitator":
         config["hazards"] = hazard_schema()
         config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})
     return config
+
+
+def msel_item(inject: MselInject, lang: str) -> dict[str, Any]:
+    """A scripted inject for facilitators and observers: its text and the
+    HSEEP MSEL's columns (to which teams, from whom, how; what control
+    expects, who controls it, notes, the objective it serves) — control's
+    information, which never reaches a participant's page."""
+    out: dict[str, Any] = {"title": text(inject.title, lang), "message": text(inject.message, lang)}
+    for name in ("sender", "expected_action", "notes"):
+        value = getattr(inject, name)
+        if value is not None:
+            out[name] = text(value, lang)
+    for name in ("teams", "event_type", "method", "controller", "objective"):
+        value = getattr(inject, name)
+        if value is not None:
+            out[name] = value
+    return out
 
 
 @cache

@@ -19,6 +19,7 @@ what-if is.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -27,20 +28,22 @@ from fastapi.responses import Response
 from simulator.exercise.aar import build
 from simulator.exercise.aar_html import render
 from simulator.exercise.aar_pdf import PdfUnavailable, pdf
+from simulator.exercise.audience import FULL
 from simulator.exercise.log import (
     LogEntry,
     LogError,
     LogHeader,
     PlanEntry,
     PlanPayload,
-    bundle_hash,
 )
 from simulator.exercise.plan_export import plan_csv, plan_xlsx
 from web.deps import ExerciseDep, FacilitatorDep, ManagerDep, ReplayAccess
 from web.i18n import pick_lang
+from web.logexport import export_header, export_sha256, export_text, with_bundle_hash
 from web.routers.exercises import _ERROR, ERRORS, RequestKey, accept
 from web.routers.whatif import _source, gate
 from web.schemas import AcceptedPublic, PlanCreate
+from web.storage import Store
 from web.whatifs import Busy, Gate
 
 router = APIRouter(prefix="/api", tags=["managers"])
@@ -78,16 +81,21 @@ def attachment(body: bytes | str, media_type: str, kind: str, lang: str, exercis
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def report_html(header: LogHeader, entries: Sequence[LogEntry], lang: str) -> str:
-    """The report (in a worker thread); the log it hashes carries the bundle's hash,
-    which the replay's header leaves out."""
-    if header.bundle is not None and header.bundle_hash is None:
-        header = header.model_copy(update={"bundle_hash": bundle_hash(header.bundle)})
-    return render(build(header, entries, lang))
+def report_html(header: LogHeader, entries: Sequence[LogEntry], lang: str,
+                store: Store, exercise_id: str) -> str:  # fmt: skip
+    """The report (in a worker thread) of the log as exported: its header
+    with the bundle's hash (left out on the event loop: seconds of work), and
+    the SHA-256 it prints is of the very bytes GET .../log gives for the same
+    entries (web.logexport makes both)."""
+    header = with_bundle_hash(header)
+    rows = [r for r in store.log(exercise_id) if r.seq <= len(entries)]  # those reported
+    digest = export_sha256(export_text(header, rows, FULL, header.bundle))
+    return render(replace(build(header, entries, lang), log_sha256=digest))
 
 
-def report_pdf(header: LogHeader, entries: Sequence[LogEntry], lang: str) -> bytes:
-    return pdf(report_html(header, entries, lang))
+def report_pdf(header: LogHeader, entries: Sequence[LogEntry], lang: str, store: Store,
+               exercise_id: str) -> bytes:  # fmt: skip
+    return pdf(report_html(header, entries, lang, store, exercise_id))
 
 
 @router.get("/exercises/{exercise_id}/report", responses={
@@ -107,12 +115,14 @@ async def get_report(
     row, _role = access
     chosen = lang or pick_lang(request)[0]
     found = await _source(manager, row)
+    # the exported log's header (a live one's checkpoint is taken here, on the loop)
+    header = export_header(manager, row, found.header.bundle, hashed=False)
+    args = (header, found.entries, chosen, manager.store, row.id)
     try:
         if format == "pdf":
-            made: bytes | str = await pdf_gate(request).run(report_pdf, found.header,
-                                                            found.entries, chosen)  # fmt: skip
+            made: bytes | str = await pdf_gate(request).run(report_pdf, *args)
         else:  # a replay and the decisions' values: bounded as the what-ifs are
-            made = await gate(request).run(report_html, found.header, found.entries, chosen)
+            made = await gate(request).run(report_html, *args)
     except Busy:
         raise HTTPException(503, f"the server is making another report; try again in "
                             f"{RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)},

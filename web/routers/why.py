@@ -98,12 +98,14 @@ def _public(exercise: LiveExercise, cause: Cause, lang: str, audience: str) -> C
     entry = _source_entry(exercise, cause)
     ad_hoc = entry is not None and entry["kind"] == "inject"
     payload = entry["payload"] if entry is not None else {}
-    if ad_hoc and addressed_elsewhere(audience, payload.get("teams")):
-        payload = {}  # another team's inject: its title is theirs
+    elsewhere = addressed_elsewhere(audience, exercise.exercise.addressed.get(cause.source)) or (
+        ad_hoc and addressed_elsewhere(audience, payload.get("teams")))
+    if elsewhere:
+        payload = {}  # another team's inject (scripted or ad hoc): its title is theirs
     if entry is not None and entry["kind"] == "accept":  # an accepted proposal: what it proposed
         proposal = exercise.proposals.get(payload.get("proposal", -1))
         payload = proposal.payload if proposal is not None else {}
-    label = cause.title
+    label = None if elsewhere else cause.title
     title = payload.get("title")
     if isinstance(title, dict):
         title = title.get(lang) or title.get("en")
@@ -113,7 +115,7 @@ def _public(exercise: LiveExercise, cause: Cause, lang: str, audience: str) -> C
         action = next((a for a in exercise.bundle.scenario.actions if a.id == payload["action"]),
                       None)  # fmt: skip
         label = text(action.title, lang) or action.id if action is not None else None
-    if label is None and (full or not ad_hoc):
+    if label is None and (full or not (ad_hoc or elsewhere)):
         label = cause.hazard or cause.action
     if label is None and full and cause.source.startswith("trigger:"):
         label = cause.ref  # the trigger's id: players never get it (their cause is unnamed)

@@ -442,8 +442,10 @@
         // Facilitators and observers have the script; participants get the text with it.
         const entry = (cfg.msel && cfg.msel[p.inject]) ||
           (p.title && { title: p.title[cfg.lang] || p.title.en, message: (p.message && (p.message[cfg.lang] || p.message.en)) || "" });
-        return make(tr("feed.msel"), entry ? entry.title : p.inject, entry ? entry.message : "",
-          "msel");
+        // Control reads what the script expects of the players with it.
+        const expected = entry && entry.expected_action ? ` — ${tr("msel.expected")}: ${entry.expected_action}` : "";
+        return make(tr("feed.msel"), entry ? entry.title : p.inject,
+          entry ? `${entry.message}${expected}`.trim() : "", "msel");
       }
       case "skip":
         return make(tr("feed.msel"), `${mselTitle(p.inject)} – ${tr("feed.skip")}`, "", "muted");
@@ -732,6 +734,23 @@
     box.replaceChildren(...items);
   }
 
+  // The MSEL's columns for control (facilitators and observers only: the page
+  // config of participants has no script): to whom, from whom, what is expected.
+  function mselControl(m) {
+    if (!m) return [];
+    const line = (cls, text) => el("span", { class: `mcontrol ${cls}`, text });
+    const out = [];
+    const who = [m.event_type ? tr(`msel.event_type.${m.event_type}`, m.event_type) : "",
+      m.teams ? `${tr("msel.teams")} ${m.teams.join(", ")}` : "",
+      m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${m.method})` : ""}` : (m.method || "")]
+      .filter(Boolean).join(" · ");
+    if (who) out.push(line("maddress", who));
+    if (m.expected_action) out.push(line("mexpected", `${tr("msel.expected")}: ${m.expected_action}`));
+    if (m.controller) out.push(line("mcontroller", `${tr("msel.controller")}: ${m.controller}`));
+    if (m.notes) out.push(line("mnotes", `${tr("msel.notes")}: ${m.notes}`));
+    return out;
+  }
+
   let mselKey = "";
   function renderMsel() {
     const list = $("msel");
@@ -763,6 +782,7 @@
         el("span", { class: "due", text: released ? fmtT(entry.released_at) : planned }),
         el("span", { class: "mtitle", text: title }),
         message ? el("span", { class: "mmessage", text: message }) : null,
+        ...mselControl(cfg.msel && cfg.msel[entry.id]),
         el("span", { class: "mfoot" },
           el("span", { class: "mstatus", text: status }),
           pending ? el("span", { class: "mbuttons" },
@@ -1543,8 +1563,22 @@
       if (objective) body.objective = objective;
       if (tag && tag.value) body.tag = tag.value;
       if (rating && rating.value) body.rating = rating.value;
-      if (await api("observations", body, e.currentTarget)) form.reset();
+      if (await api("observations", body, e.currentTarget)) { form.reset(); showExpected(); }
     });
+    $("observation-objective").addEventListener("change", showExpected);
+  }
+
+  // Next to the chosen objective: what the script's injects serving it expect.
+  function showExpected() {
+    const box = $("observation-expected");
+    if (!box) return;
+    const objective = $("observation-objective").value;
+    const expected = Object.values(cfg.msel || {})
+      .filter((m) => objective && m.objective === objective && m.expected_action);
+    box.replaceChildren(...(expected.length ? [
+      el("strong", { text: tr("console.eeg.expected") }),
+      el("ul", {}, ...expected.map((m) => el("li", { text: `${m.title}: ${m.expected_action}` })))] : []));
+    box.hidden = !expected.length;
   }
 
   // --- the controls ----------------------------------------------------------------------
@@ -1685,12 +1719,24 @@
           link ? el("div", { class: "row person-link" },
             el("input", { type: "text", readonly: true, value: link, "aria-label": `${tr("people.link")}: ${p.name}` }),
             el("button", { type: "button", text: tr("people.copy"), onclick: (e) => copy(link, e.currentTarget) }))
-            : null);
+            : null,
+          // A lost or forwarded link (or one a fork could not copy): a new one, the old stops.
+          el("button", { type: "button", class: "small reissue", text: tr("people.reissue"),
+            title: tr("people.reissue_hint"), "aria-label": `${tr("people.reissue")}: ${p.name}`,
+            onclick: (e) => reissue(p.id, e.currentTarget) }));
       }));
     }
     $("people-teams").replaceChildren(...answer.teams.map((t) => el("li", {
       text: `${t.team || tr("people.no_team")}: ${t.joined}/${t.people} ${tr("people.joined")}, `
         + `${t.active} ${tr("people.active")}` })));
+  }
+
+  async function reissue(id, button) {
+    const issued = await api(`people/${encodeURIComponent(id)}/link`, {}, button);
+    if (issued && issued.link) {
+      keepLink(issued.id, issued.link);
+      loadPeople();
+    }
   }
 
   async function copy(link, button) {
