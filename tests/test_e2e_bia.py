@@ -5,10 +5,10 @@ start page, the mended one starts an exercise whose console opens."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from liveserver import Server
-from test_e2e import ARGS, CHROMIUM, require_chromium
 
 from simulator.io import load_company
 from simulator.readwrite.bia_write import company_rows, write_xlsx
@@ -17,10 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "example"
 
 
-def test_a_workbook_upload_starts_an_exercise(tmp_path: Path) -> None:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_a_workbook_upload_starts_an_exercise(tmp_path: Path, browser: Any) -> None:
     good = tmp_path / "bia.xlsx"
     good.write_bytes(write_xlsx(company_rows(load_company(EXAMPLE / "company.yaml")), "de"))
     book = openpyxl.load_workbook(good)
@@ -28,11 +25,9 @@ def test_a_workbook_upload_starts_an_exercise(tmp_path: Path) -> None:
     broken = tmp_path / "kaputt.xlsx"
     book.save(broken)
 
-    with Server(f"sqlite:///{tmp_path}/bia.db", ROOT / "scenarios") as server, \
-            sync_playwright() as p:  # fmt: skip
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with Server(f"sqlite:///{tmp_path}/bia.db", ROOT / "scenarios") as server:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.set_default_timeout(15_000)
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -56,4 +51,4 @@ def test_a_workbook_upload_starts_an_exercise(tmp_path: Path) -> None:
             assert "token=" not in page.url
             assert errors == []
         finally:
-            browser.close()
+            page.close()
