@@ -205,7 +205,8 @@ def _records(
             maker, model = types.get(r.ref(w, f, "device_type") or 0, ("", ""))
         else:
             kind = _nested(f, "device_type")
-            maker, model = r.text(w, _nested(kind, "manufacturer"), "name"), r.text(w, kind, "model")
+            maker = r.text(w, _nested(kind, "manufacturer"), "name")
+            model = r.text(w, kind, "model")
         inv.devices[pk] = Device(
             name=_display(pk, r.text(w, f, "name"), maker, model),
             role=r.ref(w, f, "role" if "role" in f else "device_role"),
@@ -277,8 +278,7 @@ def _cables(
                     _note_device(inv, port, t.get("object"))
     for pk, f in sorted(objects.get("dcim.cabletermination", {}).items()):
         w = f"dcim.cabletermination {pk}"
-        cable, kind, end = r.ref(w, f, "cable"), f.get("termination_type"), f.get("cable_end")
-        tp: Any = kind
+        cable, tp, end = r.ref(w, f, "cable"), f.get("termination_type"), f.get("cable_end")
         target = r.ref(w, f, "termination_id")
         if not (
             isinstance(tp, list) and len(tp) == 2 and all(isinstance(k, str) for k in tp)
