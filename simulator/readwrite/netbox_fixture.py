@@ -278,15 +278,15 @@ def _cables(
                     _note_device(inv, port, t.get("object"))
     for pk, f in sorted(objects.get("dcim.cabletermination", {}).items()):
         w = f"dcim.cabletermination {pk}"
-        cable, tp, end = r.ref(w, f, "cable"), f.get("termination_type"), f.get("cable_end")
+        cable, tp, side = r.ref(w, f, "cable"), f.get("termination_type"), f.get("cable_end")
         target = r.ref(w, f, "termination_id")
         if not (
             isinstance(tp, list) and len(tp) == 2 and all(isinstance(k, str) for k in tp)
         ):  # noqa: E501
             r.problem(w, "termination_type", "expected [app, model]")
             continue
-        if cable in inv.cables and end in ("A", "B") and target is not None:
-            inv.cables[cable][end].append((f"{tp[0]}.{tp[1]}", target))
+        if cable in inv.cables and side in ("A", "B") and target is not None:
+            inv.cables[cable][side].append((f"{tp[0]}.{tp[1]}", target))
 
 
 def _nested(fields: Mapping[str, Any], name: str) -> Mapping[str, Any]:
