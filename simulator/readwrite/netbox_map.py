@@ -38,6 +38,10 @@ MAX_HOPS = 64
 """Cables followed through patch panels from a circuit to a device."""
 
 
+Text = tuple[str, dict[str, Any]]
+"""An English template of the report (netbox_report.GERMAN has its German) and its values."""
+
+
 @dataclass
 class ImportReport:
     """What a NetBox import mapped and what it skipped, and why."""
@@ -45,12 +49,16 @@ class ImportReport:
     source: str
     read: dict[str, int] = field(default_factory=dict)  # objects read per NetBox type
     mapped: dict[str, int] = field(default_factory=dict)  # assets made per NetBox type
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (type, name, reason)
-    notes: list[str] = field(default_factory=list)  # fallbacks taken
+    # (type, name, reason): the reason is an English template of REASONS with its values
+    skipped: list[tuple[str, str, Text]] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # fallbacks taken, same form
     processes: int = 0  # business processes merged from a BIA
 
-    def skip(self, kind: str, name: str, reason: str) -> None:
-        self.skipped.append((kind, name, reason))
+    def skip(self, kind: str, name: str, reason: str, **values: Any) -> None:
+        self.skipped.append((kind, name, (reason, values)))
+
+    def note(self, text: str, **values: Any) -> None:
+        self.notes.append((text, values))
 
     def count(self, kind: str) -> None:
         self.mapped[kind] = self.mapped.get(kind, 0) + 1
@@ -117,7 +125,7 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
         elif _matches(mapping.exclude_sites, s["name"], s["slug"]):
             report.skip("site", s["name"], "excluded by the mapping")
         elif inactive(s["status"]):
-            report.skip("site", s["name"], f"status {s['status']}")
+            report.skip("site", s["name"], "status {status}", status=s["status"])
         else:
             site_id[pk] = ident = ids.make("site", s["slug"] or s["name"], name=s["name"])
             asset("site", ident, "site", s["name"])
@@ -150,7 +158,7 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
             report.skip("power-feed", f["name"], "its power panel is not imported")
             continue
         if inactive(f["status"]):
-            report.skip("power-feed", f["name"], f"status {f['status']}")
+            report.skip("power-feed", f["name"], "status {status}", status=f["status"])
             continue
         feed_id[pk] = ident = ids.make("feed", site_name(panel["site"]), f["name"], name=f["name"])
         asset(
@@ -173,9 +181,10 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
         role = inv.roles.get(d.role or 0, {"name": "", "slug": ""})
         kind = roles.get(role["slug"].lower(), roles.get(role["name"].lower(), "it_system"))
         if kind == "skip":
-            report.skip("device", d.name, f"role {role['name']} is skipped by the mapping")
+            reason = "role {role} is skipped by the mapping"
+            report.skip("device", d.name, reason, role=role["name"])
         elif inactive(d.status):
-            report.skip("device", d.name, f"status {d.status}")
+            report.skip("device", d.name, "status {status}", status=d.status)
         elif d.site not in site_id:
             report.skip("device", d.name, "its site is not imported")
         else:
@@ -203,7 +212,7 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
         sites = [t["site"] for t in sorted(ends.get(pk, []), key=lambda t: t["side"])
                  if t["site"] in site_id]  # fmt: skip
         if inactive(c["status"]):
-            report.skip("circuit", c["cid"], f"status {c['status']}")
+            report.skip("circuit", c["cid"], "status {status}", status=c["status"])
         elif c["provider"] not in provider_id:
             report.skip("circuit", c["cid"], "its provider is not imported")
         elif not sites:
@@ -221,9 +230,10 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
         if d.cluster is not None and pk in device_id:
             hosts.setdefault(d.cluster, []).append(device_id[pk])
     cluster_id: dict[int, str] = {}
+    hostless: list[str] = []
     for pk, c in inv.clusters.items():
         if inactive(c["status"]):
-            report.skip("cluster", c["name"], f"status {c['status']}")
+            report.skip("cluster", c["name"], "status {status}", status=c["status"])
             continue
         if c["site"] is not None and c["site"] not in site_id:
             report.skip("cluster", c["name"], "its site is not imported")
@@ -238,12 +248,14 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
             )
             needs.append({"id": "hosts", "type": "cyber", **group})
         else:
-            report.notes.append(f"cluster {c['name']}: no host devices in NetBox (a cloud "
-                                "cluster?): it needs nothing")  # fmt: skip
+            hostless.append(c["name"])
         asset("cluster", ident, "it_system", c["name"], **at_site(c["site"]), needs=needs)
+    if hostless:
+        report.note("{n} clusters have no host devices in NetBox (cloud clusters?) and need "
+                    "nothing: {names}", n=len(hostless), names=", ".join(hostless))  # fmt: skip
     for v in inv.vms.values():
         if inactive(v["status"]):
-            report.skip("virtual-machine", v["name"], f"status {v['status']}")
+            report.skip("virtual-machine", v["name"], "status {status}", status=v["status"])
         elif v["cluster"] not in cluster_id:
             report.skip("virtual-machine", v["name"], "its cluster is not imported")
         else:
@@ -296,8 +308,8 @@ def _power(
         if found:
             item["needs"].append(_group("power", "physical", found))
     if fallback:
-        report.notes.append(f"{fallback} devices have no power port cabled to a feed or PDU: "
-                            "they take the power feeds of their rack (rack_feeds)")  # fmt: skip
+        report.note("{n} devices have no power port cabled to a feed or PDU: they take the "
+                    "power feeds of their rack (rack_feeds)", n=fallback)  # fmt: skip
 
 
 def _cable_index(inv: Inventory) -> dict[Port, list[Port]]:
@@ -375,12 +387,12 @@ def _wan(
             if not devices:
                 devices = set(by_site.get(t["site"], []))
                 if devices:
-                    report.notes.append(f"circuit {inv.circuits[pk]['cid']}: its termination at "
-                                        f"{inv.sites[t['site']]['name']} is cabled to no device; "
-                                        "the site's WAN devices need it (wan_roles)")  # fmt: skip
+                    report.note("circuit {cid}: its termination at {site} is cabled to no "
+                                "device; the site's WAN devices need it (wan_roles)",
+                                cid=inv.circuits[pk]["cid"], site=inv.sites[t["site"]]["name"])
                 else:
-                    report.notes.append(f"circuit {inv.circuits[pk]['cid']}: no device at "
-                                        f"{inv.sites[t['site']]['name']} needs it")  # fmt: skip
+                    report.note("circuit {cid}: no device at {site} needs it",
+                                cid=inv.circuits[pk]["cid"], site=inv.sites[t["site"]]["name"])
             for device in devices:
                 circuits.setdefault(device, []).append(ident)
     for device, found in sorted(circuits.items()):
