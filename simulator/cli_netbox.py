@@ -19,6 +19,7 @@ import typer
 
 from simulator import io
 from simulator.cli_readwrite import import_app
+from simulator.readwrite.build import Source
 from simulator.readwrite.netbox import (
     Processes,
     import_netbox,
@@ -57,7 +58,7 @@ def _inventory(fixture: str | None, url: str | None) -> tuple[Inventory, str]:
     return inventory_from_api(pages, url), url
 
 
-def _parsed(path: str) -> io.Source:
+def _parsed(path: str) -> Source:
     """A YAML/JSON file with its line map (the mapping file, a processes file)."""
     return io._parse_bytes(io.read_file(path), path)
 

@@ -115,9 +115,7 @@ GERMAN: dict[str, str] = {
     "its cluster is not imported": "sein Cluster wird nicht übernommen",
     "no imported circuit": "keine übernommene Leitung",
     "terminates at no imported site": "endet an keinem übernommenen Standort",
-    "role {role} is skipped by the mapping": (
-        "Rolle {role} wird laut Zuordnungsdatei ausgelassen"
-    ),
+    "role {role} is skipped by the mapping": ("Rolle {role} wird laut Zuordnungsdatei ausgelassen"),
     "{n} devices have no power port cabled to a feed or PDU: they take the power feeds of "
     "their rack (rack_feeds)": (
         "{n} Geräte haben keinen Stromanschluss, der mit einer Einspeisung oder PDU verkabelt "
@@ -155,7 +153,10 @@ def _cell(text: str) -> str:
 def render_report(report: ImportReport, lang: str = "en") -> str:
     """The import report as Markdown: counts per NetBox type, the skipped
     objects with their reasons, the fallbacks taken."""
-    say = lambda text: _say(text, lang)  # noqa: E731
+
+    def say(text: str) -> str:
+        return _say(text, lang)
+
     skipped: dict[str, int] = {}
     for kind, _, _ in report.skipped:
         skipped[kind] = skipped.get(kind, 0) + 1

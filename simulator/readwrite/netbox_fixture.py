@@ -94,7 +94,7 @@ class _Reader:
     def problem(self, where: str, name: str, message: str) -> None:
         self.bad += 1
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(self.file, where, name, message))
+            self.problems.append(Problem(self.file, where or None, name, message))
 
     def text(self, where: str, fields: Mapping[str, Any], name: str, default: str = "") -> str:
         value = fields.get(name, default)
@@ -280,9 +280,7 @@ def _cables(
         w = f"dcim.cabletermination {pk}"
         cable, tp, side = r.ref(w, f, "cable"), f.get("termination_type"), f.get("cable_end")
         target = r.ref(w, f, "termination_id")
-        if not (
-            isinstance(tp, list) and len(tp) == 2 and all(isinstance(k, str) for k in tp)
-        ):  # noqa: E501
+        if not (isinstance(tp, list) and len(tp) == 2 and all(isinstance(k, str) for k in tp)):  # noqa: E501
             r.problem(w, "termination_type", "expected [app, model]")
             continue
         if cable in inv.cables and side in ("A", "B") and target is not None:

@@ -387,12 +387,18 @@ def _wan(
             if not devices:
                 devices = set(by_site.get(t["site"], []))
                 if devices:
-                    report.note("circuit {cid}: its termination at {site} is cabled to no "
-                                "device; the site's WAN devices need it (wan_roles)",
-                                cid=inv.circuits[pk]["cid"], site=inv.sites[t["site"]]["name"])
+                    report.note(
+                        "circuit {cid}: its termination at {site} is cabled to no "
+                        "device; the site's WAN devices need it (wan_roles)",
+                        cid=inv.circuits[pk]["cid"],
+                        site=inv.sites[t["site"]]["name"],
+                    )
                 else:
-                    report.note("circuit {cid}: no device at {site} needs it",
-                                cid=inv.circuits[pk]["cid"], site=inv.sites[t["site"]]["name"])
+                    report.note(
+                        "circuit {cid}: no device at {site} needs it",
+                        cid=inv.circuits[pk]["cid"],
+                        site=inv.sites[t["site"]]["name"],
+                    )
             for device in devices:
                 circuits.setdefault(device, []).append(ident)
     for device, found in sorted(circuits.items()):
