@@ -71,7 +71,8 @@ def _processes(bia: str | None) -> Processes | None:
                                      "give the processes as a YAML file")])  # fmt: skip
     parsed = _parsed(bia)
     if not isinstance(parsed.data, dict):
-        raise ScenarioError([Problem(bia, None, "file", "expected a mapping with 'assets'")])
+        message = "expected a mapping with 'assets' (as in a company file)"
+        raise ScenarioError([Problem(bia, None, "file", message)])
     return Processes(bia, parsed.data, parsed.locator)
 
 

@@ -399,6 +399,9 @@ def test_the_cli_reports_a_malformed_fixture_without_a_traceback(tmp_path: Path)
     assert f"{bad}:dcim.device 5: site: expected the key of an object" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "out").exists()
+    german = tabletop("import", "netbox", str(bad), "--out", str(tmp_path / "out"), "--lang", "de")
+    assert german.returncode == 2
+    assert "site: Schlüssel eines Objekts erwartet, gefunden: []" in german.stderr
 
 
 @needs_demo

@@ -127,5 +127,5 @@ def _next(link: Any, current: str, netloc: str) -> str | None:
         raise ApiError(f"{current}: 'next' is not a URL")
     absolute = urljoin(current, link)
     if urlsplit(absolute).netloc != netloc:
-        raise ApiError(f"{current}: 'next' leads to another server ({absolute}); refused")
+        raise ApiError(f"{current}: 'next' leads to another server ({absolute}): refused")
     return absolute

@@ -15,6 +15,7 @@ are collected and raised together.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,7 +116,7 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(where, name, f"expected the key of an object, found {value!r:.40}")
+            self.problem(where, name, f"expected the key of an object, found {_short(value)}")
             return None
         return value
 
@@ -125,6 +126,12 @@ class _Reader:
             if extra > 0:
                 self.problems.append(Problem(self.file, None, "", f"{extra} more problems"))
             raise ScenarioError(self.problems)
+
+
+def _short(value: Any) -> str:
+    """A value from the file, quoted and cut short, for a message."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _display(pk: int, name: str, maker: str, model: str) -> str:
@@ -143,7 +150,7 @@ def inventory_from_fixture(data: Any, file: str) -> Inventory:
     for i, item in enumerate(data):
         where = f"object {i + 1}"
         if not isinstance(item, Mapping) or not isinstance(item.get("model"), str):
-            r.problem(where, "model", "not a fixture object ({model, pk, fields})")
+            r.problem(where, "model", "not a fixture object (model, pk, fields)")
             continue
         if item["model"] not in MODELS:
             continue
@@ -152,7 +159,7 @@ def inventory_from_fixture(data: Any, file: str) -> Inventory:
             r.problem(where, "fields", f"{item['model']}: missing or not a mapping")
             continue
         if isinstance(pk, bool) or not isinstance(pk, int):
-            r.problem(where, "pk", f"{item['model']}: expected an integer key, found {pk!r:.40}")
+            r.problem(where, "pk", f"{item['model']}: expected an integer key, found {_short(pk)}")
             continue
         objects.setdefault(item["model"], {})[pk] = fields
     r.raise_if_any()
