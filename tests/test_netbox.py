@@ -276,6 +276,22 @@ def test_same_names_get_unique_ids_in_a_stable_order() -> None:
     assert small().data == result.data
 
 
+def test_long_and_foreign_names_make_valid_ids() -> None:
+    items = small_fixture()
+    for item in items:
+        if item["model"] == "dcim.site" and item["pk"] == 1:
+            item["fields"].update(name="Zentrale Köln " + "ä" * 90, slug="")
+        if item["model"] == "dcim.powerpanel":
+            item["fields"]["name"] = "Unterverteilung " + "x" * 100 + str(item["pk"])
+    result = import_netbox(parse_fixture(json.dumps(items).encode(), "s.json"), "s.json")
+    sites = [a["id"] for a in result.data["assets"] if a["kind"] == "site"]
+    # The name's slug is cut at 100 characters: "zentrale-koln-" and 86 a.
+    assert sites[0] == "site-zentrale-koln-" + "a" * 86
+    panels = [a["id"] for a in result.data["assets"] if a["id"].startswith("panel-")]
+    # Both cut at 110 characters alike: the second one gets a suffix.
+    assert [len(p) for p in panels] == [110, 112] and panels[1] == panels[0] + "-2"
+
+
 def test_a_mapping_file_changes_the_result_as_documented() -> None:
     default = small()
     assert asset(default, "cluster-c")["needs"][1] == {

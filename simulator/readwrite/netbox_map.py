@@ -34,6 +34,8 @@ from typing import Any
 from simulator.readwrite.netbox_fixture import Inventory, Port
 from simulator.readwrite.netbox_mapping import Mapping
 
+MAX_BASE = 110
+"""Characters of an id before its uniqueness suffix (an Id has at most 120)."""
 MAX_HOPS = 64
 """Cables followed through patch panels from a circuit to a device."""
 
@@ -78,7 +80,8 @@ class _Ids:
         self.by_name: dict[str, list[str]] = {}
 
     def make(self, prefix: str, *parts: str, name: str) -> str:
-        base = f"{prefix}-" + "-".join(slug(p) for p in parts if p)
+        # Ids are at most 120 characters (schema.Id): room for a "-99999" suffix.
+        base = (f"{prefix}-" + "-".join(slug(p) for p in parts if p))[:MAX_BASE].rstrip("-")
         ident, n = base, 2
         while ident in self.taken:  # two objects slugify alike: the later one gets -2, -3, ...
             ident, n = f"{base}-{n}", n + 1
