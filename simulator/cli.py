@@ -85,7 +85,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 # The commands of each source register themselves on these groups when their
 # module is imported (one module per source, so each stays small).
-import simulator.cli_netbox  # noqa: E402,F401  (registers `import netbox`)
+import simulator.cli_bia  # noqa: E402, F401  (tabletop template|import|export bia)
+import simulator.cli_netbox  # noqa: E402, F401  (tabletop import netbox)
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""

@@ -25,6 +25,84 @@ import re
 # English template -> German. Order matters: a more specific template comes
 # before a general one that would also match ("unknown asset" before "unknown").
 GERMAN: dict[str, str] = {
+    # --- BIA workbooks (readwrite/bia_read.py); before the general "unknown {w} {q}" ---
+    "formula in cell; paste values": "Formel in der Zelle; Werte einfügen",
+    "merged cells {x}; unmerge them (a merged cell holds one value for several)": (
+        "verbundene Zellen {x}; Verbund aufheben (eine verbundene Zelle hält einen Wert für "
+        "mehrere)"
+    ),
+    "unknown kind {q}": "unbekannte Art {q}",
+    "unknown utility {q}": "unbekannte Versorgungsart {q}",
+    "unknown dependency type {q}": "unbekannte Art der Abhängigkeit {q}",
+    "unknown mode {q}": "unbekannter Modus {q}",
+    "unknown distribution {q}": "unbekannte Verteilung {q}",
+    "unknown process {q}": "unbekannter Prozess {q}",
+    "unknown column {q}": "unbekannte Spalte {q}",
+    " (a column to keep but not import: start its header with {q})": (
+        " (eine Spalte, die bleiben, aber nicht eingelesen werden soll: Überschrift mit {q} "
+        "beginnen)"
+    ),
+    "unknown sheet {q}": "unbekanntes Blatt {q}",
+    "missing column {q}": "Spalte {q} fehlt",
+    "column {q} given twice (first at {x})": "Spalte {q} doppelt (zuerst bei {x})",
+    " (first at {x})": " (zuerst bei {x})",
+    "missing sheet {q} (or {q2})": "Blatt {q} (oder {q2}) fehlt",
+    "; found: {rest}": "; vorhanden: {rest}",
+    "sheet {q} given twice (also {q2})": "Blatt {q} doppelt (auch {q2})",
+    "empty sheet: no header row": "leeres Blatt: keine Überschriftenzeile",
+    "a value in a column without a header": "ein Wert in einer Spalte ohne Überschrift",
+    "more than {n} characters": "mehr als {n} Zeichen",
+    "more than {n} rows": "mehr als {n} Zeilen",
+    "more than {n} columns": "mehr als {n} Spalten",
+    "more than {n} CSV files": "mehr als {n} CSV-Dateien",
+    "unpacks to {n} MB, more than {n2} MB": "entpackt {n} MB groß, mehr als {n2} MB",
+    "not an XLSX workbook (save it as .xlsx, or as CSV files in a folder)": (
+        "keine XLSX-Arbeitsmappe (als .xlsx speichern oder als CSV-Dateien in einem Ordner)"
+    ),
+    "not an XLSX workbook: more than {n} parts": "keine XLSX-Arbeitsmappe: mehr als {n} Teile",
+    "cannot read the workbook: {w}": "Arbeitsmappe nicht lesbar: {w}",
+    "not a CSV file: {rest}": "keine CSV-Datei: {rest}",
+    "true/false in this cell; write the value as text": (
+        "wahr/falsch in der Zelle; den Wert als Text schreiben"
+    ),
+    "a date in this cell; format the cell as text and write the value": (
+        "ein Datum in der Zelle; Zelle als Text formatieren und den Wert schreiben"
+    ),
+    "a time in this cell; format the cell as text and write the value": (
+        "eine Uhrzeit in der Zelle; Zelle als Text formatieren und den Wert schreiben"
+    ),
+    "a number with decimals in this cell; format the cell as text and write the value": (
+        "eine Zahl mit Nachkommastellen in der Zelle; Zelle als Text formatieren und den "
+        "Wert schreiben"
+    ),
+    "differs from the first row of need {q} ({x}): rows of one need share it": (
+        "weicht von der ersten Zeile des Bedarfs {q} ab ({x}): Zeilen eines Bedarfs teilen "
+        "diesen Wert"
+    ),
+    "k is only for the mode k of n": "k gilt nur für den Modus k von n",
+    "a share is only for the modes any and k of n": (
+        "ein Anteil gilt nur für die Modi eine von und k von n"
+    ),
+    "give {q} or the texts per language, not both": (
+        "{q} oder die Texte je Sprache angeben, nicht beides"
+    ),
+    "only for a distribution with {w} (set the distribution: triangular, uniform, "
+    "lognormal)": (
+        "nur für eine Verteilung mit {w} (Verteilung angeben: Dreieck, gleichverteilt, "
+        "lognormal)"
+    ),
+    "a uniform distribution takes min and max only": (
+        "eine Gleichverteilung hat nur min und max"
+    ),
+    "no company row": "keine Zeile für das Unternehmen",
+    "one row only: the company (this is a second one)": (
+        "nur eine Zeile: das Unternehmen (dies ist eine zweite)"
+    ),
+    "duplicate team id {q}": "doppelte Team-ID {q}",
+    "not UTF-8 text (byte 0x{w}); save it as {q}": (
+        "kein UTF-8-Text (Byte 0x{w}); als {q} speichern"
+    ),
+    "give --out FILE.xlsx or --csv DIR": "--out DATEI.xlsx oder --csv ORDNER angeben",
     # --- cross references (validation.py) ----------------------------------------
     "unknown team {q}: the company defines no teams": (
         "unbekanntes Team {q}: das Unternehmen hat keine Teams"

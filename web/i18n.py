@@ -74,13 +74,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start.bundled": ("Mitgeliefertes Szenario", "Bundled scenario"),
     "start.upload": ("Eigenes Szenario hochladen", "Upload your own scenario"),
     "start.scenario_file": ("Szenariodatei (YAML)", "Scenario file (YAML)"),
-    "start.company_file": ("Unternehmensmodell (YAML oder JSON)", "Company file (YAML or JSON)"),
+    "start.company_file": ("Unternehmensmodell (YAML, JSON oder BIA-Arbeitsmappe .xlsx)",
+                           "Company file (YAML, JSON or BIA workbook .xlsx)"),
     "start.upload_hint": (
         "Das Szenario nennt die Unternehmensdatei unter „company“ – bitte "
         "unter genau diesem Namen hochladen. Beide Dateien werden zusammen "
-        "geprüft.",
+        "geprüft. Statt der Unternehmensdatei geht auch eine BIA-Arbeitsmappe "
+        "(Vorlage: tabletop template bia).",
         "The scenario names its company file under “company” – upload it "
-        "under that name. Both files are checked together.",
+        "under that name. Both files are checked together. A BIA workbook "
+        "may take the company file's place (template: tabletop template bia).",
     ),
     "start.no_scenarios": (
         "Keine mitgelieferten Szenarien gefunden.",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import pickle
 import resource
 import sys
@@ -71,6 +72,8 @@ def _load_upload(scenario: Upload, company: Upload | None,
     """Runs in the child: the bundle of an upload, or ScenarioError."""
 
     def source(ref: str) -> tuple[str, bytes]:
+        if company is not None and company.name.lower().endswith(".xlsx"):
+            return company.name, _workbook_company(company)
         if company is not None:
             return company.name, company.data
         path = bundled.get(ref.removeprefix("./"))
@@ -83,6 +86,17 @@ def _load_upload(scenario: Upload, company: Upload | None,
         return ref, read_file(path, ref)
 
     return load_bundle_data(scenario.name, scenario.data, source)
+
+
+def _workbook_company(workbook: Upload) -> bytes:
+    """A BIA workbook's company as the text of a company file (JSON, which
+    is YAML), read from memory; ScenarioError names its cells. The company is
+    then checked once more with the scenario, as an uploaded file is."""
+    from simulator.readwrite.bia_read import company_of, read_xlsx
+
+    book = read_xlsx(workbook.data, workbook.name)
+    company_of(book)  # every problem of the workbook, at its cell
+    return json.dumps(book.data, ensure_ascii=False).encode()
 
 
 Request = tuple[Upload, Upload | None, dict[str, str]]

@@ -57,6 +57,8 @@ SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 # new facilitator should see first (README, "the reference dairy").
 DEFAULT_SCENARIO = "dairy/blackout.yaml"
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
+COMPANY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json|xlsx)$")
+"""A company may also come as a BIA workbook (simulator/readwrite/bia_read.py)."""
 # Hazard fields that name assets or teams: the form offers the company's ids.
 # Asset fields of the hazard form and the kinds they offer: a ransomware
 # `entry` is an IT asset (never equipment: a cheese vat has no logon).
@@ -237,7 +239,8 @@ async def _load_upload(
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
         filename = PurePosixPath(upload.filename.replace("\\", "/")).name
-        if not FILE_NAME.match(filename):
+        pattern = COMPANY_NAME if label == "start.company_file" else FILE_NAME
+        if not pattern.match(filename):
             problems.append(f"{t(label)}: {filename!r}: {t('form.bad_name')}")
             continue
         files.append(Upload(filename, await upload.read()))
