@@ -2,7 +2,7 @@
 
     tabletop import netbox netbox-demo-v3.6.json --out acme/
     NETBOX_TOKEN=... tabletop import netbox --url https://netbox.example.com --out acme/
-    tabletop import netbox dump.json --bia bia.yaml --mapping map.yaml --out acme/
+    tabletop import netbox dump.json --bia bia.xlsx --mapping map.yaml --out acme/
 
 Writes `company.yaml` and `import-report.md` (what was mapped, what was
 skipped and why) into `--out`. Invalid input exits 2 with one
@@ -18,7 +18,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from simulator import io
+from simulator.cli_bia import _csv_folder
 from simulator.cli_readwrite import import_app
+from simulator.readwrite.bia_read import MAX_BYTES, read_csv, read_xlsx
 from simulator.readwrite.build import Source
 from simulator.readwrite.netbox import (
     Processes,
@@ -64,11 +66,14 @@ def _parsed(path: str) -> Source:
 
 
 def _processes(bia: str | None) -> Processes | None:
+    """The BIA side: a workbook (.xlsx), a folder of its CSV files, or a
+    YAML/JSON file in the company file's form."""
     if bia is None:
         return None
-    if bia.lower().endswith((".xlsx", ".csv")) or Path(bia).is_dir():
-        raise ScenarioError([Problem(bia, None, "file", "BIA workbooks are not read here yet: "
-                                     "give the processes as a YAML file")])  # fmt: skip
+    if Path(bia).is_dir():
+        return Processes.of_workbook(read_csv(_csv_folder(Path(bia)), bia))
+    if bia.lower().endswith(".xlsx"):
+        return Processes.of_workbook(read_xlsx(io.read_file(bia, limit=MAX_BYTES), bia))
     parsed = _parsed(bia)
     if not isinstance(parsed.data, dict):
         message = "expected a mapping with 'assets' (as in a company file)"
@@ -89,7 +94,10 @@ def import_netbox_command(
     ] = None,
     bia: Annotated[
         str | None,
-        typer.Option(help="Business processes that name NetBox objects (YAML with 'assets')."),
+        typer.Option(
+            help="The BIA whose processes name NetBox objects: a workbook (.xlsx), "
+            "a folder of its CSV files, or YAML in the company file's form."
+        ),
     ] = None,
     mapping: Annotated[str | None, typer.Option(help="A mapping file (YAML).")] = None,
     lang: Annotated[str, typer.Option(help="Language of messages and report: de or en.")] = "en",

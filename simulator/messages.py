@@ -538,10 +538,6 @@ GERMAN: dict[str, str] = {
     "give either a fixture file or --url, not both": (
         "bitte entweder eine Exportdatei oder --url angeben, nicht beides"
     ),
-    "BIA workbooks are not read here yet: give the processes as a YAML file": (
-        "BIA-Arbeitsmappen werden hier noch nicht gelesen: bitte die Prozesse als YAML-Datei "
-        "angeben"
-    ),
     "expected a mapping with {q} (as in a company file)": (
         "Zuordnung mit {q} erwartet (wie in einer Unternehmensdatei)"
     ),

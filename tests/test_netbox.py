@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.engine import Simulation
+from simulator.readwrite.bia_read import read_xlsx
+from simulator.readwrite.bia_write import company_rows, write_xlsx
 from simulator.readwrite.build import Source, bundle_from_data
 from simulator.readwrite.netbox import (
     NetboxImport,
@@ -507,3 +509,79 @@ def test_the_cli_reads_the_api_and_reports_its_errors(tmp_path: Path) -> None:
     assert "HTTP 403" in denied.stderr and "Traceback" not in denied.stderr
     both = tabletop("import", "netbox", "x.json", "--url", url, "--out", str(tmp_path / "y"))
     assert both.returncode == 2 and "give either a fixture file or --url" in both.stderr
+
+
+# --- the BIA workbook names NetBox objects ----------------------------------------------
+
+
+def bia_workbook(to: dict[str, str] | None = None) -> bytes:
+    """A BIA workbook (the h-bia format, English headers) whose one process
+    needs the Akron or the Albany branch router and the VM vm17: written from
+    a company with stand-ins for the NetBox objects, whose rows are then
+    dropped, so the workbook names them only in its Dependencies sheet."""
+    company = Company.model_validate(
+        {"company": {"id": "acme", "name": "ACME"}, "assets": [
+            {"id": "dmi01-akron-rtr01", "kind": "it_system"},
+            {"id": "dmi01-albany-rtr01", "kind": "it_system"},
+            {"id": "vm17", "kind": "application"},
+            {"id": "branch_sales", "kind": "business_process",
+             "bia": {"rto": "4h", "mtpd": "1d", "impact_per_hour": 2000},
+             "needs": [{"id": "wan", "type": "cyber",
+                        "any_of": ["dmi01-akron-rtr01", "dmi01-albany-rtr01"]},
+                       {"id": "app", "type": "cyber", "all_of": ["vm17"]}]}]},
+        context={"from_file": True},
+    )  # fmt: skip
+    rows = company_rows(company)
+    rows["resources"] = []
+    for row in rows["dependencies"]:
+        row["to"] = (to or {}).get(row["to"], row["to"])
+    return write_xlsx(rows, lang="en")
+
+
+@needs_demo
+def test_a_bia_workbook_merges_with_the_demo_data() -> None:
+    inv = parse_fixture(demo_raw(), "demo.json")
+    book = read_xlsx(bia_workbook(), "bia.xlsx")
+    result = import_netbox(inv, "demo.json", None, Processes.of_workbook(book))
+    assert result.data["company"] == {"id": "acme", "name": "ACME"}
+    assert asset(result, "branch_sales")["needs"] == [
+        {"id": "wan", "type": "cyber", "any_of": ["dev-dmi01-akron-rtr01",
+                                                  "dev-dmi01-albany-rtr01"]},
+        {"id": "app", "type": "cyber", "all_of": ["vm-vm17"]},
+    ]  # fmt: skip
+    # Akron's PDU lost: its router falls, Albany's carries the branch sales.
+    akron = down_after(result.company, [outage("dev-dmi01-akron-pdu01")])
+    assert "dev-dmi01-akron-rtr01" in akron and "branch_sales" not in akron
+    both = down_after(result.company, [outage("dev-dmi01-akron-pdu01", "dev-dmi01-albany-pdu01")])
+    assert "branch_sales" in both
+
+
+@needs_demo
+def test_unknown_netbox_names_in_a_workbook_are_reported_at_their_cells() -> None:
+    inv = parse_fixture(demo_raw(), "demo.json")
+    raw = bia_workbook({"dmi01-akron-rtr01": "dmi01-akron-rtr1", "vm17": "vm1000"})
+    with pytest.raises(ScenarioError) as e:
+        import_netbox(inv, "demo.json", None, Processes.of_workbook(read_xlsx(raw, "bia.xlsx")))
+    # Dependencies: row 2 Akron's router, row 3 Albany's, row 4 the VM; column B "Needs".
+    assert [str(p) for p in e.value.problems] == [
+        "bia.xlsx:Dependencies!B2: Needs: unknown asset 'dmi01-akron-rtr1'; "
+        "did you mean 'dev-dmi01-akron-rtr01'?",
+        "bia.xlsx:Dependencies!B4: Needs: unknown asset 'vm1000'; did you mean 'vm-vm100'?",
+    ]
+
+
+@needs_demo
+def test_the_cli_takes_a_bia_workbook(tmp_path: Path) -> None:
+    bia = tmp_path / "bia.xlsx"
+    bia.write_bytes(bia_workbook())
+    done = tabletop("import", "netbox", str(DEMO), "--bia", str(bia), "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "(374 assets)" in done.stdout  # the demo's 373 and the process
+    assert (
+        "Business processes merged from the BIA: 1" in (tmp_path / "import-report.md").read_text()
+    )
+    bia.write_bytes(bia_workbook({"vm17": "vm1000"}))
+    done = tabletop("import", "netbox", str(DEMO), "--bia", str(bia), "--out", str(tmp_path),
+                    "--lang", "de")  # fmt: skip
+    assert done.returncode == 2
+    assert f"{bia}:Dependencies!B4: Needs: unbekannte Ressource 'vm1000'" in done.stderr

@@ -12,11 +12,12 @@ writes it as Markdown in German or English.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, cast
 
 from pydantic import ValidationError
 
+from simulator.readwrite.bia_read import SheetCells, company_of
 from simulator.readwrite.build import Locator, Nowhere, Source, company_from_data
 from simulator.readwrite.netbox_fixture import Inventory, inventory_from_fixture
 from simulator.readwrite.netbox_map import ImportReport, Text, map_inventory
@@ -81,6 +82,13 @@ def import_netbox(
     else:
         data, merged, problems = merge(mapped, processes)
         built = Source(processes.file, data, merged, from_file=True)
+        if processes.workbook is not None:
+            # The workbook reader's own problems, located and ordered its way,
+            # with the seam's on the merged data (company_of uses the locator
+            # only through the Locator protocol, which MergedLocator keeps).
+            book = replace(processes.workbook, data=data, cells=cast(SheetCells, merged),
+                           problems=[*processes.workbook.problems, *problems])  # fmt: skip
+            return NetboxImport(company_of(book), data, mapped.report)
     try:
         company = company_from_data(built)
     except ScenarioError as e:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.readwrite.bia_read import Workbook
 from simulator.readwrite.build import Locator, Nowhere, Where
 from simulator.readwrite.netbox_map import Mapped, slug
 from simulator.validation import Loc, Problem, render_loc
@@ -25,11 +26,17 @@ from simulator.validation import Loc, Problem, render_loc
 @dataclass
 class Processes:
     """Company-shaped data of the BIA side (`assets`, optionally `teams` and
-    `company`), where it came from and how to locate in it."""
+    `company`), where it came from and how to locate in it; `workbook` when
+    it was read from a BIA workbook (its reader's own problems and order)."""
 
     file: str
     data: dict[str, Any]
     locator: Locator = field(default_factory=Nowhere)
+    workbook: Workbook | None = None
+
+    @classmethod
+    def of_workbook(cls, book: Workbook) -> Processes:
+        return cls(book.file, book.data, book.cells, book)
 
 
 class MergedLocator:
