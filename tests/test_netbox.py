@@ -106,9 +106,14 @@ def test_the_report_lists_mapped_and_skipped_objects_with_reasons() -> None:
     assert "| device | 72 | 53 | 19 |" in text
     assert "| device | Panduit 48-Port Patch Panel (74) | role Patch Panel is skipped" in text
     assert "11 devices have no power port cabled to a feed or PDU" in text
+    # Every mapped object by its NetBox name, with the id a BIA may use instead.
+    assert "| device | dmi01-akron-pdu01 | dev-dmi01-akron-pdu01 | equipment |" in text
+    assert "| virtual-machine | vm17 | vm-vm17 | application |" in text
+    assert text.count("| power-feed | P") == 48
     german = render_report(result.report, "de")
     assert "| device | Panduit 48-Port Patch Panel (74) | Rolle Patch Panel wird laut" in german
     assert "Ausgelassene Objekte" in german and "skipped by" not in german
+    assert "| site | MDF | site-ncsu-065 | Standort |" in german
 
 
 @needs_demo

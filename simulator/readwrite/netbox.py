@@ -23,7 +23,7 @@ from simulator.readwrite.netbox_fixture import Inventory, inventory_from_fixture
 from simulator.readwrite.netbox_map import ImportReport, Text, map_inventory
 from simulator.readwrite.netbox_mapping import Mapping
 from simulator.readwrite.netbox_merge import Processes, merge
-from simulator.schema import Company
+from simulator.schema import Company, kind_name
 from simulator.validation import Problem, ScenarioError, render_loc
 
 __all__ = ["NetboxImport", "Processes", "import_netbox", "parse_fixture", "read_mapping",
@@ -110,6 +110,9 @@ GERMAN: dict[str, str] = {
     "Assets written": "Geschriebene Ressourcen",
     "Business processes merged from the BIA": "Aus der BIA übernommene Geschäftsprozesse",
     "Skipped objects": "Ausgelassene Objekte",
+    "Mapped objects": "Übernommene Objekte",
+    "asset id": "Ressourcen-ID",
+    "kind": "Art",
     "Notes": "Hinweise",
     "name": "Name",
     "reason": "Grund",
@@ -192,4 +195,9 @@ def render_report(report: ImportReport, lang: str = "en") -> str:
         lines.append(say("None."))
     lines += ["", f"## {say('Notes')}", ""]
     lines += [f"- {_fill(note, lang)}" for note in report.notes] or [say("None.")]
+    lines += ["", f"## {say('Mapped objects')}", "",
+              f"| {say('NetBox type')} | {say('name')} | {say('asset id')} | {say('kind')} |",
+              "|---|---|---|---|"]  # fmt: skip
+    lines += [f"| {kind} | {_cell(name)} | {ident} | {kind_name(asset_kind, lang)} |"
+              for kind, name, ident, asset_kind in report.assets]  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -51,6 +51,7 @@ class ImportReport:
     source: str
     read: dict[str, int] = field(default_factory=dict)  # objects read per NetBox type
     mapped: dict[str, int] = field(default_factory=dict)  # assets made per NetBox type
+    assets: list[tuple[str, str, str, str]] = field(default_factory=list)  # type, name, id, kind
     # (type, name, reason): the reason is an English template of REASONS with its values
     skipped: list[tuple[str, str, Text]] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)  # fallbacks taken, same form
@@ -115,6 +116,7 @@ def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
         item = {"id": ident, "kind": kind, "name": mapping.names.get(name, name), **rest}
         assets.append(item)
         report.count(netbox)
+        report.assets.append((netbox, name, ident, kind))
         return item
 
     def inactive(status: str) -> bool:
