@@ -139,6 +139,16 @@ def test_devices_need_their_site_power_and_circuits() -> None:
     assert asset(result, "feed-mdf-p1-3a")["needs"] == [
         {"id": "panel", "type": "physical", "all_of": ["panel-mdf-panel-1"]}
     ]
+    # Circuit 319031 (NCSU Facilities) ends at Butler Communications (termination
+    # 37) on rear port 1252 of the patch panel PP:MDF (device 90, skipped);
+    # its front ports 1393-1396 are cabled (124-127) to xe-0/0/0..3 of
+    # ncsu128-distswitch1 (device 93): the switch needs the circuit, found
+    # through the patch panel.
+    dist = asset(result, "dev-ncsu128-distswitch1")
+    assert dist["needs"][-1] == {"id": "wan", "type": "cyber", "all_of": ["circuit-319031"]}
+    assert asset(result, "circuit-319031")["needs"] == [
+        {"id": "provider", "type": "logical", "all_of": ["provider-ncsu-facilities"]}
+    ]
     vm = asset(result, "vm-vm1")
     assert vm["kind"] == "application"
     assert vm["needs"] == [{"id": "host", "type": "cyber", "all_of": ["cluster-do-ams3"]}]
