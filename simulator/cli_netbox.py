@@ -47,7 +47,7 @@ def _fail(problems: list[Problem], lang: str) -> NoReturn:
 def _inventory(fixture: str | None, url: str | None) -> tuple[Inventory, str]:
     if (fixture is None) == (url is None):
         raise ScenarioError([Problem("netbox", None, "source",
-                                     "give either a fixture file or --url, not both")])  # fmt: skip
+                                     "give a fixture file or --url (one of them)")])  # fmt: skip
     if fixture is not None:
         return parse_fixture(io.read_file(fixture, limit=MAX_FIXTURE_BYTES), fixture), fixture
     assert url is not None

@@ -535,8 +535,8 @@ GERMAN: dict[str, str] = {
     "NetBox name {q} fits several objects ({x}): write the asset id": (
         "NetBox-Name {q} passt auf mehrere Objekte ({x}): bitte die Ressourcen-ID angeben"
     ),
-    "give either a fixture file or --url, not both": (
-        "bitte entweder eine Exportdatei oder --url angeben, nicht beides"
+    "give a fixture file or --url (one of them)": (
+        "bitte eine Exportdatei oder --url angeben (eines von beiden)"
     ),
     "expected a mapping with {q} (as in a company file)": (
         "Zuordnung mit {q} erwartet (wie in einer Unternehmensdatei)"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from netbox_api_server import TOKEN, netbox_api
 from typer.testing import CliRunner
 
@@ -523,7 +524,29 @@ def test_the_cli_reads_the_api_and_reports_its_errors(tmp_path: Path) -> None:
     assert denied.returncode == 2
     assert "HTTP 403" in denied.stderr and "Traceback" not in denied.stderr
     both = tabletop("import", "netbox", "x.json", "--url", url, "--out", str(tmp_path / "y"))
-    assert both.returncode == 2 and "give either a fixture file or --url" in both.stderr
+    assert both.returncode == 2 and "give a fixture file or --url (one of them)" in both.stderr
+    neither = tabletop("import", "netbox", "--out", str(tmp_path / "y"), "--lang", "de")
+    assert neither.returncode == 2
+    assert "bitte eine Exportdatei oder --url angeben" in neither.stderr
+
+
+def test_the_cli_reports_a_bad_mapping_file_at_its_line(tmp_path: Path) -> None:
+    fixture = tmp_path / "small.json"
+    fixture.write_text(json.dumps(small_fixture()))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("cluster_k: all\nrack_feed: false\n")
+    done = tabletop("import", "netbox", str(fixture), "--mapping", str(mapping),
+                    "--out", str(tmp_path / "out"))  # fmt: skip
+    assert done.returncode == 2
+    assert f"{mapping}:2: rack_feed: unknown field" in done.stderr
+    mapping.write_text("cluster_k: all\n")
+    done = tabletop("import", "netbox", str(fixture), "--mapping", str(mapping),
+                    "--out", str(tmp_path / "out"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = yaml.safe_load((tmp_path / "out" / "company.yaml").read_text())
+    cluster = next(a for a in written["assets"] if a["id"] == "cluster-c")
+    assert cluster["needs"][1] == {"id": "hosts", "type": "cyber",
+                                   "all_of": ["dev-h1", "dev-h2", "dev-h3"]}  # fmt: skip
 
 
 # --- the BIA workbook names NetBox objects ----------------------------------------------
