@@ -3,7 +3,7 @@
 `import_netbox` takes an inventory read from a fixture
 (`parse_fixture`) or from the REST API (`netbox_api.fetch_all` then
 `inventory_from_api`), maps it (`netbox_map`, documented there and in
-docs/byoc-netbox.md), merges the BIA's business processes (`netbox_merge`)
+docs/import-netbox.md), merges the BIA's business processes (`netbox_merge`)
 and builds the company through the one seam (`company_from_data`). The
 `ImportReport` says what was mapped, what was skipped and why; `render_report`
 writes it as Markdown in German or English.

@@ -1,4 +1,4 @@
-"""NetBox inventory -> company data (the mapping of docs/byoc-netbox.md).
+"""NetBox inventory -> company data (the mapping of docs/import-netbox.md).
 
 - site -> `site` `site-<slug>`, needing nothing;
 - power panel -> power `utility` `panel-<site>-<name>`, needing its site (geographic);

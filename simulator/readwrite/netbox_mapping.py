@@ -1,7 +1,7 @@
 """The mapping file of a NetBox import: which objects to take and as what.
 
 Every field is optional; the defaults are the documented mapping
-(docs/byoc-netbox.md). Example:
+(docs/import-netbox.md). Example:
 
 ```yaml
 company: {id: acme-it, name: ACME IT}
