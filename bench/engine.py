@@ -214,12 +214,7 @@ def naive_run(model: NaiveModel, events: list[tuple[int, int, int, float]]) -> i
     needs = model.needs
     changes = 0
     for _, _, target, value in events:
-        hits = damage[target]
-        if value < 0:
-            if hits:
-                hits.pop()
-        else:
-            hits.append(value)
+        _hit(damage[target], value)
         for a in range(n):
             c = _capacity(a, cap, damage, needs)
             if c != cap[a]:
@@ -249,6 +244,15 @@ def _capacity(a: int, cap: list[float], damage: list[list[float]],
     return c
 
 
+def _hit(hits: list[float], value: float) -> None:
+    """Apply one event to an asset's own damage: a capacity, or -1 to heal the last."""
+    if value < 0:
+        if hits:
+            hits.pop()
+    else:
+        hits.append(value)
+
+
 def descendants_run(model: NaiveModel, events: list[tuple[int, int, int, float]]) -> int:
     """The fair baseline: what a careful hand-written engine does. After each
     event only the changed asset and its descendants are recomputed, in
@@ -266,12 +270,7 @@ def descendants_run(model: NaiveModel, events: list[tuple[int, int, int, float]]
     below: dict[int, list[int]] = {}
     changes = 0
     for _, _, target, value in events:
-        hits = damage[target]
-        if value < 0:
-            if hits:
-                hits.pop()
-        else:
-            hits.append(value)
+        _hit(damage[target], value)
         order = below.get(target)
         if order is None:
             seen = {target}

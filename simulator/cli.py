@@ -371,8 +371,6 @@ def report(
     areas for improvement, improvement plan, the log."""
     from simulator.exercise.aar import build as build_report
     from simulator.exercise.aar_html import render as render_report
-    from simulator.exercise.aar_pdf import PdfUnavailable
-    from simulator.exercise.aar_pdf import pdf as pdf_of
     from simulator.exercise.plan_export import plan_csv as csv_of
     from simulator.exercise.plan_export import plan_xlsx as xlsx_of
 
@@ -400,13 +398,7 @@ def report(
     except LogError as e:
         _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
     page = render_report(built)
-    if html:
-        write_text(html, page)
-    if pdf:
-        try:
-            write_bytes(pdf, pdf_of(page))
-        except PdfUnavailable as e:
-            _fail(f"--pdf: {e}")
+    _write_page(page, html, pdf)
     if plan_csv:
         write_text(plan_csv, csv_of(built.plan, lang))
     if plan_xlsx:
@@ -429,8 +421,6 @@ def _read_log_or_exit(log: str) -> tuple[LogHeader, list[LogEntry]]:
 
 def _series_report(logs: list[str], lang: str, html: str | None, pdf: str | None) -> None:
     """`report --series`: the runs of the logs compared (simulator.exercise.series)."""
-    from simulator.exercise.aar_pdf import PdfUnavailable
-    from simulator.exercise.aar_pdf import pdf as pdf_of
     from simulator.exercise.series import MAX_RUNS, SeriesError
     from simulator.exercise.series import build as build_series
     from simulator.exercise.series_html import render as render_series
@@ -446,6 +436,18 @@ def _series_report(logs: list[str], lang: str, html: str | None, pdf: str | None
     except SeriesError as e:
         _fail(e.say(lang))
     page = render_series(built)
+    _write_page(page, html, pdf)
+    for i, run in enumerate(built.runs, 1):
+        typer.echo(printable(f"{i} {run.label}: {series_value('met', run, lang)}, "
+                             f"{series_value('impact_eur', run, lang)} EUR, "
+                             f"{series_value('time_to_decision', run, lang)}"))
+
+
+def _write_page(page: str, html: str | None, pdf: str | None) -> None:
+    """A report page as HTML and/or PDF (WeasyPrint, made from the same HTML)."""
+    from simulator.exercise.aar_pdf import PdfUnavailable
+    from simulator.exercise.aar_pdf import pdf as pdf_of
+
     if html:
         write_text(html, page)
     if pdf:
@@ -453,10 +455,6 @@ def _series_report(logs: list[str], lang: str, html: str | None, pdf: str | None
             write_bytes(pdf, pdf_of(page))
         except PdfUnavailable as e:
             _fail(f"--pdf: {e}")
-    for i, run in enumerate(built.runs, 1):
-        typer.echo(printable(f"{i} {run.label}: {series_value('met', run, lang)}, "
-                             f"{series_value('impact_eur', run, lang)} EUR, "
-                             f"{series_value('time_to_decision', run, lang)}"))
 
 
 def _fail(message: str) -> NoReturn:
