@@ -88,6 +88,7 @@ app.add_typer(export_app, name="export")
 import simulator.cli_bia  # noqa: E402, F401  (tabletop template|import|export bia)
 import simulator.cli_graph  # noqa: E402, F401
 import simulator.cli_msel  # noqa: E402, F401
+import simulator.cli_netbox  # noqa: E402, F401  (tabletop import netbox)
 
 EXIT_INVALID = 2
 """Exit code when a file is invalid (1 stays free for crashes)."""

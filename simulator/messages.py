@@ -563,6 +563,45 @@ GERMAN: dict[str, str] = {
     "not JSON: {rest}": "kein JSON: {rest}",
     "not a JSON {w}": "kein JSON-{w}",
     "not a .graphml or .gexf file": "keine .graphml- oder .gexf-Datei",
+    # --- NetBox import (readwrite/netbox*.py, cli_netbox.py) ---------------------------
+    "a NetBox fixture is a list of objects, found {w}": (
+        "ein NetBox-Export ist eine Liste von Objekten, gefunden: {w}"
+    ),
+    "not a fixture object (model, pk, fields)": "kein Objekt eines Exports (model, pk, fields)",
+    "{w}: missing or not a mapping": "{w}: fehlt oder ist keine Zuordnung",
+    "{w}: expected an integer key, found {r}": (
+        "{w}: ganzzahliger Schlüssel erwartet, gefunden: {r}"
+    ),
+    "expected the key of an object, found {r}": ("Schlüssel eines Objekts erwartet, gefunden: {r}"),
+    "expected text, found {w}": "Text erwartet, gefunden: {w}",
+    "expected [app, model]": "[App, Modell] erwartet",
+    "not an object with an integer id": "kein Objekt mit ganzzahliger id",
+    "expected object_type and object_id": "object_type und object_id erwartet",
+    "expected an object": "Objekt erwartet",
+    "{n} more problems": "{n} weitere Probleme",
+    "not a JSON file: {r}": "keine JSON-Datei: {r}",
+    "NetBox name {q} fits several objects ({x}): write the asset id": (
+        "NetBox-Name {q} passt auf mehrere Objekte ({x}): bitte die Ressourcen-ID angeben"
+    ),
+    "give a fixture file or --url (one of them)": (
+        "bitte eine Exportdatei oder --url angeben (eines von beiden)"
+    ),
+    "expected a mapping with {q} (as in a company file)": (
+        "Zuordnung mit {q} erwartet (wie in einer Unternehmensdatei)"
+    ),
+    "{x}: not an http(s) URL of a NetBox server": "{x}: keine http(s)-Adresse eines NetBox-Servers",
+    "{x}: more than {n} pages; giving up": "{x}: mehr als {n} Seiten; abgebrochen",
+    "{x}: took longer than {n} s; giving up": "{x}: dauerte länger als {n} s; abgebrochen",
+    "{x}: more than {n} objects; giving up": "{x}: mehr als {n} Objekte; abgebrochen",
+    "{x}: HTTP {n}: the token (NETBOX_TOKEN) is missing or may not read this list": (
+        "{x}: HTTP {n}: das Token (NETBOX_TOKEN) fehlt oder darf diese Liste nicht lesen"
+    ),
+    "{x}: the answer is not JSON": "{x}: die Antwort ist kein JSON",
+    "{x}: not a NetBox list page (no {q})": "{x}: keine Listenseite von NetBox (kein {q})",
+    "{x}: {q} is not a URL": "{x}: {q} ist keine Adresse",
+    "{x}: {q} leads to another server ({x2}): refused": (
+        "{x}: {q} führt zu einem anderen Server ({x2}): abgelehnt"
+    ),
 }
 
 _QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
