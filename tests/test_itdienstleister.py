@@ -363,6 +363,9 @@ def test_the_import_of_the_sources_gives_the_committed_company() -> None:
     assert yaml.safe_load((ITDL / "company.yaml").read_text()) == result.data
     report = result.report
     assert report.skipped == []
+    # Every NetBox object gets its names (and more) from a BIA row; 38 assets
+    # are the BIA's alone (86 = 48 + 38).
+    assert (report.enriched, report.processes) == (48, 38)
     assert report.mapped == {"site": 3, "power-panel": 2, "power-feed": 4, "device": 19,
                              "provider": 2, "circuit": 7, "cluster": 3,
                              "virtual-machine": 8}  # fmt: skip

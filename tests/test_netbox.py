@@ -418,6 +418,9 @@ def test_a_bia_row_with_an_imported_id_enriches_that_object() -> None:
     ids = [a["id"] for a in result.data["assets"]]
     assert ids.count("vm-vm-a") == 1 and ids.count("dev-h2") == 1 and "vm-a" not in ids
     assert ids[-1] == "clean_room" and result.report.processes == 1
+    assert result.report.enriched == 2
+    assert "NetBox objects completed by the BIA: 2" in render_report(result.report)
+    assert "Durch die BIA ergänzte NetBox-Objekte: 2" in render_report(result.report, "de")
     vm = asset(result, "vm-vm-a")
     assert vm["name"] == {"de": "Abrechnung", "en": "Billing"}
     assert (vm["restart"], vm["trust"], vm["kind"]) == ("1h", ["corp"], "application")

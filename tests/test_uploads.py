@@ -61,7 +61,8 @@ def test_a_json_scenario_that_yaml_rejects_cannot_name_a_server_file(
     found = problems(r.text)
     assert found == [
         f"s.json:1: company: cannot read company file {target!r}: upload the company file "
-        "too, or name a bundled company (dairy/company.yaml, example/company.yaml)"
+        "too, or name a bundled company (dairy/company.yaml, example/company.yaml, "
+        "itdienstleister/company.yaml)"
     ]
     assert "root:" not in r.text and "unknown field" not in r.text  # no line of another file
 

@@ -56,6 +56,7 @@ class ImportReport:
     skipped: list[tuple[str, str, Text]] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)  # fallbacks taken, same form
     processes: int = 0  # business processes merged from a BIA
+    enriched: int = 0  # NetBox objects a BIA row completed (names, restart, needs, ...)
 
     def skip(self, kind: str, name: str, reason: str, **values: Any) -> None:
         self.skipped.append((kind, name, (reason, values)))

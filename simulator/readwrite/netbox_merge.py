@@ -113,6 +113,7 @@ def merge(mapped: Mapped, processes: Processes) -> tuple[dict[str, Any], MergedL
         at = position[target]
         merged[at] = _enriched(merged[at], resolved)
         origin[at] = i
+        mapped.report.enriched += 1
     data: dict[str, Any] = {
         "company": theirs.get("company", mapped.company["company"]),
         **({"teams": theirs["teams"]} if "teams" in theirs else {}),
