@@ -15,12 +15,22 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
+from simulator import io
 from simulator.engine import Simulation
 from simulator.io import load_bundle, load_company, validate_file
 from simulator.metrics import RunSummary as Summary
 from simulator.metrics import summarize
+from simulator.readwrite.bia_read import read_xlsx
+from simulator.readwrite.netbox import (
+    NetboxImport,
+    Processes,
+    import_netbox,
+    parse_fixture,
+    read_mapping,
+)
 from simulator.records import Record
 from simulator.schema import AssetKind, ScenarioBundle
 from web.app import create_app
@@ -28,6 +38,7 @@ from web.settings import Settings
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 ITDL = SCENARIOS / "itdienstleister"
+SOURCE = ITDL / "source"
 NAMES = ["power", "ransomware", "carrier"]
 H = 3600
 MIN = 60
@@ -331,3 +342,69 @@ def test_documented_headline_results(row: dict[str, str]) -> None:
     assert row["MTPD breached"] == str(sum(p.mtpd_breached for p in summary.processes))
     assert row["impact EUR"] == f"{sum(p.impact_eur for p in summary.processes):,.0f}"
     assert row["most h below MBCO"] == f"{worst.below_mbco_h:.1f} (`{worst.id}`)"
+
+
+# --------------------------------------------------------------------------- built by import
+
+
+def imported() -> NetboxImport:
+    """The company as `tabletop import netbox` builds it from the sources."""
+    mapping = read_mapping(yaml.safe_load(io.read_file(SOURCE / "mapping.yml")), "mapping.yml")
+    inventory = parse_fixture(io.read_file(SOURCE / "inventory.json"), "inventory.json")
+    book = read_xlsx(io.read_file(SOURCE / "bia.xlsx"), "bia.xlsx")
+    return import_netbox(inventory, "inventory.json", mapping, Processes.of_workbook(book))
+
+
+def test_the_import_of_the_sources_gives_the_committed_company() -> None:
+    result = imported()
+    committed = load_company(ITDL / "company.yaml")
+    assert result.company == committed  # the same model ...
+    # ... from the same data (company.yaml is the import's output under its header)
+    assert yaml.safe_load((ITDL / "company.yaml").read_text()) == result.data
+    report = result.report
+    assert report.skipped == []
+    # Every NetBox object gets its names (and more) from a BIA row; 38 assets
+    # are the BIA's alone (86 = 48 + 38).
+    assert (report.enriched, report.processes) == (48, 38)
+    assert report.mapped == {"site": 3, "power-panel": 2, "power-feed": 4, "device": 19,
+                             "provider": 2, "circuit": 7, "cluster": 3,
+                             "virtual-machine": 8}  # fmt: skip
+
+
+def test_the_inventory_and_the_bia_each_hold_their_part() -> None:
+    """NetBox gives the IT's shape, the workbook the BCM knowledge: checked on
+    a few assets against the inventory's tables (source/make_source.py)."""
+    data = imported().data
+    assets = {a["id"]: a for a in data["assets"]}
+    netbox = [a["id"] for a in data["assets"]][:48]  # NetBox objects come first
+    assert netbox[:3] == ["plagwitz_dc", "taucha_dc", "office_plagwitz"]
+    # A host: site and power from NetBox (two PSUs cabled to feed A and B),
+    # the LAN, restart and recovery from the BIA.
+    host = assets["esx_p01"]
+    needs = {n["id"]: n for n in host["needs"]}
+    assert needs["power"] == {"id": "power", "type": "physical",
+                              "any_of": ["plagwitz_feed_a", "plagwitz_feed_b"]}  # fmt: skip
+    assert needs["site"]["all_of"] == ["plagwitz_dc"]
+    assert needs["lan"]["all_of"] == ["plagwitz_core"]
+    assert host["restart"] == "20min" and host["recovery"]["team"] == "sysadmins"
+    # A cluster needs n-1 of its hosts (the importer's default): 3 of 4, 1 of 2.
+    prod = {n["id"]: n for n in assets["cl_prod"]["needs"]}["hosts"]
+    assert prod["k_of_n"] == {"k": 3, "of": ["esx_p01", "esx_p02", "esx_p03", "esx_p04"]}
+    mgmt = {n["id"]: n for n in assets["cl_mgmt"]["needs"]}["hosts"]
+    assert mgmt["k_of_n"] == {"k": 1, "of": ["esx_m01", "esx_m02"]}
+    # The edge needs the two uplinks cabled to it; a feed hangs on its panel,
+    # which the BIA puts behind the UPS-backed power.
+    edge = {n["id"]: n for n in assets["plagwitz_edge"]["needs"]}
+    assert edge["wan"]["any_of"] == ["plagwitz_uplink_a", "plagwitz_uplink_b"]
+    assert assets["plagwitz_feed_a"]["needs"] == [
+        {"id": "panel", "type": "physical", "all_of": ["plagwitz_panel"]}
+    ]
+    panel = {n["id"]: n for n in assets["plagwitz_panel"]["needs"]}
+    assert panel["power"]["all_of"] == ["plagwitz_power"]
+    # A VM on one cluster in NetBox; the BIA says AD has a domain controller
+    # on each of two (its `host` need replaced).
+    ad = {n["id"]: n for n in assets["ad_mgmt"]["needs"]}
+    assert ad["host"]["any_of"] == ["cl_mgmt", "cl_taucha"]
+    # The processes and the power plant are the BIA's alone.
+    assert not any(a["kind"] == "business_process" for a in data["assets"][:48])
+    assert {"plagwitz_power", "grid_plagwitz", "colocation"} <= set(assets)

@@ -388,6 +388,72 @@ def test_unknown_and_ambiguous_names_are_reported_where_the_bia_has_them() -> No
     assert all(line.startswith("bia.yaml") for line in lines)
 
 
+def test_the_mapping_can_keep_a_companys_own_asset_ids() -> None:
+    result = small({"ids": {"h1": "esx_1", "HQ": "hq_dc", "C": "cl_main"}})
+    ids = [a["id"] for a in result.data["assets"]]
+    # Both devices called h1 want esx_1: the second gets the usual suffix.
+    assert "esx_1" in ids and "esx_1-2" in ids and "dev-h1" not in ids
+    assert asset(result, "esx_1")["needs"][0] == {"id": "site", "type": "geographic",
+                                                  "all_of": ["hq_dc"]}  # fmt: skip
+    assert asset(result, "cl_main")["needs"][1]["k_of_n"]["of"] == ["esx_1", "dev-h2", "dev-h3"]
+    assert asset(result, "vm-vm-a")["needs"] == [
+        {"id": "host", "type": "cyber", "all_of": ["cl_main"]}
+    ]
+
+
+def test_a_bia_row_with_an_imported_id_enriches_that_object() -> None:
+    inv = parse_fixture(json.dumps(small_fixture()).encode(), "small.json")
+    # vm-a gets a name in two languages, a restart and a trust domain; its
+    # `host` need is replaced (a clean room as second host), a `data` need added.
+    # The row names it by its NetBox name; h2 by its asset id.
+    bia = processes([
+        {"id": "clean_room", "kind": "it_system", "standby": {"lead_time": "1d"}},
+        {"id": "vm-a", "kind": "application", "name": {"de": "Abrechnung", "en": "Billing"},
+         "restart": "1h", "trust": ["corp"],
+         "needs": [{"id": "data", "type": "cyber", "all_of": ["dev-h3"]},
+                   {"id": "host", "type": "cyber", "any_of": ["C", "clean_room"]}]},
+        {"id": "dev-h2", "kind": "it_system", "restart": "20min"},
+    ])  # fmt: skip
+    result = import_netbox(inv, "small.json", None, bia)
+    ids = [a["id"] for a in result.data["assets"]]
+    assert ids.count("vm-vm-a") == 1 and ids.count("dev-h2") == 1 and "vm-a" not in ids
+    assert ids[-1] == "clean_room" and result.report.processes == 1
+    assert result.report.enriched == 2
+    assert "NetBox objects completed by the BIA: 2" in render_report(result.report)
+    assert "Durch die BIA ergänzte NetBox-Objekte: 2" in render_report(result.report, "de")
+    vm = asset(result, "vm-vm-a")
+    assert vm["name"] == {"de": "Abrechnung", "en": "Billing"}
+    assert (vm["restart"], vm["trust"], vm["kind"]) == ("1h", ["corp"], "application")
+    assert vm["needs"] == [
+        {"id": "data", "type": "cyber", "all_of": ["dev-h3"]},
+        {"id": "host", "type": "cyber", "any_of": ["cluster-c", "clean_room"]},
+    ]
+    h2 = asset(result, "dev-h2")
+    assert h2["restart"] == "20min" and [n["id"] for n in h2["needs"]] == ["site", "power"]
+    # The clean room is a standby: with the cluster gone, vm-a still falls
+    # (until someone activates it) - and its data need on h3 takes it down alone.
+    assert "vm-vm-a" in down_after(result.company, [outage("dev-h3")])
+    assert "cluster-c" not in down_after(result.company, [outage("dev-h3")])
+
+
+def test_a_problem_in_an_enriching_row_is_reported_at_that_row() -> None:
+    inv = parse_fixture(json.dumps(small_fixture()).encode(), "small.json")
+    bia = processes([{"id": "billing", "kind": "business_process"},
+                     {"id": "vm-a", "kind": "application", "restart": "soon"}])  # fmt: skip
+    with pytest.raises(ScenarioError) as e:
+        import_netbox(inv, "small.json", None, bia)
+    lines = [str(p) for p in e.value.problems]
+    assert any(line.startswith("bia.yaml: assets[1].restart: not a duration") for line in lines)
+    bia = processes([{"id": "vm-a", "kind": "application",
+                      "needs": [{"id": "data", "all_of": ["vm-a"]},
+                                {"id": "host", "all_of": ["nowhere"]}]}])  # fmt: skip
+    with pytest.raises(ScenarioError) as e:
+        import_netbox(inv, "small.json", None, bia)
+    lines = [str(p) for p in e.value.problems]
+    assert any(line.startswith("bia.yaml: assets[0].needs[1].all_of[0]: unknown asset "
+                               "'nowhere'") for line in lines), lines  # fmt: skip
+
+
 # --- malformed input ------------------------------------------------------------------
 
 

@@ -109,6 +109,7 @@ GERMAN: dict[str, str] = {
     "skipped": "ausgelassen",
     "Assets written": "Geschriebene Ressourcen",
     "Business processes merged from the BIA": "Aus der BIA übernommene Geschäftsprozesse",
+    "NetBox objects completed by the BIA": "Durch die BIA ergänzte NetBox-Objekte",
     "Skipped objects": "Ausgelassene Objekte",
     "Mapped objects": "Übernommene Objekte",
     "asset id": "Ressourcen-ID",
@@ -185,7 +186,8 @@ def render_report(report: ImportReport, lang: str = "en") -> str:
         lines.append(f"| {kind} | {report.read.get(read_as[kind], 0)} | "
                      f"{report.mapped.get(kind, 0)} | {skipped.get(kind, 0)} |")  # fmt: skip
     lines += ["", f"{say('Assets written')}: {sum(report.mapped.values()) + report.processes}",
-              f"{say('Business processes merged from the BIA')}: {report.processes}", "",
+              f"{say('Business processes merged from the BIA')}: {report.processes}",
+              f"{say('NetBox objects completed by the BIA')}: {report.enriched}", "",
               f"## {say('Skipped objects')}", ""]  # fmt: skip
     if report.skipped:
         lines += [f"| {say('NetBox type')} | {say('name')} | {say('reason')} |", "|---|---|---|"]

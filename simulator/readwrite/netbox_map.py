@@ -56,6 +56,7 @@ class ImportReport:
     skipped: list[tuple[str, str, Text]] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)  # fallbacks taken, same form
     processes: int = 0  # business processes merged from a BIA
+    enriched: int = 0  # NetBox objects a BIA row completed (names, restart, needs, ...)
 
     def skip(self, kind: str, name: str, reason: str, **values: Any) -> None:
         self.skipped.append((kind, name, (reason, values)))
@@ -76,13 +77,15 @@ def slug(text: str) -> str:
 class _Ids:
     """Deterministic, unique asset ids; NetBox names -> ids for the BIA merge."""
 
-    def __init__(self) -> None:
+    def __init__(self, chosen: dict[str, str] | None = None) -> None:
         self.taken: set[str] = set()
         self.by_name: dict[str, list[str]] = {}
+        self.chosen = chosen or {}  # the mapping's `ids`: NetBox name -> asset id
 
     def make(self, prefix: str, *parts: str, name: str) -> str:
         # Ids are at most 120 characters (schema.Id): room for a "-99999" suffix.
         base = (f"{prefix}-" + "-".join(slug(p) for p in parts if p))[:MAX_BASE].rstrip("-")
+        base = self.chosen.get(name, base)
         ident, n = base, 2
         while ident in self.taken:  # two objects slugify alike: the later one gets -2, -3, ...
             ident, n = f"{base}-{n}", n + 1
@@ -108,7 +111,7 @@ def _matches(wanted: list[str], name: str, slug_: str) -> bool:
 def map_inventory(inv: Inventory, mapping: Mapping, source: str) -> Mapped:
     """Company data (the company file's shape) for an inventory."""
     report = ImportReport(source, read=inv.counts())
-    ids = _Ids()
+    ids = _Ids(mapping.ids)
     assets: list[dict[str, Any]] = []
     skip_status = {s.lower() for s in mapping.skip_status}
 

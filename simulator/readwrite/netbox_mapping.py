@@ -16,6 +16,7 @@ rack_feeds: true                 # devices with no cabled power port use their r
 wan_roles: [router]              # who needs a circuit whose termination is not cabled
 skip_status: [offline, planned, decommissioning, inventory]
 names: {dmi01-akron-rtr01: Router Akron}   # display names of assets
+ids: {dmi01-akron-rtr01: akron_router}      # asset ids in place of dev-<name> etc.
 ```
 """
 
@@ -26,7 +27,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.kinds import AssetKind
-from simulator.schema import CompanyInfo
+from simulator.schema import CompanyInfo, Id
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -63,6 +64,9 @@ class Mapping(BaseModel):
         max_length=100,
     )  # fmt: skip
     names: dict[Name, Name] = Field(default_factory=dict, max_length=100_000)
+    # NetBox name (a circuit's cid) -> asset id, for ids a company already uses
+    # in its scenarios; the name slugified as usual when not listed.
+    ids: dict[Name, Id] = Field(default_factory=dict, max_length=100_000)
 
     def k_of(self, cluster: str, hosts: int) -> int:
         """Hosts a cluster needs up: its own k, else n-1 (one host may fail, the

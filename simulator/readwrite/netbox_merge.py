@@ -41,17 +41,17 @@ class Processes:
 
 class MergedLocator:
     """Inventory assets first (built by code: no positions), then the BIA's,
-    located in the BIA's file."""
+    located in the BIA's file; an inventory asset a BIA row enriched is
+    located at that row."""
 
-    def __init__(self, inventory: int, bia: Locator) -> None:
-        self.inventory = inventory
+    def __init__(self, origin: list[int | None], bia: Locator) -> None:
+        self.origin = origin  # merged asset index -> the BIA row it came from
         self.bia = bia
 
     def _theirs(self, path: Sequence[str | int]) -> tuple[str | int, ...] | None:
         if len(path) >= 2 and path[0] == "assets" and isinstance(path[1], int):
-            if path[1] < self.inventory:
-                return None
-            return ("assets", path[1] - self.inventory, *path[2:])
+            row = self.origin[path[1]] if 0 <= path[1] < len(self.origin) else None
+            return None if row is None else ("assets", row, *path[2:])
         if path and path[0] in ("teams", "company"):
             return tuple(path)
         return None
@@ -95,16 +95,55 @@ def merge(mapped: Mapped, processes: Processes) -> tuple[dict[str, Any], MergedL
             problems.append(Problem(processes.file, where, processes.locator.field(path), message))
         return ref
 
+    # A BIA row whose id is an imported object (its asset id or NetBox name)
+    # enriches it: its fields (a bilingual name, restart, recovery, trust,
+    # backup, ...) replace the imported ones, and its needs come first,
+    # replacing an imported need of the same id.
+    merged = [dict(a) for a in inventory]
+    origin: list[int | None] = [None] * len(merged)
+    position = {a["id"]: i for i, a in enumerate(merged)}
     assets: list[Any] = []
     for i, item in enumerate(theirs.get("assets") or []):
-        assets.append(_resolved(item, ("assets", i), resolve))
+        resolved = _resolved(item, ("assets", i), resolve)
+        target = _imported(item, ids, names)
+        if target is None:
+            assets.append(resolved)
+            origin.append(i)
+            continue
+        at = position[target]
+        merged[at] = _enriched(merged[at], resolved)
+        origin[at] = i
+        mapped.report.enriched += 1
     data: dict[str, Any] = {
         "company": theirs.get("company", mapped.company["company"]),
         **({"teams": theirs["teams"]} if "teams" in theirs else {}),
-        "assets": [*inventory, *assets],
+        "assets": [*merged, *assets],
     }
     mapped.report.processes = len(assets)
-    return data, MergedLocator(len(inventory), processes.locator), problems
+    return data, MergedLocator(origin, processes.locator), problems
+
+
+def _imported(item: Any, ids: set[str], names: dict[str, list[str]]) -> str | None:
+    """The imported asset a BIA row names by its id, if one (and only one)."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(ident, str):
+        return None
+    if ident in ids:
+        return ident
+    found = set(names.get(ident) or names.get(ident.lower()) or names.get(slug(ident), []))
+    return found.pop() if len(found) == 1 else None
+
+
+def _enriched(imported: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    out = {**imported, **{k: v for k, v in row.items() if k not in ("id", "needs")}}
+    needs = row.get("needs")
+    if isinstance(needs, list):
+        # The BIA's needs first, at their own positions (problems in them are
+        # located at their cells), then the imported ones it does not replace.
+        mine = {n.get("id") for n in needs if isinstance(n, dict)}
+        kept = [n for n in imported.get("needs") or [] if n.get("id") not in mine]
+        out["needs"] = [*needs, *kept]
+    return out
 
 
 def _resolved(item: Any, at: Loc, resolve: Any) -> Any:
