@@ -263,6 +263,23 @@ def test_a_broken_workbook_is_reported_at_its_cells(name: str, edit: Callable[[A
     assert _problems(_edited(edit)) == expected
 
 
+def test_a_formula_in_the_last_cell_of_a_row_is_refused_too() -> None:
+    """A formula's value is not read (openpyxl has no cached result for a
+    workbook it wrote): in a row's last filled cell it once vanished with the
+    trailing blanks, and the figure was silently lost."""
+
+    def last(book: Any) -> None:
+        sheet = book["Prozesse"]
+        width = max(c.column for c in sheet[1] if c.value is not None)
+        sheet.cell(2, width).value = "=500*24"  # nothing comes after the last header
+        last.cell = f"Prozesse!{sheet.cell(2, width).column_letter}2"  # type: ignore[attr-defined]
+
+    lines = _problems(_edited(last))
+    where = f"bia.xlsx:{last.cell}: "  # type: ignore[attr-defined]
+    assert any(line.startswith(where) and "formula in cell; paste values" in line
+               for line in lines), lines  # fmt: skip
+
+
 def test_every_problem_is_reported_at_once_in_sheet_order() -> None:
     def many(book: Any) -> None:
         for edit in (_set("Prozesse", "G2", "bald"), _set("Ressourcen", "B3", "Kraftwerk"),

@@ -419,8 +419,13 @@ def _rows(grid: Grid, file: str, problems: list[Problem], missing: set[str]) -> 
     rows: list[Row] = []
     kept = {col for col, _, _ in columns}
     by_key = {column.key: (col, text) for col, column, text in columns}
+    by_row: dict[int, list[int]] = {}
+    for row_number, col in sorted(grid.formulas):
+        by_row.setdefault(row_number, []).append(col)
     for number, values in grid.rows[1:]:
-        formulas = [col for col in range(len(values)) if (number, col) in grid.formulas]
+        # From the set, not the values: a formula in a row's last cell is
+        # not in `values` (trailing blanks are cut), and must still be refused.
+        formulas = by_row.get(number, [])
         if all(_blank(v) for v in values) and not formulas:
             continue  # empty rows between blocks are common
         for col in formulas:
