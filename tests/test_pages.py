@@ -371,7 +371,7 @@ def test_observer_console_is_read_only_but_for_the_evaluation_guide(client: Test
     # the only controls: which feed entries to show, and the Exercise Evaluation Guide
     assert re.findall(r"<form[^>]*>", r.text) == ['<form id="observation-form" class="stack eeg-form">']
     assert re.findall(r"<textarea[^>]*>", r.text) == [
-        '<textarea id="observation-text" rows="3" maxlength="10000" required>']
+        '<textarea id="observation-text" rows="3" maxlength="4000" required>']
     assert re.findall(r"<select[^>]*>", r.text) == ['<select id="observation-objective">',
                                                     '<select id="feed-filter">']  # fmt: skip
     assert set(re.findall(r'<input type="(\w+)" name="([\w-]+)"', r.text)) == {

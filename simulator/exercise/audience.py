@@ -26,10 +26,13 @@ HIDDEN_KINDS = frozenset({"skip", "delay", "observation", "person", "plan"})
 """Log entries players never see (the evaluation and the exercise's staffing
 are the facilitator's and observers')."""
 
-HIDDEN_EVENTS = frozenset({"compromised", "trigger"})
+HIDDEN_EVENTS = frozenset({"compromised", "trigger", "hazard"})
 """Engine records only the attacker knows of: a ransomware's silent spread
 (its effect, encryption, is seen; detection is announced by `detected`); and
-the script's own: a trigger firing (what it releases is seen)."""
+the script's own: a trigger firing (what it releases is seen), and a hazard
+starting ("ransomware", "flood"): players meet a hazard by its effects and
+by what control tells them (an inject's title and message), as in a real
+incident, where nobody announces the attack when it begins."""
 
 LANGS = ("de", "en")
 

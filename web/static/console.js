@@ -1813,7 +1813,13 @@
         }
         if (value !== undefined) spec[field.name] = value;
       }
-      api("injects", addressed({ hazard: spec }), e.currentTarget);
+      // What the participants are told (they never see the hazard itself).
+      const body = { hazard: spec };
+      const title = $("hazard-title").value.trim();
+      const message = $("hazard-message").value.trim();
+      if (title) body.title = title;
+      if (message) body.message = message;
+      api("injects", addressed(body), e.currentTarget);
     });
   }
 
