@@ -198,3 +198,26 @@ def test_cli_a_socket_is_refused(tmp_path: Path) -> None:
 def test_cli_a_company_anywhere_readable_is_fine(tmp_path: Path) -> None:
     bundle = load_bundle(write_scenario(tmp_path, str(EXAMPLE / "company.yaml")))
     assert bundle.company.company.id == "beispiel-molkerei"
+
+
+@pytest.mark.parametrize("name", ["Firma Zwönitz (neu).yaml", "BIA_Molkerei.yaml"])
+def test_people_may_name_their_files_as_they_like(client: TestClient, name: str) -> None:
+    """A file's name only names it in messages: spaces, umlauts and brackets are fine."""
+    files = {
+        "scenario_file": ("Übung Stromausfall.yaml", (EXAMPLE / "scenario.yaml").read_bytes()),
+        "company_file": (name, (EXAMPLE / "company.yaml").read_bytes()),
+    }
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 201, problems(r.text)
+
+
+@pytest.mark.parametrize("name", [".versteckt.yaml", "firma.yaml\n", "firma.txt"])
+def test_a_name_that_is_no_file_name_is_refused_with_the_rule(client: TestClient,
+                                                              name: str) -> None:  # fmt: skip
+    files = {
+        "scenario_file": ("s.yaml", (EXAMPLE / "scenario.yaml").read_bytes()),
+        "company_file": (name, (EXAMPLE / "company.yaml").read_bytes()),
+    }
+    r = client.post("/", data={"source": "upload"}, files=files, headers=EN)
+    assert r.status_code == 422
+    assert any("not a usable file name (letters, digits, spaces" in p for p in problems(r.text))

@@ -77,12 +77,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start.company_file": ("Unternehmensmodell (YAML, JSON oder BIA-Arbeitsmappe .xlsx)",
                            "Company file (YAML, JSON or BIA workbook .xlsx)"),
     "start.upload_hint": (
-        "Das Szenario nennt die Unternehmensdatei unter „company“ – bitte "
-        "unter genau diesem Namen hochladen. Beide Dateien werden zusammen "
-        "geprüft. Statt der Unternehmensdatei geht auch eine BIA-Arbeitsmappe "
+        "Die hochgeladene Unternehmensdatei gilt, wie immer sie heißt; ohne sie "
+        "muss „company“ im Szenario ein mitgeliefertes Unternehmen nennen "
+        "(z. B. dairy/company.yaml). Beide Dateien werden zusammen geprüft. "
+        "Statt der Unternehmensdatei geht auch eine BIA-Arbeitsmappe "
         "(Vorlage: tabletop template bia).",
-        "The scenario names its company file under “company” – upload it "
-        "under that name. Both files are checked together. A BIA workbook "
+        "The uploaded company file is used, whatever its name; without one, the "
+        "scenario's “company” must name a bundled company (e.g. "
+        "dairy/company.yaml). Both files are checked together. A BIA workbook "
         "may take the company file's place (template: tabletop template bia).",
     ),
     "start.no_scenarios": (
@@ -124,7 +126,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form.no_scenario": ("bitte ein Szenario wählen", "please pick a scenario"),
     "form.unknown_scenario": ("kein mitgeliefertes Szenario", "not a bundled scenario"),
     "form.no_file": ("bitte eine Szenariodatei hochladen", "please upload a scenario file"),
-    "form.bad_name": ("ungültiger Dateiname", "not a usable file name"),
+    "form.bad_name": ("ungültiger Dateiname (erlaubt: Buchstaben, Ziffern, Leerzeichen und "
+                      "_ . - ( ) +, Endung .yaml, .yml, .json, beim Unternehmen auch .xlsx)",
+                      "not a usable file name (letters, digits, spaces and _ . - ( ) +; "
+                      "ending .yaml, .yml, .json, for the company also .xlsx)"),
     "form.too_large": ("Datei zu groß", "file too large"),
     "form.bad_form": ("Formular nicht lesbar", "the form could not be read"),
     # --- created page -----------------------------------------------------------------

@@ -56,8 +56,11 @@ SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 # The start page preselects the reference company's blackout: the scenario a
 # new facilitator should see first (README, "the reference dairy").
 DEFAULT_SCENARIO = "dairy/blackout.yaml"
-FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json)$")
-COMPANY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.(ya?ml|json|xlsx)$")
+# An upload's name only names it in messages (the data is read from memory,
+# never from a path), so people's own names are fine -- "BIA Molkerei.xlsx",
+# "bia_zwönitz.xlsx" -- but no control characters, slashes or leading dots.
+FILE_NAME = re.compile(r"^\w[\w .()+-]{0,99}\.(ya?ml|json)\Z")
+COMPANY_NAME = re.compile(r"^\w[\w .()+-]{0,99}\.(ya?ml|json|xlsx)\Z")
 """A company may also come as a BIA workbook (simulator/readwrite/bia_read.py)."""
 # Hazard fields that name assets or teams: the form offers the company's ids.
 # Asset fields of the hazard form and the kinds they offer: a ransomware
