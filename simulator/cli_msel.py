@@ -3,6 +3,7 @@ an MSEL spreadsheet (XLSX or CSV), read and written by simulator/readwrite/msel.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,6 +45,13 @@ def _scenario(path: str, lang: str) -> tuple[ScenarioBundle, dict[str, Any]]:
     return bundle, data
 
 
+def _company_from(out: str, scenario: str, company: str) -> str:
+    """`company:` of a scenario written to `out`: still the same file, seen
+    from the new place (it is relative to the scenario file)."""
+    target = Path(scenario).parent / company
+    return Path(os.path.relpath(target, Path(out).parent)).as_posix()
+
+
 @import_app.command("msel")
 def import_msel_command(
     file: Annotated[str, typer.Argument(help="The MSEL: an .xlsx workbook or a .csv file.")],
@@ -71,6 +79,8 @@ def import_msel_command(
         _, new, read = import_msel(Path(file).name, raw, data, bundle)
     except ScenarioError as e:
         _exit_with(e, lang)
+    if out and isinstance(new.get("company"), str):
+        new = {**new, "company": _company_from(out, scenario, new["company"])}
     write_data(out or scenario, new)
     typer.echo(f"{out or scenario}: {len(read.injects)} injects")
     if read.dropped:

@@ -269,13 +269,15 @@ def test_the_command_line_round_trip_and_a_german_problem(tmp_path: Path) -> Non
     ws = load_workbook(out).active
     assert ws is not None
     assert [c.value for c in ws[1]][:4] == ["Nr.", "Übungszeit", "Titel (de)", "Titel (en)"]
-    # The company is found beside the scenario: write the new scenario there.
-    written = tmp_path / "s.yaml"
-    (tmp_path / "company.yaml").write_text((EXAMPLE.parent / "company.yaml").read_text())
+    # Written elsewhere, the scenario still names the same company file, seen
+    # from its new place (no copy of the company needed).
+    written = tmp_path / "elsewhere" / "s.yaml"
     result = runner.invoke(app, ["import", "msel", str(out), "--scenario", str(EXAMPLE),
                                  "--out", str(written)])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert load_bundle(written).scenario == load_bundle(EXAMPLE).scenario
+    new = load_bundle(written)
+    assert new.company == load_bundle(EXAMPLE).company
+    assert new.scenario.injects == load_bundle(EXAMPLE).scenario.injects
     bad = tmp_path / "bad.csv"
     bad.write_text("Nr;Zeit;Einlage\nm1;bald;Text\nm9;;Am Limit\n")
     result = runner.invoke(app, ["import", "msel", str(bad), "--scenario", str(EXAMPLE),
