@@ -297,3 +297,24 @@ def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
         timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
         assert [row[3] for row in timeline[1:] if row[2] in ("Einlage", "inject")] == [
             said, "Kunde ruft an" if lang == "de" else "A customer calls"], timeline
+
+
+def test_free_text_decisions_do_not_leave_section_5_saying_none() -> None:
+    """Only decisions that took a catalogue action have a measured value; a
+    report of decisions in free text says so and points to the timeline
+    instead of a bare "keine" (found by a new user)."""
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
+    from simulator.io import load_bundle
+
+    bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
+    entries = log((3600, "facilitator", "decision", {"text": "Krisenstab einberufen"}))
+    for lang, words in (("de", "Keine Entscheidung nahm eine Maßnahme aus dem Katalog"),
+                        ("en", "No decision took an action from the scenario's catalogue")):
+        tables = Tables()
+        tables.feed(render(build(make_header(bundle, 3), entries, lang)))
+        decisions = next(rows for h, rows in tables.tables.items() if h.startswith("5 "))
+        assert decisions[1][0].startswith(words), decisions
+        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        assert any("Krisenstab einberufen" in cell for row in timeline for cell in row)

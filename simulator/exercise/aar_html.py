@@ -21,6 +21,8 @@ WORDS: dict[str, dict[str, str]] = {
            "s2": "2 Objectives and evaluation",
            "s3": "3 Timeline of key events", "s4": "4 BIA targets vs achieved",
            "s5": "5 Decisions and their measured value",
+           "no_valued": "No decision took an action from the scenario's catalogue, so none has a "
+                        "measured value; decisions in free text are in the timeline (section 3).",
            "s6": "6 Strengths and areas for improvement",
            "s7": "7 Improvement plan", "s8": "Appendix: exercise log",
            "name": "Exercise", "type": "Exercise type", "rationale": "Why this scenario",
@@ -61,6 +63,9 @@ WORDS: dict[str, dict[str, str]] = {
            "s3": "3 Zeitstrahl der wesentlichen Ereignisse",
            "s4": "4 BIA-Vorgaben und erreichte Werte",
            "s5": "5 Entscheidungen und ihr gemessener Wert",
+           "no_valued": "Keine Entscheidung nahm eine Maßnahme aus dem Katalog des Szenarios, "
+                        "daher hat keine einen gemessenen Wert; Entscheidungen in freiem Text "
+                        "stehen in der Zeitachse (Abschnitt 3).",
            "s6": "6 Stärken und Verbesserungspotenziale", "s7": "7 Maßnahmenplan",
            "s8": "Anhang: Übungsprotokoll", "name": "Übung", "type": "Übungsart",
            "rationale": "Warum dieses Szenario", "scenario": "Szenario",
@@ -280,7 +285,7 @@ def _decisions(r: AfterActionReport, w: dict[str, str]) -> str:
              _e(_who(r, d.value.actor, w)) + (f" ({_e(d.team)})" if d.team else ""),
              _e(d.sentence)] for d in r.decisions]  # fmt: skip
     return f"<h2>{_e(w['s5'])}</h2>" + _table(
-        [_e(w[c]) for c in ("t", "decided", "who", "value")], rows, none=w["none"])
+        [_e(w[c]) for c in ("t", "decided", "who", "value")], rows, none=w["no_valued"])
 
 
 def _findings(r: AfterActionReport, w: dict[str, str]) -> str:
