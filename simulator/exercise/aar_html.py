@@ -8,6 +8,7 @@ same HTML) needs no browser. German and English words: BSI 200-4 / HSEEP.
 from __future__ import annotations
 
 import html
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -317,10 +318,17 @@ def _signoff(w: dict[str, str]) -> str:
             + _table([_e(w["reviewed"]), _e(w["approved"])], [["&nbsp;<br>&nbsp;", ""]]))
 
 
+def _payload(payload: object, limit: int = 300) -> str:
+    """An entry's content as the log file writes it (JSON, not Python's repr),
+    so a reader can find the line in the exported log; long ones cut short."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _appendix(r: AfterActionReport, w: dict[str, str]) -> str:
     rows = [[_e(e.seq), _e(_utc(e.wall_time)), "T+" + _e(hours(e.sim_time, r.lang)),
              _e(_who(r, e.actor, w)), _e(e.kind),
-             _e(str(e.to_dict()["payload"])[:300])] for e in r.log]  # fmt: skip
+             _e(_payload(e.to_dict()["payload"]))] for e in r.log]  # fmt: skip
     meta = (f"<p class=small>{_e(w['engine'])} {_e(r.engine)} · {_e(w['log_engine'])} "
             f"{_e(r.log_engine or '–')} · {_e(w['hash'])}: <code>{_e(r.log_sha256)}</code></p>")
     table = _table([_e(w[c]) for c in ("seq", "utc_time", "sim", "actor", "kind", "payload")],
