@@ -348,6 +348,26 @@ def test_the_archive_compares_the_runs_of_a_scenario(served: TestClient) -> None
     assert "0/4" in r.text and "4/4" in r.text and "1/4" not in r.text
 
 
+def test_an_unplayed_exercise_is_no_run_and_an_unfinished_one_is_flagged(
+    served: TestClient,
+) -> None:
+    """Found by a new user: an exercise created and never started counted as a
+    run (replayed to its end it showed the scenario undisturbed, "better")."""
+    first, second = played(served, "2h"), played(served, None)
+    untouched = served.post("/api/exercises", json={"scenario": "small/scenario.yaml",
+                                                    "seed": 1}).json()["id"]  # fmt: skip
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    got = served.get("/api/admin/series", params={"scenario": "small/scenario.yaml"},
+                     headers=auth).json()  # fmt: skip
+    assert [run["exercise"] for run in got["runs"]] == [first, second]
+    assert untouched not in json.dumps(got)
+    # Both stood at 2 h and 12 h of a 1-day scenario: played, but not to its end.
+    page = served.get("/admin/series", params={"scenario": "small/scenario.yaml",
+                                               "token": ADMIN, "lang": "de"}).text  # fmt: skip
+    assert f"{first} wurde nicht bis zum Ende geübt (Stand T+2 Std." in page
+    assert f"{second} wurde nicht bis zum Ende geübt (Stand T+12 Std." in page, re.findall("notice\">([^<]*)", page)
+
+
 def test_the_series_is_the_administrators_alone(served: TestClient) -> None:
     first, second = played(served, None), played(served, "2h")
     r = served.post("/api/exercises", json={"scenario": "small/scenario.yaml"})

@@ -49,10 +49,18 @@ def summary(manager: Manager, exercise_id: str) -> ExerciseSummary | None:
     return describe(manager, found[0], manager.store.with_token(MANAGER))
 
 
+def played(row: Summary) -> bool:
+    """Whether a stored exercise is a run of a series: somebody played it
+    (a command is logged). Judged at its end, an untouched one would show
+    the scenario undisturbed, not what a team did."""
+    return row.commands > 0
+
+
 def series_links(manager: Manager) -> list[tuple[str, int]]:
-    """The scenarios with at least two stored exercises, (scenario, count):
+    """The scenarios with at least two played exercises, (scenario, count):
     the archive links each to its series (web.routers.series)."""
     counts: dict[str, int] = {}
     for row in manager.store.summaries():
-        counts[row.scenario] = counts.get(row.scenario, 0) + 1
+        if played(row):
+            counts[row.scenario] = counts.get(row.scenario, 0) + 1
     return sorted((s, n) for s, n in counts.items() if n >= 2)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from simulator.exercise.log import (
     ENGINE_VERSION,
     ClockEntry,
+    ClockPayload,
     LogEntry,
     LogError,
     LogHeader,
@@ -38,9 +39,17 @@ def playable(header: LogHeader) -> tuple[ScenarioBundle, int]:
 
 def end_of(header: LogHeader, entries: Sequence[LogEntry]) -> int:
     """Where the exercise stood when the log was written: its checkpoint's
-    time, else its last entry's."""
-    last = max((e.sim_time for e in entries), default=0)
+    time, else its last entry's, or where its last jump went (a jump is
+    logged at the moment it was made, and nothing may follow it)."""
+    last = max((max(e.sim_time, _jumped_to(e)) for e in entries), default=0)
     return max(last, header.checkpoint.sim_time if header.checkpoint else 0)
+
+
+def _jumped_to(entry: LogEntry) -> int:
+    payload = entry.payload
+    if isinstance(payload, ClockPayload) and payload.action == "jump" and payload.to:
+        return payload.to
+    return 0
 
 
 def replay(header: LogHeader, entries: Sequence[LogEntry], until: int | None = None,

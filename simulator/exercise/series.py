@@ -41,7 +41,7 @@ from simulator.exercise.log import (
     PersonEntry,
 )
 from simulator.exercise.objectives import evaluate
-from simulator.exercise.replay import horizon_of, playable, replay
+from simulator.exercise.replay import end_of, horizon_of, playable, replay
 from simulator.metrics import summarize
 from simulator.schema import text
 
@@ -94,6 +94,15 @@ class Run:
     decisions: int
     participants: int  # named participants (people with role participant)
     observers: int
+    stood_at: int = 0  # simulated second the exercise was played to (replay.end_of)
+    horizon: int = 0  # its end: a run that stood before it was not played out
+    commands: int = 0  # log entries: 0 means nobody played it
+
+    @property
+    def unfinished(self) -> bool:
+        """Not played to its end: judged at the horizon, it shows what would
+        have come of doing nothing more, not what the team did."""
+        return self.stood_at < self.horizon
 
     @property
     def met(self) -> int:
@@ -231,7 +240,9 @@ def run_of(label: str, header: LogHeader, entries: Sequence[LogEntry], lang: str
                objectives=objectives, processes=processes,
                first_impact=min(impacts) if impacts else None, first_decision=decided,
                decisions=count, participants=sum(1 for p in people if p.role == "participant"),
-               observers=sum(1 for p in people if p.role == "observer"))  # fmt: skip
+               observers=sum(1 for p in people if p.role == "observer"),
+               stood_at=end_of(header, entries), horizon=exercise.horizon,
+               commands=len(entries))  # fmt: skip
 
 
 def _company_digest(header: LogHeader) -> str:

@@ -28,6 +28,9 @@ WORDS: dict[str, dict[str, str]] = {
            "mtpd": "MTPD", "none": "none", "page": "page",
            "mixed": "The runs are of different scenarios ({ids}): compare them with care.",
            "changed": "The company model differs between the runs (same company id).",
+           "unfinished": "{label} was not played to its end (it stood at T+{at}; {n} "
+                         "log entries): judged at the end, it shows what would have come of "
+                         "doing nothing more.",
            "undated": "Runs without a wall clock are listed last: {labels}.",
            "defs": "Time to decision: simulated time from the first impact on a process in "
                    "scope to the team's first decision (a decision or an accepted proposal); "
@@ -55,6 +58,9 @@ WORDS: dict[str, dict[str, str]] = {
                     "mit Vorsicht.",
            "changed": "Das Unternehmensmodell unterscheidet sich zwischen den Läufen "
                       "(gleiche Unternehmens-ID).",
+           "unfinished": "{label} wurde nicht bis zum Ende geübt (Stand T+{at}; {n} "
+                         "Protokolleinträge): am Ende beurteilt zeigt der Lauf, was ohne weiteres "
+                         "Handeln gekommen wäre.",
            "undated": "Läufe ohne Uhrzeit stehen am Ende: {labels}.",
            "defs": "Zeit bis zur Entscheidung: simulierte Zeit von der ersten Auswirkung auf "
                    "einen Prozess im Übungsumfang bis zur ersten Entscheidung des Teams "
@@ -105,6 +111,10 @@ def body(s: Series) -> str:
         notes.append(w["mixed"].format(ids=", ".join(s.scenarios)))
     if s.company_changed:
         notes.append(w["changed"])
+    for run in s.runs:
+        if run.unfinished:
+            notes.append(w["unfinished"].format(label=run.label, n=run.commands,
+                                                at=hours(run.stood_at, s.lang)))
     undated = [r.label for r in s.runs if r.date is None]
     if undated:
         notes.append(w["undated"].format(labels=", ".join(undated)))

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from simulator.exercise.aar_pdf import PdfUnavailable, pdf
 from simulator.exercise.series import MAX_RUNS, Series, SeriesError, build
 from simulator.exercise.series_html import body, render
+from web.archive import played
 from web.deps import AdminDep, ManagerDep, is_admin
 from web.errors import ASCIIJSONResponse
 from web.i18n import Translate, pick_lang
@@ -88,7 +89,8 @@ def chosen(manager: Any, scenario: str | None, ids: str | None) -> list[str]:
                               f"keine Übung {exercise_id!r}")  # fmt: skip
         return picked
     if scenario:
-        rows = [r.id for r in manager.store.summaries() if r.scenario == scenario]
+        rows = [r.id for r in manager.store.summaries()
+                if r.scenario == scenario and played(r)]  # fmt: skip
         return rows[-MAX_RUNS:]
     raise Refused(422, "scenario", "give ?scenario= or ?ids=",
                   "?scenario= oder ?ids= angeben")  # fmt: skip
