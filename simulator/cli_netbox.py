@@ -118,4 +118,7 @@ def import_netbox_command(
     io.write_data(folder / "company.yaml", result.data)
     io.write_text(folder / "import-report.md", render_report(result.report, lang))
     assets = len(result.company.assets)
-    typer.echo(f"wrote {folder / 'company.yaml'} ({assets} assets), {folder / 'import-report.md'}")
+    said = ("{company} ({n} Ressourcen), {report}" if lang == "de"
+            else "wrote {company} ({n} assets), {report}")  # fmt: skip
+    typer.echo(said.format(company=folder / "company.yaml", n=assets,
+                           report=folder / "import-report.md"))  # fmt: skip
