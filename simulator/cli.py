@@ -387,14 +387,10 @@ def report(
     log = logs[0]
     if not (html or pdf or plan_csv or plan_xlsx):
         _fail("nothing to write: give --html, --pdf, --plan-csv or --plan-xlsx")
+    header, entries = _read_log_or_exit(log)
     try:
-        header, entries = read_log(read_file(log).decode("utf-8"), log)
         playable(header)
         built = build_report(header, entries, lang)
-    except ScenarioError as e:  # cannot read the file
-        _exit_with(e)
-    except UnicodeDecodeError as e:
-        _fail(f"{log}: not UTF-8 text (byte {e.start})")
     except LogError as e:
         _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
     page = render_report(built)
