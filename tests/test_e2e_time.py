@@ -75,7 +75,7 @@ def test_console_clock_and_timeline_across_the_clock_change(browser: Any, tmp_pa
         german.goto(observer + "&lang=de")
         german.wait_for_selector("body[data-ready]")
         german.wait_for_function("document.getElementById('clock-t').textContent"
-                                 ".startsWith('T+1 d')")  # fmt: skip
+                                 ".startsWith('T+1 Tg.')")  # fmt: skip  (German units)
         uhr = german.locator("#clock-date").text_content() or ""
         assert "29.03.2026" in uhr and "13:00" in uhr and "MESZ" in uhr, uhr
         assert errors == []

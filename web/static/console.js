@@ -95,7 +95,7 @@
     const s = Math.max(0, Math.round(t));
     const d = Math.floor(s / 86400);
     const hm = `${pad(Math.floor((s % 86400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}`;
-    return `T+${d ? `${d} d ` : ""}${hm}`;
+    return `T+${d ? `${d} ${(UNITS[cfg.lang] || UNITS.en).d} ` : ""}${hm}`;
   }
   // Units as a German team writes them ("2 Tg. 4 Std."), which the clock inputs accept too.
   const UNITS = { en: { d: "d", h: "h", min: "min", s: "s" },
