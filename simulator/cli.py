@@ -18,7 +18,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from simulator.cli_readwrite import export_app, import_app, template_app
+from simulator.cli_readwrite import (
+    EXIT_INVALID,
+    check_lang,
+    export_app,
+    import_app,
+    refuse,
+    template_app,
+)
 from simulator.durations import parse_duration
 from simulator.engine import Simulation
 from simulator.exercise.decisions import decision_values
@@ -90,8 +97,6 @@ import simulator.cli_graph  # noqa: E402, F401
 import simulator.cli_msel  # noqa: E402, F401
 import simulator.cli_netbox  # noqa: E402, F401  (tabletop import netbox)
 
-EXIT_INVALID = 2
-"""Exit code when a file is invalid (1 stays free for crashes)."""
 MAX_ASSETS = 1_000_000  # `generate`: a million assets is ~0.4 GB of JSON
 MAX_REPLICATIONS = 10_000_000
 MAX_WORKERS = 256
@@ -248,9 +253,7 @@ def why(
     except ValueError as e:
         typer.echo(f"--at: {e}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
-    if lang not in ("de", "en"):
-        typer.echo(f"--lang: use de or en, not {lang!r}", err=True)
-        raise typer.Exit(EXIT_INVALID)
+    check_lang(lang)
     if t > bundle.scenario.horizon:
         horizon = f"{bundle.scenario.horizon / 3600:g} h"
         typer.echo(f"--at: {at!r} is past the scenario's horizon ({horizon})", err=True)
@@ -291,8 +294,7 @@ def replay(
 ) -> None:
     """The exercise of a log as it stood at a simulated time: process board,
     decisions and injects so far, impact — and its figures as `run` gives them."""
-    if lang not in ("de", "en"):
-        _fail(f"--lang: use de or en, not {lang!r}")
+    check_lang(lang)
     try:
         header, entries = read_log(read_file(log).decode("utf-8"), log)
         bundle, _ = playable(header)
@@ -374,8 +376,7 @@ def report(
     from simulator.exercise.plan_export import plan_csv as csv_of
     from simulator.exercise.plan_export import plan_xlsx as xlsx_of
 
-    if lang not in ("de", "en"):
-        _fail(f"--lang: use de or en, not {lang!r}")
+    check_lang(lang)
     if series:
         if plan_csv or plan_xlsx:
             _fail("--plan-csv/--plan-xlsx: each exercise has its own improvement plan; "
@@ -468,9 +469,7 @@ def _load_or_exit(path: str) -> ScenarioBundle:
 
 def _exit_with(error: ScenarioError) -> NoReturn:
     """Print every problem (file:line: field: message) and exit 2."""
-    for problem in error.problems:
-        typer.echo(printable(str(problem)), err=True)
-    raise typer.Exit(EXIT_INVALID) from None
+    refuse(error.problems)
 
 
 @app.command()
@@ -598,8 +597,7 @@ directory's, else the repository's)."""
 
 
 def _lang_or_exit(lang: str) -> None:
-    if lang not in ("de", "en"):
-        _fail(f"--lang: use de or en, not {lang!r}")
+    check_lang(lang)
 
 
 def _log_or_exit(path: str) -> tuple[ScenarioBundle, int, list[LogEntry]]:

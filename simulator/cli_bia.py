@@ -13,8 +13,15 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli_readwrite import export_app, import_app, template_app
-from simulator.io import load_company, read_file, write_bytes, write_data
+from simulator.cli_readwrite import (
+    EXIT_INVALID,
+    check_lang,
+    export_app,
+    import_app,
+    refuse,
+    template_app,
+)
+from simulator.io import load_company, read_csv_folder, read_file, write_bytes, write_data
 from simulator.messages import translate
 from simulator.readwrite.bia_read import MAX_BYTES, MAX_CSV_FILES, company_of, read_csv, read_xlsx
 from simulator.readwrite.bia_write import (
@@ -24,33 +31,9 @@ from simulator.readwrite.bia_write import (
     write_csv,
     write_xlsx,
 )
-from simulator.validation import Problem, ScenarioError
-
-EXIT_INVALID = 2
+from simulator.validation import ScenarioError
 
 Lang = Annotated[str, typer.Option(help="Language of headers and messages: de or en.")]
-
-
-def _lang(lang: str) -> str:
-    if lang not in ("de", "en"):
-        typer.echo(f"--lang: expected de or en, not {lang!r}", err=True)
-        raise typer.Exit(EXIT_INVALID)
-    return lang
-
-
-def _fail(problems: list[Problem], lang: str) -> typer.Exit:
-    for problem in problems:
-        typer.echo(problem.in_language(lang))
-    return typer.Exit(EXIT_INVALID)
-
-
-def _csv_folder(folder: Path) -> dict[str, bytes]:
-    """The CSV files of a folder by name (bounded in number and size)."""
-    names = sorted(p.name for p in folder.iterdir() if p.name.lower().endswith(".csv"))
-    if len(names) > MAX_CSV_FILES:
-        raise ScenarioError([Problem(str(folder), None, "file",
-                                     f"more than {MAX_CSV_FILES} CSV files")])  # fmt: skip
-    return {name: read_file(folder / name, f"{folder}/{name}", MAX_BYTES) for name in names}
 
 
 @import_app.command("bia")
@@ -68,16 +51,16 @@ def import_bia(
 ) -> None:
     """Build a company file from a BIA workbook; every problem is listed at
     once at its cell (`bia.xlsx:Prozesse!C12: WAZ (RTO): …`), exit code 2."""
-    lang = _lang(lang)
+    lang = check_lang(lang)
     path = Path(source)
     try:
         if path.is_dir():
-            book = read_csv(_csv_folder(path), source)
+            book = read_csv(read_csv_folder(path, MAX_CSV_FILES, MAX_BYTES), source)
         else:
             book = read_xlsx(read_file(path, source, MAX_BYTES), source)
         company = company_of(book)
     except ScenarioError as e:
-        raise _fail(e.problems, lang) from None
+        refuse(e.problems, lang)
     target = Path(out) / "company.yaml"
     write_data(target, book.data)
     words = {"de": "{n} Ressourcen, davon {p} Geschäftsprozesse",
@@ -96,7 +79,7 @@ def template_bia(
 ) -> None:
     """Write an empty BIA workbook to fill in: its sheets, commented headers
     (the other language in the comment), drop-downs and example rows."""
-    lang = _lang(lang)
+    lang = check_lang(lang)
     if (out is None) == (csv is None):
         typer.echo(translate("give --out FILE.xlsx or --csv DIR", lang), err=True)
         raise typer.Exit(EXIT_INVALID)
@@ -121,14 +104,14 @@ def export_bia(
 ) -> None:
     """Write a company as a BIA workbook; `tabletop import bia` reads it back
     as the same company."""
-    lang = _lang(lang)
+    lang = check_lang(lang)
     if (out is None) == (csv is None):
         typer.echo(translate("give --out FILE.xlsx or --csv DIR", lang), err=True)
         raise typer.Exit(EXIT_INVALID)
     try:
         model = load_company(company)
     except ScenarioError as e:
-        raise _fail(e.problems, lang) from None
+        refuse(e.problems, lang)
     rows = company_rows(model)
     if out is not None:
         write_bytes(out, write_xlsx(rows, lang))

@@ -9,24 +9,16 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli_readwrite import export_app, import_app
+from simulator.cli_readwrite import EXIT_INVALID, export_app, import_app, refuse
 from simulator.io import load_company, read_file, read_yaml, write_bytes, write_data
 from simulator.readwrite.build import Source, company_from_data
 from simulator.report import printable
 from simulator.validation import ScenarioError
 
-EXIT_INVALID = 2  # as simulator.cli: bad input is no crash
-
 
 class GraphFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
-
-
-def _exit_with(error: ScenarioError, lang: str) -> None:
-    for problem in error.problems:
-        typer.echo(printable(problem.in_language(lang)), err=True)
-    raise typer.Exit(EXIT_INVALID)
 
 
 @export_app.command("graph")
@@ -44,7 +36,7 @@ def export_graph(
         model = load_company(company)
         raw, _ = read_yaml(company)
     except ScenarioError as e:
-        _exit_with(e, lang)
+        refuse(e.problems, lang)
     from simulator.readwrite.graph import company_graph, graph_bytes  # NetworkX: when used
 
     write_bytes(out, graph_bytes(company_graph(model, raw), format.value))
@@ -75,7 +67,7 @@ def import_graph(
         if read.problems:
             raise ScenarioError(read.problems)
     except ScenarioError as e:
-        _exit_with(e, lang)
+        refuse(e.problems, lang)
     target = Path(out) / "company.yaml"
     write_data(target, read.data)
     typer.echo(f"{target}: {len(company.assets)} assets")

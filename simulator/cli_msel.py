@@ -9,26 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from simulator.cli_readwrite import export_app, import_app
+from simulator.cli_readwrite import EXIT_INVALID, check_lang, export_app, import_app, refuse
 from simulator.io import load_bundle, read_file, read_yaml, write_bytes, write_data, write_text
 from simulator.messages import translate
 from simulator.report import printable
 from simulator.schema import ScenarioBundle
 from simulator.validation import ScenarioError
 
-EXIT_INVALID = 2  # as simulator.cli: bad input is no crash
-
-
-def _exit_with(error: ScenarioError, lang: str) -> None:
-    for problem in error.problems:
-        typer.echo(printable(problem.in_language(lang)), err=True)
-    raise typer.Exit(EXIT_INVALID)
-
 
 def _check(path: str, lang: str) -> None:
-    if lang not in ("de", "en"):
-        typer.echo(f"--lang: {lang!r} is not de or en", err=True)
-        raise typer.Exit(EXIT_INVALID)
+    check_lang(lang)
     if not path.lower().endswith((".xlsx", ".csv")):
         typer.echo(printable(f"{path}: {translate('not an .xlsx or .csv file', lang)}"), err=True)
         raise typer.Exit(EXIT_INVALID)
@@ -40,7 +30,7 @@ def _scenario(path: str, lang: str) -> tuple[ScenarioBundle, dict[str, Any]]:
         bundle = load_bundle(path)
         data, _ = read_yaml(path)
     except ScenarioError as e:
-        _exit_with(e, lang)
+        refuse(e.problems, lang)
     assert isinstance(data, dict)
     return bundle, data
 
@@ -78,7 +68,7 @@ def import_msel_command(
         raw = read_file(file, file, MAX_TABLE_BYTES)
         _, new, read = import_msel(Path(file).name, raw, data, bundle)
     except ScenarioError as e:
-        _exit_with(e, lang)
+        refuse(e.problems, lang)
     if out and isinstance(new.get("company"), str):
         new = {**new, "company": _company_from(out, scenario, new["company"])}
     write_data(out or scenario, new)

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from simulator import io
-from simulator.cli_bia import _csv_folder
-from simulator.cli_readwrite import import_app
-from simulator.readwrite.bia_read import MAX_BYTES, read_csv, read_xlsx
-from simulator.readwrite.build import Source
+from simulator.cli_readwrite import check_lang, import_app, refuse
+from simulator.readwrite.bia_read import MAX_BYTES, MAX_CSV_FILES, read_csv, read_xlsx
 from simulator.readwrite.netbox import (
     Processes,
     import_netbox,
@@ -30,18 +28,10 @@ from simulator.readwrite.netbox import (
     render_report,
 )
 from simulator.readwrite.netbox_fixture import Inventory, inventory_from_api
-from simulator.report import printable
 from simulator.validation import Problem, ScenarioError
 
-EXIT_INVALID = 2  # as simulator.cli.EXIT_INVALID (not imported: cli imports this module)
 MAX_FIXTURE_BYTES = 200 * 1024 * 1024
 """A NetBox dump larger than this is refused (the demo data is 3.7 MB)."""
-
-
-def _fail(problems: list[Problem], lang: str) -> NoReturn:
-    for problem in problems:
-        typer.echo(printable(problem.in_language(lang), 2000), err=True)
-    raise typer.Exit(EXIT_INVALID)
 
 
 def _inventory(fixture: str | None, url: str | None) -> tuple[Inventory, str]:
@@ -60,21 +50,17 @@ def _inventory(fixture: str | None, url: str | None) -> tuple[Inventory, str]:
     return inventory_from_api(pages, url), url
 
 
-def _parsed(path: str) -> Source:
-    """A YAML/JSON file with its line map (the mapping file, a processes file)."""
-    return io._parse_bytes(io.read_file(path), path)
-
-
 def _processes(bia: str | None) -> Processes | None:
     """The BIA side: a workbook (.xlsx), a folder of its CSV files, or a
     YAML/JSON file in the company file's form."""
     if bia is None:
         return None
     if Path(bia).is_dir():
-        return Processes.of_workbook(read_csv(_csv_folder(Path(bia)), bia))
+        files = io.read_csv_folder(bia, MAX_CSV_FILES, MAX_BYTES)
+        return Processes.of_workbook(read_csv(files, bia))
     if bia.lower().endswith(".xlsx"):
         return Processes.of_workbook(read_xlsx(io.read_file(bia, limit=MAX_BYTES), bia))
-    parsed = _parsed(bia)
+    parsed = io.parse_file(bia)
     if not isinstance(parsed.data, dict):
         message = "expected a mapping with 'assets' (as in a company file)"
         raise ScenarioError([Problem(bia, None, "file", message)])
@@ -103,17 +89,16 @@ def import_netbox_command(
     lang: Annotated[str, typer.Option(help="Language of messages and report: de or en.")] = "en",
 ) -> None:
     """Build a company from NetBox: sites, power, devices, clusters, VMs, circuits."""
-    if lang not in ("de", "en"):
-        _fail([Problem("--lang", None, "", f"use de or en, not {lang!r}")], "en")
+    check_lang(lang)
     try:
         rules = None
         if mapping is not None:
-            parsed = _parsed(mapping)
+            parsed = io.parse_file(mapping)
             rules = read_mapping(parsed.data, mapping, parsed.locator)
         inventory, source = _inventory(fixture, url)
         result = import_netbox(inventory, source, rules, _processes(bia))
     except ScenarioError as e:
-        _fail(e.problems, lang)
+        refuse(e.problems, lang)
     folder = Path(out)
     io.write_data(folder / "company.yaml", result.data)
     io.write_text(folder / "import-report.md", render_report(result.report, lang))

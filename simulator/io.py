@@ -245,6 +245,24 @@ def _parse_bytes(raw: bytes, file: str) -> Source:
     return Source(file, data, LineMap(root), len(raw))
 
 
+def parse_file(path: PathLike) -> Source:
+    """A YAML (or JSON) file's data with its line map, for a reader that
+    builds on it (a NetBox mapping file, processes in the company file's
+    form); ScenarioError if it cannot be read or parsed."""
+    return _parse(path)
+
+
+def read_csv_folder(folder: PathLike, max_files: int, limit: int) -> dict[str, bytes]:
+    """The bytes of the CSV files in `folder` by name (a BIA workbook as CSV):
+    at most `max_files` files of at most `limit` bytes each."""
+    where = Path(folder)
+    names = sorted(p.name for p in where.iterdir() if p.name.lower().endswith(".csv"))
+    if len(names) > max_files:
+        raise ScenarioError([Problem(str(folder), None, "file",
+                                     f"more than {max_files} CSV files")])  # fmt: skip
+    return {name: read_file(where / name, f"{folder}/{name}", limit) for name in names}
+
+
 @paused_gc()
 def read_yaml(path: PathLike) -> tuple[Any, LineMap]:
     """The data of a YAML file and its line map; ScenarioError if it cannot be
