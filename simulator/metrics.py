@@ -481,7 +481,7 @@ class ProcessSummarizer:
     thousands of runs of one compiled model, and rebuilding the dependency graph
     and its ancestors each time cost as much as the run itself."""
 
-    __slots__ = ("processes", "_ids", "_data_sources")
+    __slots__ = ("processes", "_ids", "_data_sources", "_on_data")
 
     def __init__(self, bundle: ScenarioBundle) -> None:
         assets = bundle.company.assets
@@ -496,6 +496,18 @@ class ProcessSummarizer:
                                if kinds.get(a) == AssetKind.data))
             for p in self.processes
         } if graph is not None else {}  # fmt: skip
+        self._on_data: dict[str, tuple[str, ...]] | None = None  # the inverse, when asked
+
+    def processes_on(self, data: str) -> tuple[str, ...]:
+        """The processes standing on data asset `data` (in file order): those
+        whose lost data a loss of `data` may set (the live read models)."""
+        if self._on_data is None:
+            on: dict[str, list[str]] = {}
+            for process, sources in self._data_sources.items():
+                for source in sources:
+                    on.setdefault(source, []).append(process)
+            self._on_data = {d: tuple(ps) for d, ps in on.items()}
+        return self._on_data.get(data, ())
 
     def data_lost(self, process: str, loss: Mapping[str, float]) -> float | None:
         """Hours of data `process` lost: the most any data asset upstream lost."""

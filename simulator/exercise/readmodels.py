@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.exercise.stretches import Stretches
-from simulator.graph import build_graph
 from simulator.metrics import (
     SECONDS_PER_HOUR,
     ImpactEpisode,
+    ProcessSummarizer,
     ProcessSummary,
     ProcessTally,
     Segment,
@@ -35,9 +35,6 @@ from simulator.metrics import (
 )
 from simulator.records import EPSILON, EVENT_DATA_LOSS, EVENT_STATE, Record, State, state_of
 from simulator.schema import Asset, AssetKind, Company, ScenarioBundle, text
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 def _processes(company: Company) -> list[Asset]:
@@ -99,8 +96,8 @@ class ProcessBoard:
         self._mbco = {p.id: p.bia.mbco if p.bia is not None else 1.0 for p in self.processes}
         self._below_since: dict[str, int] = {}
         self._kinds = {a.id: a.kind for a in self.company.assets}
-        self._graph: nx.MultiDiGraph | None = None
-        self._on_data: dict[str, list[str]] = {}  # data asset -> processes standing on it
+        self._bundle = bundle
+        self._summarizer: ProcessSummarizer | None = None  # made at the first data loss
         self._lost_by_data: dict[str, float] = {}  # data asset -> most hours lost
         self._lost: dict[str, float] = {}  # process -> most hours lost beneath it
         # Figures of processes back at full capacity do not change with time:
@@ -133,7 +130,7 @@ class ProcessBoard:
             self._take_loss(r)
 
     def _take_loss(self, r: Record) -> None:
-        # metrics._data_loss_by_asset and summarize's ancestor rule, one record at a time
+        # metrics._data_loss_by_asset and summarize's upstream rule, one record at a time
         if r.event != EVENT_DATA_LOSS or r.asset is None or r.detail is None:
             return
         if self._kinds.get(r.asset) is not AssetKind.data:
@@ -147,20 +144,11 @@ class ProcessBoard:
             self._lost[p] = hours if lost is None else max(lost, hours)
             self._steady.pop(p, None)
 
-    def _processes_on(self, data: str) -> list[str]:
-        found = self._on_data.get(data)
-        if found is None:
-            from networkx import descendants  # loaded with the graph (simulator.graph)
-
-            if self._graph is None:
-                self._graph = build_graph(self.company)
-            kinds = self._kinds
-            found = [
-                d for d in descendants(self._graph, data)
-                if kinds.get(d) is AssetKind.business_process
-            ]  # fmt: skip
-            self._on_data[data] = found
-        return found
+    def _processes_on(self, data: str) -> tuple[str, ...]:
+        """The processes standing on `data`: summarize's rule (metrics.ProcessSummarizer)."""
+        if self._summarizer is None:
+            self._summarizer = ProcessSummarizer(self._bundle)
+        return self._summarizer.processes_on(data)
 
     def summaries(self, now: int) -> list[ProcessSummary]:
         """Each process's figures over [0, now): `summarize(...).processes` at horizon `now`."""
