@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from simulator.exercise.decisions import decision_values
@@ -44,6 +45,13 @@ KEPT_VALUES = 16  # exercises whose decision values are kept (each a few kB of J
 
 class Busy(Exception):
     """As many what-ifs as the server does at once are running."""
+
+
+def too_busy(message: str, retry_after_s: int) -> HTTPException:
+    """The 503 of a busy gate: `message`, and when to try again (also as
+    Retry-After, which clients and proxies honour)."""
+    return HTTPException(503, f"{message}; try again in {retry_after_s} s",
+                         headers={"Retry-After": str(retry_after_s)})  # fmt: skip
 
 
 class Gate:

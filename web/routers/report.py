@@ -44,7 +44,7 @@ from web.routers.exercises import _ERROR, ERRORS, RequestKey, accept
 from web.routers.whatif import _source, gate
 from web.schemas import AcceptedPublic, PlanCreate
 from web.storage import Store
-from web.whatifs import Busy, Gate
+from web.whatifs import Busy, Gate, too_busy
 
 router = APIRouter(prefix="/api", tags=["managers"])
 
@@ -124,9 +124,7 @@ async def get_report(
         else:  # a replay and the decisions' values: bounded as the what-ifs are
             made = await gate(request).run(report_html, *args)
     except Busy:
-        raise HTTPException(503, f"the server is making another report; try again in "
-                            f"{RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)},
-                            ) from None  # fmt: skip
+        raise too_busy("the server is making another report", RETRY_AFTER_S) from None
     except PdfUnavailable as e:
         raise HTTPException(503, str(e)) from None
     except LogError as e:

@@ -33,7 +33,7 @@ from web.routers.pages import render as render_page
 from web.routers.report import RETRY_AFTER_S, pdf_gate
 from web.routers.whatif import _source, gate
 from web.schemas import SeriesPublic
-from web.whatifs import Busy
+from web.whatifs import Busy, too_busy
 
 api = APIRouter(prefix="/api/admin", tags=["admin"])
 pages = APIRouter(include_in_schema=False)
@@ -111,9 +111,7 @@ async def series_of(request: Request, manager: Any, scenario: str | None, ids: s
     try:
         made: Series = await gate(request).run(build, logs, lang)
     except Busy:
-        raise HTTPException(503, f"the server is busy with other replays; try again in "
-                            f"{RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)},
-                            ) from None  # fmt: skip
+        raise too_busy("the server is busy with other replays", RETRY_AFTER_S) from None
     except SeriesError as e:
         raise Refused(422, "ids" if ids else "scenario", str(e), e.german) from None
     return made
@@ -178,9 +176,7 @@ async def get_series_report(
     try:
         made: bytes = await pdf_gate(request).run(pdf, page)
     except Busy:
-        raise HTTPException(503, f"the server is making another report; try again in "
-                            f"{RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)},
-                            ) from None  # fmt: skip
+        raise too_busy("the server is making another report", RETRY_AFTER_S) from None
     except PdfUnavailable as e:
         raise HTTPException(503, str(e)) from None
     return Response(made, media_type="application/pdf", headers=headers)

@@ -33,7 +33,7 @@ from web.routers.exercises import _ERROR, ERRORS
 from web.routers.replay import Source, source, stored_source
 from web.schemas import WhatIfCreate
 from web.storage import Exercise as StoredExercise
-from web.whatifs import Busy, DecisionValues, Gate, run_whatif
+from web.whatifs import Busy, DecisionValues, Gate, run_whatif, too_busy
 
 router = APIRouter(prefix="/api", tags=["managers"])
 
@@ -69,11 +69,6 @@ def invalid(field: str, message: str, german: str | None = None) -> ASCIIJSONRes
     return ASCIIJSONResponse({"detail": [{
         "loc": ["body", field], "type": "value_error", "msg": message,
         "msg_de": german if german is not None else translate(message, "de")}]}, 422)  # fmt: skip
-
-
-def busy(e: Busy) -> HTTPException:
-    return HTTPException(503, f"{e}; try again in {RETRY_AFTER_S} s",
-                         headers={"Retry-After": str(RETRY_AFTER_S)})  # fmt: skip
 
 
 async def _source(manager: Any, row: StoredExercise) -> Source:
@@ -147,7 +142,7 @@ async def whatif(body: WhatIfCreate, access: ReplayAccess, manager: ManagerDep,
     try:
         return await gate(request).run(run_whatif, found.header, found.entries, change, body.n)
     except Busy as e:
-        raise busy(e) from None
+        raise too_busy(str(e), RETRY_AFTER_S) from None
     except EditError as e:
         return invalid(e.field, e.message)
     except LogError as e:
@@ -177,6 +172,6 @@ async def decisions(access: ReplayAccess, manager: ManagerDep, request: Request)
     try:
         return await gate(request).run(kept.compute, row.id, found.header, found.entries)
     except Busy as e:
-        raise busy(e) from None
+        raise too_busy(str(e), RETRY_AFTER_S) from None
     except LogError as e:
         raise HTTPException(409, f"exercise {row.id!r} cannot be replayed: {e}") from None
