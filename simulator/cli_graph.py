@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli_readwrite import EXIT_INVALID, export_app, import_app, refuse
+from simulator.cli_readwrite import EXIT_INVALID, check_lang, export_app, import_app, refuse
 from simulator.io import load_company, read_file, read_yaml, write_bytes, write_data
 from simulator.readwrite.build import Source, company_from_data
 from simulator.report import printable
@@ -19,6 +19,11 @@ from simulator.validation import ScenarioError
 class GraphFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
+
+
+# The commands' own lines, in the language asked for (--lang).
+_ASSETS = {"de": "Ressourcen", "en": "assets"}
+_NOT_A_GRAPH = {"de": "keine .graphml- oder .gexf-Datei", "en": "not a .graphml or .gexf file"}
 
 
 @export_app.command("graph")
@@ -32,6 +37,7 @@ def export_graph(
 ) -> None:
     """Write a company as a graph: assets as nodes (kind, name, site, BIA
     figures), needs as edges from the asset that needs to its provider."""
+    check_lang(lang)
     try:
         model = load_company(company)
         raw, _ = read_yaml(company)
@@ -40,7 +46,7 @@ def export_graph(
     from simulator.readwrite.graph import company_graph, graph_bytes  # NetworkX: when used
 
     write_bytes(out, graph_bytes(company_graph(model, raw), format.value))
-    typer.echo(f"{out}: {len(model.assets)} assets")
+    typer.echo(f"{out}: {len(model.assets)} {_ASSETS[lang]}")
 
 
 @import_app.command("graph")
@@ -52,9 +58,10 @@ def import_graph(
     """Build a company from a graph drawn in yEd or Gephi (node attribute
     `kind`; edge attributes `need`, `need_type`, `mode`, `k`). Every problem
     is reported at its node or edge (`g.graphml:node 'erp': kind: …`), exit 2."""
+    check_lang(lang)
     name = Path(file).name
     if not name.lower().endswith((".graphml", ".gexf")):
-        typer.echo(printable(f"{name}: not a .graphml or .gexf file"), err=True)
+        typer.echo(printable(f"{name}: {_NOT_A_GRAPH[lang]}"), err=True)
         raise typer.Exit(EXIT_INVALID)
     from simulator.readwrite.graph import MAX_GRAPH_BYTES, read_graph  # NetworkX: when used
 
@@ -70,4 +77,4 @@ def import_graph(
         refuse(e.problems, lang)
     target = Path(out) / "company.yaml"
     write_data(target, read.data)
-    typer.echo(f"{target}: {len(company.assets)} assets")
+    typer.echo(f"{target}: {len(company.assets)} {_ASSETS[lang]}")

@@ -16,6 +16,11 @@ from simulator.report import printable
 from simulator.schema import ScenarioBundle
 from simulator.validation import ScenarioError
 
+# The commands' own lines, in the language asked for (--lang).
+_INJECTS = {"de": "Einlagen", "en": "injects"}
+_DROPPED = {"de": "entfernt (nicht im Blatt)", "en": "dropped (not in the sheet)"}
+_IGNORED = {"de": "nicht gelesene Spalten", "en": "columns not read"}
+
 
 def _check(path: str, lang: str) -> None:
     check_lang(lang)
@@ -72,11 +77,11 @@ def import_msel_command(
     if out and isinstance(new.get("company"), str):
         new = {**new, "company": _company_from(out, scenario, new["company"])}
     write_data(out or scenario, new)
-    typer.echo(f"{out or scenario}: {len(read.injects)} injects")
+    typer.echo(f"{out or scenario}: {len(read.injects)} {_INJECTS[lang]}")
     if read.dropped:
-        typer.echo(printable(f"dropped (not in the sheet): {', '.join(read.dropped)}"))
+        typer.echo(printable(f"{_DROPPED[lang]}: {', '.join(read.dropped)}"))
     if read.ignored:
-        typer.echo(printable(f"columns not read: {', '.join(read.ignored)}"))
+        typer.echo(printable(f"{_IGNORED[lang]}: {', '.join(read.ignored)}"))
 
 
 @export_app.command("msel")
@@ -95,4 +100,4 @@ def export_msel_command(
         write_text(out, msel_csv(header, rows))
     else:
         write_bytes(out, msel_xlsx(header, rows))
-    typer.echo(f"{out}: {len(rows)} injects")
+    typer.echo(f"{out}: {len(rows)} {_INJECTS[lang]}")
