@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/engine.py [--sizes 1000,10000,100000] [--failures 1000] [--quick]
 
-For each size it generates a company (`simulator.generate`) with a fixed number
+For each size it generates a company (`simulator.model.generate`) with a fixed number
 of random outages over a simulated year, runs the engine to the horizon and
 measures, in the same run:
 
@@ -43,10 +43,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import simpy  # noqa: E402
 
-from simulator.gcpause import paused_gc  # noqa: E402
-from simulator.generate import generate  # noqa: E402
-from simulator.graph import providers_of  # noqa: E402
-from simulator.schema import Company, Scenario, ScenarioBundle  # noqa: E402
+from simulator.model.gcpause import paused_gc  # noqa: E402
+from simulator.model.generate import generate  # noqa: E402
+from simulator.model.graph import providers_of  # noqa: E402
+from simulator.model.schema import Company, Scenario, ScenarioBundle  # noqa: E402
 
 FROM_FILE = {"from_file": True}
 HEADLINE = 10_000
@@ -322,8 +322,8 @@ class SizeResult:
 
 
 def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> SizeResult:
-    from simulator.engine import Simulation
-    from simulator.model import compile_model
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.simulation import Simulation
 
     print(f"\n== {n:,} assets, {failures:,} outages over a year ==")
     t0 = time.perf_counter()
@@ -438,9 +438,9 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
     """(load s of a YAML company, load s of a JSON company, compile s,
     reference load s, engine state bytes per asset) at size `n`. The files
     are written as `tabletop generate` writes them."""
-    from simulator.engine import Simulation
-    from simulator.io import load_bundle, write_data
-    from simulator.model import compile_model
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.simulation import Simulation
+    from simulator.readwrite.io import load_bundle, write_data
 
     company_d, scenario_d = generate(n, seed=0, failures=failures)
     company_json, scenario_json = json.dumps(company_d), json.dumps(scenario_d)
@@ -471,8 +471,8 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
 
 _LOAD = """
 import json, sys, time
-from simulator.io import load_bundle
-from simulator.model import compile_model
+from simulator.readwrite.io import load_bundle
+from simulator.engine.compiled import compile_model
 t0 = time.perf_counter()
 bundle = load_bundle(sys.argv[1])
 t1 = time.perf_counter()

@@ -43,16 +43,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.engine import bundle_of  # noqa: E402
-from simulator.engine import Simulation  # noqa: E402
+from simulator.engine.simulation import Simulation  # noqa: E402
 from simulator.exercise.audience import AUDIENCES  # noqa: E402
 from simulator.exercise.decisions import decision_values  # noqa: E402
 from simulator.exercise.log import LogEntry, make_header  # noqa: E402
 from simulator.exercise.replay import replay  # noqa: E402
 from simulator.exercise.session import Exercise, Rejected  # noqa: E402
 from simulator.exercise.views import Publication  # noqa: E402
-from simulator.generate import generate  # noqa: E402
-from simulator.io import load_bundle  # noqa: E402
-from simulator.schema import ScenarioBundle  # noqa: E402
+from simulator.model.generate import generate  # noqa: E402
+from simulator.model.schema import ScenarioBundle  # noqa: E402
+from simulator.readwrite.io import load_bundle  # noqa: E402
 
 RANSOMWARE = ROOT / "scenarios" / "dairy" / "ransomware.yaml"
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import.py [--sizes 1000,10000] [--repeat 3]
 
-For each size a company is generated (`simulator.generate`, layered: sites,
+For each size a company is generated (`simulator.model.generate`, layered: sites,
 utilities, IT, data, applications, processes), validated, and written as a
 BIA workbook with `simulator.readwrite.bia_write` (not timed). Then, side by
 side in the same run, best of `--repeat`:
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import openpyxl  # noqa: E402
 
-from simulator.gcpause import paused_gc  # noqa: E402
-from simulator.generate import generate  # noqa: E402
+from simulator.model.gcpause import paused_gc  # noqa: E402
+from simulator.model.generate import generate  # noqa: E402
 from simulator.readwrite.bia_read import company_of, read_xlsx  # noqa: E402
 from simulator.readwrite.bia_write import company_rows, write_xlsx  # noqa: E402
 from simulator.readwrite.build import Source, company_from_data  # noqa: E402

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/montecarlo.py [-n 3000] [--repeat 3] [--workers N] [--quick]
 
-Runs `simulator.montecarlo.monte_carlo` on the reference blackout
+Runs `simulator.analysis.montecarlo.monte_carlo` on the reference blackout
 (scenarios/dairy/blackout.yaml) with `workers=1` (in this process) and with
 `workers=os.cpu_count()` (a process pool, started and stopped inside the
 measured time, so its start-up cost counts), alternating the two `--repeat`
@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from simulator.engine import Simulation  # noqa: E402
-from simulator.io import load_bundle  # noqa: E402
-from simulator.metrics import ProcessSummarizer  # noqa: E402
-from simulator.model import compile_model  # noqa: E402
-from simulator.montecarlo import Outcome, monte_carlo, replicate, replication_seed  # noqa: E402
+from simulator.analysis.metrics import ProcessSummarizer  # noqa: E402
+from simulator.analysis.montecarlo import Outcome, monte_carlo, replicate, replication_seed  # noqa: E402
+from simulator.engine.compiled import compile_model  # noqa: E402
+from simulator.engine.simulation import Simulation  # noqa: E402
+from simulator.readwrite.io import load_bundle  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "dairy" / "blackout.yaml"
 SUMMARY_SCENARIOS = ("blackout", "ransomware")

@@ -5,7 +5,7 @@
 An update is what a live exercise does per published message: feed the new
 records (10 here), then ask the process board for its rows, the outage
 timeline for its changes and the impact curve for its new points at `now`.
-The company is the dairy (127 assets) or a generated one (`simulator.generate`);
+The company is the dairy (127 assets) or a generated one (`simulator.model.generate`);
 the records are a synthetic stream of state changes every 10 s (random
 assets go down or to half capacity, the one out longest comes back, 5 % of
 the assets out at any time), so the models get as many records as asked for
@@ -32,11 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from simulator.engine.records import Record, state_of  # noqa: E402
 from simulator.exercise.readmodels import ReadModels  # noqa: E402
-from simulator.generate import generate  # noqa: E402
-from simulator.io import load_bundle  # noqa: E402
-from simulator.records import Record, state_of  # noqa: E402
-from simulator.schema import Company, Scenario, ScenarioBundle  # noqa: E402
+from simulator.model.generate import generate  # noqa: E402
+from simulator.model.schema import Company, Scenario, ScenarioBundle  # noqa: E402
+from simulator.readwrite.io import load_bundle  # noqa: E402
 
 STEP_S = 10  # seconds between synthetic records
 PER_UPDATE = 10  # records per update

@@ -34,14 +34,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.commands import ActivateStandby
-from simulator.engine import Simulation
-from simulator.frames import asset_frame, process_frame, records_frame
-from simulator.io import load_bundle
-from simulator.metrics import evaluate_objectives, summarize
-from simulator.plots import impact_figure, process_capacity_figure, timeline_figure
-from simulator.schema import text
-from simulator.wallclock import stamp
+from simulator import (
+    ActivateStandby,
+    Simulation,
+    asset_frame,
+    evaluate_objectives,
+    impact_figure,
+    load_bundle,
+    process_capacity_figure,
+    process_frame,
+    records_frame,
+    stamp,
+    summarize,
+    text,
+    timeline_figure,
+)
 
 SCENARIOS = Path("..") / "scenarios"
 pd.options.display.float_format = "{:,.1f}".format

@@ -36,10 +36,8 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.frames import outcomes_frame, stats_frame
-from simulator.io import load_bundle
-from simulator.montecarlo import monte_carlo
-from simulator.plots import (
+from simulator import load_bundle, monte_carlo, outcomes_frame, stats_frame
+from simulator.analysis.plots import (
     breach_probability_figure,
     convergence_figure,
     downtime_distribution_figure,

@@ -38,15 +38,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.engine import Simulation
-from simulator.frames import asset_frame, stats_frame, sweep_frame, tornado_frame
-from simulator.graph import need_id
-from simulator.io import load_bundle
-from simulator.metrics import summarize
-from simulator.montecarlo import monte_carlo
-from simulator.plots import sweep_figure, tornado_figure
-from simulator.sweep import sweep, tornado, with_parameters
-from simulator.validation import ScenarioError
+from simulator import (
+    ScenarioError,
+    Simulation,
+    asset_frame,
+    load_bundle,
+    monte_carlo,
+    need_id,
+    stats_frame,
+    summarize,
+    sweep,
+    sweep_figure,
+    sweep_frame,
+    tornado,
+    tornado_figure,
+    tornado_frame,
+    with_parameters,
+)
 
 DAIRY = Path("..") / "scenarios" / "dairy"
 SEED = 2026

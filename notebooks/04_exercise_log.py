@@ -37,13 +37,19 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from simulator.engine import Simulation
-from simulator.exercise.log import read_log
-from simulator.exercise.replay import replay
-from simulator.frames import outcomes_frame, process_frame, stats_frame
-from simulator.metrics import summarize
-from simulator.montecarlo import monte_carlo, replication_seed
-from simulator.plots import process_capacity_figure, timeline_figure
+from simulator import (
+    Simulation,
+    monte_carlo,
+    outcomes_frame,
+    process_capacity_figure,
+    process_frame,
+    read_log,
+    replay,
+    replication_seed,
+    stats_frame,
+    summarize,
+    timeline_figure,
+)
 
 LOG = Path("data") / "exercise-log.jsonl"
 pd.options.display.width = 160

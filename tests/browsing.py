@@ -80,7 +80,7 @@ class Served:
         self.log = (folder / "server.log").open("ab")
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1",
+        command = [sys.executable, "-m", "simulator", "serve", "--host", "127.0.0.1",
                    "--port", str(self.port), "--db", f"sqlite:///{self.folder}/{self.db}"]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip

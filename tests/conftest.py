@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from simulator.schema import Company, Scenario, ScenarioBundle
+from simulator.model.schema import Company, Scenario, ScenarioBundle
 
 Factory = Callable[..., ScenarioBundle]
 

@@ -57,7 +57,7 @@ def _bad_assets(folder: Path) -> Path:
 def _cycle_company(folder: Path) -> Path:
     """A generated 100k-asset company with one instant dependency cycle: the
     last asset and one in the middle need each other with no delay or buffer."""
-    from simulator.generate import generate
+    from simulator.model.generate import generate
 
     company, _ = generate(100_000, seed=3)
     first, second = company["assets"][-1], company["assets"][50_000]
@@ -147,7 +147,9 @@ def run(item: dict[str, Any]) -> Outcome:
 def _cli(args: list[str]) -> Outcome:
     from typer.testing import CliRunner
 
-    from web.cli import app
+    from simulator.cli.app import command_line
+
+    app = command_line()
 
     with chdir(CORPUS):  # paths are relative to the corpus folder, as the manifest writes them
         result = CliRunner().invoke(app, args)

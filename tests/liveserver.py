@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parent / "data" / "web"
 
 def tabletop() -> list[str]:
     script = Path(sys.executable).with_name("tabletop")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "web.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "simulator"]
 
 
 def cli_url(db_url: str) -> str:

@@ -1,4 +1,4 @@
-"""Data loss of destroyed data assets (simulator/backups.py), derived by hand.
+"""Data loss of destroyed data assets (simulator/engine/backups.py), derived by hand.
 
 The schedule: backups at offset + k × interval for every whole k (also before
 the start), offline copies at offset + k × offline_interval; none taken while
@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from conftest import make_bundle
 
-from simulator.backups import last_taken, scheduled_at_or_before
-from simulator.commands import Restore
-from simulator.engine import Simulation
-from simulator.records import Record
+from simulator.engine.backups import last_taken, scheduled_at_or_before
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
+from simulator.model.commands import Restore
 
 H = 3600
 D = 24 * H

@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from simulator.io import load_company
 from simulator.readwrite.bia_write import company_rows, write_xlsx
+from simulator.readwrite.io import load_company
 from web.app import create_app
 from web.settings import Settings
 

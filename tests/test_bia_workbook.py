@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.io import load_company
+from simulator.cli.app import app
+from simulator.model.validation import ScenarioError
 from simulator.readwrite.bia_read import (
     MAX_UNPACKED,
     company_of,
@@ -36,7 +36,7 @@ from simulator.readwrite.bia_write import (
     write_csv,
     write_xlsx,
 )
-from simulator.validation import ScenarioError
+from simulator.readwrite.io import load_company
 
 REPO = Path(__file__).resolve().parents[1]
 COMPANIES = [REPO / "scenarios/dairy/company.yaml", REPO / "scenarios/example/company.yaml"]

@@ -1,8 +1,8 @@
 """A second oracle for the cascade: the incremental propagation of
-`simulator.cascade` (through `Simulation`) against a plain full recompute.
+`simulator.engine.cascade` (through `Simulation`) against a plain full recompute.
 
 Without delays, buffers, restarts, workarounds and isolation the cascade's
-rule is a pure function of the damage (simulator/cascade.py, module notes):
+rule is a pure function of the damage (simulator/engine/cascade.py, module notes):
 
 - an asset's capacity = min(its own damage, the supply of each of its needs),
   its own damage being the lowest of what each cause did to it (1 if none),
@@ -27,8 +27,8 @@ import hypothesis.strategies as st
 from conftest import make_bundle
 from hypothesis import given, settings
 
-from simulator.engine import Simulation
-from simulator.validation import check_company
+from simulator.engine.simulation import Simulation
+from simulator.model.validation import check_company
 
 CAPACITIES = [0.0, 0.25, 0.5, 0.75]
 SHARES = [0.5, 1.0]

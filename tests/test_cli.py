@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from simulator import cli
-from simulator.cli import app
+from simulator.cli import app as cli
+from simulator.cli.app import app
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from simulator.commands import Down
-from simulator.durations import format_duration
-from simulator.engine import Simulation
-from simulator.io import load_bundle, load_company, validate_file
-from simulator.metrics import summarize
-from simulator.model import Model, compile_model
-from simulator.records import Record
-from simulator.schema import AssetKind, Scenario, ScenarioBundle
+from simulator.analysis.metrics import summarize
+from simulator.engine.compiled import Model, compile_model
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
+from simulator.model.commands import Down
+from simulator.model.schema import AssetKind, Scenario, ScenarioBundle
+from simulator.readwrite.io import load_bundle, load_company, validate_file
+from simulator.terms.durations import format_duration
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 DAIRY = SCENARIOS / "dairy"

@@ -16,11 +16,11 @@ import pytest
 from exercise_logs import log
 from typer.testing import CliRunner
 
-from simulator.cli import app
+from simulator.cli.app import app
 from simulator.exercise.decisions import decision_values, first_inject
 from simulator.exercise.log import dumps_log, make_header, read_log
-from simulator.io import load_bundle
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
+from simulator.readwrite.io import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "whatif" / "scenario.yaml"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from simulator.durations import DURATION_PATTERN, format_duration, parse_duration
+from simulator.terms.durations import DURATION_PATTERN, format_duration, parse_duration
 
 # (text, seconds), worked out by hand.
 SPELLINGS = [

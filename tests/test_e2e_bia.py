@@ -10,8 +10,8 @@ from typing import Any
 import openpyxl
 from liveserver import Server
 
-from simulator.io import load_company
 from simulator.readwrite.bia_write import company_rows, write_xlsx
+from simulator.readwrite.io import load_company
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "example"

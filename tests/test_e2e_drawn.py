@@ -1,6 +1,6 @@
 """In headless Chromium: the console draws the impact curve and the outage
 timeline exactly as the server's read models send them — the same points as
-simulator.metrics.impact_series and the same stretches as asset_segments,
+simulator.analysis.metrics.impact_series and the same stretches as asset_segments,
 computed here from the exercise's exported log (no second derivation in the
 browser)."""
 
@@ -13,9 +13,9 @@ from typing import Any
 from browsing import open_console
 from liveserver import Server, post
 
+from simulator.analysis.metrics import asset_segments, impact_series
 from simulator.exercise.log import read_log
 from simulator.exercise.replay import replay
-from simulator.metrics import asset_segments, impact_series
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,9 +12,16 @@ from typing import Any
 import pytest
 from conftest import make_bundle
 
-from simulator.commands import ActivateStandby, AddTeam, Down, Isolate, Restore, StartWorkaround
-from simulator.engine import CommandError, Simulation
-from simulator.records import Record
+from simulator.engine.records import Record
+from simulator.engine.simulation import CommandError, Simulation
+from simulator.model.commands import (
+    ActivateStandby,
+    AddTeam,
+    Down,
+    Isolate,
+    Restore,
+    StartWorkaround,
+)
 
 H = 3600
 
@@ -325,7 +332,7 @@ def jsonl(records: list[Record]) -> str:
 
 
 def load_example() -> Any:
-    from simulator.io import load_bundle
+    from simulator.readwrite.io import load_bundle
 
     return load_bundle(example_path())
 
@@ -345,7 +352,7 @@ def test_same_seed_same_records_in_any_chunking() -> None:
 
 def test_same_records_in_another_process() -> None:
     code = (
-        "import json,sys; from simulator.io import load_bundle; from simulator.engine import Simulation;"
+        "import json,sys; from simulator.readwrite.io import load_bundle; from simulator.engine.simulation import Simulation;"
         f"sim = Simulation(load_bundle({str(example_path())!r})); recs = sim.run();"
         "sys.stdout.write(''.join(json.dumps(r.to_dict()) + '\\n' for r in recs))"
     )
@@ -449,7 +456,7 @@ def _with_horizon(bundle: Any, horizon: int) -> Any:
 
 
 def test_extending_the_horizon_plays_as_if_it_had_been_longer() -> None:
-    from simulator.io import load_bundle
+    from simulator.readwrite.io import load_bundle
 
     bundle = load_bundle(Path(__file__).resolve().parent.parent / "scenarios/dairy/blackout.yaml")
     # The blackout starts at 30 min and the grid stays out for hours: a run cut
@@ -468,7 +475,7 @@ def test_extending_the_horizon_plays_as_if_it_had_been_longer() -> None:
 
 
 def test_extension_is_bounded() -> None:
-    from simulator.engine import MAX_HORIZON
+    from simulator.engine.simulation import MAX_HORIZON
 
     b = make_bundle([{"id": "a", "kind": "utility"}], horizon="7d")
     sim = Simulation(b)
@@ -485,7 +492,7 @@ def test_extension_is_bounded() -> None:
 
 
 def test_a_hazard_must_fit_the_company() -> None:
-    from simulator.commands import StartHazard
+    from simulator.model.commands import StartHazard
 
     b = make_bundle([
         {"id": "grid", "kind": "utility"},

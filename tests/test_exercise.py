@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from simulator.commands import ActivateStandby, StartHazard, StartWorkaround
-from simulator.engine import Simulation
+from simulator.engine.simulation import Simulation
 from simulator.exercise.audience import FULL, PLAYER, header_view
 from simulator.exercise.log import (
     ENGINE_VERSION,
@@ -21,7 +20,8 @@ from simulator.exercise.log import (
 )
 from simulator.exercise.replay import replay
 from simulator.exercise.session import Exercise, Limits, Rejected
-from simulator.io import load_bundle
+from simulator.model.commands import ActivateStandby, StartHazard, StartWorkaround
+from simulator.readwrite.io import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "example" / "scenario.yaml"

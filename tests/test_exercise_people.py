@@ -15,7 +15,7 @@ from simulator.exercise.log import dumps_log, make_header, read_log
 from simulator.exercise.replay import replay
 from simulator.exercise.session import Exercise, Rejected
 from simulator.exercise.views import Publication
-from simulator.io import load_bundle
+from simulator.readwrite.io import load_bundle
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
 H = 3600

@@ -1,4 +1,4 @@
-"""DataFrames (simulator.frames) hold the same figures as the objects they come from."""
+"""DataFrames (simulator.analysis.frames) hold the same figures as the objects they come from."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pytest
 from conftest import make_bundle
 from typer.testing import CliRunner
 
-from simulator.engine import Simulation
-from simulator.frames import (
+from simulator.analysis.frames import (
     asset_frame,
     outcomes_frame,
     process_frame,
@@ -22,12 +21,13 @@ from simulator.frames import (
     sweep_frame,
     tornado_frame,
 )
-from simulator.io import load_bundle
-from simulator.metrics import summarize
-from simulator.montecarlo import MonteCarloResult, monte_carlo
-from simulator.schema import ScenarioBundle
-from simulator.sweep import sweep, tornado
-from web.cli import app
+from simulator.analysis.metrics import summarize
+from simulator.analysis.montecarlo import MonteCarloResult, monte_carlo
+from simulator.analysis.sweep import sweep, tornado
+from simulator.cli.app import app
+from simulator.engine.simulation import Simulation
+from simulator.model.schema import ScenarioBundle
+from simulator.readwrite.io import load_bundle
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
 FUEL = "assets.site.needs.power.buffers.fuel.capacity"

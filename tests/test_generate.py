@@ -12,11 +12,11 @@ import networkx as nx
 import pytest
 import yaml
 
-from simulator.durations import parse_duration
-from simulator.generate import MIN_ASSETS, generate
-from simulator.graph import build_graph
-from simulator.io import load_bundle
-from simulator.schema import Company, Scenario
+from simulator.model.generate import MIN_ASSETS, generate
+from simulator.model.graph import build_graph
+from simulator.model.schema import Company, Scenario
+from simulator.readwrite.io import load_bundle
+from simulator.terms.durations import parse_duration
 
 FROM_FILE = {"from_file": True}
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.io import load_company, read_yaml
+from simulator.cli.app import app
+from simulator.model.schema import Company
+from simulator.model.validation import ScenarioError
 from simulator.readwrite import graph as graph_module
 from simulator.readwrite.build import Source, company_from_data
 from simulator.readwrite.graph import company_graph, graph_bytes, read_graph
-from simulator.schema import Company
-from simulator.validation import ScenarioError
+from simulator.readwrite.io import load_company, read_yaml
 
 ROOT = Path(__file__).parent.parent
 COMPANIES = ["scenarios/example/company.yaml", "scenarios/dairy/company.yaml"]

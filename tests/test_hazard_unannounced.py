@@ -12,7 +12,7 @@ from pathlib import Path
 from simulator.exercise.audience import FULL, audience_of
 from simulator.exercise.session import Exercise
 from simulator.exercise.views import Publication
-from simulator.io import load_bundle
+from simulator.readwrite.io import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYERS = (audience_of("participant"), audience_of("participant", "IT"))

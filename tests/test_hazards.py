@@ -9,10 +9,10 @@ import hypothesis.strategies as st
 import pytest
 from conftest import make_bundle
 
-from simulator.commands import Isolate, StartHazard
-from simulator.engine import Simulation
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
 from simulator.hazards.flood import HYDROGRAPHS, crossings
-from simulator.records import Record
+from simulator.model.commands import Isolate, StartHazard
 
 H = 3600
 D = 24 * H
@@ -155,7 +155,7 @@ def test_absence_lowers_capacity_and_team_size() -> None:
 
 def team_size_under(absence: float, size: int, seed: int, added: int = 0) -> int:
     """Members of a team of `size` (+ `added` by an inject) present at `absence`."""
-    from simulator.commands import AddTeam
+    from simulator.model.commands import AddTeam
 
     sim = Simulation(make_bundle(staff_company(), teams={"admins": {"size": size}}, seed=seed,
                                  hazards=[{"at": "0min", "hazard": {"type": "staff_absence", "staff": ["crew"],
@@ -175,7 +175,7 @@ def test_each_member_is_away_by_their_own_draw() -> None:
     of 3 has 1.5, a team of 2 at 10 % has 1.8 (s.e. ≈ 0.021)."""
     from statistics import mean
 
-    from simulator.streams import Streams
+    from simulator.engine.streams import Streams
 
     for seed in range(20):
         rng = Streams(seed)("absence/admins")
@@ -359,7 +359,7 @@ def test_a_buffer_running_dry_as_power_returns_is_no_outage() -> None:
 
 
 def test_a_detect_command_evicts_a_named_attacker() -> None:
-    from simulator.commands import Detect
+    from simulator.model.commands import Detect
 
     b = make_bundle(it_company(), horizon="10d", hazards=[{"id": "locker", "at": "0min", "hazard": attack(spread_time="10h")}])
     sim = Simulation(b)

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator import io
-from simulator.io import (
+from simulator.model.validation import Problem, ScenarioError
+from simulator.readwrite import build, io
+from simulator.readwrite.io import (
     LineMap,
     load_bundle,
     load_company,
@@ -24,8 +25,6 @@ from simulator.io import (
     write_jsonl,
     write_text,
 )
-from simulator.readwrite import build
-from simulator.validation import Problem, ScenarioError
 
 DATA = Path(__file__).resolve().parent / "data"
 GOOD = DATA / "good"
@@ -368,7 +367,7 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
 
 
 def test_generated_company_validates(tmp_path: Path) -> None:
-    generate = pytest.importorskip("simulator.generate").generate
+    generate = pytest.importorskip("simulator.model.generate").generate
     company, scenario = generate(300, seed=1)
     (tmp_path / "company.yaml").write_text(yaml.safe_dump(company), encoding="utf-8")
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
@@ -405,7 +404,7 @@ def test_loading_restores_the_garbage_collector() -> None:
 
 
 def test_a_large_json_company_loads_on_the_fast_path_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from simulator.generate import generate
+    from simulator.model.generate import generate
 
     company, scenario = generate(15_000, seed=2, failures=10)
     io.write_data(tmp_path / "company.json", company)

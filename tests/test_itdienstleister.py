@@ -18,12 +18,14 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from simulator import io
-from simulator.engine import Simulation
-from simulator.io import load_bundle, load_company, validate_file
-from simulator.metrics import RunSummary as Summary
-from simulator.metrics import summarize
+from simulator.analysis.metrics import RunSummary as Summary
+from simulator.analysis.metrics import summarize
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
+from simulator.model.schema import AssetKind, ScenarioBundle
+from simulator.readwrite import io
 from simulator.readwrite.bia_read import read_xlsx
+from simulator.readwrite.io import load_bundle, load_company, validate_file
 from simulator.readwrite.netbox import (
     NetboxImport,
     Processes,
@@ -31,8 +33,6 @@ from simulator.readwrite.netbox import (
     parse_fixture,
     read_mapping,
 )
-from simulator.records import Record
-from simulator.schema import AssetKind, ScenarioBundle
 from web.app import create_app
 from web.settings import Settings
 

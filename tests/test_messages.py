@@ -1,4 +1,4 @@
-"""German texts of the library's messages (simulator/messages.py)."""
+"""German texts of the library's messages (simulator/terms/messages.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.io import validate_file
-from simulator.messages import GERMAN, translate
+from simulator.readwrite.io import validate_file
+from simulator.terms.messages import GERMAN, translate
 
 BAD = Path(__file__).parent / "data" / "bad"
 

@@ -1,4 +1,4 @@
-"""Run summaries (simulator.metrics) against hand-computed figures."""
+"""Run summaries (simulator.analysis.metrics) against hand-computed figures."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.metrics import (
+from simulator.analysis.metrics import (
     ProcessSummary,
     asset_segments,
     capacity_series,
     impact_series,
     summarize,
 )
-from simulator.records import Record, State, state_of
-from simulator.schema import Company, Scenario, ScenarioBundle
+from simulator.engine.records import Record, State, state_of
+from simulator.model.schema import Company, Scenario, ScenarioBundle
 
 H = 3600
 
@@ -435,10 +435,10 @@ def test_the_prepared_process_summary_equals_the_full_one(name: str) -> None:
     """Monte Carlo's summariser (prepared once per company, reading only the
     processes' records) gives exactly `summarize`'s process figures -- data
     loss included (ransomware destroys data upstream of processes)."""
-    from simulator.engine import Simulation
-    from simulator.io import load_bundle
-    from simulator.metrics import ProcessSummarizer
-    from simulator.model import compile_model
+    from simulator.analysis.metrics import ProcessSummarizer
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.simulation import Simulation
+    from simulator.readwrite.io import load_bundle
 
     bundle = load_bundle(Path(__file__).resolve().parent.parent / "scenarios" / "dairy" / f"{name}.yaml")
     model = compile_model(bundle)

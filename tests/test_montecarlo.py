@@ -9,8 +9,8 @@ import pytest
 from conftest import make_bundle
 from typer.testing import CliRunner
 
-from simulator.montecarlo import monte_carlo, percentile, replication_seed, wilson
-from web.cli import app
+from simulator.analysis.montecarlo import monte_carlo, percentile, replication_seed, wilson
+from simulator.cli.app import app
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
 

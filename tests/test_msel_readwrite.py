@@ -13,8 +13,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.io import load_bundle, read_yaml
+from simulator.cli.app import app
+from simulator.model.schema import ScenarioBundle
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import load_bundle, read_yaml
 from simulator.readwrite.msel import (
     MAX_ROWS,
     import_msel,
@@ -23,8 +25,6 @@ from simulator.readwrite.msel import (
     msel_xlsx,
     scenario_time,
 )
-from simulator.schema import ScenarioBundle
-from simulator.validation import ScenarioError
 
 ROOT = Path(__file__).parent.parent
 SCENARIOS = sorted(

@@ -21,7 +21,7 @@ from test_web_triggers import ROOT
 from simulator.exercise.audience import FULL, audience_of, entry_view
 from simulator.exercise.session import Exercise
 from simulator.exercise.views import Publication, feed_item
-from simulator.io import load_bundle
+from simulator.readwrite.io import load_bundle
 
 IT_TEXTS = ("zq-b03-titel", "zq-b03-title", "zq-b03-nachricht", "zq-b03-message",
             "zq-b06-titel", "zq-b06-title")  # fmt: skip

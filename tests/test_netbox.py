@@ -16,8 +16,10 @@ import yaml
 from netbox_api_server import TOKEN, netbox_api
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.engine import Simulation
+from simulator.cli.app import app
+from simulator.engine.simulation import Simulation
+from simulator.model.schema import Company
+from simulator.model.validation import ScenarioError
 from simulator.readwrite.bia_read import read_xlsx
 from simulator.readwrite.bia_write import company_rows, write_xlsx
 from simulator.readwrite.build import Source, bundle_from_data
@@ -31,8 +33,6 @@ from simulator.readwrite.netbox import (
 )
 from simulator.readwrite.netbox_api import ApiError, Limits, fetch_all
 from simulator.readwrite.netbox_fixture import inventory_from_api
-from simulator.schema import Company
-from simulator.validation import ScenarioError
 
 DEMO = Path(__file__).resolve().parents[2] / "shared" / "data" / "netbox" / "netbox-demo-v3.6.json"
 if not DEMO.exists():  # a worktree beside /work/shared, or the main checkout

@@ -12,7 +12,7 @@ from test_exercise_people import ANNA
 from simulator.exercise.audience import FULL, PLAYER
 from simulator.exercise.session import Exercise
 from simulator.exercise.views import Publication
-from simulator.io import load_bundle
+from simulator.readwrite.io import load_bundle
 
 RANSOMWARE = Path(__file__).resolve().parent.parent / "scenarios" / "dairy" / "ransomware.yaml"
 H = 3600

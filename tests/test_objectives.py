@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
+from simulator.analysis.metrics import Taken, breach_moments, evaluate_objectives, summarize
+from simulator.engine.records import EVENT_DATA_LOSS, Record, state_of
 from simulator.exercise.audience import FULL, PLAYER
 from simulator.exercise.log import make_header
 from simulator.exercise.objectives import evaluate, result_view, taken_actions
 from simulator.exercise.replay import replay
 from simulator.exercise.session import Exercise
 from simulator.exercise.views import Publication
-from simulator.io import load_bundle
-from simulator.metrics import Taken, breach_moments, evaluate_objectives, summarize
-from simulator.records import EVENT_DATA_LOSS, Record, state_of
-from simulator.schema import Company, Scenario, ScenarioBundle
+from simulator.model.schema import Company, Scenario, ScenarioBundle
+from simulator.readwrite.io import load_bundle
 
 H = 3600
 DAIRY = Path(__file__).resolve().parent.parent / "scenarios" / "dairy" / "ransomware.yaml"
@@ -136,7 +136,7 @@ def test_live_state_equals_a_replay_at_each_time() -> None:
     {"check": "decision_before", "action": "paper"},
 ])  # fmt: skip
 def test_a_check_without_its_field_is_refused(entry: dict[str, Any]) -> None:
-    from simulator.validation import check_scenario
+    from simulator.model.validation import check_scenario
 
     b = small()
     scenario = b.scenario.model_copy(update={"objectives": [

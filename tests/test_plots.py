@@ -1,4 +1,4 @@
-"""Figures (simulator.plots) built from hand-written record streams."""
+"""Figures (simulator.analysis.plots) built from hand-written record streams."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from plotly.offline import get_plotlyjs
 
-from simulator.montecarlo import MonteCarloResult, Outcome, statistics, wilson
-from simulator.plots import (
+from simulator.analysis.montecarlo import MonteCarloResult, Outcome, statistics, wilson
+from simulator.analysis.plots import (
     breach_probability_figure,
     convergence_figure,
     downtime_distribution_figure,
@@ -22,9 +22,9 @@ from simulator.plots import (
     timeline_html,
     tornado_figure,
 )
-from simulator.records import Record, State, state_of
-from simulator.schema import Company, Scenario, ScenarioBundle
-from simulator.sweep import Sensitivity, SweepPoint
+from simulator.analysis.sweep import Sensitivity, SweepPoint
+from simulator.engine.records import Record, State, state_of
+from simulator.model.schema import Company, Scenario, ScenarioBundle
 
 H = 3600
 HORIZON = 48 * H
@@ -199,8 +199,8 @@ def test_time_axis_and_hovers_across_the_spring_clock_change() -> None:
     Sun 11:00 UTC = 13:00 CEST (not 12:00: the clocks went forward at 01:00
     UTC). wan_b is down from 12 h (Sun 00:00 CET) to 16 h (03:00 UTC = 05:00
     CEST); wan_a from 20 h (07:00 UTC = 09:00 CEST) to 30 h (17:00 UTC = 19:00 CEST)."""
-    from simulator.engine import Simulation
-    from simulator.io import load_bundle
+    from simulator.engine.simulation import Simulation
+    from simulator.readwrite.io import load_bundle
 
     bundle = load_bundle(DATA / "dst" / "scenario.yaml")
     sim = Simulation(bundle)

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from starlette.testclient import TestClient
 from test_web_api import Ex, field_of, new_exercise, settings
 
-from simulator.durations import MAX_DURATION, parse_duration
-from simulator.schema import MAX_SEED, Company, Scenario
+from simulator.model.schema import MAX_SEED, Company, Scenario
+from simulator.terms.durations import MAX_DURATION, parse_duration
 from web.app import create_app
 from web.schemas import ClockCommand, DecisionCreate, ExerciseCreate, InjectCreate
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from simulator.engine import Simulation
+from simulator.analysis.metrics import asset_segments, impact_series, summarize
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
 from simulator.exercise.readmodels import (
     ImpactCurve,
     Interval,
@@ -17,10 +19,8 @@ from simulator.exercise.readmodels import (
     ProcessBoard,
     ReadModels,
 )
-from simulator.io import load_bundle
-from simulator.metrics import asset_segments, impact_series, summarize
-from simulator.records import Record
-from simulator.schema import AssetKind, Company, Scenario, ScenarioBundle, text
+from simulator.model.schema import AssetKind, Company, Scenario, ScenarioBundle, text
+from simulator.readwrite.io import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 H = 3600
@@ -203,7 +203,7 @@ def tiny() -> ScenarioBundle:
 
 
 def state(seq: int, t: int, asset: str, after: float) -> Record:
-    from simulator.records import state_of
+    from simulator.engine.records import state_of
 
     return Record(seq, t, "state", asset, None, after, state_of(after), "test")
 

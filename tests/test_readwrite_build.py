@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.io import load_company
+from simulator.model.validation import ScenarioError
 from simulator.readwrite.build import Source, bundle_from_data, company_from_data
 from simulator.readwrite.cells import Cells
-from simulator.validation import ScenarioError
+from simulator.readwrite.io import load_company
 
 
 def company(rto: object = "4h", needs: str = "grid") -> dict[str, object]:

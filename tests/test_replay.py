@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from simulator.cli import app
+from simulator.cli.app import app
 from simulator.exercise.log import read_log
 from simulator.exercise.replay import replay
 from simulator.exercise.scrub import Scrubber

@@ -17,15 +17,15 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from simulator.analysis.metrics import summarize
+from simulator.cli.app import app
 from simulator.exercise.aar import build
 from simulator.exercise.aar_html import render
 from simulator.exercise.aar_pdf import available
 from simulator.exercise.log import DecisionEntry, read_log
 from simulator.exercise.replay import horizon_of, replay
-from simulator.metrics import summarize
-from simulator.replay_report import eur
-from simulator.schema import text
-from web.cli import app
+from simulator.exercise.replay_report import eur
+from simulator.model.schema import text
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "notebooks" / "data" / "exercise-log.jsonl"
@@ -238,7 +238,7 @@ def test_anonymous_roles_are_named_in_the_report_language() -> None:
     from exercise_logs import log
 
     from simulator.exercise.log import make_header
-    from simulator.io import load_bundle
+    from simulator.readwrite.io import load_bundle
 
     bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
     rows = [(3600, "system", "msel", {"inject": "crash"}),
@@ -279,7 +279,7 @@ def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
     from exercise_logs import log
 
     from simulator.exercise.log import make_header
-    from simulator.io import load_bundle
+    from simulator.readwrite.io import load_bundle
 
     source = ROOT / "tests" / "data" / "whatif"
     shutil.copy(source / "company.yaml", tmp_path / "company.yaml")
@@ -306,7 +306,7 @@ def test_free_text_decisions_do_not_leave_section_5_saying_none() -> None:
     from exercise_logs import log
 
     from simulator.exercise.log import make_header
-    from simulator.io import load_bundle
+    from simulator.readwrite.io import load_bundle
 
     bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
     entries = log((3600, "facilitator", "decision", {"text": "Krisenstab einberufen"}))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine import Simulation
-from simulator.io import load_bundle, validate_file
-from simulator.metrics import summarize
+from simulator.analysis.metrics import summarize
+from simulator.engine.simulation import Simulation
+from simulator.readwrite.io import load_bundle, validate_file
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 README = SCENARIOS / "README.md"

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from conftest import make_bundle
 
-from simulator.engine import Simulation
+from simulator.analysis.metrics import summarize
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
 from simulator.hazards.power import feeds_back
-from simulator.metrics import summarize
-from simulator.records import Record
 
 H = 3600
 
@@ -259,8 +259,8 @@ def test_ransomware_stops_equipment_only_through_its_process_control() -> None:
 
 
 def test_validation_keeps_trust_domains_and_ransomware_entries_on_it_assets() -> None:
-    from simulator.schema import Company, Scenario
-    from simulator.validation import check_company, check_scenario
+    from simulator.model.schema import Company, Scenario
+    from simulator.model.validation import check_company, check_scenario
 
     ctx = {"from_file": True}
     company = Company.model_validate(
@@ -278,8 +278,8 @@ def test_validation_keeps_trust_domains_and_ransomware_entries_on_it_assets() ->
 
 
 def test_a_ransomware_inject_cannot_enter_through_equipment() -> None:
-    from simulator.commands import StartHazard
-    from simulator.engine import CommandError
+    from simulator.engine.simulation import CommandError
+    from simulator.model.commands import StartHazard
 
     sim = Simulation(make_bundle(plant()))
     with pytest.raises(CommandError) as err:
@@ -290,7 +290,7 @@ def test_a_ransomware_inject_cannot_enter_through_equipment() -> None:
 
 
 def test_every_kind_has_german_and_english_names() -> None:
-    from simulator.schema import AssetKind, kind_name
+    from simulator.model.schema import AssetKind, kind_name
     from web.i18n import TEXTS
 
     for kind in AssetKind:
@@ -310,8 +310,8 @@ def test_the_hazard_form_offers_only_it_assets_as_ransomware_entry() -> None:
 def test_the_dairys_production_equipment_is_equipment() -> None:
     from pathlib import Path
 
-    from simulator.io import load_company
-    from simulator.schema import IT_KINDS
+    from simulator.model.schema import IT_KINDS
+    from simulator.readwrite.io import load_company
 
     company = load_company(Path(__file__).parent.parent / "scenarios/dairy/company.yaml")
     kinds = {a.id: a.kind.value for a in company.assets}
@@ -332,7 +332,7 @@ def test_an_activated_standby_runs_after_its_lead_time_without_a_restart() -> No
 
 
 def test_the_new_validation_messages_read_in_german() -> None:
-    from simulator.messages import translate
+    from simulator.terms.messages import translate
 
     trust = ("trust domains are only for IT assets (application, data, it_system), not "
              "equipment: a cyberattack reaches equipment through the IT it needs")  # fmt: skip

@@ -17,14 +17,14 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from simulator.cli.app import app
 from simulator.exercise.log import LogEntry, LogHeader, dumps_log, make_header
 from simulator.exercise.series import Series, SeriesError, build
 from simulator.exercise.series_html import chart_svg, render, words
 from simulator.exercise.session import Exercise
-from simulator.schema import Company, Scenario, ScenarioBundle
+from simulator.model.schema import Company, Scenario, ScenarioBundle
 from tests.test_report import require_pdf
 from web.app import create_app
-from web.cli import app
 from web.settings import Settings
 
 H = 3600

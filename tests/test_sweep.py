@@ -8,10 +8,10 @@ import pytest
 from conftest import make_bundle
 from typer.testing import CliRunner
 
-from simulator.io import load_bundle
-from simulator.sweep import sweep, tornado, with_parameters
-from simulator.validation import ScenarioError
-from web.cli import app
+from simulator.analysis.sweep import sweep, tornado, with_parameters
+from simulator.cli.app import app
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import load_bundle
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"
 FUEL = "assets.plant.needs.power.buffers.fuel.capacity"

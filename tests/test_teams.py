@@ -1,4 +1,4 @@
-"""Recovery teams (simulator/teams.py): which restore gets a free member, and when.
+"""Recovery teams (simulator/engine/teams.py): which restore gets a free member, and when.
 
 Every expected figure is derived by hand in the test's docstring. Restore
 times are fixed (2 h) so the timeline can be written down.
@@ -12,11 +12,11 @@ import hypothesis
 import hypothesis.strategies as st
 from conftest import make_bundle
 
-from simulator.commands import Down, Restore
-from simulator.engine import Simulation, TeamStatus
-from simulator.model import compile_model
-from simulator.records import Record
-from simulator.teams import restore_priority
+from simulator.engine.compiled import compile_model
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation, TeamStatus
+from simulator.engine.teams import restore_priority
+from simulator.model.commands import Down, Restore
 
 H = 3600
 FIX = {"time": "2h", "team": "t"}

@@ -1,4 +1,4 @@
-"""Triggers on the simulated state and the players' decisions (simulator/triggers.py).
+"""Triggers on the simulated state and the players' decisions (simulator/engine/triggers.py).
 
 Each case runs a small company whose figures make the moment a trigger must
 fire easy to derive by hand; the derivation is in the comment beside it.
@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from simulator.commands import Down
-from simulator.engine import CommandError, Simulation
-from simulator.io import load_bundle
-from simulator.metrics import summarize
-from simulator.records import Record
-from simulator.schema import Company, Scenario, ScenarioBundle
-from simulator.validation import check_company, check_scenario
+from simulator.analysis.metrics import summarize
+from simulator.engine.records import Record
+from simulator.engine.simulation import CommandError, Simulation
+from simulator.model.commands import Down
+from simulator.model.schema import Company, Scenario, ScenarioBundle
+from simulator.model.validation import check_company, check_scenario
+from simulator.readwrite.io import load_bundle
 
 H = 3600
 REPO = Path(__file__).resolve().parent.parent
@@ -375,7 +375,7 @@ def test_inject_without_condition_plays_as_before() -> None:
 
 def test_a_stored_scenario_reads_back_with_its_conditions() -> None:
     # The server stores scenarios as JSON dumps: `is` and `not` must survive.
-    from simulator.schema import Scenario
+    from simulator.model.schema import Scenario
 
     b = load_bundle(REPO / "scenarios" / "example" / "scenario.yaml")
     dumped = b.scenario.model_dump(mode="json")

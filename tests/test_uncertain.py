@@ -13,16 +13,16 @@ from pathlib import Path
 
 from conftest import make_bundle
 
-from simulator.durations import Triangular
-from simulator.engine import Simulation
+from simulator.analysis.montecarlo import monte_carlo
+from simulator.engine.records import Record
+from simulator.engine.simulation import Simulation
+from simulator.engine.streams import Streams, stream_seed
 from simulator.hazards.draw import draw
 from simulator.hazards.flood import Flood
 from simulator.hazards.power import PowerFailure
 from simulator.hazards.supply import SupplyBreak
-from simulator.io import load_bundle
-from simulator.montecarlo import monte_carlo
-from simulator.records import Record
-from simulator.streams import Streams, stream_seed
+from simulator.readwrite.io import load_bundle
+from simulator.terms.durations import Triangular
 
 H = 3600
 DAIRY = Path(__file__).resolve().parent.parent / "scenarios" / "dairy"

@@ -17,8 +17,8 @@ import yaml
 from fastapi.testclient import TestClient
 from liveserver import Server
 
-from simulator.io import load_bundle
-from simulator.validation import ScenarioError
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import load_bundle
 from web.app import create_app
 from web.settings import Settings
 

@@ -7,8 +7,8 @@ from typing import Any
 import hypothesis
 import pytest
 
-from simulator.schema import Company, Scenario
-from simulator.validation import (
+from simulator.model.schema import Company, Scenario
+from simulator.model.validation import (
     Problem,
     ScenarioError,
     check_company,
@@ -261,7 +261,7 @@ def test_helpers() -> None:
 def test_find_cycle_agrees_with_networkx(graph: dict[str, list[str]]) -> None:
     import networkx as nx
 
-    from simulator.validation import _find_cycle
+    from simulator.model.validation import _find_cycle
 
     g = nx.DiGraph([(a, b) for a, bs in graph.items() for b in bs if b in graph])
     ring = _find_cycle(graph)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.io import load_bundle
-from simulator.schema import Scenario, ScenarioBundle
-from simulator.wallclock import abbreviation, at, localize, place, short, stamp, zone
+from simulator.model.schema import Scenario, ScenarioBundle
+from simulator.readwrite.io import load_bundle
+from simulator.terms.wallclock import abbreviation, at, localize, place, short, stamp, zone
 
 BERLIN = zone("Europe/Berlin")
 DST = Path(__file__).resolve().parent / "data" / "dst" / "scenario.yaml"

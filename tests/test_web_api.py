@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from simulator.exercise.log import ENGINE_VERSION, bundle_hash, read_log
 from simulator.exercise.replay import replay
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
 from web.app import create_app
 from web.settings import Settings
 

@@ -321,7 +321,9 @@ def test_serve_prints_the_administrator_link(monkeypatch: pytest.MonkeyPatch) ->
     import uvicorn
     from typer.testing import CliRunner
 
-    from web.cli import app as cli
+    from simulator.cli.app import command_line
+
+    cli = command_line()
 
     ran: list[Settings] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: ran.append(app.state.settings))

@@ -19,10 +19,12 @@ from test_web_api import Ex, new_exercise
 from test_web_limits import limited
 from typer.testing import CliRunner
 
+from simulator.cli.app import command_line
 from web.app import create_app
-from web.cli import app as cli
 from web.live import LiveExercise
 from web.storage import Store
+
+cli = command_line()  # the whole `tabletop`, with the web part's commands
 
 
 def live_of(client: TestClient, ex: Ex) -> LiveExercise:

@@ -14,10 +14,12 @@ from starlette.testclient import TestClient
 from test_web_api import SCENARIO, SCENARIOS, new_exercise
 from typer.testing import CliRunner
 
+from simulator.cli.app import command_line
 from web.app import create_app
-from web.cli import app as cli
 from web.headers import SECURITY_HEADERS
 from web.settings import Settings
+
+cli = command_line()  # the whole `tabletop`, with the web part's commands
 
 
 def settings(tmp_path: Path, **more: str) -> Settings:

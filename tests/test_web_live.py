@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from simulator.io import load_bundle
-from simulator.schema import text
+from simulator.model.schema import text
+from simulator.readwrite.io import load_bundle
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.live import Hub, LiveExercise, Rejected
 from web.settings import Settings

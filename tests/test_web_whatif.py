@@ -23,12 +23,12 @@ import pytest
 from starlette.testclient import TestClient
 from test_web_api import Ex, field_of
 
-from simulator.engine import Simulation
+from simulator.analysis.metrics import summarize
+from simulator.engine.simulation import Simulation
 from simulator.exercise.decisions import decision_values
 from simulator.exercise.log import read_log
 from simulator.exercise.whatif import Add, Drop, Move, Replace, whatif
-from simulator.io import load_bundle
-from simulator.metrics import summarize
+from simulator.readwrite.io import load_bundle
 from web.app import create_app
 from web.settings import Settings
 from web.whatifs import Gate

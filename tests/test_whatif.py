@@ -21,8 +21,10 @@ import pytest
 from exercise_logs import log
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.engine import Simulation
+from simulator.analysis.metrics import summarize
+from simulator.analysis.montecarlo import replication_seed
+from simulator.cli.app import app
+from simulator.engine.simulation import Simulation
 from simulator.exercise.log import (
     AnswerEntry,
     LogEntry,
@@ -45,10 +47,8 @@ from simulator.exercise.whatif import (
     risk,
     whatif,
 )
-from simulator.io import load_bundle
-from simulator.metrics import summarize
-from simulator.montecarlo import replication_seed
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
+from simulator.readwrite.io import load_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "whatif" / "scenario.yaml"

@@ -9,11 +9,11 @@ import pytest
 from conftest import make_bundle
 from typer.testing import CliRunner
 
-from simulator.cli import app
-from simulator.engine import Simulation
-from simulator.io import load_bundle
-from simulator.schema import text
-from simulator.why import RecordIndex, describe, explain
+from simulator.cli.app import app
+from simulator.engine.simulation import Simulation
+from simulator.engine.why import RecordIndex, describe, explain
+from simulator.model.schema import text
+from simulator.readwrite.io import load_bundle
 
 H = 3600
 EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example" / "scenario.yaml"

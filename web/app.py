@@ -11,8 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from simulator.io import load_bundle
-from simulator.schema import text
+from simulator.model.schema import text
+from simulator.readwrite.io import load_bundle
 from web import errors
 from web.headers import SecurityHeaders
 from web.i18n import Translate, pick_lang

@@ -1,7 +1,10 @@
-"""`tabletop` with the web server: the library's commands plus `serve`.
+"""The web part's commands of `tabletop`: `serve` and `exercises`.
 
-The simulator never imports web; this entry point adds the server command to
-the library's typer app.
+The simulator never imports web: pyproject.toml declares these two functions
+as entry points of the group `tabletop.commands`, and the simulator's console
+script adds them (simulator/cli/plugins.py). This module imports only the
+standard library, typer and web.settings, so `tabletop --help` stays fast;
+the web extra (FastAPI, uvicorn, SQLAlchemy) is imported when a command runs.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli import app
 from web.settings import DEFAULT_SCENARIOS, Settings
 
 
@@ -24,7 +26,6 @@ def database_url(url: str) -> str:
     return url
 
 
-@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -130,7 +131,6 @@ def _check_database(url: str, shown: str) -> None:
         raise typer.Exit(2) from None
 
 
-@app.command()
 def exercises(
     db: Annotated[
         str, typer.Option(help="Database URL: sqlite:///FILE or postgresql://USER@HOST/DB.")
@@ -139,7 +139,12 @@ def exercises(
     """List the stored exercises: id, state (live, archived, or damaged as the
     server found it at its last start, with the reason), creation time,
     number of commands, scenario. Reads only; safe while a server runs."""
-    from web.storage import LIVE, StorageUnavailable, Store
+    try:  # the web extra is optional, as for serve
+        from web.storage import LIVE, StorageUnavailable, Store
+    except ImportError as e:
+        typer.echo(f"tabletop exercises needs the web extra ({e.name or e} is not installed): "
+                   "pip install 'tabletop[web]'", err=True)  # fmt: skip
+        raise typer.Exit(2) from None
 
     url = database_url(db)
     _require_database_file(url)
@@ -172,5 +177,7 @@ def _require_database_file(url: str) -> None:
         raise typer.Exit(2)
 
 
-if __name__ == "__main__":
-    app()
+if __name__ == "__main__":  # python -m web.cli: the whole command line
+    from simulator.cli.app import main
+
+    main()

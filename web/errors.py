@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from simulator.messages import translate
+from simulator.terms.messages import translate
 
 PARSE_ERROR = "There was an error parsing the body"
 

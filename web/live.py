@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from simulator.engine import Simulation
+from simulator.engine.simulation import Simulation
 from simulator.exercise.audience import AUDIENCES, audience_of
 from simulator.exercise.log import (
     ENGINE_VERSION,
@@ -43,7 +43,7 @@ from simulator.exercise.log import (
 from simulator.exercise.log import entry as entry_of
 from simulator.exercise.session import Exercise, Limits, MselItem, Proposal, Rejected
 from simulator.exercise.views import Publication, feed_item
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
 from web.clock import ENDED, PAUSED, RUNNING, Clock
 from web.settings import Settings
 from web.storage import (

@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from simulator.io import CompanyNotFound, load_bundle_data, read_file
-from simulator.schema import ScenarioBundle
-from simulator.validation import ScenarioError
+from simulator.model.schema import ScenarioBundle
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import CompanyNotFound, load_bundle_data, read_file
 
 
 class LoadFailed(Exception):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from simulator.exercise.audience import FULL, entry_view, header_view
 from simulator.exercise.log import LogHeader, make_header
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
 from web.live import Manager, typed_entry
 from web.storage import Exercise
 from web.storage import LogEntry as StoredEntry

@@ -15,11 +15,11 @@ from pydantic import (
     model_validator,
 )
 
-from simulator.commands import Command
-from simulator.durations import parse_duration
 from simulator.hazards import HazardSpec
-from simulator.messages import translate
-from simulator.schema import MAX_SEED
+from simulator.model.commands import Command
+from simulator.model.schema import MAX_SEED
+from simulator.terms.durations import parse_duration
+from simulator.terms.messages import translate
 
 
 class _In(BaseModel):

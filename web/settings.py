@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+from simulator.readwrite.bundled import BUNDLED_SCENARIOS
+
+DEFAULT_SCENARIOS: Path = BUNDLED_SCENARIOS
 
 
 @dataclass(frozen=True)

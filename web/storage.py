@@ -55,7 +55,7 @@ class Exercise(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     scenario: Mapped[str] = mapped_column(String(500))  # path under scenarios/ or "upload:<name>"
     bundle: Mapped[str] = mapped_column(Text)  # the validated scenario + company, as JSON
-    # Seeds go up to 2^63 - 1 (simulator.schema.MAX_SEED), past PostgreSQL's
+    # Seeds go up to 2^63 - 1 (simulator.model.schema.MAX_SEED), past PostgreSQL's
     # 32-bit INTEGER; simulated time fits (durations end at ten years) but is
     # 64-bit too, so no value the engine accepts overflows a column.
     seed: Mapped[int] = mapped_column(BigInteger)

@@ -8,7 +8,7 @@ rest are told to come back: `Busy`), always in a worker thread, never on the
 event loop. Decision values are kept per exercise and log length: the log
 only grows, so the same length is the same log.
 
-The answers are the CLI's `--json` (simulator.cli whatif / decisions),
+The answers are the CLI's `--json` (simulator.cli.app whatif / decisions),
 extended with what the replay page draws: each log's outage intervals and
 impact curve at the horizon, from the simulator's read models
 (simulator.exercise.readmodels) as the console's stream sends them.
@@ -37,7 +37,7 @@ from simulator.exercise.whatif import (
     play,
     risk,
 )
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
 
 T = TypeVar("T")
 KEPT_VALUES = 16  # exercises whose decision values are kept (each a few kB of JSON)

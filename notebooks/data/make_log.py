@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from simulator.durations import parse_duration
 from simulator.exercise.log import ClockEntry, dumps_log, make_header
 from simulator.exercise.session import Exercise
-from simulator.io import load_bundle
+from simulator.readwrite.io import load_bundle
+from simulator.terms.durations import parse_duration
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = "dairy/ransomware.yaml"  # relative to scenarios/, as the server names it

@@ -5,7 +5,7 @@ it ended and on, as `tabletop replay` and what-if do — and gathers the
 measured facts of HSEEP's After-Action Report / Improvement Plan in one
 typed model: overview, objectives with their measured result and the
 observers' ratings, key events, BIA targets vs achieved (the run summary's
-figures, `simulator.metrics.summarize`), the decisions' value
+figures, `simulator.analysis.metrics.summarize`), the decisions' value
 (`decision_values`), strengths and areas for improvement, the improvement
 plan and the full log. Rendering is elsewhere (simulator.exercise.aar_html).
 
@@ -23,6 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from simulator.analysis.metrics import (
+    ObjectiveResult,
+    ProcessSummary,
+    RunSummary,
+    asset_segments,
+    summarize,
+)
 from simulator.exercise.decisions import DecisionValue, decision_values, figure
 from simulator.exercise.log import (
     ENGINE_VERSION,
@@ -40,15 +47,8 @@ from simulator.exercise.moment import hours
 from simulator.exercise.objectives import evaluate
 from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.session import SYSTEM, Exercise
-from simulator.metrics import (
-    ObjectiveResult,
-    ProcessSummary,
-    RunSummary,
-    asset_segments,
-    summarize,
-)
-from simulator.schema import MselInject, text
-from simulator.wallclock import at
+from simulator.model.schema import MselInject, text
+from simulator.terms.wallclock import at
 
 ROLES = ("facilitator", "participant", "observer", SYSTEM)
 
@@ -340,7 +340,7 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
 def _breaches(exercise: Exercise, processes: Sequence[ProcessSummary]
               ) -> list[tuple[str, str, int]]:  # fmt: skip
     """When each process first passed its RTO and its MTPD below the MBCO
-    (the outage rule of simulator.metrics: an outage below the MBCO that
+    (the outage rule of simulator.analysis.metrics: an outage below the MBCO that
     lasts longer than the RTO breaches it)."""
     bundle, horizon = exercise.bundle, exercise.horizon
     segs = asset_segments(bundle, exercise.sim.records, horizon)

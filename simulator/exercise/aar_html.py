@@ -1,6 +1,6 @@
 """The after-action report as one self-contained HTML page (screen and print).
 
-Escaped HTML strings, no template engine (as simulator.replay_report); the
+Escaped HTML strings, no template engine (as simulator.exercise.replay_report); the
 timeline figure is an inline SVG drawn here, so the PDF (aar_pdf, from this
 same HTML) needs no browser. German and English words: BSI 200-4 / HSEEP.
 """
@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from simulator.exercise.aar import AfterActionReport, Event
 from simulator.exercise.moment import hours
-from simulator.replay_report import eur
-from simulator.wallclock import stamp
+from simulator.exercise.replay_report import eur
+from simulator.terms.wallclock import stamp
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {"report": "After-Action Report", "s1": "1 Exercise overview",

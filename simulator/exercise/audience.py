@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator.engine.records import EVENT_INJECT, Record
 from simulator.exercise.log import LogHeader
-from simulator.records import EVENT_INJECT, Record
-from simulator.schema import NotifyAction, ScenarioBundle, text
+from simulator.model.schema import NotifyAction, ScenarioBundle, text
 
 FULL = "full"
 PLAYER = "player"

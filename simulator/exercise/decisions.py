@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.analysis.metrics import SECONDS_PER_HOUR
 from simulator.exercise.log import AnswerEntry, DecisionEntry, LogEntry
 from simulator.exercise.moment import hours
 from simulator.exercise.whatif import (
@@ -39,8 +40,7 @@ from simulator.exercise.whatif import (
     edit_all,
     play,
 )
-from simulator.metrics import SECONDS_PER_HOUR
-from simulator.schema import ScenarioBundle, text
+from simulator.model.schema import ScenarioBundle, text
 
 INJECT_KINDS = frozenset({"inject", "release", "msel"})
 LANGS = ("en", "de")
@@ -257,7 +257,7 @@ def _names(bundle: ScenarioBundle, ids: Sequence[str], lang: str) -> str:
 
 
 def figure(value: float, digits: int, lang: str) -> str:
-    """1,234.5 in English, 1.234,5 in German (as simulator.report prints)."""
+    """1,234.5 in English, 1.234,5 in German (as simulator.analysis.report prints)."""
     out = f"{value:,.{digits}f}"
     return out.translate(str.maketrans(",.", ".,")) if lang == "de" else out
 

@@ -29,10 +29,10 @@ from pydantic import (
 )
 
 from simulator import __version__
-from simulator.commands import Command
+from simulator.engine.records import Record
 from simulator.hazards import HazardSpec
-from simulator.records import Record
-from simulator.schema import MAX_SEED, ScenarioBundle
+from simulator.model.commands import Command
+from simulator.model.schema import MAX_SEED, ScenarioBundle
 
 LOG_FORMAT: Literal["tabletop-exercise-log"] = "tabletop-exercise-log"
 LOG_VERSION = 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.analysis.metrics import summarize
 from simulator.exercise.log import (
     AnswerEntry,
     ClockEntry,
@@ -24,9 +25,8 @@ from simulator.exercise.log import (
 from simulator.exercise.objectives import judge, taken_actions
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise
-from simulator.metrics import summarize
-from simulator.schema import ScenarioBundle, text
-from simulator.wallclock import at as clock_at
+from simulator.model.schema import ScenarioBundle, text
+from simulator.terms.wallclock import at as clock_at
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {"start": "clock started", "pause": "clock paused", "resume": "clock resumed",

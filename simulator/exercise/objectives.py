@@ -1,7 +1,7 @@
 """The scenario's objectives judged on an exercise: at its end, at any
 moment of a replay, and live as it goes.
 
-`simulator.metrics.evaluate_objectives` judges them; this module adds what
+`simulator.analysis.metrics.evaluate_objectives` judges them; this module adds what
 only the log knows — which catalogue actions were taken, when and by whom
 (`decision_before`) — and, live, feeds it the process board of the read
 models, so an update costs the new log entries, never a summary of the run.
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from simulator.analysis.metrics import ObjectiveResult, RunSummary, Taken, evaluate_objectives
 from simulator.exercise.log import AnswerEntry, DecisionEntry, LogEntry
 from simulator.exercise.readmodels import ProcessBoard, ReadModels
 from simulator.exercise.session import Exercise
-from simulator.metrics import ObjectiveResult, RunSummary, Taken, evaluate_objectives
-from simulator.schema import ScenarioBundle, text
+from simulator.model.schema import ScenarioBundle, text
 
 
 def take(taken: dict[str, Taken], log: list[LogEntry], entries: Iterable[LogEntry]) -> None:

@@ -9,7 +9,7 @@ records only (`feed`) and asked for the figures at a simulated time `now`:
 - `ImpactCurve`: the cumulative impact in EUR over time,
 - `AssetStates`: every asset's state and capacity right now.
 
-They give the same figures as the run summary (`simulator.metrics.summarize`,
+They give the same figures as the run summary (`simulator.analysis.metrics.summarize`,
 `impact_series`, `asset_segments`) at horizon `now`, with its rules (only
 [0, now) counts, the last record of an instant wins), but an update costs the
 new records and the open stretches, never a walk over the whole run or a
@@ -23,8 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.exercise.stretches import Stretches
-from simulator.metrics import (
+from simulator.analysis.metrics import (
     SECONDS_PER_HOUR,
     ImpactEpisode,
     ProcessSummarizer,
@@ -33,8 +32,9 @@ from simulator.metrics import (
     Segment,
     initial_condition,
 )
-from simulator.records import EPSILON, EVENT_DATA_LOSS, EVENT_STATE, Record, State, state_of
-from simulator.schema import Asset, AssetKind, Company, ScenarioBundle, text
+from simulator.engine.records import EPSILON, EVENT_DATA_LOSS, EVENT_STATE, Record, State, state_of
+from simulator.exercise.stretches import Stretches
+from simulator.model.schema import Asset, AssetKind, Company, ScenarioBundle, text
 
 
 def _processes(company: Company) -> list[Asset]:

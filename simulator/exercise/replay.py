@@ -22,7 +22,7 @@ from simulator.exercise.log import (
     SkipEntry,
 )
 from simulator.exercise.session import Exercise, Limits
-from simulator.schema import ScenarioBundle
+from simulator.model.schema import ScenarioBundle
 
 UNBOUNDED = Limits(log_entries=2**62, open_proposals=2**62)  # a replay re-plays what was accepted
 

@@ -4,7 +4,7 @@ scenario) side by side, and whether the team gets better from run to run.
 Each run is its log replayed to its horizon, as the after-action report
 (simulator.exercise.aar) does, and judged by the same rules: the objectives
 by `simulator.exercise.objectives.evaluate(final=True)`, the BIA figures by
-`simulator.metrics.summarize`. Per run: its date (the wall clock of its
+`simulator.analysis.metrics.summarize`. Per run: its date (the wall clock of its
 first entry), scenario, objectives met and missed with the observers'
 ratings, RTO and MTPD breaches per business process, total impact EUR,
 time-to-decision, number of decisions and of named participants.
@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from simulator.analysis.metrics import summarize
 from simulator.exercise.log import (
     AnswerEntry,
     DecisionEntry,
@@ -42,8 +43,7 @@ from simulator.exercise.log import (
 )
 from simulator.exercise.objectives import evaluate
 from simulator.exercise.replay import end_of, horizon_of, playable, replay
-from simulator.metrics import summarize
-from simulator.schema import text
+from simulator.model.schema import text
 
 MAX_RUNS = 20  # each run is a replay to its horizon: seconds of CPU apiece
 RATING_SCORE = {"P": 4, "S": 3, "M": 2, "U": 1}  # HSEEP's scale, best first

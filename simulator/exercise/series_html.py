@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from simulator.exercise.aar_html import CSS, _e, _num, _table
 from simulator.exercise.moment import hours
+from simulator.exercise.replay_report import eur
 from simulator.exercise.series import Run, Series, Trend
-from simulator.replay_report import eur
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {"title": "Exercise series", "runs": "1 Runs", "chart": "2 Impact and objectives met",

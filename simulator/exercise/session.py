@@ -23,8 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.commands import Command, Message, StartHazard
-from simulator.engine import MAX_HORIZON, CommandError, Simulation
+from simulator.engine.records import EVENT_INJECT
+from simulator.engine.simulation import MAX_HORIZON, CommandError, Simulation
+from simulator.engine.triggers import EVENT_TRIGGER
 from simulator.exercise.log import (
     ENTRY,
     AnswerEntry,
@@ -47,9 +48,8 @@ from simulator.exercise.log import (
     SkipEntry,
     TriggerEntry,
 )
-from simulator.records import EVENT_INJECT
-from simulator.schema import NotifyAction, ScenarioBundle, Trigger, text
-from simulator.triggers import EVENT_TRIGGER
+from simulator.model.commands import Command, Message, StartHazard
+from simulator.model.schema import NotifyAction, ScenarioBundle, Trigger, text
 
 SYSTEM = "system"  # the actor of scheduled injects released when due
 

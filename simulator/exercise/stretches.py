@@ -2,7 +2,7 @@
 
 The read models (simulator.exercise.readmodels) are fed the engine's records
 as they come and asked for figures "as of now" again and again. They use the
-same rules as the run summary (simulator.metrics): only [0, now) counts, and
+same rules as the run summary (simulator.analysis.metrics): only [0, now) counts, and
 of several records at one instant the last one wins. So a record at or after
 the last "now" asked for stays pending until a later "now" passes it; the
 others go through a `SegmentBuilder` once and are never looked at again.
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from simulator.metrics import Segment, SegmentBuilder, initial_condition
-from simulator.records import EVENT_DATA_LOSS, EVENT_STATE, Record
-from simulator.schema import Asset
+from simulator.analysis.metrics import Segment, SegmentBuilder, initial_condition
+from simulator.engine.records import EVENT_DATA_LOSS, EVENT_STATE, Record
+from simulator.model.schema import Asset
 
 
 class Stretches:

@@ -8,12 +8,12 @@ from typing import Any
 
 from rich.table import Table
 
+from simulator.analysis.metrics import SECONDS_PER_HOUR
+from simulator.analysis.report import plain
 from simulator.exercise.decisions import DecisionValues, figure
 from simulator.exercise.moment import hours
 from simulator.exercise.whatif import Comparison, Figures, Risk, Totals
-from simulator.metrics import SECONDS_PER_HOUR
-from simulator.report import plain
-from simulator.schema import ScenarioBundle, text
+from simulator.model.schema import ScenarioBundle, text
 
 _TEXTS: dict[str, dict[str, Any]] = {
     "en": {

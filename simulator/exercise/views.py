@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.engine.records import EVENT_INJECT, Record
+from simulator.engine.triggers import describe
 from simulator.exercise.audience import (
     FULL,
     entry_view,
@@ -23,9 +25,7 @@ from simulator.exercise.log import LogEntry, TriggerEntry
 from simulator.exercise.objectives import LiveObjectives, result_view
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise, Proposal
-from simulator.records import EVENT_INJECT, Record
-from simulator.schema import NotifyAction, ReleaseAction, Trigger, text
-from simulator.triggers import describe
+from simulator.model.schema import NotifyAction, ReleaseAction, Trigger, text
 
 DECIDED_SHOWN = 50  # answered proposals a full state carries (every open one too)
 

@@ -18,7 +18,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from simulator.engine import CommandError, Simulation
+from simulator.analysis.metrics import SECONDS_PER_HOUR, RunSummary, asset_segments, summarize
+from simulator.analysis.montecarlo import (
+    Z95,
+    Outcome,
+    ProcessStats,
+    percentile,
+    replication_seed,
+    statistics,
+)
+from simulator.engine.records import EPSILON
+from simulator.engine.simulation import CommandError, Simulation
+from simulator.engine.triggers import EVENT_TRIGGER
 from simulator.exercise.log import (
     ENGINE_VERSION,
     AnswerEntry,
@@ -29,18 +40,7 @@ from simulator.exercise.log import (
     LogHeader,
 )
 from simulator.exercise.replay import horizon_of, replay
-from simulator.metrics import SECONDS_PER_HOUR, RunSummary, asset_segments, summarize
-from simulator.montecarlo import (
-    Z95,
-    Outcome,
-    ProcessStats,
-    percentile,
-    replication_seed,
-    statistics,
-)
-from simulator.records import EPSILON
-from simulator.schema import AssetKind, ScenarioBundle
-from simulator.triggers import EVENT_TRIGGER
+from simulator.model.schema import AssetKind, ScenarioBundle
 
 DECISION_KINDS = frozenset({"decision", "proposal"})
 ANSWER_KINDS = frozenset({"accept", "reject"})
@@ -460,7 +460,7 @@ def paired(diffs: Sequence[float], digits: int = 4) -> PairedDifference:
 class ProcessRisk:
     """One process over n paired replications: both logs' statistics (breach
     probabilities with Wilson intervals, impact mean and P95, from
-    simulator.montecarlo) and the paired differences."""
+    simulator.analysis.montecarlo) and the paired differences."""
 
     id: str
     original: ProcessStats

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from simulator.hazards import flood, generic, power, ransomware, staff, supply
-from simulator.kinds import IT_KINDS, AssetKind
+from simulator.terms.kinds import IT_KINDS, AssetKind
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 HazardSpec = Annotated[
     generic.Outage
@@ -33,7 +33,7 @@ HazardSpec = Annotated[
 ]
 """Parameters of any hazard in the catalogue, told apart by `type`."""
 
-HazardProcess = Callable[["Simulation", Any, str], Generator["simpy.Event", Any, None]]
+HazardProcess = Callable[["Target", Any, str], Generator["simpy.Event", Any, None]]
 
 CATALOGUE: dict[str, HazardProcess] = {
     "outage": generic.run,

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from simulator.durations import RandomDuration, RandomNumber, sample, sample_number
+from simulator.terms.durations import RandomDuration, RandomNumber, sample, sample_number
 
 Spec = TypeVar("Spec", bound=BaseModel)
 

@@ -10,11 +10,11 @@ asset has its own clean-up (cause `<hazard>/cleanup` for the first wave,
 2002: the Weißeritz, then the Elbe crest) the end of the first wave's
 clean-up never brings back an asset that a later wave still keeps down.
 Water destroys stored data: a flooded data asset loses what changed since
-its last good backup before it went down (simulator/backups.py), counted
+its last good backup before it went down (simulator/engine/backups.py), counted
 when the water reaches it. Alarm levels are recorded as
 they are crossed, and `triggers` release MSEL injects when the water rises
 past a level (the lower water authority declares AS3: sandbags, evacuation).
-The scenario's own conditions (simulator/conditions.py) can wait for an
+The scenario's own conditions (simulator/model/conditions.py) can wait for an
 alarm level of a flood (`{hazard: <id>, alarm: AS3}`) or for its crest
 (`{hazard: <id>, is: peak_passed}`).
 
@@ -43,13 +43,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration, DurationOrDist, NumberOrDist, within
 from simulator.hazards.draw import fixed, fixed_number
+from simulator.terms.durations import Duration, DurationOrDist, NumberOrDist, within
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 EVENT_GAUGE = "gauge"  # detail: the level in metres at a reading
 EVENT_ALARM = "flood_alarm"  # detail: the alarm level crossed
@@ -145,7 +145,7 @@ def cleanup_cause(cause: str, wave: int) -> str:
     return f"{cause}/cleanup" if wave <= 1 else f"{cause}/cleanup:{wave}"
 
 
-def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: Flood, cause: str) -> Generator[simpy.Event, Any, None]:
     """Play gauge readings, alarms, triggers, flooding and clean-up in time order."""
     readings = spec.readings()
     # (time, order, action, argument, clean-up cause): order keeps same-time
@@ -163,20 +163,20 @@ def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any,
     # for it; it leaves no record of its own.
     crest = max(readings, key=lambda r: r[1])[0]
     plan.append((crest, 5, "peak", "", ""))
-    for asset in sim.bundle.company.assets:
-        exposure = asset.flood
-        if exposure is None or exposure.gauge != spec.gauge:
+    m = sim.model
+    for a, (gauge, level, cleanup_s) in sorted(m.flood.items()):  # in the company's order
+        if gauge != spec.gauge:
             continue
-        wave = 0
-        for t, up in crossings(readings, exposure.level):
+        wave, asset = 0, m.ids[a]
+        for t, up in crossings(readings, level):
             if up:
-                plan.append((t, 3, "flood", asset.id, ""))
+                plan.append((t, 3, "flood", asset, ""))
                 continue
             wave += 1
             cleanup = cleanup_cause(cause, wave)
-            plan.append((t, 3, "recede", asset.id, cleanup))
-            if asset.recovery is None:
-                plan.append((t + exposure.cleanup, 4, "clean", asset.id, cleanup))
+            plan.append((t, 3, "recede", asset, cleanup))
+            if a not in m.recovery:
+                plan.append((t + cleanup_s, 4, "clean", asset, cleanup))
     start = sim.now
     for t, _order, action, arg, cleanup in sorted(plan):
         if start + t > sim.now:
@@ -194,7 +194,7 @@ def run(sim: Simulation, spec: Flood, cause: str) -> Generator[simpy.Event, Any,
         elif action == "recede":
             # Down until cleaned up, or until its team has repaired it (the
             # data loss was counted when the water came).
-            repair = sim.model.index[arg] in sim.model.recovery
+            repair = m.index[arg] in m.recovery
             sim.damage(arg, 0.0, cleanup, until_restored=repair, destroys=False)
             sim.heal(arg, cause)
         else:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import DurationOrDist
 from simulator.hazards.draw import fixed
+from simulator.terms.durations import DurationOrDist
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 
 class Outage(BaseModel):
@@ -36,7 +36,7 @@ class Outage(BaseModel):
     duration: DurationOrDist | None = None
 
 
-def run(sim: Simulation, spec: Outage, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: Outage, cause: str) -> Generator[simpy.Event, Any, None]:
     """Damage every asset of `spec` now; heal them after `duration`, if given."""
     for asset in spec.assets:
         sim.damage(asset, spec.capacity, cause, until_restored=spec.duration is None)

@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
 from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import play_steps
+from simulator.terms.durations import DurationOrDist, NumberOrDist, parse_duration, within
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 
 class Stage(BaseModel):
@@ -87,7 +87,7 @@ def feeds_back(share: float, feeds: int) -> int:
     return min(feeds, math.floor(share * feeds + 1e-9))
 
 
-def run(sim: Simulation, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: PowerFailure, cause: str) -> Generator[simpy.Event, Any, None]:
     """Cut every feed now; bring them back stage by stage."""
     feeds = spec.assets
     yield from play_steps(sim, feeds, [(0, 0.0)], cause)

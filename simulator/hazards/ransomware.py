@@ -39,14 +39,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import Duration, DurationOrDist
 from simulator.hazards.draw import fixed
-from simulator.kinds import IT_KINDS
+from simulator.terms.durations import Duration, DurationOrDist
+from simulator.terms.kinds import IT_KINDS
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 EVENT_COMPROMISED = "compromised"
 EVENT_DETECTED = "detected"
@@ -66,7 +66,7 @@ class Ransomware(BaseModel):
 class _Attack:
     """The state of one attack: who is compromised, what is encrypted."""
 
-    def __init__(self, sim: Simulation, spec: Ransomware, cause: str) -> None:
+    def __init__(self, sim: Target, spec: Ransomware, cause: str) -> None:
         self.sim, self.spec, self.cause = sim, spec, cause
         self.rng = sim.streams(f"{cause}/spread")
         self.compromised: set[str] = set()
@@ -135,7 +135,7 @@ class _Attack:
         timer.callbacks.append(lambda _e: fn(*args))
 
 
-def run(sim: Simulation, spec: Ransomware, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: Ransomware, cause: str) -> Generator[simpy.Event, Any, None]:
     """Compromise `entry` now, detect and detonate at their times."""
     attack = _Attack(sim, spec, cause)
     sim.on_detect(cause, attack.detect)

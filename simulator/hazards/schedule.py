@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.durations import DurationOrDist
+from simulator.terms.durations import DurationOrDist
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 
 class Step(BaseModel):
@@ -24,7 +24,7 @@ class Step(BaseModel):
 
 
 def play_steps(
-    sim: Simulation, assets: Sequence[str], steps: Sequence[tuple[int, float]], cause: str
+    sim: Target, assets: Sequence[str], steps: Sequence[tuple[int, float]], cause: str
 ) -> Generator[simpy.Event, Any, None]:
     """Hold `assets` at each step's capacity from its time on (times in
     seconds since now, sorted); capacity 1 heals them."""

@@ -3,7 +3,7 @@
 The staff pools' capacity falls to 1 − absence, which lowers the capacity of
 every process that needs them. The listed recovery teams lose people one by
 one: each member is away while the absence share exceeds the member's own
-draw from the run's random stream (`Simulation._resize`), so a team is on
+draw from the run's random stream (the engine's `Simulation._resize`), so a team is on
 average 1 − absence of its size, and replications differ as real teams do.
 
 Figures behind the defaults and presets (shared/reference/bcm-model-reference.md §2.4):
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
 from simulator.hazards.draw import fixed, fixed_number
+from simulator.terms.durations import DurationOrDist, NumberOrDist, parse_duration, within
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 W = parse_duration("1w")
 PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
@@ -70,7 +70,7 @@ class StaffAbsence(BaseModel):
         return steps
 
 
-def run(sim: Simulation, spec: StaffAbsence, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: StaffAbsence, cause: str) -> Generator[simpy.Event, Any, None]:
     """Lower the pools' capacity and the teams' size step by step."""
     start = sim.now
     for after, absence in spec.steps():

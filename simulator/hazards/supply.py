@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from simulator.durations import DurationOrDist, NumberOrDist, parse_duration, within
 from simulator.hazards.draw import fixed, fixed_number
 from simulator.hazards.schedule import Step, play_steps
+from simulator.terms.durations import DurationOrDist, NumberOrDist, parse_duration, within
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.engine import Simulation
+    from simulator.hazards.target import Target
 
 D = parse_duration("1d")
 PRESETS: dict[str, tuple[tuple[int, float], ...]] = {
@@ -64,7 +64,7 @@ class SupplyBreak(BaseModel):
         return steps
 
 
-def run(sim: Simulation, spec: SupplyBreak, cause: str) -> Generator[simpy.Event, Any, None]:
+def run(sim: Target, spec: SupplyBreak, cause: str) -> Generator[simpy.Event, Any, None]:
     """Step the suppliers' capacity through the profile."""
     profile = spec.profile()
     if spec.duration is None and spec.preset is None and profile[-1][1] < 1:

@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from simulator.kinds import KIND_NAMES, AssetKind
+from simulator.terms.kinds import KIND_NAMES, AssetKind
 
 
 class Type(StrEnum):

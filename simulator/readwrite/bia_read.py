@@ -38,8 +38,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.durations import format_duration
-from simulator.gcpause import paused_gc
+from simulator.model.gcpause import paused_gc
+from simulator.model.schema import Company
+from simulator.model.validation import Loc, Problem, ScenarioError, suggestion
 from simulator.readwrite.bia_columns import (
     BUFFERS,
     CHOICES,
@@ -62,8 +63,7 @@ from simulator.readwrite.bia_columns import (
 )
 from simulator.readwrite.build import Source, company_from_data
 from simulator.readwrite.cells import Cells
-from simulator.schema import Company
-from simulator.validation import Loc, Problem, ScenarioError, suggestion
+from simulator.terms.durations import format_duration
 
 MAX_BYTES = 16 * 1024 * 1024
 """Largest workbook or CSV file read (a 10,000-asset BIA is about 1 MB)."""

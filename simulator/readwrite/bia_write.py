@@ -22,7 +22,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from simulator.durations import format_duration
+from simulator.model.schema import Company
 from simulator.readwrite.bia_columns import (
     BUFFERS,
     COMPANY,
@@ -37,7 +37,7 @@ from simulator.readwrite.bia_columns import (
     Type,
     choice_label,
 )
-from simulator.schema import Company
+from simulator.terms.durations import format_duration
 
 Rows = dict[str, list[dict[str, Any]]]
 """Sheet key -> rows, each a mapping of column key -> the value as stored in
@@ -136,7 +136,7 @@ def company_rows(company: Company) -> Rows:
             else:
                 assert need.k_of_n is not None
                 mode, members = "k", list(need.k_of_n.of)
-            # the id a need without one has (simulator.graph.need_id)
+            # the id a need without one has (simulator.model.graph.need_id)
             default = f"{need.type.value}-{n + 1}"
             named = need.id or (None if len(members) <= 1 and not need.buffers else default)
             for member in members:

@@ -6,7 +6,7 @@ Readers differ only in how they say where a problem is: a `Locator` turns a
 path in the data (`("assets", 3, "bia", "rto")`) into a line of a YAML file,
 a cell of a workbook (`BIA!C12`) or a row of a CSV file (`row 12`), and names
 the field the way the source does (a path, a column header). The checks
-themselves -- pydantic's schema and `simulator.validation`'s cross-references
+themselves -- pydantic's schema and `simulator.model.validation`'s cross-references
 -- are written once, here, for all of them.
 """
 
@@ -21,9 +21,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.gcpause import paused_gc
-from simulator.schema import Company, Scenario, ScenarioBundle
-from simulator.validation import (
+from simulator.model.gcpause import paused_gc
+from simulator.model.schema import Company, Scenario, ScenarioBundle
+from simulator.model.validation import (
     Finding,
     Loc,
     Problem,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from simulator.model.validation import Loc, render_loc
 from simulator.readwrite.build import Where
-from simulator.validation import Loc, render_loc
 
 
 class Cells:

@@ -41,10 +41,10 @@ import defusedxml.ElementTree as SafeET
 import networkx as nx
 from defusedxml import DefusedXmlException
 
-from simulator.durations import format_duration
+from simulator.model.schema import Company, Provider, text
+from simulator.model.validation import Problem, ScenarioError
 from simulator.readwrite.cells import Cells
-from simulator.schema import Company, Provider, text
-from simulator.validation import Problem, ScenarioError
+from simulator.terms.durations import format_duration
 
 MAX_GRAPH_BYTES = 64 * 1024 * 1024
 MAX_NODES = 200_000

@@ -36,12 +36,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from simulator.durations import format_duration, parse_duration
+from simulator.model.schema import Scenario, ScenarioBundle, Text
+from simulator.model.validation import Problem, ScenarioError
 from simulator.readwrite.build import Source, bundle_from_data
 from simulator.readwrite.cells import Cells
 from simulator.readwrite.table import MAX_CELL_CHARS, Table, read_table
-from simulator.schema import Scenario, ScenarioBundle, Text
-from simulator.validation import Problem, ScenarioError
+from simulator.terms.durations import format_duration, parse_duration
 
 MAX_ROWS = 5_000
 """Injects a sheet: real MSELs hold tens to a few hundred."""

@@ -17,14 +17,14 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from simulator.model.schema import Company, kind_name
+from simulator.model.validation import Problem, ScenarioError, render_loc
 from simulator.readwrite.bia_read import SheetCells, company_of
 from simulator.readwrite.build import Locator, Nowhere, Source, company_from_data
 from simulator.readwrite.netbox_fixture import Inventory, inventory_from_fixture
 from simulator.readwrite.netbox_map import ImportReport, Text, map_inventory
 from simulator.readwrite.netbox_mapping import Mapping
 from simulator.readwrite.netbox_merge import Processes, merge
-from simulator.schema import Company, kind_name
-from simulator.validation import Problem, ScenarioError, render_loc
 
 __all__ = ["NetboxImport", "Processes", "import_netbox", "parse_fixture", "read_mapping",
            "render_report"]  # fmt: skip

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.validation import Problem, ScenarioError
+from simulator.model.validation import Problem, ScenarioError
 
 Port = tuple[str, int]
 """A cable's end: (NetBox model, primary key), e.g. ("dcim.powerport", 1)."""

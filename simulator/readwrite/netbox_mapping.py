@@ -26,8 +26,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.kinds import AssetKind
-from simulator.schema import CompanyInfo, Id
+from simulator.model.schema import CompanyInfo, Id
+from simulator.terms.kinds import AssetKind
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 

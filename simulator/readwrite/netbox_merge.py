@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.model.validation import Loc, Problem, render_loc
 from simulator.readwrite.bia_read import Workbook
 from simulator.readwrite.build import Locator, Nowhere, Where
 from simulator.readwrite.netbox_map import Mapped, slug
-from simulator.validation import Loc, Problem, render_loc
 
 
 @dataclass

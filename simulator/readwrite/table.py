@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from simulator.validation import Problem, ScenarioError
+from simulator.model.validation import Problem, ScenarioError
 
 MAX_TABLE_BYTES = 10 * 1024 * 1024
 """The largest workbook or CSV file read: an MSEL of thousands of injects is

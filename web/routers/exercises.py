@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from simulator.durations import parse_duration
 from simulator.exercise.audience import FULL
 from simulator.exercise.log import PersonPayload
-from simulator.io import load_bundle
-from simulator.schema import ScenarioBundle, text
-from simulator.validation import ScenarioError
+from simulator.model.schema import ScenarioBundle, text
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import load_bundle
+from simulator.terms.durations import parse_duration
 from web.deps import (
     CallerDep,
     EvaluatorDep,

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from simulator.durations import parse_duration
+from simulator.terms.durations import parse_duration
 from web.archive import summary
 from web.deps import ManagerDep, ReplayAccess, StoredDep
 from web.errors import ASCIIJSONResponse

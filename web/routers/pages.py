@@ -23,13 +23,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
-from simulator.durations import DURATION_PATTERN
 from simulator.hazards import HazardSpec
-from simulator.io import load_bundle
-from simulator.messages import translate
-from simulator.schema import IT_KINDS, AssetKind, MselInject, ScenarioBundle, start_in_range, text
-from simulator.validation import ScenarioError
-from simulator.wallclock import place, zone
+from simulator.model.schema import (
+    IT_KINDS,
+    AssetKind,
+    MselInject,
+    ScenarioBundle,
+    start_in_range,
+    text,
+)
+from simulator.model.validation import ScenarioError
+from simulator.readwrite.io import load_bundle
+from simulator.terms.durations import DURATION_PATTERN
+from simulator.terms.messages import translate
+from simulator.terms.wallclock import place, zone
 from web.deps import caller_of, get_caller, role_of, stored_hashes, stored_people
 from web.headers import SECURITY_HEADERS
 from web.i18n import COOKIE, Translate, pick_lang

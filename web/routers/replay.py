@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from simulator.exercise.log import LogEntry, LogError, LogHeader, make_header
 from simulator.exercise.replay import horizon_of
-from simulator.schema import ScenarioBundle, text
+from simulator.model.schema import ScenarioBundle, text
 from web.deps import ManagerDep, ReplayAccess, replay_access
 from web.i18n import Translate, pick_lang
 from web.live import Manager, typed_entry

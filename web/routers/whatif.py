@@ -23,10 +23,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from simulator.durations import parse_duration
 from simulator.exercise.log import LogError
 from simulator.exercise.whatif import Add, Drop, Edit, EditError, Move, Replace
-from simulator.messages import translate
+from simulator.terms.durations import parse_duration
+from simulator.terms.messages import translate
 from web.deps import ManagerDep, ReplayAccess
 from web.errors import ASCIIJSONResponse
 from web.routers.exercises import _ERROR, ERRORS

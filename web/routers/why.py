@@ -1,6 +1,6 @@
 """Why is it down: an asset's chain of causes in a live exercise, per role.
 
-Every role may ask. The chain itself is the engine's (`simulator.why`); here
+Every role may ask. The chain itself is the engine's (`simulator.engine.why`); here
 each root cause gets a label a person reads: a scripted inject's title, the
 facilitator's inject by its title or hazard type, a decision by its action.
 Participants get the label, the kind and the time only — never a source id
@@ -16,12 +16,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
-from simulator.engine import Simulation
+from simulator.engine.simulation import Simulation
+from simulator.engine.why import Cause, NeedInfo, RecordIndex, explain
 from simulator.exercise.audience import FULL, addressed_elsewhere
 from simulator.exercise.log import InjectEntry
 from simulator.exercise.views import feed_item
-from simulator.schema import text
-from simulator.why import Cause, NeedInfo, RecordIndex, explain
+from simulator.model.schema import text
 from web.deps import CallerDep, ExerciseDep
 from web.live import LiveExercise
 from web.routers.exercises import ERRORS

@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
-from simulator import io
+from simulator.model.schema import Company
+from simulator.readwrite import io
 from simulator.readwrite.bia_write import company_rows, write_xlsx
 from simulator.readwrite.netbox import import_netbox, parse_fixture, read_mapping
-from simulator.schema import Company
 
 HERE = Path(__file__).resolve().parent
 CREATED = "2026-10-01T08:00:00Z"
