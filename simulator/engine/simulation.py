@@ -64,7 +64,7 @@ from simulator.model.schema import (
     Trigger,
     text,
 )
-from simulator.terms.durations import MAX_DURATION, sample
+from simulator.terms.durations import MAX_DURATION, RandomDuration, sample
 
 EVENT_HAZARD = "hazard"
 # A facilitator may extend a live exercise's horizon (overtime), up to the
@@ -136,8 +136,6 @@ class Simulation:
         self._destroyed_at: dict[int, int] = {}  # data asset -> when it went down, last destroyed
         # State records of data assets, gathered from the stream on demand (the
         # data-loss rule needs their down stretches): each record is read once.
-        self._data_ids = {self.model.ids[a] for a, k in enumerate(self.model.kinds)
-                          if k is AssetKind.data}  # fmt: skip
         self._data_states: dict[str, list[Record]] = {}
         self._records_read = 0
         self._counts: dict[str, int] = {}
@@ -425,6 +423,12 @@ class Simulation:
             raise CommandError(field, f"unknown asset {asset_id!r}")
         return a
 
+    def _seconds(self, value: int | RandomDuration, stream: str) -> int:
+        """A duration: fixed, or drawn from the stream `stream`, which is made
+        only then (a stream costs a BLAKE2b seed and 2.5 kB of Mersenne state;
+        a fixed time needs none, and the other streams do not depend on it)."""
+        return value if isinstance(value, int) else sample(value, self.streams(stream))
+
     def _start_hazard(self, spec: HazardSpec, cause: str) -> None:
         self.records.append(
             Record(len(self.records), self.now, EVENT_HAZARD, cause=cause, detail=spec.type)
@@ -451,7 +455,7 @@ class Simulation:
         for i, hazard in enumerate(scenario.hazards):
             if hazard.when is not None:
                 cause = f"hazard:{hazard.id or i + 1}"
-                at = sample(hazard.at, self.streams(f"{cause}/at"))
+                at = self._seconds(hazard.at, f"{cause}/at")
                 start = functools.partial(self._start_hazard, hazard.hazard, cause)
                 out.append(Armed(cause, hazard.when, start, hazard.delay, not_before=at))
         return out
@@ -469,7 +473,7 @@ class Simulation:
         hazards = self.bundle.scenario.hazards
         causes = [f"hazard:{e.id or i + 1}" for i, e in enumerate(hazards)]
         starts = [
-            (sample(e.at, self.streams(f"{cause}/at")), i)
+            (self._seconds(e.at, f"{cause}/at"), i)
             for i, (e, cause) in enumerate(zip(hazards, causes, strict=True))
             if e.when is None  # the watch starts the others
         ]
@@ -527,7 +531,7 @@ class Simulation:
         team = None if spec.team is None else self.teams[spec.team]
         turn: simpy.Event | None = None  # held from the ask until the member is back
         try:
-            duration = sample(spec.time, self.streams(f"restore/{name}"))
+            duration = self._seconds(spec.time, f"restore/{name}")
             while True:
                 for r in required:
                     while c.cap[r] <= EPSILON:
@@ -587,10 +591,12 @@ class Simulation:
 
     def _data_state_records(self, name: str) -> list[Record]:
         """The state records of data asset `name` so far."""
-        states, data_ids = self._data_states, self._data_ids
+        states, kinds, index = self._data_states, self.model.kinds, self.model.index
+        data = AssetKind.data
         for r in self.records[self._records_read :]:
-            if r.event == EVENT_STATE and r.asset in data_ids:
-                states.setdefault(r.asset, []).append(r)
+            asset = r.asset
+            if r.event == EVENT_STATE and asset is not None and kinds[index[asset]] is data:
+                states.setdefault(asset, []).append(r)
         self._records_read = len(self.records)
         return states.get(name, [])
 
