@@ -36,16 +36,24 @@ def _draw(value: Any, streams: Callable[[str], random.Random], path: str) -> Any
         return sample_number(value, streams(path))
     if isinstance(value, BaseModel):
         update = {}
-        for field in type(value).model_fields:
-            old = getattr(value, field)
+        for field, old in value.__dict__.items():  # the fields, in their order
+            if type(old) in _PLAIN:  # most of a spec: nothing to draw, no path to build
+                continue
             new = _draw(old, streams, f"{path}/{field}")
             if new is not old:
                 update[field] = new
         return value.model_copy(update=update) if update else value
     if isinstance(value, list):
+        if all(type(v) in _PLAIN for v in value):  # asset ids
+            return value
         items = [_draw(v, streams, f"{path}/{i}") for i, v in enumerate(value)]
         return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Types of values that are never random (a hazard starts a thousand times in
+a large run: its parameters are walked each time)."""
 
 
 def fixed(value: int | RandomDuration) -> int:
