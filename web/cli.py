@@ -38,7 +38,7 @@ def serve(
     demo: Annotated[
         str | None,
         typer.Option(help="Also create an exercise on this scenario (under --scenarios) "
-                          "and print its three links, e.g. dairy/blackout.yaml."),
+                          "and print its links, e.g. dairy/blackout.yaml."),
     ] = None,
     base_url: Annotated[
         str | None,

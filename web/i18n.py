@@ -65,10 +65,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- start page -------------------------------------------------------------
     "start.title": ("Neue Übung", "New exercise"),
     "start.intro": (
-        "Szenario wählen, Uhr einstellen, Übung anlegen. Danach gibt es drei "
-        "Links: für die Übungsleitung, für die Teilnehmenden und zum Zuschauen.",
-        "Pick a scenario, set the clock, create the exercise. You then get three "
-        "links: for the facilitator, for the participants and a read-only one.",
+        "Szenario wählen, Uhr einstellen, Übung anlegen. Danach gibt es vier "
+        "Links: für die Übungsleitung, für die Teilnehmenden, zum Beobachten und für das "
+        "Management (Wiedergabe, Was-wäre-wenn, Übungsbericht).",
+        "Pick a scenario, set the clock, create the exercise. You then get four "
+        "links: for the facilitator, for the participants, a read-only one for observers "
+        "and one for managers (replay, what-if, after-action report).",
     ),
     "start.scenario": ("Szenario", "Scenario"),
     "start.bundled": ("Mitgeliefertes Szenario", "Bundled scenario"),
