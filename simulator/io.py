@@ -66,9 +66,10 @@ class LineMap:
     indices through the nodes.
     """
 
-    def __init__(self, root: yaml.Node | None, text: str | None = None) -> None:
+    def __init__(self, root: yaml.Node | None, text: str | None = None, is_json: bool = False) -> None:
         self._root = root
         self._text = text  # parsed into nodes only when a line is asked for
+        self._json = is_json  # the text is JSON: blank what YAML refuses first
 
     @property
     def root(self) -> yaml.Node | None:
@@ -76,6 +77,8 @@ class LineMap:
             text, self._text = self._text, None
             if len(text) > MAX_LINE_LOOKUP_BYTES:
                 return None
+            if self._json:
+                text = _YAML_UNSAFE.sub(" ", text)
             try:
                 self._root = yaml.compose(text, Loader=_Loader)
             except yaml.YAMLError:  # lines are a help: without them, messages still name fields
@@ -220,7 +223,7 @@ def _parse_bytes(raw: bytes, file: str) -> Source:
         # ~30x faster; lines are looked up (through YAML) only for problems.
         try:
             data = json.loads(text)
-            return Source(file, data, LineMap(None, _YAML_UNSAFE.sub(" ", text)), len(raw))
+            return Source(file, data, LineMap(None, text, is_json=True), len(raw))
         except json.JSONDecodeError as e:
             raise ScenarioError([Problem(file, e.lineno, "json", e.msg)]) from None
         except RecursionError:

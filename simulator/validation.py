@@ -209,9 +209,10 @@ def check_company(company: Company, broken: Collection[str] = ()) -> list[Findin
     the reference checks and the cycle search alike.
     """
     c = _Checker(company, broken)
-    c.findings += _duplicates(
-        ((("assets", i, "id"), a.id) for i, a in enumerate(company.assets)), "asset id"
-    )
+    if len(c.assets) < len(company.assets):  # located only when there are some
+        c.findings += _duplicates(
+            ((("assets", i, "id"), a.id) for i, a in enumerate(company.assets)), "asset id"
+        )
     instant: dict[str, list[str]] = {}  # asset -> providers it needs with no delay or buffer
     position: dict[str, int] = {}
     for i, asset in enumerate(company.assets):
