@@ -33,8 +33,11 @@ GOAL_CYCLE_S = 1.0
 _LOAD = """
 import gc, json, sys, time
 import yaml
-from simulator.io import load_bundle
-from simulator.model import compile_model
+try:  # simulator/ in layers (issue 13 §5)
+    from simulator import compile_model, load_bundle
+except ImportError:  # the flat layout before it
+    from simulator.io import load_bundle
+    from simulator.model import compile_model
 scenario, company = sys.argv[1], sys.argv[2]
 raw = open(company, "rb").read()
 gc.disable()
@@ -59,9 +62,13 @@ print(json.dumps({"parse": t1 - t0, "load": t3 - t2, "compile": t4 - t3, "gc": t
 
 _CYCLE = """
 import json, sys, time
-from simulator.io import load_bundle
-from simulator.validation import ScenarioError, check_company
-from simulator.schema import Company
+try:  # simulator/ in layers (issue 13 §5)
+    from simulator import Company, ScenarioError, load_bundle
+    from simulator.model.validation import check_company
+except ImportError:  # the flat layout before it
+    from simulator.io import load_bundle
+    from simulator.validation import ScenarioError, check_company
+    from simulator.schema import Company
 t0 = time.perf_counter()
 try:
     load_bundle(sys.argv[1])
@@ -137,8 +144,11 @@ def _run(script: str, *args: str) -> dict[str, Any]:
 
 def load_figures(n: int, failures: int) -> tuple[list[FormatFigures], CycleFigures, str]:
     """The loading figures at `n` assets and the cycle that was injected."""
-    from simulator.generate import generate
-    from simulator.io import write_data
+    try:  # simulator/ in layers (issue 13 §5)
+        from simulator import generate, write_data
+    except ImportError:  # the flat layout before it
+        from simulator.generate import generate
+        from simulator.io import write_data
 
     company, scenario = generate(n, seed=0, failures=failures)
     figures = []

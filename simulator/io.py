@@ -66,7 +66,9 @@ class LineMap:
     indices through the nodes.
     """
 
-    def __init__(self, root: yaml.Node | None, text: str | None = None, is_json: bool = False) -> None:
+    def __init__(
+        self, root: yaml.Node | None, text: str | None = None, is_json: bool = False
+    ) -> None:
         self._root = root
         self._text = text  # parsed into nodes only when a line is asked for
         self._json = is_json  # the text is JSON: blank what YAML refuses first

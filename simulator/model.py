@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from simulator.gcpause import paused_gc
-from simulator.graph import need_id, providers_of
+from simulator.graph import need_id
 from simulator.schema import (
     BIA,
     AssetKind,
@@ -128,10 +128,16 @@ def compile_model(bundle: ScenarioBundle) -> Model:
                 share.extend([1.0] * len(all_of))
             else:
                 add_mode(MODE_POOLED)
-                add_k(need.k_of_n.k if need.k_of_n is not None else 1)
-                for provider, weight in providers_of(need):
-                    prov.append(position_of(provider))
-                    share.append(weight)
+                k_of_n = need.k_of_n
+                add_k(k_of_n.k if k_of_n is not None else 1)
+                group = need.any_of if need.any_of is not None else k_of_n.of if k_of_n else []
+                for member in group:
+                    if isinstance(member, str):
+                        prov.append(position_of(member))
+                        share.append(1.0)
+                    else:
+                        prov.append(position_of(member.asset))
+                        share.append(member.share)
             add_prov_start(len(prov))
             if need.buffers or asset.workaround is not None:
                 need_of_id[need_id(need, position)] = n

@@ -384,8 +384,11 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
     """The nodes of one cycle in `graph` (node -> successors), or [] if it has
     none: an iterative depth-first search, linear in nodes and edges."""
     done: set[str] = set()
-    for root in graph:
+    for root, successors in graph.items():
         if root in done:
+            continue
+        if not successors:  # most assets of a large company: nothing to search
+            done.add(root)
             continue
         path, on_path = [root], {root}
         stack = [iter(graph[root])]

@@ -11,11 +11,23 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.generate import generate
-from simulator.io import _construct, _parse_bytes, load_bundle, write_data
 from simulator.readwrite.build import FULL_CHECK_BYTES
-from simulator.schema import Company
-from simulator.validation import ScenarioError
+
+try:  # simulator/ in layers (issue 13 §5)
+    from simulator.model.generate import generate
+    from simulator.model.schema import Company
+    from simulator.model.validation import ScenarioError
+    from simulator.readwrite.io import _construct, _parse_bytes, load_bundle, write_data
+except ImportError:  # the flat layout before it
+    from simulator.generate import generate  # type: ignore[no-redef]
+    from simulator.io import (  # type: ignore[no-redef]
+        _construct,
+        _parse_bytes,
+        load_bundle,
+        write_data,
+    )
+    from simulator.schema import Company  # type: ignore[no-redef]
+    from simulator.validation import ScenarioError  # type: ignore[no-redef]
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml"))
