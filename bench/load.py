@@ -7,11 +7,13 @@ and the time to find one dependency cycle in a company of the same size.
 Each file is loaded in a fresh interpreter, as a command loads it (not in the
 benchmark's own process with its heap grown by the runs before): first the
 bare parse (`json.loads`; PyYAML's `CSafeLoader`, libyaml's C loader), then
-`load_bundle` (parse + schema + cross-checks) and `compile_model`. Every
-phase runs with the cyclic garbage collector paused, as the loader runs; the
-one collection over the loaded objects that a program pays afterwards is
-timed on its own line ("gc after"), not hidden in a phase. The machine may be
-shared and noisy: the ratios compare figures measured side by side.
+`load_bundle` (parse + schema + cross-checks) and `compile_model`. The bare
+parse runs with the cyclic garbage collector paused, as the loader parses;
+`load_bundle` and `compile_model` run as a command runs them (each pauses the
+collector itself; a collection that falls between them counts). The full
+collection over the loaded objects that a program pays later is shown on its
+own ("gc after"), not in the total. The machine may be shared and noisy: the
+ratios compare figures measured side by side.
 """
 
 from __future__ import annotations
