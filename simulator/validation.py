@@ -236,7 +236,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
     """Check one asset; returns the providers it needs instantly (no delay,
     no buffer; itself left out, reported apart), for the cycle search.
 
-    A valid 100k-asset company passes through here in well under a second:
+    A valid 100k-asset company passes through here in about a second:
     the usual need (providers known, each once, shares enough) costs a few
     set operations; locations are built only for what is reported."""
     instant: list[str] = []
