@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import simpy  # noqa: E402
 
+from bench.load import report as load_report  # noqa: E402
 from simulator.model.gcpause import paused_gc  # noqa: E402
 from simulator.model.generate import generate  # noqa: E402
 from simulator.model.graph import providers_of  # noqa: E402
@@ -322,8 +323,8 @@ class SizeResult:
 
 
 def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> SizeResult:
-    from simulator.engine.compiled import compile_model
-    from simulator.engine.simulation import Simulation
+    from simulator.engine.simulation.compiled import compile_model
+    from simulator.engine.simulation.simulation import Simulation
 
     print(f"\n== {n:,} assets, {failures:,} outages over a year ==")
     t0 = time.perf_counter()
@@ -438,8 +439,9 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
     """(load s of a YAML company, load s of a JSON company, compile s,
     reference load s, engine state bytes per asset) at size `n`. The files
     are written as `tabletop generate` writes them."""
-    from simulator.engine.compiled import compile_model
-    from simulator.engine.simulation import Simulation
+    from simulator.engine.simulation.compiled import compile_model
+    from simulator.engine.simulation.simulation import Simulation
+
     from simulator.readwrite.io import load_bundle, write_data
 
     company_d, scenario_d = generate(n, seed=0, failures=failures)
@@ -472,7 +474,7 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
 _LOAD = """
 import json, sys, time
 from simulator.readwrite.io import load_bundle
-from simulator.engine.compiled import compile_model
+from simulator.engine.simulation.compiled import compile_model
 t0 = time.perf_counter()
 bundle = load_bundle(sys.argv[1])
 t1 = time.perf_counter()
@@ -511,9 +513,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: 1,000 assets, 1 rep")
     parser.add_argument("--profile", action="store_true", help="cProfile one engine run per size")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive engine")
+    parser.add_argument("--load-only", action="store_true",
+                        help="only the loading section (issue 13 §1) at the largest size")
+    parser.add_argument("--load-sizes", default=None,
+                        help="asset counts for the loading section (default: the largest size)")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     failures = args.failures
+    load_sizes = ([int(s) for s in args.load_sizes.split(",") if s.strip()]
+                  if args.load_sizes else [max(sizes)])  # fmt: skip
+    if args.load_only:
+        for n in load_sizes:
+            load_report(n, failures)
+        return 0
 
     print(
         f"Python {sys.version.split()[0]}, SimPy {simpy.__version__}; failures per size: {failures}"
@@ -533,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
         f" {fmt_s(reference_s)}"
     )
     print(f"  engine state (compile_model + Simulation, tracemalloc): {per_asset:.0f} B/asset")
+    for n in load_sizes:
+        load_report(n, failures)
 
     print()
     head = HEADLINE if HEADLINE in results else largest

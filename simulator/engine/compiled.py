@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from simulator.model.gcpause import paused_gc
-from simulator.model.graph import need_id, providers_of
+from simulator.model.graph import need_id
 from simulator.model.schema import (
     BIA,
     AssetKind,
@@ -95,7 +95,6 @@ def compile_model(bundle: ScenarioBundle) -> Model:
     company = bundle.company
     ids = [a.id for a in company.assets]
     index = {a: i for i, a in enumerate(ids)}
-    type_code = {t: i for i, t in enumerate(DEP_TYPES)}
     # Plain lists while building (append is cheaper), packed into arrays at the end.
     need_start, prov_start = [0], [0]
     need_owner: list[int] = []
@@ -110,30 +109,42 @@ def compile_model(bundle: ScenarioBundle) -> Model:
               need_k=array("i"), need_type=array("b"), need_delay=array("i"),
               prov_start=array("i"), prov=array("i"), share=array("d"),
               rev_start=array("i"), rev=array("i"))  # fmt: skip
+    # Bound methods and an identity-keyed type table: Enum.__hash__ is Python
+    # code, and this loop runs once per need of a 100k-asset company.
+    code_of_type = {id(t): i for i, t in enumerate(DEP_TYPES)}
+    add_owner, add_type, add_delay = need_owner.append, need_type.append, need_delay.append
+    add_mode, add_k, add_prov_start = need_mode.append, need_k.append, prov_start.append
+    position_of = index.__getitem__
     for a, asset in enumerate(company.assets):
         need_of_id: dict[str, int] = {}
         for position, need in enumerate(asset.needs):
             n = len(need_owner)
-            need_owner.append(a)
-            need_type.append(type_code[need.type])
-            need_delay.append(need.delay)
-            if need.all_of is not None:
-                need_mode.append(MODE_ALL)
-                need_k.append(1)
-                prov.extend(index[p] for p in need.all_of)
-                share.extend(1.0 for _ in need.all_of)
+            add_owner(a)
+            add_type(code_of_type[id(need.type)])
+            add_delay(need.delay)
+            all_of = need.all_of
+            if all_of is not None:
+                add_mode(MODE_ALL)
+                add_k(1)
+                prov.extend(map(position_of, all_of))
+                share.extend([1.0] * len(all_of))
             else:
-                need_mode.append(MODE_POOLED)
-                need_k.append(need.k_of_n.k if need.k_of_n is not None else 1)
-                for provider, weight in providers_of(need):
-                    prov.append(index[provider])
-                    share.append(weight)
-            prov_start.append(len(prov))
-            if asset.workaround is not None or need.buffers:
+                add_mode(MODE_POOLED)
+                k_of_n = need.k_of_n
+                add_k(k_of_n.k if k_of_n is not None else 1)
+                for member in need.group:
+                    if isinstance(member, str):
+                        prov.append(position_of(member))
+                        share.append(1.0)
+                    else:
+                        prov.append(position_of(member.asset))
+                        share.append(member.share)
+            add_prov_start(len(prov))
+            if need.buffers or asset.workaround is not None:
                 need_of_id[need_id(need, position)] = n
-            if need.buffers:
-                m.buffers[n] = tuple(need.buffers)
-                m.need_names[n] = need_id(need, position)
+                if need.buffers:
+                    m.buffers[n] = tuple(need.buffers)
+                    m.need_names[n] = need_id(need, position)
         need_start.append(len(need_owner))
         if asset.restart:
             m.restart[a] = asset.restart
@@ -162,7 +173,7 @@ def compile_model(bundle: ScenarioBundle) -> Model:
     ):  # fmt: skip
         packed.extend(values)
     m.share.extend(share)
-    _build_reverse_index(m)
+    _build_reverse_index(m, prov_start, prov)
     return m
 
 
@@ -171,19 +182,20 @@ def _compile_workaround(w: Workaround, need_of_id: dict[str, int]) -> CompiledWo
     return CompiledWorkaround(w.capacity, w.lead_time, covers)
 
 
-def _build_reverse_index(m: Model) -> None:
-    """Counting sort of (provider, need) pairs into `rev_start` / `rev`."""
+def _build_reverse_index(m: Model, prov_start: list[int], prov: list[int]) -> None:
+    """Counting sort of (provider, need) pairs into `rev_start` / `rev`
+    (from the plain lists: indexing an array makes a new int each time)."""
     counts = [0] * (m.size + 1)
-    for p in m.prov:
+    for p in prov:
         counts[p + 1] += 1
     for i in range(m.size):
         counts[i + 1] += counts[i]
     m.rev_start.extend(counts)
     fill = counts[:-1]
-    rev = [0] * len(m.prov)
-    for n in range(len(m.need_owner)):
-        for i in range(m.prov_start[n], m.prov_start[n + 1]):
-            p = m.prov[i]
+    rev = [0] * len(prov)
+    for n in range(len(prov_start) - 1):
+        for i in range(prov_start[n], prov_start[n + 1]):
+            p = prov[i]
             rev[fill[p]] = n
             fill[p] += 1
     m.rev.extend(rev)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.model.schema import Company, Need, Provider
+from simulator.model.schema import Company, Need
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -18,10 +18,7 @@ if TYPE_CHECKING:
 
 def providers_of(need: Need) -> list[tuple[str, float]]:
     """(asset id, share) of every provider in a need, in file order."""
-    if need.all_of is not None:
-        return [(a, 1.0) for a in need.all_of]
-    members = need.any_of if need.any_of is not None else need.k_of_n.of if need.k_of_n else []
-    return [(m.asset, m.share) if isinstance(m, Provider) else (m, 1.0) for m in members]
+    return [(m, 1.0) if isinstance(m, str) else (m.asset, m.share) for m in need.group]
 
 
 def need_id(need: Need, position: int) -> str:

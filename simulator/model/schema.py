@@ -8,6 +8,7 @@ problem at once with its location.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -128,8 +129,22 @@ class Need(Strict):
     delay: Duration = 0  # time to impact: the loss bites only after this long
     buffers: list[Buffer] = Field(default_factory=list)
 
+    @property
+    def group(self) -> Sequence[ProviderRef]:
+        """The providers as written, whichever of the three groups holds them
+        (ids for all_of, ids or {asset, share} for any_of and k_of_n)."""
+        if self.all_of is not None:
+            return self.all_of
+        if self.any_of is not None:
+            return self.any_of
+        return self.k_of_n.of if self.k_of_n is not None else ()
+
     @model_validator(mode="after")
     def _one_group(self) -> Need:
+        # Counted first without building names: this runs for every need of a
+        # 100k-asset company.
+        if (self.all_of is None) + (self.any_of is None) + (self.k_of_n is None) == 2:
+            return self
         given = [n for n in ("all_of", "any_of", "k_of_n") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError(

@@ -205,38 +205,72 @@ def check_company(company: Company, broken: Collection[str] = ()) -> list[Findin
 
     `broken`: ids of assets and teams left out of `company` because of schema
     errors (reported already); references to them are not reported again.
+    Linear in assets and links: each need's providers are listed once, for
+    the reference checks and the cycle search alike.
     """
     c = _Checker(company, broken)
-    c.findings += _duplicates(
-        ((("assets", i, "id"), a.id) for i, a in enumerate(company.assets)), "asset id"
-    )
+    if len(c.assets) < len(company.assets):  # located only when there are some
+        c.findings += _duplicates(
+            ((("assets", i, "id"), a.id) for i, a in enumerate(company.assets)), "asset id"
+        )
+    instant: dict[str, list[str]] = {}  # asset -> providers it needs with no delay or buffer
+    position: dict[str, int] = {}
     for i, asset in enumerate(company.assets):
-        _check_asset(c, ("assets", i), asset)
-    c.findings += _instant_cycle(company)
+        links = _check_asset(c, ("assets", i), asset)
+        if asset.id not in instant:  # a duplicate id is reported already; its links would mislead
+            position[asset.id] = i
+            instant[asset.id] = links
+    c.findings += _instant_cycle(company, instant, position)
     return c.findings
 
 
-def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
-    need_ids = [need_id(need, j) for j, need in enumerate(asset.needs)]
-    for j, need in enumerate(asset.needs):
-        nat: Loc = (*at, "needs", j)
-        _check_need(c, nat, asset, need)
-        for b, buffer in enumerate(need.buffers):
-            _check_buffer(c, (*nat, "buffers", b), buffer)
+def _members(need: Need) -> list[str]:
+    """The provider ids of a need, as written (`providers_of` without the shares)."""
+    if need.all_of is not None:
+        return need.all_of
+    return [m if isinstance(m, str) else m.asset for m in need.group]
+
+
+def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
+    """Check one asset; returns the providers it needs instantly (no delay,
+    no buffer; itself left out, reported apart), for the cycle search.
+
+    A valid 100k-asset company passes through here in about a second:
+    the usual need (providers known, each once, shares enough) costs a few
+    set operations; locations are built only for what is reported."""
+    instant: list[str] = []
+    needs = asset.needs
+    assets = c.assets.keys()
+    for j, need in enumerate(needs):
+        names = _members(need)
+        unique = set(names)
+        if len(unique) != len(names) or asset.id in unique or not unique <= assets:
+            _check_members(c, (*at, "needs", j), asset, need)
+        if need.all_of is None:
+            _check_group(c, (*at, "needs", j), need)
+        if need.buffers:
+            for b, buffer in enumerate(need.buffers):
+                _check_buffer(c, (*at, "needs", j, "buffers", b), buffer)
+        elif not need.delay:
+            instant += [name for name in names if name != asset.id]
+    need_ids: list[str] = []
+    if len(needs) > 1 or asset.workaround is not None:
+        need_ids = [need_id(need, j) for j, need in enumerate(needs)]
     if len(set(need_ids)) < len(need_ids):  # locate duplicates only when there are some
         located = [(((*at, "needs", j, "id") if n.id else (*at, "needs", j)), need_ids[j])
-                   for j, n in enumerate(asset.needs)]  # fmt: skip
+                   for j, n in enumerate(needs)]  # fmt: skip
         dup_needs = _duplicates(located, "need id", f" in asset {asset.id!r}")
-        if any(n.id is None for n in asset.needs):
+        if any(n.id is None for n in needs):
             hint = " (a need without an id is called '<type>-<position>')"
             dup_needs = [(loc, msg + hint) for loc, msg in dup_needs]
         c.findings += dup_needs
-    buffer_ids = [
-        ((*at, "needs", j, "buffers", b, "id"), buffer.id)
-        for j, need in enumerate(asset.needs)
-        for b, buffer in enumerate(need.buffers)
-    ]
-    c.findings += _duplicates(buffer_ids, "buffer id", f" in asset {asset.id!r}")
+    if any(len(need.buffers) for need in needs):
+        buffer_ids = [
+            ((*at, "needs", j, "buffers", b, "id"), buffer.id)
+            for j, need in enumerate(needs)
+            for b, buffer in enumerate(need.buffers)
+        ]
+        c.findings += _duplicates(buffer_ids, "buffer id", f" in asset {asset.id!r}")
 
     if asset.location is not None:
         site = c.asset((*at, "location"), asset.location)
@@ -284,6 +318,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> None:
                     f"unknown need {covered!r} of asset {asset.id!r}"
                     + (c.suggest(covered, known) or f" (its needs: {', '.join(known) or 'none'})"),
                 )
+    return instant
 
 
 def _check_buffer(c: _Checker, bat: Loc, buffer: Buffer) -> None:
@@ -305,13 +340,10 @@ def _check_buffer(c: _Checker, bat: Loc, buffer: Buffer) -> None:
             )
 
 
-def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
-    names = [name for name, _ in providers_of(need)]
-    fine = len(set(names)) == len(names) and asset.id not in names
-    # The usual case, every provider known once: nothing to locate, so no locations.
-    members = [] if fine and all(n in c.assets for n in names) else _group_members(need, at)
+def _check_members(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
+    """Report a need's providers that are unknown, the asset itself, or twice."""
     seen: set[str] = set()
-    for loc, name in members:
+    for loc, name in _group_members(need, at):
         if name == asset.id:
             c.add(loc, f"asset {name!r} depends on itself")
         elif name in seen:
@@ -319,32 +351,43 @@ def _check_need(c: _Checker, at: Loc, asset: Asset, need: Need) -> None:
         else:
             c.asset(loc, name)
         seen.add(name)
-    if need.k_of_n is not None and need.k_of_n.k > len(need.k_of_n.of):
-        n = len(need.k_of_n.of)
+
+
+def _check_group(c: _Checker, at: Loc, need: Need) -> None:
+    """k of an any_of / k_of_n need against its members and their shares."""
+    k_of_n = need.k_of_n
+    if k_of_n is not None and k_of_n.k > len(k_of_n.of):
+        n = len(k_of_n.of)
         c.add(
             (*at, "k_of_n", "k"),
-            f"k is {need.k_of_n.k} but the group has only {n} member{'s' if n != 1 else ''}",
+            f"k is {k_of_n.k} but the group has only {n} member{'s' if n != 1 else ''}",
         )
-    elif need.all_of is None:
-        # A pooled need whose shares cannot reach k would run degraded with every
-        # provider up; the engine starts every asset at full capacity, so such a
-        # company would be at odds with itself until a provider first changes.
-        k = need.k_of_n.k if need.k_of_n is not None else 1
-        total = sum(share for _, share in providers_of(need))
-        if total < k - 1e-9:
-            c.add(
-                (*at, "any_of" if need.any_of is not None else "k_of_n"),
-                f"the shares add up to {total:g}, less than the {k} this need asks for: "
-                "it would never be fully met",
-            )
+        return
+    k = k_of_n.k if k_of_n is not None else 1
+    group = need.group
+    if len(group) >= k and all(isinstance(m, str) for m in group):
+        return  # k members of share 1: always enough
+    # A pooled need whose shares cannot reach k would run degraded with every
+    # provider up; the engine starts every asset at full capacity, so such a
+    # company would be at odds with itself until a provider first changes.
+    total = sum(share for _, share in providers_of(need))
+    if total < k - 1e-9:
+        c.add(
+            (*at, "any_of" if need.any_of is not None else "k_of_n"),
+            f"the shares add up to {total:g}, less than the {k} this need asks for: "
+            "it would never be fully met",
+        )
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
     """The nodes of one cycle in `graph` (node -> successors), or [] if it has
     none: an iterative depth-first search, linear in nodes and edges."""
     done: set[str] = set()
-    for root in graph:
+    for root, successors in graph.items():
         if root in done:
+            continue
+        if not successors:  # most assets of a large company: nothing to search
+            done.add(root)
             continue
         path, on_path = [root], {root}
         stack = [iter(graph[root])]
@@ -370,25 +413,16 @@ def _instant(needs: Iterable[Need]) -> list[Need]:
     return [need for need in needs if not (need.delay or need.buffers)]
 
 
-def _instant_cycle(company: Company) -> list[Finding]:
-    """One dependency cycle whose links all act at once (no delay, no buffer).
+def _instant_cycle(
+    company: Company, needs: dict[str, list[str]], position: dict[str, int]
+) -> list[Finding]:
+    """One dependency cycle whose links all act at once (no delay, no buffer),
+    in `needs` (asset -> providers it needs instantly; `position`: its index).
 
     Cycles with a delay or a buffer on some link are real (two sites backing up
     each other's power) and the engine plays them; an instant cycle is almost
     always a modelling slip, and it can hold itself down once tripped.
     """
-    needs: dict[str, list[str]] = {}
-    position: dict[str, int] = {}
-    for i, asset in enumerate(company.assets):
-        if asset.id in needs:
-            continue  # a duplicate id is reported already; its links would mislead
-        position[asset.id] = i
-        needs[asset.id] = [
-            provider
-            for need in _instant(asset.needs)
-            for provider, _share in providers_of(need)
-            if provider != asset.id  # depending on itself is reported apart
-        ]
     ring = _find_cycle(needs)
     if ring:
         first = min(range(len(ring)), key=lambda k: position[ring[k]])  # start where the file does

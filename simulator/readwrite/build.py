@@ -93,6 +93,8 @@ class Source:
     from_file: bool = True  # written by people: durations must spell their unit
     # (a bare 2 could mean minutes or hours); False for data dumped by code,
     # whose durations are whole seconds.
+    model: Any = None  # the data already validated by the schema (a reader's fast
+    # path for a large file): only the cross-checks run, once.
 
 
 def _sort_key(problem: Problem) -> tuple[bool, int]:
@@ -179,6 +181,8 @@ def _validate(model: type[M], parsed: Source, problems: list[Problem]) -> _Valid
     if found:
         problems += found
         return _Validated(None)
+    if isinstance(parsed.model, model):
+        return _Validated(parsed.model)
     ctx = {"from_file": parsed.from_file}
     many = _many_problems(model, parsed.data, ctx)
     if many is not None:  # the first ones in detail, the rest counted
