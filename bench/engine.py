@@ -323,8 +323,8 @@ class SizeResult:
 
 
 def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> SizeResult:
-    from simulator.engine.simulation.compiled import compile_model
-    from simulator.engine.simulation.simulation import Simulation
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.simulation import Simulation
 
     print(f"\n== {n:,} assets, {failures:,} outages over a year ==")
     t0 = time.perf_counter()
@@ -439,9 +439,8 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
     """(load s of a YAML company, load s of a JSON company, compile s,
     reference load s, engine state bytes per asset) at size `n`. The files
     are written as `tabletop generate` writes them."""
-    from simulator.engine.simulation.compiled import compile_model
-    from simulator.engine.simulation.simulation import Simulation
-
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.simulation import Simulation
     from simulator.readwrite.io import load_bundle, write_data
 
     company_d, scenario_d = generate(n, seed=0, failures=failures)
@@ -474,7 +473,7 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
 _LOAD = """
 import json, sys, time
 from simulator.readwrite.io import load_bundle
-from simulator.engine.simulation.compiled import compile_model
+from simulator.engine.compiled import compile_model
 t0 = time.perf_counter()
 bundle = load_bundle(sys.argv[1])
 t1 = time.perf_counter()
