@@ -241,6 +241,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
     instant: list[str] = []
     needs = asset.needs
     assets = c.assets.keys()
+    named = buffered = False
     for j, need in enumerate(needs):
         names = _members(need)
         unique = set(names)
@@ -248,13 +249,19 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
             _check_members(c, (*at, "needs", j), asset, need)
         if need.all_of is None:
             _check_group(c, (*at, "needs", j), need)
+        if need.id is not None:
+            named = True
         if need.buffers:
+            buffered = True
             for b, buffer in enumerate(need.buffers):
                 _check_buffer(c, (*at, "needs", j, "buffers", b), buffer)
         elif not need.delay:
             instant += [name for name in names if name != asset.id]
+    # Needs without ids are called "<type>-<position>": those cannot clash,
+    # so the names are made only when some need has an id or a workaround
+    # covers needs by name.
     need_ids: list[str] = []
-    if len(needs) > 1 or asset.workaround is not None:
+    if (named and len(needs) > 1) or asset.workaround is not None:
         need_ids = [need_id(need, j) for j, need in enumerate(needs)]
     if len(set(need_ids)) < len(need_ids):  # locate duplicates only when there are some
         located = [(((*at, "needs", j, "id") if n.id else (*at, "needs", j)), need_ids[j])
@@ -264,7 +271,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
             hint = " (a need without an id is called '<type>-<position>')"
             dup_needs = [(loc, msg + hint) for loc, msg in dup_needs]
         c.findings += dup_needs
-    if any(len(need.buffers) for need in needs):
+    if buffered:
         buffer_ids = [
             ((*at, "needs", j, "buffers", b, "id"), buffer.id)
             for j, need in enumerate(needs)
