@@ -712,8 +712,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.plan_csv": ("Maßnahmenplan (CSV)", "Improvement plan (CSV)"),
     "report.plan_xlsx": ("Maßnahmenplan (XLSX)", "Improvement plan (XLSX)"),
     "report.hint": (
-        "Der Bericht gibt den Stand der Übung wieder; erst den Maßnahmenplan ergänzen.",
-        "The report shows the exercise as it stands; complete the improvement plan first.",
+        "Der Bericht gibt den Stand der Übung wieder und schreibt ihn bis zum Szenario-Horizont "
+        "fort (als Fortschreibung gekennzeichnet); erst den Maßnahmenplan ergänzen.",
+        "The report shows the exercise as it stands and projects it to the scenario's horizon "
+        "(marked as projected); complete the improvement plan first.",
     ),
     "plan.title": ("Maßnahmenplan", "Improvement plan"),
     "plan.issue": ("Feststellung", "Issue"),
