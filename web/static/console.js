@@ -140,14 +140,23 @@
     return JSON.stringify(detail);
   }
 
+  // A refusal's words from its JSON body: `detail`, on a German page its
+  // German text `detail_de` (the server sends both for every text refusal;
+  // a 422's list carries msg_de per item), never English words there.
+  function detailOf(body) {
+    if (body === null || typeof body !== "object") return null;
+    if (cfg.lang !== "de" || Array.isArray(body.detail)) return body.detail ?? null;
+    return typeof body.detail_de === "string" && body.detail_de ? body.detail_de : null;
+  }
+
   // Why the server refused a request, in the page's language: a 422 names the
-  // field and says what is wrong; other refusals by their status (an English
-  // page adds the server's own words).
+  // field and says what is wrong; other refusals by their status and the
+  // server's own words (in German on a German page: detailOf).
   function refusal(status, detail) {
     if (status === 422 && detail !== null) return formatDetail(detail);
     const known = tr(`http.${status}`, "");
     const text = known || `${tr("http.other")} (HTTP ${status})`;
-    if (cfg.lang !== "de" && typeof detail === "string" && detail) return `${text} (${detail})`;
+    if (typeof detail === "string" && detail) return `${text} (${detail})`;
     return text;
   }
 
@@ -214,7 +223,7 @@
       try { return (await res.json()) || true; } catch (e) { return true; }
     }
     let detail = null;
-    try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+    try { detail = detailOf(await res.json()); } catch (e) { /* not JSON */ }
     toast(`${tr("done.failed")}: ${refusal(res.status, detail ?? null)}`, true);
     return false;
   }
@@ -1308,7 +1317,7 @@
       { headers: { authorization: `Bearer ${cfg.token}` } });
       if (!res.ok) {
         let message = `HTTP ${res.status}`;
-        try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
+        try { message = formatDetail(detailOf(await res.json())); } catch (e) { /* not JSON */ }
         throw new Error(message);
       }
       data = await res.json();
@@ -1928,7 +1937,7 @@
   if (cfg.mode === "replay") {
     // The replay page (replay.js) feeds full states of the chosen second; the
     // "why" of an asset asks the live engine, so it is not offered there.
-    window.tabletopConsole = { cfg, handle, fmtT, fmtDur, tr, toast, refusal, el, eur,
+    window.tabletopConsole = { cfg, handle, fmtT, fmtDur, tr, toast, refusal, detailOf, el, eur,
       drawImpactCurves };
   } else {
     setupWhy();
