@@ -327,6 +327,48 @@ GERMAN: dict[str, str] = {
     "while scanning an alias": "beim Lesen eines Ankers",
     "while scanning an anchor": "beim Lesen eines Ankers",
     "while scanning for the next token": "beim Lesen",
+    # libyaml's wording (the C loader's), where it differs from PyYAML's
+    "mapping values are not allowed in this context": (
+        "„Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt (ein Text mit Doppelpunkt "
+        "gehört in Anführungszeichen)"
+    ),
+    "block sequence entries are not allowed in this context": (
+        "ein Listeneintrag („- “) ist an dieser Stelle nicht erlaubt"
+    ),
+    "found character that cannot start any token": (
+        "ein Zeichen, mit dem hier nichts beginnen darf (etwa ein Tabulator, @ oder `)"
+    ),
+    "found undefined alias": "unbekannter Anker",
+    "found unknown escape character": "unbekanntes Escape-Zeichen",
+    "found undefined tag handle": "unbekanntes Tag-Kürzel",
+    "found unknown directive name": "unbekannte Direktive",
+    "found duplicate %YAML directive": "doppelte %YAML-Direktive",
+    "found incompatible YAML document": "inkompatibles YAML-Dokument",
+    "found unexpected document indicator": "unerwartete Dokumentmarke (--- oder ...)",
+    "found duplicate anchor; first occurrence": "doppelter Anker; erstes Vorkommen",
+    "second occurrence": "zweites Vorkommen",
+    "found a tab character where an indentation space is expected": (
+        "ein Tabulator, wo ein Leerzeichen zum Einrücken erwartet wird"
+    ),
+    "found a tab character that violates indentation": "ein Tabulator verletzt die Einrückung",
+    "did not find expected <document start>": "erwarteter Dokumentbeginn (---) nicht gefunden",
+    "did not find the expected {q}": "erwartetes {q} nicht gefunden",
+    "did not find expected whitespace or line break": (
+        "erwartetes Leerzeichen oder Zeilenende nicht gefunden"
+    ),
+    "did not find expected comment or line break": (
+        "erwarteter Kommentar oder erwartetes Zeilenende nicht gefunden"
+    ),
+    "but found another document": "aber ein weiteres Dokument gefunden",
+    "expected a single document in the stream": "erwartet wird nur ein Dokument in der Datei",
+    "unacceptable character #x{w}: control characters are not allowed": (
+        "unzulässiges Zeichen #x{w}: Steuerzeichen sind nicht erlaubt"
+    ),
+    "while parsing a quoted scalar": "beim Lesen eines Texts in Anführungszeichen",
+    "while parsing a node": "beim Lesen eines Werts",
+    "while scanning a plain scalar": "beim Lesen eines Werts",
+    "while scanning a directive": "beim Lesen einer Direktive",
+    "while scanning a tag": "beim Lesen eines Tags",
     "on line {n}": "in Zeile {n}",
     # JSON (the json module's texts)
     "Expecting value": "Wert erwartet",
@@ -337,6 +379,7 @@ GERMAN: dict[str, str] = {
     "Extra data": "überzähliger Inhalt nach dem Ende",
     "Unterminated string starting at": "nicht abgeschlossener Text ab",
     "Invalid control character at": "ungültiges Steuerzeichen bei",
+    "Invalid \\uXXXX escape": "ungültiges \\uXXXX-Escape-Zeichen",
     "Invalid \\escape": "ungültiges Escape-Zeichen",
     "the body is not valid JSON": "der Inhalt ist kein gültiges JSON",
     # --- durations and schema rules ----------------------------------------------------
