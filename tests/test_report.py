@@ -353,3 +353,23 @@ def test_free_text_decisions_do_not_leave_section_5_saying_none() -> None:
         assert decisions[1][0].startswith(words), decisions
         timeline = timeline_rows(tables)
         assert any("Krisenstab einberufen" in cell for row in timeline for cell in row)
+
+
+def test_hazards_in_the_timeline_are_named_by_their_type() -> None:
+    """The bundled log's ransomware is the scenario's first hazard (engine
+    label "hazard:1"), the outage of the switchboard the facilitator's
+    (id "switchboard"): the timeline names them "Ransomware: …" and
+    "Ausfall: …", never by number or id (found by a German QA pass)."""
+    for lang, ransom, outage in (("de", "Ransomware: Virtualisierungsplattform und Speicher (RZ)",
+                                  "Ausfall: Cloud-Telefonanlage Zentrale"),
+                                 ("en", "Ransomware: Virtualisation platform and storage "
+                                  "(data centre)", "Outage: Head office cloud telephony")):
+        tables = Tables()
+        tables.feed(report_html(lang))
+        rows = timeline_rows(tables)[1:]
+        hazards = [row[3] for row in rows if row[2] in ("Gefahr", "hazard")]
+        assert hazards == [ransom, outage], hazards
+        injects = [row[3] for row in rows if row[2] in ("Einlage", "inject")]
+        assert ("Ausfall" if lang == "de" else "Outage") in injects
+        assert not [text for text in hazards + injects
+                    if text.startswith(("1:", "Gefahr ", "hazard ")) or text == "switchboard"]

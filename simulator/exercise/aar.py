@@ -49,6 +49,7 @@ from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.session import SYSTEM, Exercise
 from simulator.model.schema import MselInject, text
+from simulator.terms.kinds import hazard_name
 from simulator.terms.wallclock import at
 
 ROLES = ("facilitator", "participant", "observer", SYSTEM)
@@ -336,13 +337,18 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
     msel = {i.id: _scripted(i, de, lang) for i in bundle.scenario.injects}
     actions = {a.id: text(a.title, lang) for a in bundle.scenario.actions}
     out: list[Event] = []
+    kinds = _hazard_kinds(exercise, entries)
+    seen: set[str] = set()
     for r in exercise.sim.records:
         cause = r.cause or ""
         if r.event == "state" and cause.startswith("hazard:") and r.t < exercise.horizon:
-            label = cause.removeprefix("hazard:")
-            if not any(e.kind == "hazard" and e.text.startswith(label + ":") for e in out):
+            label = cause.removeprefix("hazard:").split("/", 1)[0]
+            if label not in seen:  # the hazard's first hit, by its type's name, not its number
+                seen.add(label)
                 what = names.get(r.asset or "", r.asset or "")
-                out.append(Event(r.t, "hazard", f"{label}: {what}"))
+                kind = kinds.get(label)
+                named = hazard_name(kind, lang) if kind else label
+                out.append(Event(r.t, "hazard", f"{named}: {what}"))
     proposals = {e.seq: e for e in entries if isinstance(e, DecisionEntry)}
     for e in entries:
         who = shown.get(e.actor, e.actor)
@@ -351,8 +357,10 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
                 out.append(Event(e.sim_time, "inject", msel.get(e.payload.inject,
                                                                 e.payload.inject), who))
             case InjectEntry():
+                started = e.payload.hazard
                 said = e.payload.title or e.payload.message or (
-                    f"{'Gefahr' if de else 'hazard'} {e.payload.id or e.seq}")
+                    hazard_name(started.type, lang) if started is not None
+                    else ("Befehl" if de else "command"))  # fmt: skip
                 out.append(Event(e.sim_time, "inject", said, who))
             case DecisionEntry():
                 what = actions.get(e.payload.action or "", e.payload.text or e.payload.action
@@ -376,6 +384,17 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
     out.extend(Event(t, kind, ", ".join(which)) for (t, kind), which in grouped.items())
     order = {"hazard": 0, "inject": 1, "impact": 2, "rto": 3, "mtpd": 4}
     return tuple(sorted(out, key=lambda e: (e.t, order.get(e.kind, 5))))
+
+
+def _hazard_kinds(exercise: Exercise, entries: Sequence[LogEntry]) -> dict[str, str]:
+    """Hazard label (its id, else its number in the scenario) -> its type:
+    the scenario's hazards and those the facilitator started by id."""
+    out = {h.id or str(i + 1): h.hazard.type
+           for i, h in enumerate(exercise.bundle.scenario.hazards)}  # fmt: skip
+    for e in entries:
+        if isinstance(e, InjectEntry) and e.payload.hazard is not None and e.payload.id:
+            out[e.payload.id] = e.payload.hazard.type
+    return out
 
 
 def _breaches(exercise: Exercise, processes: Sequence[ProcessSummary]

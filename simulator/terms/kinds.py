@@ -48,3 +48,21 @@ def kind_name(kind: AssetKind | str, lang: str = "en") -> str:
     """The name of an asset kind in `lang` ("de" or "en")."""
     de, en = KIND_NAMES[AssetKind(kind)]
     return de if lang == "de" else en
+
+
+HAZARD_NAMES: dict[str, tuple[str, str]] = {
+    "outage": ("Ausfall", "Outage"),
+    "power_failure": ("Stromausfall", "Power failure"),
+    "ransomware": ("Ransomware", "Ransomware"),
+    "flood": ("Hochwasser", "Flood"),
+    "supply_break": ("Lieferausfall", "Supply break"),
+    "staff_absence": ("Personalausfall", "Staff absence"),
+}
+"""(German, English) name of each hazard type, for reports (the web's pages
+name them through web/i18n.py "hazard.<type>", the same words)."""
+
+
+def hazard_name(kind: str, lang: str = "en") -> str:
+    """The name of a hazard type in `lang`; an unknown type as written."""
+    de, en = HAZARD_NAMES.get(kind, (kind, kind))
+    return de if lang == "de" else en
