@@ -389,8 +389,8 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
 def _hazard_kinds(exercise: Exercise, entries: Sequence[LogEntry]) -> dict[str, str]:
     """Hazard label (its id, else its number in the scenario) -> its type:
     the scenario's hazards and those the facilitator started by id."""
-    out = {h.id or str(i + 1): h.hazard.type
-           for i, h in enumerate(exercise.bundle.scenario.hazards)}  # fmt: skip
+    out: dict[str, str] = {h.id or str(i + 1): h.hazard.type
+                           for i, h in enumerate(exercise.bundle.scenario.hazards)}  # fmt: skip
     for e in entries:
         if isinstance(e, InjectEntry) and e.payload.hazard is not None and e.payload.id:
             out[e.payload.id] = e.payload.hazard.type
