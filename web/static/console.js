@@ -376,7 +376,7 @@
       const id = (r.cause || "").replace(/^trigger:/, "");
       const found = S.triggers.find((x) => x.id === id);
       const why = found && !(found.by_hand || []).includes(r.t) ? conditionText(found.condition) : "";
-      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${id} – ${tr("feed.trigger_fired")}`,
+      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${triggerName(id)} – ${tr("feed.trigger_fired")}`,
         why ? `${tr("trigger.because")}: ${why}` : tr("trigger.by_hand"), "trigger"), group: "injects" };
     }
     if (r.event === "buffer_empty") {
@@ -405,6 +405,16 @@
   function mselTitle(id) {
     const entry = cfg.msel && cfg.msel[id];
     return entry ? entry.title : id;
+  }
+  // How an inject reaches the team, in the page's language where it is one of
+  // the usual ways (the file's own words otherwise).
+  function methodName(method) {
+    return tr(`msel.method.${method.trim().toLowerCase().replace(/[\s-]+/g, "_")}`, method);
+  }
+  // A trigger by name: a scripted inject's own `when` ("inject:b10") by the
+  // inject's title; the scenario's triggers by their id.
+  function triggerName(id) {
+    return id.startsWith("inject:") ? mselTitle(id.slice("inject:".length)) : id;
   }
   function actionTitle(id) {
     return actionsById.has(id) ? actionsById.get(id).title : id;
@@ -751,7 +761,8 @@
     const out = [];
     const who = [m.event_type ? tr(`msel.event_type.${m.event_type}`, m.event_type) : "",
       m.teams ? `${tr("msel.teams")} ${m.teams.join(", ")}` : "",
-      m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${m.method})` : ""}` : (m.method || "")]
+      m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${methodName(m.method)})` : ""}`
+        : (m.method ? methodName(m.method) : "")]
       .filter(Boolean).join(" · ");
     if (who) out.push(line("maddress", who));
     if (m.expected_action) out.push(line("mexpected", `${tr("msel.expected")}: ${m.expected_action}`));
@@ -891,7 +902,7 @@
         `${tr("trigger.fired_at")} ${moment(t)} – `,
         hand.has(t) ? tr("trigger.by_hand") : `${tr("trigger.because")}: ${when}`));
       return el("li", { "data-trigger": tg.id, "data-status": status },
-        el("span", { class: "tid", text: tg.id }),
+        el("span", { class: "tid", text: triggerName(tg.id) }),
         el("span", { class: "tstatus", text: tr(`trigger.${status}`, status) }),
         el("span", { class: "twhen", text: `${tr("trigger.when")} ${when}` }),
         el("span", { class: "tdoes", text: `${tr("trigger.does")}: ${(tg.does || []).map(doesText).join("; ")}` }),
