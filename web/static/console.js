@@ -1395,7 +1395,10 @@
     const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
     let down = n.down.map(nameOf).join(", ") || "–";
     if (n.down_total > n.down.length) down += ` (+${n.down_total - n.down.length})`;
-    const parts = [`${tr("graph.why.needs")} ${n.id} (${group}): ${tr("graph.why.missing")} ${down}`];
+    // the need by its readable name; no "(all 1 needed)" for a single provider
+    const label = n.name || n.id;
+    const head = n.of === 1 ? `${tr("graph.why.needs")} ${label}` : `${tr("graph.why.needs")} ${label} (${group})`;
+    const parts = [`${head}: ${tr("graph.why.missing")} ${down}`];
     if (n.isolated) parts.push(tr("graph.why.isolated"));
     if (n.pending) parts.push(tf("graph.why.pending", { delay: fmtDur(n.delay) }));
     else if (n.delay && n.effective < 1) parts.push(tf("graph.why.delay", { delay: fmtDur(n.delay) }));
