@@ -9,6 +9,12 @@ figures, `simulator.analysis.metrics.summarize`), the decisions' value
 (`decision_values`), strengths and areas for improvement, the improvement
 plan and the full log. Rendering is elsewhere (simulator.exercise.aar_html).
 
+An exercise stopped before its horizon is played on to it (what the
+situation would have led to), but that projection is never passed off as
+played: the report keeps the figures at the end as well (`bia_played`,
+`ObjectiveRow.played`, summarised by the same function), and the HTML puts
+the key events after `end` under a heading of their own.
+
 The sample report in docs/ is built from the bundled log:
 
     .venv/bin/tabletop report notebooks/data/exercise-log.jsonl --lang de \\
