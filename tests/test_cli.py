@@ -191,11 +191,11 @@ def test_calendar_times_across_the_spring_clock_change() -> None:
     why = runner.invoke(app, ["why", scenario, "wan_a", "--at", "24h"])
     assert why.exit_code == 0, why.output
     lines = why.stdout.splitlines()
-    assert lines[0] == "Across the clock change — T+24 h (Sun 2026-03-29 13:00 CEST), seed 1"
+    assert lines[0] == "Across the clock change — T+1d 00:00 (Sun 2026-03-29 13:00 CEST), seed 1"
     assert lines[1] == "WAN A (wan_a): down (0 %) since T+20:00, Sun 29/03 09:00 CEST"
     assert lines[2].endswith("(started T+20:00, Sun 29/03 09:00 CEST)")
     german = runner.invoke(app, ["why", scenario, "wan_a", "--at", "24h", "--lang", "de"])
-    assert "T+24 Std. (So 29.03.2026 13:00 MESZ)" in german.stdout.splitlines()[0]
+    assert "T+1 Tg. 00:00 (So 29.03.2026 13:00 MESZ)" in german.stdout.splitlines()[0]
 
     run = runner.invoke(app, ["run", scenario])
     assert run.exit_code == 0, run.output

@@ -35,6 +35,9 @@ def test_the_facilitator_releases_a_suggested_inject(browser: Any, server: str, 
     expect(rental.get_by_role("button", name="Jetzt auslösen: no_rental_generator")
            ).to_be_visible()  # fmt: skip
     expect(lead.locator("#suggestions")).to_contain_text("Keine vorgeschlagenen Einlagen")
+    # a scripted inject's own `when` by the inject's title, not "inject:b10" (QA pass)
+    expect(lead.locator('#triggers li[data-trigger="inject:b10"] .tid')).to_have_text(
+        "Pirna wieder am Netz")
 
     lead.fill("#jump-by", "13h")
     lead.locator("#jump-form button[type=submit]").click()

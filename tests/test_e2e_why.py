@@ -121,6 +121,14 @@ def test_why_and_timeline_on_the_dairy(browser: Any, server: str, tmp_path: Path
     expect(chain.locator(".why-cause").first).to_contain_text("Gefährdung: Stromausfall")
     expect(player.locator("#why-title")).to_contain_text("Warum ausgefallen?")
     player.screenshot(path=str(tmp_path / "why-phone-de.png"))
+    # A down process: its needs by readable German names, no "(alle 1 nötig)" (QA pass)
+    player.click("#why-close")
+    player.locator('#board tr[data-process][data-state="down"] td.pname').first.click()
+    needs = chain.locator(".why-need")
+    expect(needs.first).to_contain_text("braucht ")
+    said = " ".join(needs.all_text_contents())
+    assert "alle 1 nötig" not in said and "braucht power" not in said, said
+    assert any(f"braucht {word}" in said for word in ("Strom", "Standort", "Steuerung")), said
     assert errors == []
     if os.environ.get("UPDATE_SCREENSHOTS"):
         for name in SHOTS:

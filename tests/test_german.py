@@ -224,6 +224,19 @@ def test_a_german_console_shows_no_english_from_the_engine(browser: Any, tmp_pat
         expect(toast).to_contain_text("Anfrage abgelehnt: by: keine Dauer: 'bald'")
         toasts.append(toast.inner_text())
 
+        # A refusal in words (a 403, not a 422) shows the server's German text:
+        # the facilitator's jump sent on the participant's token.
+        def as_player(route: Any) -> None:
+            route.continue_(headers={**route.request.headers,
+                                     "authorization": f"Bearer {r.json()['tokens']['participant']}"})
+
+        boss.route("**/clock", as_player)
+        boss.fill("#jump-by", "1 Std")
+        boss.click("#jump-form button[type=submit]")
+        expect(toast).to_contain_text("(das darf nur die Übungsleitung)")
+        toasts.append(toast.inner_text())
+        boss.unroute("**/clock")
+
         # To the next inject: m2 is released on the way, once.
         boss.click("#jump-next")
         for page in (boss, player):

@@ -105,3 +105,53 @@ def test_the_servers_refusals_have_german_texts(english: str) -> None:
     assert german != english
     unquoted = re.sub(r"'[^']*'", "", german)
     assert not [p for p in (*ENGLISH, "the ", " is ", "give", "should") if p in unquoted], german
+
+
+# Files that PyYAML (libyaml) or json cannot parse, and the German text each
+# problem must read as (by hand); found by a German QA pass ("mapping values
+# are not allowed in this context" under `tabletop validate --lang de`).
+UNPARSABLE = [
+    ("a: 1\nb: c: d\n", "„Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt"),
+    ("a: 1\n  b: 2\n", "„Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt"),
+    ("a:\n\t- b\n", "ein Zeichen, mit dem hier nichts beginnen darf"),
+    ("a: *x\n", "unbekannter Anker"),
+    ('a: "\\q"\n', "unbekanntes Escape-Zeichen (beim Lesen eines Texts in Anführungszeichen"),
+    ("a: 1\n---\nb: 2\n", "aber ein weiteres Dokument gefunden (erwartet wird nur ein Dokument"),
+    ("&a a: &a b\n", "zweites Vorkommen (doppelter Anker; erstes Vorkommen in Zeile 1)"),
+    ("a: !x!y z\n", "unbekanntes Tag-Kürzel (beim Lesen eines Werts in Zeile 1)"),
+    ("a: 1\n...\nb\n", "erwarteter Dokumentbeginn (---) nicht gefunden"),
+    ("a: >\n\tb\n", "ein Tabulator, wo ein Leerzeichen zum Einrücken erwartet wird"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "german"), UNPARSABLE)
+def test_yaml_parser_messages_in_german(text: str, german: str, tmp_path: Path) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    (problem,) = validate_file(path)
+    said = problem.in_language("de")
+    assert german in said, said
+    unquoted = re.sub(r"'[^']*'", "", said.split(": ", 2)[-1])
+    english = (*ENGLISH, "found", "allowed", "while", "document", "tab ", "alias", "anchor")
+    assert not [p for p in english if p in unquoted], said
+
+
+def test_json_parser_messages_in_german(tmp_path: Path) -> None:
+    path = tmp_path / "company.json"
+    path.write_text('{"company": {"id": "x\\u12"}}')
+    (problem,) = validate_file(path)
+    assert problem.in_language("de").endswith("json: ungültiges \\uXXXX-Escape-Zeichen")
+
+
+def test_validate_in_german_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from simulator.cli.app import app
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text("a: 1\nb: c: d\n")
+    result = CliRunner().invoke(app, ["validate", str(path), "--lang", "de"])
+    assert result.exit_code != 0
+    assert "scenario.yaml:2: yaml: „Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt" in (
+        result.output)
+    assert "mapping values" not in result.output

@@ -109,3 +109,14 @@ def test_replay_refuses_bad_logs_in_one_line(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1
     missing = runner.invoke(app, ["replay", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "cannot read" in missing.stderr
+
+
+def test_a_hazard_inject_is_named_by_its_type_in_the_language() -> None:
+    """Seq 22 of the bundled log: the facilitator's outage of the switchboard
+    (id "switchboard", no title) reads "Ausfall (switchboard)" in German and
+    "Outage (switchboard)" in English, not the raw type "outage" (QA pass)."""
+    for lang, said in (("de", "Ausfall (switchboard)"), ("en", "Outage (switchboard)")):
+        result = runner.invoke(app, ["replay", str(LOG), "--json", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        (found,) = [h for h in json.loads(result.stdout)["happened"] if h["seq"] == 22]
+        assert found["text"] == said, found

@@ -23,7 +23,7 @@ from simulator.exercise.aar import build
 from simulator.exercise.aar_html import render
 from simulator.exercise.aar_pdf import available
 from simulator.exercise.log import DecisionEntry, read_log
-from simulator.exercise.replay import horizon_of, replay
+from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.replay_report import eur
 from simulator.model.schema import text
 
@@ -87,6 +87,16 @@ class Tables(HTMLParser):
             self.cell += data
 
 
+TIMELINE = ("3 ", "Gespielt bis Übungsende", "Played until the end", "Fortschreibung nach",
+            "Projected after")
+
+
+def timeline_rows(tables: Tables) -> list[list[str]]:
+    """Section 3's rows: the played events, then the projected ones (one header row)."""
+    parts = [rows for h, rows in tables.tables.items() if h.startswith(TIMELINE)]
+    return [parts[0][0]] + [row for rows in parts for row in rows[1:]]
+
+
 def report_html(lang: str) -> str:
     header, entries = read_log(LOG.read_text(encoding="utf-8"))
     return render(build(header, entries, lang))
@@ -96,26 +106,51 @@ def hours_de(value: float | None) -> str:
     return "–" if value is None else f"{value:,.1f}".translate(str.maketrans(",.", ".,"))
 
 
+def at_end(cell: str) -> tuple[str, str | None]:
+    """A BIA cell of a report whose exercise stopped before the horizon:
+    (the projected figure, the figure as played where it differs, else None)."""
+    projected, _, played = cell.partition("bei Übungsende: ")
+    return projected.strip(), played.strip() or None
+
+
 def test_html_bia_table_equals_the_run_summary() -> None:
+    """Every figure is the run summary's at the horizon; the bundled log ends
+    at T+7 d of 28, so where the figures at its end differ they stand next to
+    them (summarize at the end, by hand here)."""
     by_id, exercise = run_figures()
+    header, entries = read_log(LOG.read_text(encoding="utf-8"))
+    end = end_of(header, entries)
+    assert end == 7 * 86400 < exercise.horizon
+    then = {p.id: p for p in summarize(exercise.bundle, exercise.sim.records, end).processes}
     names = {a.id: text(a.name, "de") for a in exercise.bundle.company.assets}
     tables = Tables()
-    tables.feed(report_html("de"))
+    page = report_html("de")
+    tables.feed(page)
+    assert "Werte bis T+28 Tg. (Szenario-Horizont), nach Übungsende bei T+7 Tg. fortgeschrieben" in page
     rows = tables.tables["4 BIA-Vorgaben und erreichte Werte"]
     assert rows[0][0] == "Prozess" and rows[0][8] == "Schaden EUR"
     body = {row[0]: row for row in rows[1:-1]}
     with_bia = {pid for pid, a in ((a.id, a) for a in exercise.bundle.company.assets) if a.bia}
     assert {names[p] for p in with_bia} == set(body)
+    differ = 0
     for pid in with_bia:
-        p, row = by_id[pid], body[names[pid]]
-        assert row[1].startswith(hours_de(p.rto_h)) and row[3].startswith(hours_de(p.mtpd_h))
-        assert ("überschr." in row[1]) == bool(p.rto_breached)
-        assert row[5] == hours_de(p.downtime_h)
-        assert row[6] == hours_de(p.data_loss_h)
-        assert row[7] == hours_de(p.below_mbco_h)
-        assert row[8] == eur(p.impact_eur, "de")
+        p, q, row = by_id[pid], then[pid], [at_end(c) for c in body[names[pid]]]
+        assert row[1][0].startswith(hours_de(p.rto_h)) and row[3][0].startswith(hours_de(p.mtpd_h))
+        assert ("überschr." in row[1][0]) == bool(p.rto_breached)
+        if p.rto_breached and not q.rto_breached:
+            assert row[1][1] == "nicht überschr."
+        else:
+            assert row[1][1] is None
+        for col, field in ((5, "downtime_h"), (6, "data_loss_h"), (7, "below_mbco_h")):
+            now, played = hours_de(getattr(p, field)), hours_de(getattr(q, field))
+            assert row[col] == (now, None if played == now else played), (pid, field)
+        played = eur(q.impact_eur, "de")
+        assert row[8] == (eur(p.impact_eur, "de"), None if played == row[8][0] else played)
+        differ += row[8][1] is not None
+    assert differ  # the projection adds impact to some process
     total = sum(p.impact_eur for p in by_id.values() if p.id in with_bia)
-    assert rows[-1][8] == eur(total, "de")
+    total_then = sum(p.impact_eur for p in then.values() if p.id in with_bia)
+    assert at_end(rows[-1][8]) == (eur(total, "de"), eur(total_then, "de"))
 
 
 def test_html_sections_people_plan_and_log_hash() -> None:
@@ -258,7 +293,7 @@ def test_anonymous_roles_are_named_in_the_report_language() -> None:
         decisions = next(rows for h, rows in tables.tables.items() if h.startswith("5 "))
         whos = {cell for row in decisions[1:] for cell in row}
         assert boss in whos, (lang, decisions)
-        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        timeline = timeline_rows(tables)
         who = [(row[2], row[4]) for row in timeline[1:] if row[4] != "–"]
         proposal, decision = ("Vorschlag", "Entscheidung") if lang == "de" else ("proposal",
                                                                                  "decision")
@@ -294,7 +329,7 @@ def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
                        ("en", "Server down (to IT) – expected: Check the standby server")):
         tables = Tables()
         tables.feed(render(build(make_header(bundle, 3), entries, lang)))
-        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        timeline = timeline_rows(tables)
         assert [row[3] for row in timeline[1:] if row[2] in ("Einlage", "inject")] == [
             said, "Kunde ruft an" if lang == "de" else "A customer calls"], timeline
 
@@ -316,5 +351,25 @@ def test_free_text_decisions_do_not_leave_section_5_saying_none() -> None:
         tables.feed(render(build(make_header(bundle, 3), entries, lang)))
         decisions = next(rows for h, rows in tables.tables.items() if h.startswith("5 "))
         assert decisions[1][0].startswith(words), decisions
-        timeline = next(rows for h, rows in tables.tables.items() if h.startswith("3 "))
+        timeline = timeline_rows(tables)
         assert any("Krisenstab einberufen" in cell for row in timeline for cell in row)
+
+
+def test_hazards_in_the_timeline_are_named_by_their_type() -> None:
+    """The bundled log's ransomware is the scenario's first hazard (engine
+    label "hazard:1"), the outage of the switchboard the facilitator's
+    (id "switchboard"): the timeline names them "Ransomware: …" and
+    "Ausfall: …", never by number or id (found by a German QA pass)."""
+    for lang, ransom, outage in (("de", "Ransomware: Virtualisierungsplattform und Speicher (RZ)",
+                                  "Ausfall: Cloud-Telefonanlage Zentrale"),
+                                 ("en", "Ransomware: Virtualisation platform and storage "
+                                  "(data centre)", "Outage: Head office cloud telephony")):
+        tables = Tables()
+        tables.feed(report_html(lang))
+        rows = timeline_rows(tables)[1:]
+        hazards = [row[3] for row in rows if row[2] in ("Gefahr", "hazard")]
+        assert hazards == [ransom, outage], hazards
+        injects = [row[3] for row in rows if row[2] in ("Einlage", "inject")]
+        assert ("Ausfall" if lang == "de" else "Outage") in injects
+        assert not [text for text in hazards + injects
+                    if text.startswith(("1:", "Gefahr ", "hazard ")) or text == "switchboard"]

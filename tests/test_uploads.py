@@ -130,7 +130,8 @@ def test_api_bodies_are_bounded(client: TestClient) -> None:
                     headers={"authorization": f"Bearer {token}"},
                     json={"message": "x" * (300 * 1024)})  # fmt: skip
     assert r.status_code == 413
-    assert r.json() == {"detail": "the request body is larger than 256 KB"}
+    assert r.json() == {"detail": "the request body is larger than 256 KB",
+                        "detail_de": "die Anfrage ist größer als 256 KB"}
 
 
 def test_an_alias_bomb_is_stopped_by_the_budget(tmp_path: Path) -> None:

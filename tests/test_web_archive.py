@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -260,12 +261,16 @@ def test_the_archive_lists_every_exercise_in_both_languages(client: TestClient) 
     assert listed[live.id]["state"] == "paused" and listed[live.id]["sim_time"] == 5 * 3600
     assert listed[live.id]["commands"] == 4  # the jump, m1, m2, m3
     assert listed[archived.id]["state"] == "archived" and listed[archived.id]["commands"] == 0
-    for lang, headers, words in (("de", DE, ("Archiv der Übungen", "archiviert", "angehalten")),
-                                 ("en", EN, ("Exercise archive", "archived", "paused"))):
+    for lang, headers, words, five in (
+            ("de", DE, ("Archiv der Übungen", "archiviert", "angehalten"), "5 Std."),
+            ("en", EN, ("Exercise archive", "archived", "paused"), "5 h")):  # fmt: skip
         page = client.get(f"/admin?token={ADMIN}", headers=headers)
         assert page.status_code == 200 and f'lang="{lang}"' in page.text
         for word in words:
             assert word in page.text
+        # the simulated time in the page's duration format (German QA: "5.0 h" on a German page)
+        row = re.search(rf'<tr data-id="{live.id}".*?</tr>', page.text, re.S)
+        assert row is not None and f"<td>{five}</td>" in row.group(), row
         assert f"/exercises/{live.id}/replay?token={ADMIN}" in page.text
     # the administrator downloads any log (the full one)
     log = client.get(f"{live.url('log')}?token={ADMIN}")

@@ -198,11 +198,18 @@ def test_example_company_production_at_30h() -> None:
     }
     names = {a.id: text(a.name, "de") for a in bundle.company.assets}
     lines = describe(why, names, "de")
-    assert lines[0] == "Milchverarbeitung (production): ausgefallen (0 %) seit T+1d 03:00"
+    # German moments and spans as the console writes them (a German QA pass found
+    # "T+1d 03:00" next to "T+30 Std."), needs by readable names
+    assert lines[0] == "Milchverarbeitung (production): ausgefallen (0 %) seit T+1 Tg. 03:00"
     # Depth first: the tanker and its supplier sit right under the plant.
     plant_line = next(i for i, x in enumerate(lines) if x.startswith("  Werk Nord (plant)"))
     assert lines[plant_line + 2] == "    Netzanschluss 20 kV (grid): ausgefallen (0 %) seit T+02:00"
-    assert "        ← beschädigt durch Gefährdung 2: outage (begann T+20:00)" in lines
+    assert "        ← beschädigt durch Gefährdung 2: Ausfall (begann T+20:00)" in lines
+    assert any(x.strip().startswith("braucht Kühlung [physisch, 2 von 3 nötig]: fehlt ") for x in lines)
+    assert not [x for x in lines if "alle 1 nötig" in x or "physical" in x]
+    # the stock's 66 h left: 2 days 18 hours, in German units
+    assert "  braucht Verpackung [physisch]: fehlt Verpackungslieferant; stock: überbrückt durch " \
+        "Puffer, 2 Tg. 18 Std. Rest" in lines
     assert any("kein Nachschub: Tankwagen ist ausgefallen" in x for x in lines)
 
 
@@ -218,10 +225,10 @@ def test_cli_prints_the_chain() -> None:
     assert result.exit_code == 0, result.output
     # The example starts Monday 16.02.2026 06:00 CET (MEZ): 3 h later is 09:00 MEZ.
     assert result.stdout.splitlines() == [
-        "Stromausfall, Cyberangriff und Lieferantenausfall — T+3 Std. (Mo 16.02.2026 09:00 MEZ), "
+        "Stromausfall, Cyberangriff und Lieferantenausfall — T+03:00 (Mo 16.02.2026 09:00 MEZ), "
         "seed 7",
         "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
-        "  braucht erp [cyber, alle 2 nötig]: fehlt ERP, ERP-Datenbank",
+        "  braucht ERP [IT/Daten, alle 2 nötig]: fehlt ERP, ERP-Datenbank",
         "  ERP (erp): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
         "    ← beschädigt durch Einlage m1: Lösegeldforderung auf den Bildschirmen "
         "(begann T+03:00, Mo 16.02. 09:00 MEZ)",

@@ -3,7 +3,9 @@
 FastAPI answers 400 when a body's bytes are not even text, and its 422
 handler fails (a 500) when it echoes an input holding a lone surrogate
 ("\\ud800" in the JSON) as UTF-8; both are mended here. Every 422 item
-carries `msg_de` besides `msg`: the console on a German page shows that.
+carries `msg_de` besides `msg`, and every other refusal's text `detail`
+its German `detail_de` (simulator.terms.messages holds both kinds): the
+console on a German page shows those.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 422 and isinstance(exc.detail, list):
         return ASCIIJSONResponse({"detail": with_german(exc.detail)}, status_code=422,
                                  headers=exc.headers)  # fmt: skip
+    if isinstance(exc.detail, str) and exc.status_code not in (204, 304):
+        return ASCIIJSONResponse({"detail": exc.detail, "detail_de": translate(exc.detail, "de")},
+                                 status_code=exc.status_code, headers=exc.headers)  # fmt: skip
     return await http_exception_handler(request, exc)
 
 

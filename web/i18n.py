@@ -677,6 +677,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msel.due_was": ("geplant", "planned"),
     "msel.teams": ("an", "to"),
     "msel.sender": ("von", "from"),
+    # how an inject reaches the team (the MSEL's `method`, free text; these are
+    # the usual ones, by their key: lower case, spaces and hyphens as "_")
+    "msel.method.phone": ("Telefon", "phone"),
+    "msel.method.e_mail": ("E-Mail", "e-mail"),
+    "msel.method.email": ("E-Mail", "e-mail"),
+    "msel.method.in_person": ("persönlich", "in person"),
+    "msel.method.radio": ("Funk", "radio"),
+    "msel.method.letter": ("Brief", "letter"),
+    "msel.method.fax": ("Fax", "fax"),
+    "msel.method.sms": ("SMS", "text message"),
+    "msel.method.messenger": ("Messenger", "messenger"),
+    "msel.method.press": ("Presse", "press"),
+    "msel.method.social_media": ("soziale Medien", "social media"),
     "msel.expected": ("Erwartete Maßnahme", "Expected action"),
     "msel.controller": ("Steuerung", "Controller"),
     "msel.notes": ("Hinweis für die Steuerung", "Note for control"),
@@ -712,8 +725,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report.plan_csv": ("Maßnahmenplan (CSV)", "Improvement plan (CSV)"),
     "report.plan_xlsx": ("Maßnahmenplan (XLSX)", "Improvement plan (XLSX)"),
     "report.hint": (
-        "Der Bericht gibt den Stand der Übung wieder; erst den Maßnahmenplan ergänzen.",
-        "The report shows the exercise as it stands; complete the improvement plan first.",
+        "Der Bericht gibt den Stand der Übung wieder und schreibt ihn bis zum Szenario-Horizont "
+        "fort (als Fortschreibung gekennzeichnet); erst den Maßnahmenplan ergänzen.",
+        "The report shows the exercise as it stands and projects it to the scenario's horizon "
+        "(marked as projected); complete the improvement plan first.",
     ),
     "plan.title": ("Maßnahmenplan", "Improvement plan"),
     "plan.issue": ("Feststellung", "Issue"),

@@ -44,7 +44,7 @@ from simulator.cli.readwrite import (
     template_app,
 )
 from simulator.engine.simulation import Simulation
-from simulator.engine.why import describe, explain
+from simulator.engine.why import describe, explain, moment
 from simulator.exercise.decisions import decision_values
 from simulator.exercise.log import (
     ENGINE_VERSION,
@@ -273,8 +273,8 @@ def why(
     if as_json:
         typer.echo(json.dumps(chain.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
-        when = f"T+{t / 3600:g} h" if lang == "en" else f"T+{t / 3600:g} Std."
-        when += f" ({stamp(clock_at(bundle.scenario.start, t), lang)})"
+        # the moment as the chain's lines write theirs ("T+1 Tg. 06:00"), one format
+        when = f"{moment(t, lang)} ({stamp(clock_at(bundle.scenario.start, t), lang)})"
         title = printable(text(bundle.scenario.scenario.title, lang), SHOWN_CHARS)
         typer.echo(f"{title} — {when}, seed {sim.seed}")
         for line in describe(chain, names, lang, start=bundle.scenario.start):

@@ -37,6 +37,7 @@ from simulator.engine.simulation import EVENT_HAZARD, Simulation
 from simulator.engine.triggers import EVENT_TRIGGER
 from simulator.model.graph import need_id
 from simulator.model.schema import text
+from simulator.terms.kinds import dep_type_name, hazard_name, need_name
 from simulator.terms.wallclock import at as clock_at
 from simulator.terms.wallclock import short
 
@@ -97,6 +98,7 @@ class NeedInfo:
     pending: bool  # the loss waits out its time to impact: it has not bitten yet
     covered: bool  # a buffer covers the shortfall now
     buffers: tuple[BufferInfo, ...]
+    name: str = ""  # the need in the chain's language ("Strom" for power), else its id
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +269,7 @@ def _step(sim: Simulation, seen: RecordIndex, lang: str, a: int, depth: int,
     needs: list[NeedInfo] = []
     upstream: list[int] = []
     for position, n in enumerate(m.needs_of(a)):
-        info, down = _need(sim, seen, n, need_id(schema.needs[position], position))
+        info, down = _need(sim, seen, n, need_id(schema.needs[position], position), lang)
         if info is not None:
             needs.append(info)
             upstream.extend(down)
@@ -283,7 +285,7 @@ def _step(sim: Simulation, seen: RecordIndex, lang: str, a: int, depth: int,
 
 
 def _need(
-    sim: Simulation, seen: RecordIndex, n: int, nid: str
+    sim: Simulation, seen: RecordIndex, n: int, nid: str, lang: str = "en"
 ) -> tuple[NeedInfo | None, list[int]]:
     """A need short of supply (None if it is fully supplied) and the assets
     that explain it: providers not fully up, a buffer's route or supplier."""
@@ -321,7 +323,7 @@ def _need(
         supply=round(supply, 6), effective=round(effective, 6),
         down=tuple(m.ids[p] for p in down[:MAX_LISTED]), down_total=len(down),
         isolated=isolated, delay=m.need_delay[n], pending=c.impact_pending(n), covered=covered,
-        buffers=tuple(buffers),
+        buffers=tuple(buffers), name=need_name(nid, lang),
     )  # fmt: skip
     return info, explain
 
@@ -332,6 +334,7 @@ _WORDS = {
     "en": {
         "up": "up", "degraded": "degraded", "down": "down", "standby": "standby",
         "since": "since", "by": "by", "needs": "needs", "of": "of", "all": "all {n} needed",
+        "units": "d h min",
         "any": "any 1 of {n}", "k_of_n": "{k} of {n} needed",
         "from": "from", "missing": "missing", "covered": "covered by buffer",
         "left": "left", "empty": "ran dry at", "via_down": "cannot run: {via} is down",
@@ -347,7 +350,7 @@ _WORDS = {
     "de": {
         "up": "in Betrieb", "degraded": "eingeschränkt", "down": "ausgefallen",
         "standby": "in Bereitschaft", "since": "seit", "by": "durch", "needs": "braucht",
-        "of": "von", "all": "alle {n} nötig",
+        "of": "von", "all": "alle {n} nötig", "units": "Tg. Std. Min.",
         "any": "1 von {n} genügt", "k_of_n": "{k} von {n} nötig", "from": "aus", "missing": "fehlt",
         "covered": "überbrückt durch Puffer", "left": "Rest", "empty": "leer seit",
         "via_down": "nicht nutzbar: {via} ist ausgefallen",
@@ -364,17 +367,25 @@ _WORDS = {
 }
 
 
-def _dur(seconds: int) -> str:
+def _dur(seconds: int, lang: str = "en") -> str:
+    """A span: "1d 21h 15min", in German "1 Tg. 21 Std. 15 Min." (as the console)."""
     d, rest = divmod(max(0, int(seconds)), 86400)
     h, rest = divmod(rest, 3600)
     mi = rest // 60
+    if lang == "de":
+        units = _WORDS["de"]["units"].split()
+        parts = [f"{v} {u}" for v, u in zip((d, h, mi), units, strict=True) if v]
+        return " ".join(parts) or f"{seconds} Sek."
     parts = [f"{d}d" if d else "", f"{h}h" if h else "", f"{mi}min" if mi else ""]
     return " ".join(p for p in parts if p) or f"{seconds}s"
 
 
-def _t(seconds: int) -> str:
+def moment(seconds: int, lang: str = "en") -> str:
+    """A simulated moment as the console writes it: "T+1d 03:00", in German
+    "T+1 Tg. 03:00" (days, then the hour of that day)."""
     d, rest = divmod(max(0, int(seconds)), 86400)
-    return f"T+{f'{d}d ' if d else ''}{rest // 3600:02d}:{rest % 3600 // 60:02d}"
+    day = "" if not d else f"{d} Tg. " if lang == "de" else f"{d}d "
+    return f"T+{day}{rest // 3600:02d}:{rest % 3600 // 60:02d}"
 
 
 def describe(why: Why, names: dict[str, str], lang: str = "en",
@@ -386,8 +397,8 @@ def describe(why: Why, names: dict[str, str], lang: str = "en",
 
     def when(seconds: int) -> str:
         if start is None:
-            return _t(seconds)
-        return f"{_t(seconds)}, {short(clock_at(start, seconds), lang)}"
+            return moment(seconds, lang)
+        return f"{moment(seconds, lang)}, {short(clock_at(start, seconds), lang)}"
 
     def label(asset: str) -> str:
         return f"{names.get(asset, asset)} ({asset})"
@@ -412,20 +423,22 @@ def describe(why: Why, names: dict[str, str], lang: str = "en",
             head += f" {w['since']} {when(s.since)}"
         lines.append(head)
         for cause in s.causes:
-            lines.append(f"{pad}  ← {_cause_words(cause, w, when)}")
+            lines.append(f"{pad}  ← {_cause_words(cause, w, when, lang)}")
         for need in s.needs:
-            lines.append(f"{pad}  {_need_words(need, w, names, when)}")
+            lines.append(f"{pad}  {_need_words(need, w, names, when, lang)}")
+        restart = w["restart"].format(restart=_dur(s.restart, lang)) if s.restart else ""
         flags = [w["standby_idle"] if s.standby else "", w["workaround"] if s.workaround else "",
-                 w["restoring"] if s.restoring else "",
-                 w["restart"].format(restart=_dur(s.restart)) if s.restart else ""]  # fmt: skip
+                 w["restoring"] if s.restoring else "", restart]  # fmt: skip
         lines += [f"{pad}  · {f}" for f in flags if f]
     if why.truncated:
         lines.append(w["truncated"].format(n=len(why.steps)))
     return lines
 
 
-def _cause_words(cause: Cause, w: dict[str, str], when: Callable[[int], str]) -> str:
-    what = cause.title or cause.hazard or cause.action or cause.ref
+def _cause_words(cause: Cause, w: dict[str, str], when: Callable[[int], str],
+                 lang: str = "en") -> str:  # fmt: skip
+    hazard = hazard_name(cause.hazard, lang) if cause.hazard else None
+    what = cause.title or hazard or cause.action or cause.ref
     verb = w["isolated_by"] if cause.effect == "isolated" else w["damage"]
     out = f"{verb} {w[cause.kind]} {cause.ref}: {what}"
     if cause.at is not None:
@@ -434,27 +447,30 @@ def _cause_words(cause: Cause, w: dict[str, str], when: Callable[[int], str]) ->
 
 
 def _need_words(need: NeedInfo, w: dict[str, str], names: dict[str, str],
-                when: Callable[[int], str]) -> str:  # fmt: skip
+                when: Callable[[int], str], lang: str = "en") -> str:  # fmt: skip
+    """A need in words: its name and type in `lang`, how many providers it
+    needs (not for a single one: "all 1 needed" says nothing), what is missing."""
     group = {"all_of": w["all"], "any_of": w["any"], "k_of_n": w["k_of_n"]}[need.mode].format(
         k=need.k, n=need.of)
+    kind = dep_type_name(need.type, lang) + ("" if need.of == 1 else f", {group}")
     down = ", ".join(names.get(p, p) for p in need.down)
     if need.down_total > len(need.down):
         down += f" (+{need.down_total - len(need.down)})"
-    out = f"{w['needs']} {need.id} [{need.type}, {group}]: {w['missing']} {down or '–'}"
+    out = f"{w['needs']} {need_name(need.id, lang)} [{kind}]: {w['missing']} {down or '–'}"
     if need.isolated:
         out += f"; {w['isolated']}"
     if need.pending:
-        out += f"; {w['pending'].format(delay=_dur(need.delay))}"
+        out += f"; {w['pending'].format(delay=_dur(need.delay, lang))}"
     elif need.delay and need.effective < 1 - EPSILON:
-        out += f"; {w['delay'].format(delay=_dur(need.delay))}"
+        out += f"; {w['delay'].format(delay=_dur(need.delay, lang))}"
     for b in need.buffers:
         out += f"; {b.id}: "
         if b.drawn:
-            out += f"{w['covered']}, {_dur(b.left)} {w['left']}"
+            out += f"{w['covered']}, {_dur(b.left, lang)} {w['left']}"
         elif b.empty_at is not None:
             out += f"{w['empty']} {when(b.empty_at)}"
         else:
-            out += f"{_dur(b.left)} {w['left']}"
+            out += f"{_dur(b.left, lang)} {w['left']}"
         if b.via_down:
             out += f", {w['via_down'].format(via=names.get(b.via or '', b.via))}"
         if b.resupply_down:

@@ -9,6 +9,12 @@ figures, `simulator.analysis.metrics.summarize`), the decisions' value
 (`decision_values`), strengths and areas for improvement, the improvement
 plan and the full log. Rendering is elsewhere (simulator.exercise.aar_html).
 
+An exercise stopped before its horizon is played on to it (what the
+situation would have led to), but that projection is never passed off as
+played: the report keeps the figures at the end as well (`bia_played`,
+`ObjectiveRow.played`, summarised by the same function), and the HTML puts
+the key events after `end` under a heading of their own.
+
 The sample report in docs/ is built from the bundled log:
 
     .venv/bin/tabletop report notebooks/data/exercise-log.jsonl --lang de \\
@@ -44,10 +50,12 @@ from simulator.exercise.log import (
     dumps_log,
 )
 from simulator.exercise.moment import hours
-from simulator.exercise.objectives import evaluate
+from simulator.exercise.objectives import evaluate, judge, taken_actions
+from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.replay import end_of, horizon_of, replay
 from simulator.exercise.session import SYSTEM, Exercise
 from simulator.model.schema import MselInject, text
+from simulator.terms.kinds import hazard_name
 from simulator.terms.wallclock import at
 
 ROLES = ("facilitator", "participant", "observer", SYSTEM)
@@ -89,6 +97,10 @@ class ObjectiveRow:
     met: bool
     evidence: str  # the measured figures the result rests on
     ratings: tuple[Rating, ...]
+    # judged at the end of the exercise (met, missed or pending) when the
+    # figures above run on past it to the horizon; None: the exercise ran to it
+    played: str | None = None
+    played_evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,9 @@ class AfterActionReport:
     objectives: tuple[ObjectiveRow, ...]
     events: tuple[Event, ...]
     bia: tuple[ProcessSummary, ...]  # summarize's figures at the horizon
+    # the same figures at the end of the exercise (summarize at `end`): what the
+    # team played; empty when the exercise ran to the horizon
+    bia_played: tuple[ProcessSummary, ...]
     rpo_h: dict[str, float | None]  # the BIA's targets summarize does not repeat
     mbco: dict[str, float]
     decisions: tuple[DecisionRow, ...]
@@ -144,6 +159,13 @@ class AfterActionReport:
     engine: str
     log_engine: str | None
     log_sha256: str
+
+    @property
+    def projected(self) -> bool:
+        """The exercise stopped before the horizon: the figures, breaches and
+        hazards after `end` are a projection (the log's state played on
+        without further decisions), not what the team experienced."""
+        return self.end < self.horizon
 
     def when(self, t: int) -> datetime:
         """Simulated second `t` on the scenario's calendar."""
@@ -161,6 +183,9 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
                       if header.bundle is not None else None)  # fmt: skip
     bundle, horizon = exercise.bundle, exercise.horizon
     summary = summarize(bundle, exercise.sim.records, horizon)
+    end = end_of(header, entries)
+    # what the team played: the same records summarised up to the end (no second rule)
+    played = summarize(bundle, exercise.sim.records, end) if end < horizon else None
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
     info = bundle.scenario.scenario
     scope = {a.id: a for a in bundle.company.assets if a.bia is not None}
@@ -183,12 +208,14 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
         timezone=bundle.scenario.timezone, start=bundle.scenario.start,
         first_wall=min(walls).astimezone(UTC) if walls else None,
         last_wall=max(walls).astimezone(UTC) if walls else None,
-        end=end_of(header, entries), horizon=horizon, seed=exercise.seed,
+        end=end, horizon=horizon, seed=exercise.seed,
         processes={a.id: names[a.id] for a in bundle.company.assets if a.bia is not None},
         people=people,
-        objectives=_objectives(exercise, evaluate(exercise, final=True), summary, ratings, lang),
+        objectives=_objectives(exercise, evaluate(exercise, final=True), summary, ratings, lang,
+                               _played(exercise, entries, end, played)),
         events=_events(exercise, entries, summary.processes, names, shown, lang),
         bia=tuple(p for p in summary.processes if p.id in scope),
+        bia_played=() if played is None else tuple(p for p in played.processes if p.id in scope),
         rpo_h={a.id: None if a.bia is None or a.bia.rpo is None else a.bia.rpo / 3600
                for a in scope.values()},
         mbco={a.id: a.bia.mbco for a in scope.values() if a.bia is not None},
@@ -252,26 +279,47 @@ def _measured(exercise: Exercise, r: ObjectiveResult, lang: str) -> str:
     return f"Datenverlust {_h(lost, lang)}" if de else f"data lost {_h(lost, lang)}"
 
 
+def _played(exercise: Exercise, entries: Sequence[LogEntry], end: int,
+            played: RunSummary | None) -> tuple[list[ObjectiveResult], RunSummary] | None:
+    """The objectives as they stood at the end of the exercise (judged by the
+    same rule as live, on the records up to `end`), with the figures there;
+    None when the exercise ran to its horizon."""
+    if played is None:
+        return None
+    models = ReadModels(exercise.bundle)
+    models.feed(r for r in exercise.sim.records if r.t < end)
+    return judge(exercise.bundle, models.board, end, taken_actions(list(entries))), played
+
+
+def _evidence(exercise: Exercise, r: ObjectiveResult, summary_of: RunSummary, lang: str) -> str:
+    de = lang == "de"
+    measured = _measured(exercise, r, lang)
+    if r.process is None:
+        return measured
+    p = summary_of.process(r.process)
+    return (f"{'Zeit unter Notbetriebsniveau' if de else 'time below MBCO'} "
+            f"{_h(p.below_mbco_h, lang)}, {'WAZ' if de else 'RTO'} "
+            f"{_h(p.rto_h, lang)}, {'MTA' if de else 'MTPD'} {_h(p.mtpd_h, lang)}, "
+            f"{'Ausfallzeit' if de else 'downtime'} {_h(p.downtime_h, lang)}"
+            + (f"; {measured}" if measured else ""))  # fmt: skip
+
+
 def _objectives(exercise: Exercise, results: Sequence[ObjectiveResult],
-                summary_of: RunSummary, ratings: Sequence[Rating], lang: str
+                summary_of: RunSummary, ratings: Sequence[Rating], lang: str,
+                played: tuple[Sequence[ObjectiveResult], RunSummary] | None = None
                 ) -> tuple[ObjectiveRow, ...]:  # fmt: skip
     bundle = exercise.bundle
     titles = {o.id: text(o.title, lang) for o in bundle.scenario.objectives}
+    at_end = {} if played is None else {r.id: r for r in played[0]}
     rows = []
     for r in results:
-        de = lang == "de"
-        measured = _measured(exercise, r, lang)
-        evidence = measured
-        if r.process is not None:
-            p = summary_of.process(r.process)
-            evidence = (f"{'Zeit unter Notbetriebsniveau' if de else 'time below MBCO'} "
-                        f"{_h(p.below_mbco_h, lang)}, {'WAZ' if de else 'RTO'} "
-                        f"{_h(p.rto_h, lang)}, {'MTA' if de else 'MTPD'} {_h(p.mtpd_h, lang)}, "
-                        f"{'Ausfallzeit' if de else 'downtime'} {_h(p.downtime_h, lang)}"
-                        + (f"; {measured}" if measured else ""))  # fmt: skip
         mine = tuple(x for x in ratings if x.objective == r.id)
-        rows.append(ObjectiveRow(r.id, titles.get(r.id, r.id), r.process, r.check, r.met,
-                                 evidence, mine))  # fmt: skip
+        then = at_end.get(r.id)
+        rows.append(ObjectiveRow(
+            r.id, titles.get(r.id, r.id), r.process, r.check, r.met,
+            _evidence(exercise, r, summary_of, lang), mine,
+            None if then is None else then.state,
+            "" if then is None or played is None else _evidence(exercise, then, played[1], lang)))
     return tuple(rows)
 
 
@@ -295,13 +343,18 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
     msel = {i.id: _scripted(i, de, lang) for i in bundle.scenario.injects}
     actions = {a.id: text(a.title, lang) for a in bundle.scenario.actions}
     out: list[Event] = []
+    kinds = _hazard_kinds(exercise, entries)
+    seen: set[str] = set()
     for r in exercise.sim.records:
         cause = r.cause or ""
         if r.event == "state" and cause.startswith("hazard:") and r.t < exercise.horizon:
-            label = cause.removeprefix("hazard:")
-            if not any(e.kind == "hazard" and e.text.startswith(label + ":") for e in out):
+            label = cause.removeprefix("hazard:").split("/", 1)[0]
+            if label not in seen:  # the hazard's first hit, by its type's name, not its number
+                seen.add(label)
                 what = names.get(r.asset or "", r.asset or "")
-                out.append(Event(r.t, "hazard", f"{label}: {what}"))
+                kind = kinds.get(label)
+                named = hazard_name(kind, lang) if kind else label
+                out.append(Event(r.t, "hazard", f"{named}: {what}"))
     proposals = {e.seq: e for e in entries if isinstance(e, DecisionEntry)}
     for e in entries:
         who = shown.get(e.actor, e.actor)
@@ -310,8 +363,10 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
                 out.append(Event(e.sim_time, "inject", msel.get(e.payload.inject,
                                                                 e.payload.inject), who))
             case InjectEntry():
+                started = e.payload.hazard
                 said = e.payload.title or e.payload.message or (
-                    f"{'Gefahr' if de else 'hazard'} {e.payload.id or e.seq}")
+                    hazard_name(started.type, lang) if started is not None
+                    else ("Befehl" if de else "command"))  # fmt: skip
                 out.append(Event(e.sim_time, "inject", said, who))
             case DecisionEntry():
                 what = actions.get(e.payload.action or "", e.payload.text or e.payload.action
@@ -335,6 +390,17 @@ def _events(exercise: Exercise, entries: Sequence[LogEntry],
     out.extend(Event(t, kind, ", ".join(which)) for (t, kind), which in grouped.items())
     order = {"hazard": 0, "inject": 1, "impact": 2, "rto": 3, "mtpd": 4}
     return tuple(sorted(out, key=lambda e: (e.t, order.get(e.kind, 5))))
+
+
+def _hazard_kinds(exercise: Exercise, entries: Sequence[LogEntry]) -> dict[str, str]:
+    """Hazard label (its id, else its number in the scenario) -> its type:
+    the scenario's hazards and those the facilitator started by id."""
+    out: dict[str, str] = {h.id or str(i + 1): h.hazard.type
+                           for i, h in enumerate(exercise.bundle.scenario.hazards)}  # fmt: skip
+    for e in entries:
+        if isinstance(e, InjectEntry) and e.payload.hazard is not None and e.payload.id:
+            out[e.payload.id] = e.payload.hazard.type
+    return out
 
 
 def _breaches(exercise: Exercise, processes: Sequence[ProcessSummary]

@@ -58,7 +58,21 @@ WORDS: dict[str, dict[str, str]] = {
            "full_scale": "Full-scale exercise", "page": "page", "breach": "breach",
            "facilitator": "facilitator", "system": "system",
            "by_facilitator": "Facilitator", "by_participant": "Participants (anonymous)",
-           "by_observer": "Observer (anonymous)", "by_system": "Script (scheduled)"},
+           "by_observer": "Observer (anonymous)", "by_system": "Script (scheduled)",
+           "played": "Played until the end of the exercise (T+{end})",
+           "projected": "Projected after the end of the exercise (T+{end} – T+{horizon})",
+           "projected_why": "Not played: how the situation would have developed up to the "
+                            "scenario's horizon without further decisions.",
+           "projection": "projected", "at_end": "at end", "no_breach": "no breach",
+           "pending": "pending",
+           "bia_to": "Figures up to T+{horizon}.",
+           "bia_projected": "Figures up to T+{horizon} (the scenario's horizon), projected after "
+                            "the end of the exercise at T+{end}; “at end”: the figures as "
+                            "played, where they differ.",
+           "objectives_projected": "Judged at the scenario's horizon (T+{horizon}), projected "
+                                   "after the end of the exercise (T+{end}); where the end "
+                                   "says otherwise, “at end” gives how it stood then.",
+           "end_mark": "end of exercise"},
     "de": {"report": "Übungsbericht", "s1": "1 Übungsüberblick",
            "s2": "2 Übungsziele und Auswertung",
            "s3": "3 Zeitstrahl der wesentlichen Ereignisse",
@@ -102,7 +116,21 @@ WORDS: dict[str, dict[str, str]] = {
            "alerting": "Alarmierungsübung", "full_scale": "Vollübung", "page": "Seite",
            "breach": "überschr.", "facilitator": "Übungsleitung", "system": "System",
            "by_facilitator": "Übungsleitung", "by_participant": "Teilnehmende (anonym)",
-           "by_observer": "Beobachtung (anonym)", "by_system": "Drehbuch (planmäßig)"},
+           "by_observer": "Beobachtung (anonym)", "by_system": "Drehbuch (planmäßig)",
+           "played": "Gespielt bis Übungsende (T+{end})",
+           "projected": "Fortschreibung nach Übungsende (T+{end} – T+{horizon})",
+           "projected_why": "Nicht gespielt: so hätte sich die Lage ohne weitere Entscheidungen "
+                            "bis zum Szenario-Horizont entwickelt.",
+           "projection": "Fortschreibung", "at_end": "bei Übungsende",
+           "no_breach": "nicht überschr.", "pending": "offen",
+           "bia_to": "Werte bis T+{horizon}.",
+           "bia_projected": "Werte bis T+{horizon} (Szenario-Horizont), nach Übungsende bei "
+                            "T+{end} fortgeschrieben; „bei Übungsende“: der Stand der Übung, wo "
+                            "er abweicht.",
+           "objectives_projected": "Beurteilt am Szenario-Horizont (T+{horizon}), nach "
+                                   "Übungsende (T+{end}) fortgeschrieben; wo das Übungsende "
+                                   "anders steht, nennt „bei Übungsende“ den Stand dort.",
+           "end_mark": "Übungsende"},
 }  # fmt: skip
 
 CSS = """
@@ -120,6 +148,7 @@ tr { break-inside: avoid; } .bad { color: #a00; font-weight: bold; } .ok { color
 .small { font-size: 7.5pt; } dl { display: grid; grid-template-columns: 45mm auto; }
 table.bia { table-layout: fixed; font-size: 7pt; } table.bia th { hyphens: auto; }
 table.bia th:first-child { width: 24%; }
+.projected { color: #555; font-style: italic; } .played { font-size: 6.5pt; color: #06c; }
 dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
 """
 
@@ -200,29 +229,62 @@ def _who(r: AfterActionReport, actor: str, w: dict[str, str]) -> str:
     return w.get(f"by_{actor}", actor) if name == actor else name
 
 
+def _spans(r: AfterActionReport, w: dict[str, str], key: str) -> str:
+    """A sentence of WORDS with the exercise's end and horizon filled in."""
+    return w[key].format(end=hours(r.end, r.lang), horizon=hours(r.horizon, r.lang))
+
+
+def _result(state: str, w: dict[str, str]) -> str:
+    said = _e(w["not_met" if state == "missed" else state])
+    return f'<span class="{"bad" if state == "missed" else "ok"}">{said}</span>'
+
+
 def _objectives(r: AfterActionReport, w: dict[str, str]) -> str:
     rows = []
     for o in r.objectives:
-        said = _e(w["met" if o.met else "not_met"])
-        result = f'<span class="{"ok" if o.met else "bad"}">{said}</span>'
+        result = _result("met" if o.met else "missed", w)
+        evidence = _e(o.evidence)
+        # judged at the horizon: where the end of the exercise says otherwise, both
+        if o.played is not None and o.played != ("met" if o.met else "missed"):
+            result = (f"{_e(w['at_end'])}: {_result(o.played, w)}<br>"
+                      f'<span class="projected">{_e(w["projection"])}: {result}</span>')
+        if o.played is not None and o.played_evidence != o.evidence:
+            evidence = (f"{_e(w['at_end'])}: {_e(o.played_evidence)}<br>"
+                        f'<span class="projected">{_e(w["projection"])}: {evidence}</span>')
         rated = "<br>".join(f"<b>{_e(x.rating or '–')}</b> {_e(_who(r, x.actor, w))}: {_e(x.text)}"
                             for x in o.ratings) or "–"  # fmt: skip
         scope = "–" if o.process is None else r.processes.get(o.process, o.process)
-        rows.append([_e(o.title), _e(scope), result,
-                     _e(o.evidence), rated])
+        rows.append([_e(o.title), _e(scope), result, evidence, rated])
     table = _table([_e(w[c]) for c in ("objective", "process", "result", "evidence", "ratings")],
                    rows, none=w["none"])  # fmt: skip
-    return f"<h2>{_e(w['s2'])}</h2>{table}<p class=small>{_e(w['rating_scale'])}</p>"
+    note = (f"<p class=small>{_e(_spans(r, w, 'objectives_projected'))}</p>"
+            if r.projected else "")  # fmt: skip
+    return f"<h2>{_e(w['s2'])}</h2>{note}{table}<p class=small>{_e(w['rating_scale'])}</p>"
 
 
 def _timeline(r: AfterActionReport, w: dict[str, str]) -> str:
-    rows = [[_e(hours(e.t, r.lang)), _e(stamp(r.when(e.t), r.lang)), _e(w.get(e.kind, e.kind)),
-             _e(e.text), _e(_who(r, e.actor, w) if e.actor else "–")
-             + (f" ({_e(e.team)})" if e.team else "")]
-            for e in r.events if e.t <= r.horizon]  # fmt: skip
-    table = _table([_e(w[c]) for c in ("t", "when", "kind", "what", "who")], rows,
-                   none=w["none"])  # fmt: skip
-    return f"<h2>{_e(w['s3'])}</h2>{timeline_svg(r.events, r.horizon, r.end, w)}{table}"
+    """The key events; those after the end of the exercise in a group of
+    their own, headed as a projection, so nobody reads them as played."""
+    def rows(events: list[Event]) -> list[list[str]]:
+        return [[_e(hours(e.t, r.lang)), _e(stamp(r.when(e.t), r.lang)),
+                 _e(w.get(e.kind, e.kind)), _e(e.text),
+                 _e(_who(r, e.actor, w) if e.actor else "–")
+                 + (f" ({_e(e.team)})" if e.team else "")] for e in events]  # fmt: skip
+
+    columns = [_e(w[c]) for c in ("t", "when", "kind", "what", "who")]
+    shown = [e for e in r.events if e.t <= r.horizon]
+    out = f"<h2>{_e(w['s3'])}</h2>{timeline_svg(r.events, r.horizon, r.end, w)}"
+    if not r.projected:
+        return out + _table(columns, rows(shown), none=w["none"])
+    played = [e for e in shown if e.t <= r.end]
+    later = [e for e in shown if e.t > r.end]
+    out += (f"<h3>{_e(_spans(r, w, 'played'))}</h3>"
+            + _table(columns, rows(played), none=w["none"]))
+    if later:
+        out += (f"<h3>{_e(_spans(r, w, 'projected'))}</h3>"
+                f"<p class=small>{_e(w['projected_why'])}</p>"
+                + _table(columns, rows(later)).replace("<table>", '<table class="projected">', 1))
+    return out
 
 
 COLOURS = {"hazard": "#b00", "inject": "#555", "impact": "#e80", "rto": "#c60", "mtpd": "#800",
@@ -257,28 +319,59 @@ def timeline_svg(events: tuple[Event, ...], horizon: int, end: int, w: dict[str,
     for d in range(0, days + 1, step):
         out.append(f'<text x="{x(d * 86400):.1f}" y="{base + 4}" text-anchor="middle">'
                    f"{d * 24} h</text>")
+    if end < horizon:  # the projection after the end of the exercise, greyed and named
+        out.append(f'<rect x="{x(end):.1f}" y="2" width="{width - 10 - x(end):.1f}" '
+                   f'height="{base - 10}" fill="#888" fill-opacity="0.12"/>'
+                   f'<text x="{x(end) + 3:.1f}" y="{base - 11}" fill="#555" font-style="italic">'
+                   f'{_e(w["projection"])}</text>')
     out.append(f'<line x1="{x(end):.1f}" y1="4" x2="{x(end):.1f}" y2="{base - 8}" '
-               'stroke="#06c" stroke-dasharray="3,2"/></svg>')
+               f'stroke="#06c" stroke-dasharray="3,2"><title>{_e(w["end_mark"])}</title>'
+               '</line></svg>')
     return "".join(out)
 
 
 def _bia(r: AfterActionReport, w: dict[str, str]) -> str:
+    """Targets vs achieved up to the horizon; where the exercise stopped
+    earlier, the figures it reached stand under the projected ones."""
     lang, rows = r.lang, []
+    played = {p.id: p for p in r.bia_played}
+
+    def at_end(shown: str, then: str) -> str:
+        if then == shown:
+            return ""
+        return f'<br><span class="played">{_e(w["at_end"])}: {then}</span>'
+
+    def limit(value: float | None, breached: bool | None) -> str:
+        return _e(_num(value, lang)) + (f' <span class="bad">{_e(w["breach"])}</span>'
+                                        if breached else "")  # fmt: skip
+
+    def kept(shown: str, breached: bool | None) -> str:
+        """A limit at the end of the exercise: the same cell once breached, else
+        "no breach" (a bare target would read as a second figure)."""
+        return shown if breached else _e(w["no_breach"])
+
     for p in r.bia:
-        rto = _e(_num(p.rto_h, lang)) + (f' <span class="bad">{_e(w["breach"])}</span>'
-                                         if p.rto_breached else "")  # fmt: skip
-        mtpd = _e(_num(p.mtpd_h, lang)) + (f' <span class="bad">{_e(w["breach"])}</span>'
-                                           if p.mtpd_breached else "")  # fmt: skip
+        q = played.get(p.id, p)
+        cells = [limit(p.rto_h, p.rto_breached), limit(p.mtpd_h, p.mtpd_breached),
+                 _e(_num(p.downtime_h, lang)), _e(_num(p.data_loss_h, lang)),
+                 _e(_num(p.below_mbco_h, lang)), _e(eur(p.impact_eur, lang))]
+        thens = [cells[0] if not p.rto_breached else kept(cells[0], q.rto_breached),
+                 cells[1] if not p.mtpd_breached else kept(cells[1], q.mtpd_breached),
+                 _e(_num(q.downtime_h, lang)), _e(_num(q.data_loss_h, lang)),
+                 _e(_num(q.below_mbco_h, lang)), _e(eur(q.impact_eur, lang))]
+        rto, mtpd, down, lost, below, impact = (c + at_end(c, t)
+                                                for c, t in zip(cells, thens, strict=True))
         rows.append([_e(r.processes.get(p.id, p.id)), rto, _e(_num(r.rpo_h.get(p.id), lang)),
-                     mtpd, _e(_num(r.mbco.get(p.id), lang, 2)), _e(_num(p.downtime_h, lang)),
-                     _e(_num(p.data_loss_h, lang)), _e(_num(p.below_mbco_h, lang)),
-                     _e(eur(p.impact_eur, lang))])  # fmt: skip
-    total = sum(p.impact_eur for p in r.bia)
+                     mtpd, _e(_num(r.mbco.get(p.id), lang, 2)), down, lost, below, impact])
+    total = _e(eur(sum(p.impact_eur for p in r.bia), lang))
+    then = _e(eur(sum(played.get(p.id, p).impact_eur for p in r.bia), lang))
     rows.append([f"<b>{_e(w['total'])}</b>", "", "", "", "", "", "", "",
-                 f"<b>{_e(eur(total, lang))}</b>"])
+                 f"<b>{total}</b>{at_end(total, then)}"])
     cols = ("process", "rto_h", "rpo_h", "mtpd_h", "mbco", "downtime", "lost", "below", "eur")
     table = _table([_e(w[c]) for c in cols], rows, frozenset(range(1, 9)))
-    return f"<h2>{_e(w['s4'])}</h2>" + table.replace("<table>", '<table class="bia">', 1)
+    note = _spans(r, w, "bia_projected" if r.projected else "bia_to")
+    return (f"<h2>{_e(w['s4'])}</h2><p class=small>{_e(note)}</p>"
+            + table.replace("<table>", '<table class="bia">', 1))
 
 
 def _decisions(r: AfterActionReport, w: dict[str, str]) -> str:

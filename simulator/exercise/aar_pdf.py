@@ -24,7 +24,7 @@ def pdf(html: str) -> bytes:
         import weasyprint
     except (ImportError, OSError) as e:
         raise PdfUnavailable("PDF output needs WeasyPrint and Pango (install the 'report' "
-                             f"extra and Debian's libpango-1.0-0): {e}") from None
+                             f"extra and the Debian package libpango-1.0-0): {e}") from None
 
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"the report loads nothing: {url}")

@@ -26,6 +26,7 @@ from simulator.exercise.objectives import judge, taken_actions
 from simulator.exercise.readmodels import ReadModels
 from simulator.exercise.session import Exercise
 from simulator.model.schema import ScenarioBundle, text
+from simulator.terms.kinds import hazard_name
 from simulator.terms.wallclock import at as clock_at
 
 WORDS: dict[str, dict[str, str]] = {
@@ -75,8 +76,8 @@ def describe(bundle: ScenarioBundle, entry: LogEntry, lang: str = "en",
         case InjectEntry():
             p = entry.payload
             if p.hazard is not None:
-                named = p.id or f"inject-{entry.seq}"
-                return w["hazard"], p.title or f"{p.hazard.type} ({named})"
+                named = f" ({p.id})" if p.id else ""  # the id a `detect` names it by
+                return w["hazard"], p.title or f"{hazard_name(p.hazard.type, lang)}{named}"
             if p.command is not None:
                 return w["command"], p.title or p.command.action
             return w["message"], p.message or ""

@@ -327,6 +327,48 @@ GERMAN: dict[str, str] = {
     "while scanning an alias": "beim Lesen eines Ankers",
     "while scanning an anchor": "beim Lesen eines Ankers",
     "while scanning for the next token": "beim Lesen",
+    # libyaml's wording (the C loader's), where it differs from PyYAML's
+    "mapping values are not allowed in this context": (
+        "„Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt (ein Text mit Doppelpunkt "
+        "gehört in Anführungszeichen)"
+    ),
+    "block sequence entries are not allowed in this context": (
+        "ein Listeneintrag („- “) ist an dieser Stelle nicht erlaubt"
+    ),
+    "found character that cannot start any token": (
+        "ein Zeichen, mit dem hier nichts beginnen darf (etwa ein Tabulator, @ oder `)"
+    ),
+    "found undefined alias": "unbekannter Anker",
+    "found unknown escape character": "unbekanntes Escape-Zeichen",
+    "found undefined tag handle": "unbekanntes Tag-Kürzel",
+    "found unknown directive name": "unbekannte Direktive",
+    "found duplicate %YAML directive": "doppelte %YAML-Direktive",
+    "found incompatible YAML document": "inkompatibles YAML-Dokument",
+    "found unexpected document indicator": "unerwartete Dokumentmarke (--- oder ...)",
+    "found duplicate anchor; first occurrence": "doppelter Anker; erstes Vorkommen",
+    "second occurrence": "zweites Vorkommen",
+    "found a tab character where an indentation space is expected": (
+        "ein Tabulator, wo ein Leerzeichen zum Einrücken erwartet wird"
+    ),
+    "found a tab character that violates indentation": "ein Tabulator verletzt die Einrückung",
+    "did not find expected <document start>": "erwarteter Dokumentbeginn (---) nicht gefunden",
+    "did not find the expected {q}": "erwartetes {q} nicht gefunden",
+    "did not find expected whitespace or line break": (
+        "erwartetes Leerzeichen oder Zeilenende nicht gefunden"
+    ),
+    "did not find expected comment or line break": (
+        "erwarteter Kommentar oder erwartetes Zeilenende nicht gefunden"
+    ),
+    "but found another document": "aber ein weiteres Dokument gefunden",
+    "expected a single document in the stream": "erwartet wird nur ein Dokument in der Datei",
+    "unacceptable character #x{w}: control characters are not allowed": (
+        "unzulässiges Zeichen #x{w}: Steuerzeichen sind nicht erlaubt"
+    ),
+    "while parsing a quoted scalar": "beim Lesen eines Texts in Anführungszeichen",
+    "while parsing a node": "beim Lesen eines Werts",
+    "while scanning a plain scalar": "beim Lesen eines Werts",
+    "while scanning a directive": "beim Lesen einer Direktive",
+    "while scanning a tag": "beim Lesen eines Tags",
     "on line {n}": "in Zeile {n}",
     # JSON (the json module's texts)
     "Expecting value": "Wert erwartet",
@@ -337,6 +379,7 @@ GERMAN: dict[str, str] = {
     "Extra data": "überzähliger Inhalt nach dem Ende",
     "Unterminated string starting at": "nicht abgeschlossener Text ab",
     "Invalid control character at": "ungültiges Steuerzeichen bei",
+    "Invalid \\uXXXX escape": "ungültiges \\uXXXX-Escape-Zeichen",
     "Invalid \\escape": "ungültiges Escape-Zeichen",
     "the body is not valid JSON": "der Inhalt ist kein gültiges JSON",
     # --- durations and schema rules ----------------------------------------------------
@@ -455,6 +498,79 @@ GERMAN: dict[str, str] = {
     "only with delay": "nur beim Verschieben (delay)",
     "only with a hazard or a command": "nur mit einem Schadensereignis oder einem Befehl",
     "only with a hazard": "nur mit einem Schadensereignis",
+    # --- the web server's refusals (HTTPException details in web/; the answer carries
+    # the German text as `detail_de`, tests/test_web_refusals.py finds every one) ----
+    "no asset {q} in this exercise": "keine Ressource {q} in dieser Übung",
+    "exercise {q} is damaged: its scenario cannot be read": (
+        "Übung {q} ist beschädigt: ihr Szenario ist nicht lesbar"
+    ),
+    "exercise {q} is damaged: log entry {n}:": "Übung {q} ist beschädigt: Protokolleintrag {n}:",
+    "exercise {q} is damaged and cannot run:": "Übung {q} ist beschädigt und kann nicht laufen:",
+    "exercise {q} is archived (idle too long); its log can still be downloaded, and the "
+    "facilitator can reopen it ({x})": (
+        "Übung {q} ist archiviert (zu lange ruhend); ihr Protokoll kann weiterhin "
+        "heruntergeladen werden, und die Übungsleitung kann sie wieder öffnen ({x})"
+    ),
+    "; its log can still be downloaded": "; ihr Protokoll kann weiterhin heruntergeladen werden",
+    "log entry {n}:": "Protokolleintrag {n}:",
+    "the stored scenario is not valid ({n} problems, first: {x})": (
+        "das gespeicherte Szenario ist ungültig ({n} Probleme, zuerst: {x})"
+    ),
+    "it was run by engine {w}; this engine ({w2}) plays its log differently, so it cannot go "
+    "on here (its log can be downloaded and replayed with Tabletop {w3})": (
+        "sie lief mit Engine {w}; diese Engine ({w2}) spielt ihr Protokoll anders, daher kann "
+        "sie hier nicht weiterlaufen (ihr Protokoll kann heruntergeladen und mit Tabletop {w3} "
+        "nachgespielt werden)"
+    ),
+    "the fork was not stored": "die Abzweigung wurde nicht gespeichert",
+    "exercise {q} cannot be replayed:": "Übung {q} kann nicht nachgespielt werden:",
+    "exercise {q} cannot be forked:": "Übung {q} kann nicht abgezweigt werden:",
+    "no exercise {q}": "keine Übung {q}",
+    "observers may not decide": "die Beobachtung darf nicht entscheiden",
+    "managers may not decide": "das Management darf nicht entscheiden",
+    "only the facilitator accepts or rejects proposals": (
+        "nur die Übungsleitung nimmt Vorschläge an oder lehnt sie ab"
+    ),
+    "the people of an exercise are for the facilitator and observers": (
+        "die Personen einer Übung sehen nur Übungsleitung und Beobachtung"
+    ),
+    "this exercise is damaged: its log is for the facilitator and observers only": (
+        "diese Übung ist beschädigt: ihr Protokoll erhalten nur Übungsleitung und Beobachtung"
+    ),
+    "only the facilitator may do this": "das darf nur die Übungsleitung",
+    "only the facilitator and observers may do this": (
+        "das dürfen nur Übungsleitung und Beobachtung"
+    ),
+    "only the facilitator or a manager may fork an exercise": (
+        "eine Übung abzweigen dürfen nur Übungsleitung und Management"
+    ),
+    "the replay is for the facilitator, observers and managers": (
+        "die Wiedergabe ist für Übungsleitung, Beobachtung und Management"
+    ),
+    "a valid token is required": "ein gültiger Zugangslink (Token) ist nötig",
+    "the administrator's token is required": "der Administrationslink (Token) ist nötig",
+    "the exercise has {n} decisions; this server works out the value of at most {n2} at "
+    "once: download the log and run {rest}": (
+        "die Übung hat {n} Entscheidungen; dieser Server berechnet den Wert von höchstens "
+        "{n2} auf einmal: das Protokoll herunterladen und {rest} ausführen"
+    ),
+    "the server already runs its limit of {n} live exercises": (
+        "der Server führt bereits die Höchstzahl von {n} laufenden Übungen"
+    ),
+    "the server is making another report": "der Server erstellt gerade einen anderen Bericht",
+    "the server is busy with other replays": "der Server ist mit anderen Wiedergaben ausgelastet",
+    "the server is working out as many what-ifs as it does at once": (
+        "der Server berechnet bereits so viele Was-wäre-wenn-Fragen, wie er gleichzeitig kann"
+    ),
+    "; try again in {n} s": "; in {n} s erneut versuchen",
+    "PDF output needs WeasyPrint and Pango (install the {q} extra and the Debian package "
+    "libpango-1.0-0):": (
+        "die PDF-Ausgabe braucht WeasyPrint und Pango (das Extra {q} und das Debian-Paket "
+        "libpango-1.0-0 installieren):"
+    ),
+    "Not Found": "Nicht gefunden",
+    "Method Not Allowed": "Methode nicht erlaubt",
+    "1 to 100 letters, digits or -_.:": "1 bis 100 Buchstaben, Ziffern oder -_.:",
     # --- overtime and hazards that must fit the company (engine, validation, live) -----
     "no asset is exposed to gauge {q} (gauges: none)": (
         "keine Ressource ist dem Pegel {q} ausgesetzt (das Unternehmen hat keine Pegel)"

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
+from simulator.exercise.moment import hours
 from simulator.hazards import HazardSpec
 from simulator.model.schema import (
     IT_KINDS,
@@ -59,6 +60,7 @@ ENV = jinja2.Environment(
 )
 ENV.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep the form fields in order
 ENV.globals["duration_pattern"] = DURATION_PATTERN  # "2 Tage" as well as "2d"
+ENV.globals["hours"] = hours  # a span in the page's language: "15 Std. 54 Min.", "15 h 54 min"
 SPEEDS = (1, 10, 30, 60, 120, 300, 600, 1440)
 # The start page preselects the reference company's blackout: the scenario a
 # new facilitator should see first (README, "the reference dairy").

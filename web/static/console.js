@@ -140,14 +140,23 @@
     return JSON.stringify(detail);
   }
 
+  // A refusal's words from its JSON body: `detail`, on a German page its
+  // German text `detail_de` (the server sends both for every text refusal;
+  // a 422's list carries msg_de per item), never English words there.
+  function detailOf(body) {
+    if (body === null || typeof body !== "object") return null;
+    if (cfg.lang !== "de" || Array.isArray(body.detail)) return body.detail ?? null;
+    return typeof body.detail_de === "string" && body.detail_de ? body.detail_de : null;
+  }
+
   // Why the server refused a request, in the page's language: a 422 names the
-  // field and says what is wrong; other refusals by their status (an English
-  // page adds the server's own words).
+  // field and says what is wrong; other refusals by their status and the
+  // server's own words (in German on a German page: detailOf).
   function refusal(status, detail) {
     if (status === 422 && detail !== null) return formatDetail(detail);
     const known = tr(`http.${status}`, "");
     const text = known || `${tr("http.other")} (HTTP ${status})`;
-    if (cfg.lang !== "de" && typeof detail === "string" && detail) return `${text} (${detail})`;
+    if (typeof detail === "string" && detail) return `${text} (${detail})`;
     return text;
   }
 
@@ -214,7 +223,7 @@
       try { return (await res.json()) || true; } catch (e) { return true; }
     }
     let detail = null;
-    try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+    try { detail = detailOf(await res.json()); } catch (e) { /* not JSON */ }
     toast(`${tr("done.failed")}: ${refusal(res.status, detail ?? null)}`, true);
     return false;
   }
@@ -367,7 +376,7 @@
       const id = (r.cause || "").replace(/^trigger:/, "");
       const found = S.triggers.find((x) => x.id === id);
       const why = found && !(found.by_hand || []).includes(r.t) ? conditionText(found.condition) : "";
-      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${id} – ${tr("feed.trigger_fired")}`,
+      return { ...item(r.t, 1, r.seq, tr("feed.trigger"), `${triggerName(id)} – ${tr("feed.trigger_fired")}`,
         why ? `${tr("trigger.because")}: ${why}` : tr("trigger.by_hand"), "trigger"), group: "injects" };
     }
     if (r.event === "buffer_empty") {
@@ -396,6 +405,16 @@
   function mselTitle(id) {
     const entry = cfg.msel && cfg.msel[id];
     return entry ? entry.title : id;
+  }
+  // How an inject reaches the team, in the page's language where it is one of
+  // the usual ways (the file's own words otherwise).
+  function methodName(method) {
+    return tr(`msel.method.${method.trim().toLowerCase().replace(/[\s-]+/g, "_")}`, method);
+  }
+  // A trigger by name: a scripted inject's own `when` ("inject:b10") by the
+  // inject's title; the scenario's triggers by their id.
+  function triggerName(id) {
+    return id.startsWith("inject:") ? mselTitle(id.slice("inject:".length)) : id;
   }
   function actionTitle(id) {
     return actionsById.has(id) ? actionsById.get(id).title : id;
@@ -742,7 +761,8 @@
     const out = [];
     const who = [m.event_type ? tr(`msel.event_type.${m.event_type}`, m.event_type) : "",
       m.teams ? `${tr("msel.teams")} ${m.teams.join(", ")}` : "",
-      m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${m.method})` : ""}` : (m.method || "")]
+      m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${methodName(m.method)})` : ""}`
+        : (m.method ? methodName(m.method) : "")]
       .filter(Boolean).join(" · ");
     if (who) out.push(line("maddress", who));
     if (m.expected_action) out.push(line("mexpected", `${tr("msel.expected")}: ${m.expected_action}`));
@@ -882,7 +902,7 @@
         `${tr("trigger.fired_at")} ${moment(t)} – `,
         hand.has(t) ? tr("trigger.by_hand") : `${tr("trigger.because")}: ${when}`));
       return el("li", { "data-trigger": tg.id, "data-status": status },
-        el("span", { class: "tid", text: tg.id }),
+        el("span", { class: "tid", text: triggerName(tg.id) }),
         el("span", { class: "tstatus", text: tr(`trigger.${status}`, status) }),
         el("span", { class: "twhen", text: `${tr("trigger.when")} ${when}` }),
         el("span", { class: "tdoes", text: `${tr("trigger.does")}: ${(tg.does || []).map(doesText).join("; ")}` }),
@@ -1308,7 +1328,7 @@
       { headers: { authorization: `Bearer ${cfg.token}` } });
       if (!res.ok) {
         let message = `HTTP ${res.status}`;
-        try { message = formatDetail((await res.json()).detail); } catch (e) { /* not JSON */ }
+        try { message = formatDetail(detailOf(await res.json())); } catch (e) { /* not JSON */ }
         throw new Error(message);
       }
       data = await res.json();
@@ -1375,7 +1395,10 @@
     const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
     let down = n.down.map(nameOf).join(", ") || "–";
     if (n.down_total > n.down.length) down += ` (+${n.down_total - n.down.length})`;
-    const parts = [`${tr("graph.why.needs")} ${n.id} (${group}): ${tr("graph.why.missing")} ${down}`];
+    // the need by its readable name; no "(all 1 needed)" for a single provider
+    const label = n.name || n.id;
+    const head = n.of === 1 ? `${tr("graph.why.needs")} ${label}` : `${tr("graph.why.needs")} ${label} (${group})`;
+    const parts = [`${head}: ${tr("graph.why.missing")} ${down}`];
     if (n.isolated) parts.push(tr("graph.why.isolated"));
     if (n.pending) parts.push(tf("graph.why.pending", { delay: fmtDur(n.delay) }));
     else if (n.delay && n.effective < 1) parts.push(tf("graph.why.delay", { delay: fmtDur(n.delay) }));
@@ -1928,7 +1951,7 @@
   if (cfg.mode === "replay") {
     // The replay page (replay.js) feeds full states of the chosen second; the
     // "why" of an asset asks the live engine, so it is not offered there.
-    window.tabletopConsole = { cfg, handle, fmtT, fmtDur, tr, toast, refusal, el, eur,
+    window.tabletopConsole = { cfg, handle, fmtT, fmtDur, tr, toast, refusal, detailOf, el, eur,
       drawImpactCurves };
   } else {
     setupWhy();

@@ -109,7 +109,10 @@
         await load();
       } else {
         let detail = null;
-        try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+        try {
+          const body = await res.json();
+          detail = (cfg.lang === "de" && body.detail_de) || body.detail; // German on a German page
+        } catch (e) { /* not JSON */ }
         say(detailText(detail, res.status), true);
       }
     } finally {

@@ -27,7 +27,7 @@
         { headers: { authorization: `Bearer ${cfg.token}` } });
       if (!res.ok) {
         let detail = null;
-        try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+        try { detail = view.detailOf(await res.json()); } catch (e) { /* not JSON */ }
         view.toast(`${view.tr("replay.failed")}: ${view.refusal(res.status, detail)}`, true);
         stop();
         return;

@@ -23,7 +23,7 @@
 
   async function failure(res) {
     let detail = null;
-    try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+    try { detail = view.detailOf(await res.json()); } catch (e) { /* not JSON */ }
     return view.refusal(res.status, detail);
   }
 
@@ -92,7 +92,7 @@
         headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(asked) });
       if (!res.ok) {
         let detail = null;
-        try { detail = (await res.json()).detail; } catch (e) { /* not JSON */ }
+        try { detail = view.detailOf(await res.json()); } catch (e) { /* not JSON */ }
         const text = explain(res.status, detail);
         $("whatif-status").textContent = `${tr("whatif.failed")}: ${text}`; // next to the form
         document.body.dataset.whatif = "failed";
