@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from simulator.terms.kinds import HAZARD_NAMES
+
 LANGS = ("de", "en")
 COOKIE = "lang"
 
@@ -328,12 +330,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inject.json_hint": ("JSON-Liste, leer lassen für keine", "a JSON list; leave empty for none"),
     "inject.choose": ("– wählen –", "– choose –"),
     "inject.default": ("Standard", "default"),
-    "hazard.outage": ("Ausfall", "Outage"),
-    "hazard.power_failure": ("Stromausfall", "Power failure"),
-    "hazard.ransomware": ("Ransomware", "Ransomware"),
-    "hazard.flood": ("Hochwasser", "Flood"),
-    "hazard.supply_break": ("Lieferausfall", "Supply break"),
-    "hazard.staff_absence": ("Personalausfall", "Staff absence"),
+    # The hazard types' names, as the library's reports write them (one list).
+    **{f"hazard.{kind}": names for kind, names in HAZARD_NAMES.items()},
     "field.assets": ("Ressourcen", "Assets"),
     "field.capacity": ("Restleistung (0–1)", "Remaining capacity (0–1)"),
     "field.duration": ("Dauer", "Duration"),

@@ -58,8 +58,8 @@ HAZARD_NAMES: dict[str, tuple[str, str]] = {
     "supply_break": ("Lieferausfall", "Supply break"),
     "staff_absence": ("Personalausfall", "Staff absence"),
 }
-"""(German, English) name of each hazard type, for reports (the web's pages
-name them through web/i18n.py "hazard.<type>", the same words)."""
+"""(German, English) name of each hazard type, for reports and the web's
+pages (web/i18n.py makes its "hazard.<type>" texts from this list)."""
 
 
 def hazard_name(kind: str, lang: str = "en") -> str:
