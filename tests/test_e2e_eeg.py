@@ -44,6 +44,13 @@ def test_an_observer_rates_an_objective_the_facilitator_sees_it(browser: Any, se
     expect(observer.locator('#objectives li[data-objective="orders_rto"] .obj-evidence')
            ).to_have_text("nie unter dem Notbetriebsniveau, WAZ 8 Std.")  # fmt: skip
     expect(observer.locator(ISOLATE + " .obj-state")).to_have_text("… offen")
+    # a limit that must hold to the end is met only so far while the exercise runs
+    expect(lead.locator('#objectives li[data-objective="orders_rto"]')
+           ).to_have_attribute("data-state", "met")  # fmt: skip
+    expect(lead.locator('#objectives li[data-objective="orders_rto"] .obj-state')
+           ).to_have_text("✓ held so far")  # fmt: skip
+    expect(observer.locator('#objectives li[data-objective="orders_rto"] .obj-state')
+           ).to_have_text("✓ bisher eingehalten")  # fmt: skip
     expect(player.locator(ISOLATE)).to_have_attribute("data-state", "pending")
 
     # The facilitator decides at T+1 h: met, at that time, by the facilitator.

@@ -446,6 +446,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.objectives_none": ("Das Szenario nennt keine Übungsziele.",
                                 "The scenario names no objectives."),
     "console.obj.met": ("erreicht", "met"),
+    "console.obj.held": ("bisher eingehalten", "held so far"),
     "console.obj.missed": ("verfehlt", "missed"),
     "console.obj.pending": ("offen", "pending"),
     "console.obj.rto_breached": ("WAZ überschritten bei {t}", "RTO breached at {t}"),

@@ -1531,12 +1531,19 @@
   // The state in words and a sign, not by colour alone.
   const STATE_SIGN = { met: "✓", missed: "✗", pending: "…" };
 
+  // A limit that must hold to the end (RTO, MTPD, impact, no data loss) is
+  // "met" while the exercise runs only so far: said so until the clock ends.
+  function objectiveWord(o) {
+    if (o.state === "met" && o.check !== "decision_before" && S.clock !== "ended") return "held";
+    return o.state;
+  }
+
   let objectivesKey = "";
   function renderObjectives() {
     const panel = $("objectives-panel");
     if (!panel || S.objectives === null) return;
     const notes = [...S.notes.values()].filter((e) => e.payload.objective);
-    const key = JSON.stringify([S.objectives, notes.map((e) => e.seq)]);
+    const key = JSON.stringify([S.objectives, notes.map((e) => e.seq), S.clock === "ended"]);
     if (key === objectivesKey) return;
     objectivesKey = key;
     panel.hidden = false;
@@ -1551,7 +1558,7 @@
       return el("li", { class: "objective", "data-objective": o.id, "data-state": o.state },
         el("div", { class: "obj-head" },
           el("span", { class: "obj-state", "data-state": o.state,
-            text: `${STATE_SIGN[o.state] || ""} ${tr(`console.obj.${o.state}`, o.state)}` }),
+            text: `${STATE_SIGN[o.state] || ""} ${tr(`console.obj.${objectiveWord(o)}`, o.state)}` }),
           el("span", { class: "obj-title", text: localText(o.title) })),
         evidence ? el("div", { class: "obj-evidence", text: evidence }) : null,
         mine.length ? el("ul", { class: "obj-notes", "aria-label": tr("console.obj.notes") },
