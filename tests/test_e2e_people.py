@@ -27,6 +27,13 @@ def test_the_facilitator_names_people_and_the_feed_names_them(browser: Any, serv
     card = lead.locator("#people-panel")
     expect(card.locator("#people")).to_contain_text("Noch niemand benannt.")
     expect(lead.locator("label.inject-teams")).to_be_hidden()  # no team yet
+    # An empty required field is not marked as wrong before anyone typed in it.
+    down = lead.evaluate("getComputedStyle(document.body).getPropertyValue('--down').trim()")
+    border = lead.locator("#person-name").evaluate("e => getComputedStyle(e).borderTopColor")
+    red = lead.evaluate("(color) => { const d = document.createElement('div'); d.style.color = color; "
+                        "document.body.append(d); const c = getComputedStyle(d).color; d.remove(); "
+                        "return c; }", down)  # fmt: skip
+    assert down and border != red
 
     def name(who: str, function: str, team: str) -> None:
         lead.get_by_label("Name", exact=True).fill(who)
