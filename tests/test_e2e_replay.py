@@ -127,4 +127,15 @@ def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
         page.locator("#whatif-panel").screenshot(path=str(shot))
         if os.environ.get("UPDATE_SCREENSHOTS"):
             shutil.copyfile(shot, WHATIF_SHOT)
+        # Millions of euros: the impact chart's axis labels stay inside the chart.
+        page.evaluate("window.tabletopConsole.drawImpactCurves('impact', "
+                      "[{ points: [[0, 0], [36000, 3000000]] }], 43200)")  # fmt: skip
+        page.wait_for_timeout(300)
+        box = page.locator("#impact").bounding_box()
+        labels = page.locator("#impact .ytick text")
+        assert labels.count() > 2 and "3,000,000 €" in labels.all_text_contents()
+        assert box is not None
+        for label in labels.all():
+            left = label.bounding_box()
+            assert left is not None and left["x"] >= box["x"], label.text_content()
         assert not errors, errors

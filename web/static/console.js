@@ -1175,7 +1175,8 @@
       legend: { orientation: "h", y: 1.0, yanchor: "bottom", x: 1, xanchor: "right" },
       xaxis: { type: "date", range: [plotX(0), plotX(end)], gridcolor: "#e6e9ef",
         tickformat: TICKS, title: ZONE_TITLE },
-      yaxis: { range: [0, top * 1.15], gridcolor: "#e6e9ef", ticksuffix: " €", tickformat: ",.0f" },
+      yaxis: { range: [0, top * 1.15], gridcolor: "#e6e9ef", ticksuffix: " €", tickformat: ",.0f",
+        automargin: true },  // millions of euros need more than the 70 px
     }, PLOT_CONFIG);
   }
 
