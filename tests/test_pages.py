@@ -302,6 +302,9 @@ def test_exercise_page_needs_a_valid_token(client: TestClient) -> None:
         assert r.status_code == 401, url
         assert "needs a valid access link" in r.text
         assert 'id="config"' not in r.text
+    # in German it is the link one was given, not "the facilitator's link"
+    r = client.get(f"{exercise_path}?token=wrong", headers=DE)
+    assert r.status_code == 401 and "den Sie von der Übungsleitung erhalten haben" in r.text
     r = client.get("/exercises/nothing?token=x", headers=DE)
     assert r.status_code == 404 and "Diese Übung gibt es nicht" in r.text
 

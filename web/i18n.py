@@ -32,9 +32,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.system": ("System", "System"),
     "error.title": ("Fehler", "Error"),
     "error.401": (
-        "Für diese Übung ist ein gültiger Zugangslink nötig. Bitte den Link der "
-        "Übungsleitung verwenden.",
-        "This exercise needs a valid access link. Please use the link from the facilitator.",
+        "Für diese Übung ist ein gültiger Zugangslink nötig. Bitte den Link verwenden, "
+        "den Sie von der Übungsleitung erhalten haben.",
+        "This exercise needs a valid access link. Please use the link the facilitator "
+        "gave you.",
     ),
     "error.404": ("Diese Übung gibt es nicht (mehr).", "There is no such exercise."),
     "error.home": ("Zur Startseite", "To the start page"),
