@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from simulator.exercise.log import RATING_NAMES
 from simulator.terms.kinds import HAZARD_NAMES
 
 LANGS = ("de", "en")
@@ -483,13 +484,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "console.eeg.tag.improvement": ("Verbesserungspotenzial", "Area for improvement"),
     "console.eeg.rating": ("Bewertung (HSEEP)", "Rating (HSEEP)"),
     "console.eeg.rating.none": ("keine Bewertung", "no rating"),
-    "console.eeg.rating.P": ("P – ohne Schwierigkeiten durchgeführt",
-                             "P – performed without challenges"),
-    "console.eeg.rating.S": ("S – mit einigen Schwierigkeiten durchgeführt",
-                             "S – performed with some challenges"),
-    "console.eeg.rating.M": ("M – mit erheblichen Schwierigkeiten durchgeführt",
-                             "M – performed with major challenges"),
-    "console.eeg.rating.U": ("U – nicht durchführbar", "U – unable to be performed"),
+    **{f"console.eeg.rating.{r}": (f"{r} – {de}", f"{r} – {en}")
+       for r, (de, en) in RATING_NAMES.items()},  # HSEEP's scale, as the report says it
     "console.eeg.save": ("Beobachtung speichern", "Save observation"),
     "board.title": ("Geschäftsprozesse", "Business processes"),
     "board.process": ("Prozess", "Process"),

@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from simulator.exercise.aar import AfterActionReport, Event
+from simulator.exercise.log import RATING_NAMES
 from simulator.exercise.moment import hours
 from simulator.exercise.replay_report import eur
 from simulator.terms.wallclock import stamp
@@ -49,8 +50,7 @@ WORDS: dict[str, dict[str, str]] = {
            "actor": "Actor",
            "kind": "Kind", "payload": "Content", "engine": "Engine", "log_engine": "log written by",
            "hash": "SHA-256 of the log (JSON Lines)", "seed": "Seed",
-           "rating_scale": "P performed without challenges · S with some challenges · "
-                           "M with major challenges · U unable to be performed",
+           "rating_scale": " · ".join(f"{r} {en}" for r, (_, en) in RATING_NAMES.items()),
            "signoff": "Approval", "reviewed": "Reviewed by / date",
            "approved": "Approved by / date",
            "tabletop": "Tabletop exercise", "staff_framework": "Command post exercise (framework)",
@@ -108,8 +108,7 @@ WORDS: dict[str, dict[str, str]] = {
            "actor": "Akteur", "kind": "Art", "payload": "Inhalt", "engine": "Engine",
            "log_engine": "Protokoll geschrieben von", "hash": "SHA-256 des Protokolls (JSON Lines)",
            "seed": "Seed",
-           "rating_scale": "P ohne Probleme erfüllt · S mit einigen Problemen · "
-                           "M mit erheblichen Problemen · U nicht erfüllt",
+           "rating_scale": " · ".join(f"{r} {de}" for r, (de, _) in RATING_NAMES.items()),
            "signoff": "Freigabe", "reviewed": "Geprüft von / Datum",
            "approved": "Freigegeben von / Datum", "tabletop": "Planbesprechung (Tabletop)",
            "staff_framework": "Stabsrahmenübung", "staff": "Stabsübung",
@@ -266,7 +265,8 @@ def _timeline(r: AfterActionReport, w: dict[str, str]) -> str:
     """The key events; those after the end of the exercise in a group of
     their own, headed as a projection, so nobody reads them as played."""
     def rows(events: list[Event]) -> list[list[str]]:
-        return [[_e(hours(e.t, r.lang)), _e(stamp(r.when(e.t), r.lang)),
+        # the time in one line ("1 Tg. 4 Std. 30 Min." wrapped over four in the PDF)
+        return [[_e(hours(e.t, r.lang)).replace(" ", "\u00a0"), _e(stamp(r.when(e.t), r.lang)),
                  _e(w.get(e.kind, e.kind)), _e(e.text),
                  _e(_who(r, e.actor, w) if e.actor else "–")
                  + (f" ({_e(e.team)})" if e.team else "")] for e in events]  # fmt: skip

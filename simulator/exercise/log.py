@@ -119,6 +119,16 @@ class AnswerPayload(_Payload):
     proposal: Annotated[int, Field(ge=1)]
 
 
+RATING_NAMES: dict[str, tuple[str, str]] = {
+    "P": ("ohne Schwierigkeiten durchgeführt", "performed without challenges"),
+    "S": ("mit einigen Schwierigkeiten durchgeführt", "performed with some challenges"),
+    "M": ("mit erheblichen Schwierigkeiten durchgeführt", "performed with major challenges"),
+    "U": ("nicht durchführbar", "unable to be performed"),
+}
+"""HSEEP's rating scale in (German, English): the observers' form and the
+report's legend say it in these words."""
+
+
 class ObservationPayload(_Payload):
     """An evaluator's note (an Exercise Evaluation Guide line): optionally on
     one of the scenario's objectives, a strength or an area for improvement,
