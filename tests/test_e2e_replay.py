@@ -73,6 +73,11 @@ def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
         api = f"{server.base}/api/exercises/{ex}"
         post(f"{api}/clock", {"action": "jump", "by": "2h"}, token)
         seq = post(f"{api}/decisions", {"action": "manual_dispatch"}, token)["seq"]
+        # participants' proposals, one left open and one rejected: neither was a decision
+        participant = created["tokens"]["participant"]
+        open_one = post(f"{api}/decisions", {"text": "Call the grid operator."}, participant)["seq"]
+        rejected = post(f"{api}/decisions", {"text": "Send everyone home."}, participant)["seq"]
+        post(f"{api}/decisions", {"reject": rejected}, token)
         post(f"{api}/clock", {"action": "jump", "by": "1d"}, token)
         expected = post(f"{api}/whatif", {"drop": seq}, manager)
         request = urllib.request.Request(f"{api}/decisions",
@@ -87,6 +92,11 @@ def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
         page.wait_for_selector("body[data-values='1']")  # the decision valued
         row = page.locator(f"#values-table tr[data-seq='{seq}']")
         assert value["sentence"]["en"] in row.inner_text()
+        # "What if …" is offered at the decision, not at proposals nobody accepted
+        page.wait_for_selector(f"#feed li[data-seq='{seq}'] button.whatif-at")
+        for unanswered in (open_one, rejected):
+            assert page.locator(f"#feed li[data-seq='{unanswered}']").count() == 1
+            assert page.locator(f"#feed li[data-seq='{unanswered}'] button.whatif-at").count() == 0
         # "What if …" at the decision in the feed fills the form with its entry
         page.click(f"#feed li[data-seq='{seq}'] button.whatif-at")
         assert page.input_value("#whatif-seq") == str(seq)

@@ -478,8 +478,8 @@
       case "accept":
       case "reject": {
         const prop = S.proposals.find((x) => x.seq === p.proposal);
-        return make(tr(`feed.${e.kind}`), prop ? proposalText(prop) : `#${p.proposal}`, "",
-          e.kind === "accept" ? "decision" : "muted");
+        return { ...make(tr(`feed.${e.kind}`), prop ? proposalText(prop) : `#${p.proposal}`, "",
+          e.kind === "accept" ? "decision" : "muted"), answers: p.proposal };
       }
       case "observation":
         return make(tr("feed.observation"), p.text, noteFacts(p).join(" · "), "observation");
@@ -707,7 +707,7 @@
   function feedItem(it) {
     // A log entry's seq and kind: the replay page offers "what if" at its decisions.
     return el("li", { class: `fi ${it.cls}`, "data-group": it.group || "other",
-      "data-seq": it.seq, "data-kind": it.kind },
+      "data-seq": it.seq, "data-kind": it.kind, "data-answers": it.answers ?? null },
       el("div", { class: "meta" },
         el("span", { class: "ft", text: fmtT(it.t) }),
         el("span", { class: "fk", text: it.label }),

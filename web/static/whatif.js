@@ -209,11 +209,14 @@
       cell(signed(p.diff.impact_eur.p95, eur.format)))));
   }
 
-  // --- "What if …" in the feed: every decision, proposal and accept ------------------
+  // --- "What if …" in the feed: every decision, accepted proposal and accept ---------
 
   const DECIDING = new Set(["decision", "proposal", "accept"]);
   function offer(li) {
     if (!DECIDING.has(li.dataset.kind) || li.querySelector(".whatif-at")) return;
+    // A proposal never accepted changed nothing: leaving it out would too.
+    if (li.dataset.kind === "proposal"
+        && !feed.querySelector(`li.fi[data-kind="accept"][data-answers="${li.dataset.seq}"]`)) return;
     const seq = Number(li.dataset.seq);
     li.append(el("button", { type: "button", class: "small whatif-at", "data-seq": seq,
       "aria-label": fill(tr("whatif.button_label"), { seq }), text: tr("whatif.button"),
