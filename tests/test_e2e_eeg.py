@@ -52,6 +52,10 @@ def test_an_observer_rates_an_objective_the_facilitator_sees_it(browser: Any, se
     expect(observer.locator('#objectives li[data-objective="orders_rto"] .obj-state')
            ).to_have_text("✓ bisher eingehalten")  # fmt: skip
     expect(player.locator(ISOLATE)).to_have_attribute("data-state", "pending")
+    # a player is not told the expected action or its deadline while it is open
+    expect(player.locator(ISOLATE + " .obj-state")).to_have_text("… pending")
+    assert player.locator(ISOLATE + " .obj-evidence").count() == 0
+    assert "isolate the jump hosts" not in player.locator("#objectives").inner_text()
 
     # The facilitator decides at T+1 h: met, at that time, by the facilitator.
     lead.fill("#jump-by", "1h")

@@ -50,3 +50,20 @@ def test_a_roles_decision_carries_no_name() -> None:
     ex.apply(ex.command("facilitator", "decision", {"action": "isolate_ot"}))
     full = isolate_early(Publication(ex), FULL)["evidence"]
     assert full["actor"] == "facilitator" and "actor_name" not in full
+
+
+def test_a_player_does_not_learn_the_expected_action_before_it_is_decided() -> None:
+    """The objective "isolate_ot by T+2 h" names the expected action and a
+    deadline that can give away when a hazard strikes: a player sees only
+    that it is open; evaluators see both; once missed, everybody does."""
+    ex = staffed()
+    ex.run_until(H)
+    publication = Publication(ex)
+    player = isolate_early(publication, PLAYER)
+    assert player["state"] == "pending" and player["evidence"] == {}
+    full = isolate_early(publication, FULL)["evidence"]
+    assert (full["action"], full["by"]) == ("isolate_ot", 2 * H)
+    ex.run_until(3 * H)
+    missed = isolate_early(Publication(ex), PLAYER)
+    assert missed["state"] == "missed"
+    assert (missed["evidence"]["action"], missed["evidence"]["by"]) == ("isolate_ot", 2 * H)

@@ -66,6 +66,11 @@ def result_view(bundle: ScenarioBundle, result: ObjectiveResult, player: bool) -
     out["title"] = {lang: text(objective.title, lang) or objective.id for lang in ("de", "en")}
     if player:
         out["evidence"] = {k: v for k, v in out["evidence"].items() if k not in ("actor", "team")}
+        if objective.check == "decision_before" and result.state == "pending":
+            # The expected action and its deadline are the script's (HSEEP's
+            # "expected action"; a deadline can give away when a hazard
+            # strikes): a player learns them once the objective is decided.
+            out["evidence"] = {}
     return out
 
 

@@ -1513,6 +1513,7 @@
     } else if (o.check === "max_impact") {
       parts.push(tf("console.obj.impact", { impact: eur.format(ev.impact_eur || 0), amount: eur.format(ev.amount || 0) }));
     } else if (o.check === "decision_before") {
+      if (ev.action === undefined) return "";  // a player's view of an open one: the script's
       const action = actionTitle(ev.action);
       if (ev.taken_at !== null && ev.taken_at !== undefined) {
         const vars = { action, t: fmtT(ev.taken_at) };
