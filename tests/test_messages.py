@@ -155,3 +155,11 @@ def test_validate_in_german_on_the_command_line(tmp_path: Path) -> None:
     assert "scenario.yaml:2: yaml: „Schlüssel: Wert“ ist an dieser Stelle nicht erlaubt" in (
         result.output)
     assert "mapping values" not in result.output
+
+
+def test_the_duration_limit_in_german() -> None:
+    """A jump of 5000d was refused in English on a German page (QA)."""
+    from simulator.terms.messages import translate
+
+    assert translate("Value error, longer than the limit of 3650d (ten years)", "de") == (
+        "länger als die Grenze von 3650 Tagen (zehn Jahre)")

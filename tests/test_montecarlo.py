@@ -68,7 +68,9 @@ def test_percentile_and_wilson() -> None:
     assert percentile([1, 2, 3, 4], 50) == 2.5
     assert percentile([5], 99) == 5
     lo, hi = wilson(0, 50)
-    assert lo == pytest.approx(0, abs=1e-12) and 0.05 < hi < 0.08  # not [0, 0]: "rule of three"
+    assert lo == 0.0 and 0.05 < hi < 0.08  # not [0, 0]: "rule of three"; exactly 0, not 3e-18
+    lo, hi = wilson(50, 50)
+    assert hi == 1.0 and 0.92 < lo < 0.95
     lo, hi = wilson(25, 100)
     assert lo < 0.25 < hi
 
