@@ -448,14 +448,17 @@
         if (p.action === "extend") return make(tr("feed.clock"), `${tr("clock.extend")} ${fmtDur(p.by)}`);
         return make(tr("feed.clock"), tr(`clock.${p.action}`, p.action));
       case "inject":
-        if (p.message !== undefined) return make(tr("feed.message"), p.message, "", "message");
+        // A hazard or command comes with its title and message; a message alone is a message.
+        if (p.message !== undefined && !p.hazard && !p.event && !p.command) {
+          return make(tr("feed.message"), p.message, "", "message");
+        }
         if (p.hazard) {
           const [title, body] = describeHazard(p.hazard);
           return make(tr("feed.inject"), p.title || title, p.message || body, "hazard");
         }
         // Participants get an ad hoc hazard or command by its title and message only.
         if (p.event) return make(tr("feed.inject"), p.title || tr("feed.event"), p.message || "", "hazard");
-        return make(tr("feed.inject"), commandName(p.command), "", "hazard");
+        return make(tr("feed.inject"), p.title || commandName(p.command), p.message || "", "hazard");
       case "msel":
       case "release": {
         // Facilitators and observers have the script; participants get the text with it.
