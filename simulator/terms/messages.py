@@ -397,7 +397,9 @@ GERMAN: dict[str, str] = {
         "bitte eine Einheit zur Zahl {n} angeben, z. B. {q} oder {q2}"
     ),
     "a duration cannot be negative": "eine Dauer kann nicht negativ sein",
-    "longer than the limit of 3650d (ten years)": "länger als die Grenze von 3650 Tagen (zehn Jahre)",
+    "longer than the limit of 3650d (ten years)": (
+        "länger als die Grenze von 3650 Tagen (zehn Jahre)"
+    ),
     "give exactly one of ": "bitte genau eines angeben von ",
     " (found {x})": " (gefunden: {x})",
     "rto must not exceed mtpd (ISO 22301: the RTO lies within the MTPD)": (
