@@ -120,3 +120,23 @@ def test_the_console_links_to_the_replay(lite: TestClient) -> None:
         page = ex.client.get(f"/exercises/{ex.id}?token={ex.tokens[role]}")
         assert page.status_code == 200
         assert (f"/exercises/{ex.id}/replay?token=" in page.text) is linked, role
+
+
+def test_the_replay_page_has_the_words_of_triggers(lite: TestClient) -> None:
+    """A fired trigger read `trigger.because: cond.process_data_lost` on the
+    replay page: its script's words were not sent (QA). The live pages keep
+    them from participants."""
+    import json
+    import re
+
+    ex = new_exercise(lite, seed=1, speed=60)
+    page = ex.client.get(f"/exercises/{ex.id}/replay?token={ex.tokens['facilitator']}&lang=de")
+    block = re.search(r'<script type="application/json" id="config">(.*?)</script>', page.text,
+                      re.S)  # fmt: skip
+    assert block is not None
+    texts = json.loads(block.group(1))["t"]
+    assert "trigger.because" in texts and "cond.process_data_lost" in texts
+    assert "people.title" in texts or any(k.startswith("people.") for k in texts)
+    for role, shown in (("facilitator", True), ("participant", False)):
+        live = ex.client.get(f"/exercises/{ex.id}?token={ex.tokens[role]}&lang=de").text
+        assert ('"trigger.because"' in live) is shown, role

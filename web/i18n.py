@@ -892,6 +892,16 @@ def translator(lang: str) -> Translate:
     return Translate(lang)
 
 
+CONSOLE_TEXTS = ("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.", "board.",
+                 "timeline.", "impact.", "state.", "kind.", "feed.", "done.", "console.",
+                 "role.", "field.", "graph.", "hazard_desc.", "http.", "command.", "buffer.",
+                 "people.")  # fmt: skip
+"""Prefixes of the texts the console's script draws with (live page and replay)."""
+
+SCRIPT_TEXTS = ("trigger.", "suggest.", "cond.")
+"""The script's words (triggers, their conditions): never on a participant's page."""
+
+
 class Translate:
     """`t("key")` in templates; unknown keys show as themselves (easy to spot)."""
 

@@ -40,7 +40,7 @@ from simulator.terms.messages import translate
 from simulator.terms.wallclock import place, zone
 from web.deps import caller_of, get_caller, role_of, stored_hashes, stored_people
 from web.headers import SECURITY_HEADERS
-from web.i18n import COOKIE, Translate, pick_lang
+from web.i18n import CONSOLE_TEXTS, COOKIE, SCRIPT_TEXTS, Translate, pick_lang
 from web.limits import BodyTooLarge
 from web.live import MANAGER, Damaged, LiveExercise, QuotaExceeded
 from web.loading import Loader, LoadFailed, Upload, bundled_companies
@@ -397,13 +397,10 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
                     for n in a.needs for b in n.buffers if b.name is not None},
         "actions": [{"id": a.id, "title": text(a.title, lang),
                      "description": text(a.description, lang)} for a in scenario.actions],
-        "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
-                       "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
-                       "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
-                       "command.", "buffer.", "people.")),
+        "t": t.subset(CONSOLE_TEXTS),
     }  # fmt: skip
     if role != "participant":  # the script and its triggers stay hidden from the players
-        config["t"] |= t.subset(("trigger.", "suggest.", "cond."))
+        config["t"] |= t.subset(SCRIPT_TEXTS)
         config["msel"] = {e.id: msel_item(e, lang) for e in scenario.injects}
     if role == "facilitator":
         config["hazards"] = hazard_schema()

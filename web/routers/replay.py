@@ -23,7 +23,7 @@ from simulator.exercise.log import LogEntry, LogError, LogHeader, make_header
 from simulator.exercise.replay import horizon_of
 from simulator.model.schema import ScenarioBundle, text
 from web.deps import ManagerDep, ReplayAccess, replay_access
-from web.i18n import Translate, pick_lang
+from web.i18n import CONSOLE_TEXTS, SCRIPT_TEXTS, Translate, pick_lang
 from web.live import Manager, typed_entry
 from web.replays import Replays
 from web.routers.exercises import ERRORS, stored_bundle
@@ -158,10 +158,8 @@ def replay_page(exercise_id: str, request: Request, manager: ManagerDep,
                      "description": text(a.description, lang)} for a in scenario.actions],
         "msel": {e.id: {"title": text(e.title, lang), "message": text(e.message, lang)}
                  for e in scenario.injects},
-        "t": t.subset(("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.",
-                       "board.", "timeline.", "impact.", "state.", "kind.", "feed.", "done.",
-                       "console.", "role.", "field.", "graph.", "hazard_desc.", "http.",
-                       "command.", "buffer.", "replay.", "whatif.", "values.")),
+        # never a participant's page: the console's texts with the script's words
+        "t": t.subset(CONSOLE_TEXTS + SCRIPT_TEXTS + ("replay.", "whatif.", "values.")),
         "whatif_n": request.app.state.settings.whatif_replications,  # its form's bound
     }  # fmt: skip
     return render(request, "replay.html", lang, explicit, role=role, config=config,
