@@ -43,6 +43,11 @@ def test_the_facilitator_edits_the_plan_and_downloads_the_report(browser: Any, t
         page.wait_for_function("() => document.querySelector(\"#plan-list li[data-item='ip-1']\")"
                                ".textContent.includes('in Arbeit')")  # fmt: skip
         assert page.locator("#plan-list li").count() == 1
+        # the feed says it in words, not as the entry's JSON
+        entry = page.locator("#feed li[data-kind=plan]").first
+        assert entry.locator(".ftitle").inner_text() == "Lastabwurf-Test halbjährlich"
+        assert "Notstromaggregat" in entry.locator(".fbody").inner_text()
+        assert "{" not in entry.inner_text()
         assert page.inner_text("#report-pdf") == "Übungsbericht (PDF)"
         with page.expect_download() as info:
             page.click("#report-pdf")

@@ -436,6 +436,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "people.teams": ("Anwesenheit je Team", "Attendance per team"),
     "inject.teams": ("An Teams (ohne Auswahl: an alle)", "To teams (none selected: everyone)"),
     "feed.person": ("Person benannt", "Person named"),
+    "feed.plan": ("Maßnahmenplan", "Improvement plan"),
     "observation.title": ("Beobachtungen", "Observations"),
     "observation.save": ("Notieren", "Note it"),
     "observation.hint": (

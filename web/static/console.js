@@ -486,6 +486,8 @@
       }
       case "observation":
         return make(tr("feed.observation"), p.text, noteFacts(p).join(" · "), "observation");
+      case "plan":  // a corrective action of the improvement plan, in words (not JSON)
+        return make(tr("feed.plan"), p.action, p.issue, "muted");
       case "person":
         return make(tr("feed.person"), personName(p.id) || p.name,
           [p.team, tr(`role.${p.role}`, p.role)].filter(Boolean).join(" · "), "muted");
