@@ -8,6 +8,9 @@ line, one step per run — is an inline SVG drawn here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from simulator.exercise.aar_html import CSS, _e, _num, _table
 from simulator.exercise.moment import hours
 from simulator.exercise.replay_report import eur
@@ -159,52 +162,52 @@ def _trend_row(t: Trend, s: Series, w: dict[str, str]) -> list[str]:
     return cells
 
 
+def _run_columns(s: Series, w: dict[str, str]) -> list[str]:
+    return [f"{_e(w['run'])} {i}" for i in range(1, len(s.runs) + 1)]
+
+
 def _trends(s: Series, w: dict[str, str]) -> str:
-    cols = [_e(w["metric"])] + [f"{_e(w['run'])} {i}" for i in range(1, len(s.runs) + 1)]
     rows = [_trend_row(t, s, w) for t in s.trends]
-    return f"<h2>{_e(w['trend'])}</h2>" + _table([*cols, _e(w["vs_first"])], rows)
+    cols = [_e(w["metric"]), *_run_columns(s, w), _e(w["vs_first"])]
+    return f"<h2>{_e(w['trend'])}</h2>" + _table(cols, rows)
+
+
+def _across_runs(s: Series, items: Callable[[Any], Sequence[Any]], label: Callable[[Any], str],
+                 cell: Callable[[Any], str], absent: str) -> list[list[str]]:
+    """A row per id found in any run (named as the first run that has it
+    names it), a cell per run: `cell` of the run's item, else `absent`."""
+    first: dict[str, Any] = {}
+    for r in s.runs:
+        for item in items(r):
+            first.setdefault(item.id, item)
+    rows = []
+    for oid, item in first.items():
+        row = [_e(label(item))]
+        for r in s.runs:
+            found = next((x for x in items(r) if x.id == oid), None)
+            row.append(absent if found is None else cell(found))
+        rows.append(row)
+    return rows
 
 
 def _objectives(s: Series, w: dict[str, str]) -> str:
-    titles: dict[str, str] = {}
-    for r in s.runs:
-        for o in r.objectives:
-            titles.setdefault(o.id, o.title)
-    rows = []
-    for oid, title in titles.items():
-        row = [_e(title)]
-        for r in s.runs:
-            found = next((o for o in r.objectives if o.id == oid), None)
-            if found is None:
-                row.append(_e(w["absent"]))
-                continue
-            said = f'<span class="{"ok" if found.met else "bad"}">' \
-                   f'{_e(w["yes" if found.met else "no_"])}</span>'
-            row.append(said + (f" · {_e(', '.join(found.ratings))}" if found.ratings else ""))
-        rows.append(row)
-    cols = [_e(w["objectives"][2:])] + [f"{_e(w['run'])} {i}" for i in range(1, len(s.runs) + 1)]
+    def cell(o: Any) -> str:
+        said = f'<span class="{"ok" if o.met else "bad"}">{_e(w["yes" if o.met else "no_"])}</span>'
+        return said + (f" · {_e(', '.join(o.ratings))}" if o.ratings else "")
+
+    rows = _across_runs(s, lambda r: r.objectives, lambda o: o.title, cell, _e(w["absent"]))
+    cols = [_e(w["objectives"][2:]), *_run_columns(s, w)]
     return f"<h2>{_e(w['objectives'])}</h2>" + _table(cols, rows, none=w["none"])
 
 
 def _processes(s: Series, w: dict[str, str]) -> str:
-    names: dict[str, str] = {}
-    for r in s.runs:
-        for p in r.processes:
-            names.setdefault(p.id, p.name)
-    rows = []
-    for pid, name in names.items():
-        row = [_e(name)]
-        for r in s.runs:
-            found = next((p for p in r.processes if p.id == pid), None)
-            if found is None:
-                row.append("–")
-                continue
-            broken = [w[k] for k, hit in (("rto", found.rto_breached),
-                                          ("mtpd", found.mtpd_breached)) if hit]  # fmt: skip
-            row.append((f'<span class="bad">{_e(", ".join(broken))}</span>' if broken else "–")
-                       + f"<br>{_e(eur(found.impact_eur, s.lang))} EUR")
-        rows.append(row)
-    cols = [_e(w["process"])] + [f"{_e(w['run'])} {i}" for i in range(1, len(s.runs) + 1)]
+    def cell(p: Any) -> str:
+        broken = [w[k] for k, hit in (("rto", p.rto_breached), ("mtpd", p.mtpd_breached)) if hit]
+        return ((f'<span class="bad">{_e(", ".join(broken))}</span>' if broken else "–")
+                + f"<br>{_e(eur(p.impact_eur, s.lang))} EUR")
+
+    rows = _across_runs(s, lambda r: r.processes, lambda p: p.name, cell, "–")
+    cols = [_e(w["process"]), *_run_columns(s, w)]
     return f"<h2>{_e(w['processes'])}</h2>" + _table(cols, rows, none=w["none"])
 
 
