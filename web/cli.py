@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -66,9 +66,7 @@ def serve(
 
         from web.app import create_app
     except ImportError as e:
-        typer.echo(f"tabletop serve needs the web extra ({e.name or e} is not installed): "
-                   "pip install 'tabletop[web]'", err=True)  # fmt: skip
-        raise typer.Exit(2) from None
+        _without_web_extra("serve", e)
 
     if demo is not None and not (scenarios / demo).is_file():
         typer.echo(f"--demo: no scenario file {scenarios / demo}", err=True)
@@ -86,6 +84,14 @@ def serve(
 
 
 MIN_ADMIN_TOKEN = 16
+
+
+def _without_web_extra(command: str, error: ImportError) -> NoReturn:
+    """Exit 2 saying what to install: the web extra is optional, and the
+    simulator's commands work without it."""
+    typer.echo(f"tabletop {command} needs the web extra ({error.name or error} is not "
+               "installed): pip install 'tabletop[web]'", err=True)  # fmt: skip
+    raise typer.Exit(2) from None
 
 
 def _admin_token(value: str | None) -> str:
@@ -142,9 +148,7 @@ def exercises(
     try:  # the web extra is optional, as for serve
         from web.storage import LIVE, StorageUnavailable, Store
     except ImportError as e:
-        typer.echo(f"tabletop exercises needs the web extra ({e.name or e} is not installed): "
-                   "pip install 'tabletop[web]'", err=True)  # fmt: skip
-        raise typer.Exit(2) from None
+        _without_web_extra("exercises", e)
 
     url = database_url(db)
     _require_database_file(url)
