@@ -6,7 +6,8 @@ and the time to find one dependency cycle in a company of the same size.
 
 Each file is loaded in a fresh interpreter, as a command loads it (not in the
 benchmark's own process with its heap grown by the runs before): first the
-bare parse (`json.loads`; PyYAML's `CSafeLoader`, libyaml's C loader), then
+bare parse (`json.loads`; `yaml_rs.loads`, the YAML reader, and for
+reference PyYAML's `CSafeLoader` on libyaml, the reader before), then
 `load_bundle` (parse + schema + cross-checks) and `compile_model`. The bare
 parse runs with the cyclic garbage collector paused, as the loader parses;
 `load_bundle` and `compile_model` run as a command runs them (each pauses the
@@ -34,16 +35,25 @@ GOAL_CYCLE_S = 1.0
 
 _LOAD = """
 import gc, json, sys, time
-import yaml
+import yaml, yaml_rs
 from simulator import compile_model, load_bundle
 scenario, company = sys.argv[1], sys.argv[2]
 raw = open(company, "rb").read()
+old = 0.0
+if not company.endswith(".json"):  # the reader before: PyYAML on libyaml
+    gc.disable()
+    t0 = time.perf_counter()
+    data = yaml.load(raw, Loader=yaml.CSafeLoader)
+    old = time.perf_counter() - t0
+    del data
+    gc.enable()
+    gc.collect()
 gc.disable()
 t0 = time.perf_counter()
 if company.endswith(".json"):
     data = json.loads(raw)
 else:
-    data = yaml.load(raw, Loader=yaml.CSafeLoader)
+    data = yaml_rs.loads(raw.decode("utf-8"))
 t1 = time.perf_counter()
 del data, raw
 gc.enable()
@@ -55,7 +65,8 @@ model = compile_model(bundle)
 t4 = time.perf_counter()
 gc.collect()
 t5 = time.perf_counter()
-print(json.dumps({"parse": t1 - t0, "load": t3 - t2, "compile": t4 - t3, "gc": t5 - t4}))
+print(json.dumps({"parse": t1 - t0, "load": t3 - t2, "compile": t4 - t3, "gc": t5 - t4,
+                  "old": old}))
 """
 
 _CYCLE = """
@@ -89,6 +100,7 @@ class FormatFigures:
     load: float
     compile: float
     gc: float
+    old_parse: float = 0.0  # YAML: PyYAML's CSafeLoader, the reader before yaml_rs
 
     @property
     def total(self) -> float:
@@ -149,7 +161,7 @@ def load_figures(n: int, failures: int) -> tuple[list[FormatFigures], CycleFigur
         for fmt in ("json", "yaml"):
             folder = Path(tmp) / fmt
             t = _run(_LOAD, str(folder / "scenario.yaml"), str(folder / f"company.{fmt}"))
-            figures.append(FormatFigures(fmt, t["parse"], t["load"], t["compile"], t["gc"]))
+            figures.append(FormatFigures(fmt, t["parse"], t["load"], t["compile"], t["gc"], t["old"]))
         a, b = inject_cycle(company)
         folder = Path(tmp) / "cycle"
         write_data(folder / "company.json", company)
@@ -171,6 +183,9 @@ def report(n: int, failures: int) -> None:
             f" compile {fmt_s(f.compile)}: total {fmt_s(f.total)} = {f.ratio:.2f}x the bare parse"
             f" (gc after: {fmt_s(f.gc)})"
         )
+        if f.old_parse:
+            print(f"       PyYAML's CSafeLoader (the reader before yaml_rs) parses it in"
+                  f" {fmt_s(f.old_parse)}: total = {f.total / f.old_parse:.2f}x that")
     print(f"  cycle {ring}: found by the cross-checks in {fmt_s(cycle.check)};"
           f" load_bundle until its error {fmt_s(cycle.load)}")  # fmt: skip
     for message in cycle.messages[:1]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 from pydantic import ValidationError
 
 from simulator.model.gcpause import paused_gc
@@ -47,7 +48,8 @@ is ~60 MB as JSON; anything far beyond is a mistake (or /dev/zero)."""
 
 MAX_LINE_LOOKUP_BYTES = 20_000_000
 """JSON files larger than this get no line numbers: composing one as YAML (to
-find lines) takes minutes; the field path still says where a problem is."""
+find lines) takes minutes; the field path still says where a problem is. A
+YAML file's lines are always found (it was written to be read as YAML)."""
 
 
 # Characters JSON allows but YAML refuses (tabs between tokens, DEL, C1
@@ -59,9 +61,10 @@ TOO_DEEP = "nested too deeply (more than about 1000 levels of lists and mappings
 
 
 class LineMap:
-    """Line numbers of a parsed YAML file, from its node tree.
+    """Line numbers of a parsed YAML file, from PyYAML's node tree, composed
+    only when a line is asked for (a file with problems).
 
-    PyYAML's data carries no positions, so problems found in the data (by
+    The parsed data carries no positions, so problems found in the data (by
     pydantic or the checks) are located by walking the same path of keys and
     indices through the nodes.
     """
@@ -77,9 +80,9 @@ class LineMap:
     def root(self) -> yaml.Node | None:
         if self._text is not None:
             text, self._text = self._text, None
-            if len(text) > MAX_LINE_LOOKUP_BYTES:
-                return None
             if self._json:
+                if len(text) > MAX_LINE_LOOKUP_BYTES:
+                    return None
                 text = _YAML_UNSAFE.sub(" ", text)
             try:
                 self._root = yaml.compose(text, Loader=_Loader)
@@ -230,12 +233,86 @@ def _parse_bytes(raw: bytes, file: str) -> Source:
             raise ScenarioError([Problem(file, e.lineno, "json", e.msg)]) from None
         except RecursionError:
             raise ScenarioError([Problem(file, None, "json", TOO_DEEP)]) from None
-    # yaml.load composes the node tree anyway (also with libyaml); keeping it
-    # costs nothing and gives line numbers without parsing twice.
+    return _parse_yaml(text, file, len(raw))
+
+
+class _Refused(Exception):
+    """yaml_rs could not give the data PyYAML would: read the file with PyYAML."""
+
+
+def _parse_yaml(text: str, file: str, size: int) -> Source:
+    """A YAML document's data, read by yaml_rs (Rust; about 15x faster than
+    libyaml through PyYAML on a 100k-asset company, whose parse was most of
+    its load). Lines are looked up (through PyYAML's node tree) only for
+    problems. What yaml_rs refuses (a syntax error, a duplicate key, an alias
+    bomb) or cannot tell apart (several documents) is read by PyYAML, whose
+    messages have line numbers and German translations, as before."""
+    try:
+        data = _yaml_rs_data(text)
+    except (yaml_rs.YAMLDecodeError, _Refused):
+        return _parse_with_pyyaml(text, file, size)
+    return Source(file, data, LineMap(None, text), size)
+
+
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
+
+
+def _yaml_rs_data(text: str) -> Any:
+    """The data of a one-document file as Tabletop reads YAML: YAML 1.2's core
+    schema (`yes`, `on`, `08:30`, `0777` are text or decimal, as people mean
+    them; `true`/`false` are the booleans), timestamps as dates and times, and
+    `<<` merge keys. Raises _Refused where yaml_rs's answer could hide a
+    problem PyYAML would name."""
+    data = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+    if isinstance(data, list) and _DOCUMENT_MARKER.search(text):
+        raise _Refused  # several documents come back as a list of them
+    if "<<" in text:
+        data = _merge_keys(data, 0)
+    return data
+
+
+_MERGE_KEY = "<<"
+
+
+def _merge_keys(node: Any, depth: int) -> Any:
+    """`node` with every mapping's `<<` merged as YAML 1.1's merge type does:
+    the keys of the mapping (or list of mappings) it names, unless the
+    mapping has them itself; of a list, the earlier mapping's value wins.
+    (yaml_rs copies an alias's data, so merging in place changes no other.)"""
+    if depth > _MAX_DEPTH:
+        raise _Refused
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            node[i] = _merge_keys(item, depth + 1)
+        return node
+    if not isinstance(node, dict):
+        return node
+    for key, value in node.items():
+        node[key] = _merge_keys(value, depth + 1)
+    if _MERGE_KEY not in node:
+        return node
+    sources = node.pop(_MERGE_KEY)
+    sources = sources if isinstance(sources, list) else [sources]
+    if not all(isinstance(source, dict) for source in sources):
+        raise _Refused  # PyYAML names the error, with its line
+    merged: dict[Any, Any] = {}
+    for source in reversed(sources):
+        merged.update(source)
+    merged.update(node)
+    return merged
+
+
+_MAX_DEPTH = 1000
+
+
+def _parse_with_pyyaml(text: str, file: str, size: int) -> Source:
+    """PyYAML's reading of a document yaml_rs refused: its located error,
+    else its data, with duplicate keys always reported (PyYAML keeps the last
+    silently; only small files are scanned for them otherwise)."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        data = _construct(loader, root) if root is not None else None
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = e.problem or e.context or "invalid YAML"
@@ -246,93 +323,17 @@ def _parse_bytes(raw: bytes, file: str) -> Source:
         ) from None
     except yaml.YAMLError as e:
         raise ScenarioError([Problem(file, None, "yaml", str(e))]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(file, None, "yaml", TOO_DEEP)]) from None
     finally:
         loader.dispose()
-    return Source(file, data, LineMap(root), len(raw))
-
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_PLAIN_FLOAT = re.compile(r"-?[0-9]+\.[0-9]+")
-_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
-
-
-class _Recursive(Exception):
-    """A collection that contains itself (through an alias): left to PyYAML."""
-
-
-def _construct(loader: Any, root: yaml.Node) -> Any:
-    """The data of a composed YAML document, as `loader.construct_document`
-    gives it, about three times faster.
-
-    PyYAML's constructor runs in Python even with libyaml, through a generator
-    and a merge-key scan per mapping: most of a 100k-asset company's load. The
-    usual nodes (plain strings, decimal numbers, booleans, null, lists,
-    mappings without `<<`) are built here directly; every other node (octal or
-    sexagesimal numbers, .inf, timestamps, merge keys, unknown tags) is handed
-    to PyYAML itself, so the result is the same. An alias gives the same
-    object, as in PyYAML; a self-containing structure or one nested too deeply
-    for this recursion is built by PyYAML from the start."""
-    made: dict[int, Any] = {}  # id(node) -> its object: aliases share it
-    building: set[int] = set()
-    str_tag, int_tag, float_tag, bool_tag, null_tag = _STR, _INT, _FLOAT, _BOOL, _NULL
-    plain_int, plain_float = _PLAIN_INT.fullmatch, _PLAIN_FLOAT.fullmatch
-    scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-
-    def scalar(node: yaml.ScalarNode) -> Any:
-        tag, value = node.tag, node.value
-        if tag == str_tag:
-            return value
-        if tag == int_tag and plain_int(value):
-            return int(value)
-        if tag == float_tag and plain_float(value):
-            return float(value)
-        if tag == bool_tag and value.lower() in _BOOLS:
-            return _BOOLS[value.lower()]
-        if tag == null_tag:
-            return None
-        return loader.construct_object(node, deep=True)
-
-    def build(node: yaml.Node) -> Any:
-        cls = node.__class__
-        if cls is scalar_node:
-            return scalar(typing.cast(yaml.ScalarNode, node))
-        key = id(node)
-        if key in made:
-            return made[key]
-        if key in building:
-            raise _Recursive
-        if cls is sequence_node and node.tag == _SEQ:
-            building.add(key)
-            out: Any = [build(item) for item in node.value]
-        elif (
-            cls is mapping_node
-            and node.tag == _MAP
-            and all(k.__class__ is scalar_node and k.tag != _MERGE for k, _ in node.value)
-        ):
-            building.add(key)
-            out = {scalar(k): build(v) for k, v in node.value}
-        else:  # merge keys, a mapping as a key, an explicit tag: PyYAML's rules
-            out = loader.construct_object(node, deep=True)
-        made[key] = out
-        return out
-
-    try:
-        return build(root)
-    except (_Recursive, RecursionError):
-        pass
-    loader.constructed_objects.clear()  # PyYAML's state after a partial build
-    loader.recursive_objects.clear()
-    loader.state_generators = []
-    loader.deep_construct = False
-    return loader.construct_document(root)
+    lines = LineMap(root)
+    if size > FULL_CHECK_BYTES:
+        duplicates = [Problem(file, line, lines.field(path), message)
+                      for path, line, message in lines.duplicate_keys()]  # fmt: skip
+        if duplicates:
+            raise ScenarioError(duplicates)
+    return Source(file, data, lines, size)
 
 
 def parse_file(path: PathLike) -> Source:
