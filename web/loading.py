@@ -24,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from simulator.model.schema import ScenarioBundle
 from simulator.model.validation import ScenarioError
-from simulator.readwrite.io import CompanyNotFound, load_bundle_data, read_file
+from simulator.readwrite.io import CompanyNotFound, load_bundle_data, parse_file, read_file
 
 
 class LoadFailed(Exception):
@@ -51,12 +49,11 @@ def bundled_companies(root: Path) -> dict[str, str]:
     company's id ("saechsische-molkerei") -> the file's path. The folder is
     the server's own (trusted); build this once."""
     root = root.resolve()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     found: dict[str, str] = {}
     for path in sorted(root.rglob("*.yaml")):
         try:
-            data = yaml.load(path.read_bytes(), Loader=loader)
-        except (OSError, yaml.YAMLError):
+            data = parse_file(path).data
+        except ScenarioError:
             continue
         if isinstance(data, dict) and "assets" in data:
             found[path.relative_to(root).as_posix()] = str(path)

@@ -271,6 +271,15 @@ def _yaml_rs_data(text: str) -> Any:
     return data
 
 
+def yaml_value(text: str) -> Any:
+    """A YAML value given as text (a spreadsheet cell's), read as files are;
+    what yaml_rs refuses raises PyYAML's yaml.YAMLError, which says why."""
+    try:
+        return _yaml_rs_data(text)
+    except (yaml_rs.YAMLDecodeError, _Refused):
+        return yaml.load(text, Loader=_Loader)
+
+
 _MERGE_KEY = "<<"
 
 

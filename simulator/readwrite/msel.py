@@ -40,6 +40,7 @@ from simulator.model.schema import Scenario, ScenarioBundle, Text
 from simulator.model.validation import Problem, ScenarioError
 from simulator.readwrite.build import Source, bundle_from_data
 from simulator.readwrite.cells import Cells
+from simulator.readwrite.io import yaml_value
 from simulator.readwrite.table import MAX_CELL_CHARS, Table, read_table
 from simulator.terms.durations import format_duration, parse_duration
 
@@ -231,7 +232,7 @@ def _yaml_cell(text: str) -> Any:
     lines of them expand to billions of items)."""
     if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader)):
         raise ValueError("anchors and aliases (&, *) are not allowed here")
-    return yaml.safe_load(text)
+    return yaml_value(text)
 
 
 @dataclass
