@@ -26,7 +26,7 @@ starts without pandas or plotly.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -64,6 +64,59 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "simulator.exercise.replay": ("replay",),
 }  # fmt: skip
 """Module -> the public names it defines."""
+
+if TYPE_CHECKING:  # the same names for type checkers (a test keeps both lists equal)
+    from simulator.analysis.frames import (
+        asset_frame,
+        outcomes_frame,
+        process_frame,
+        records_frame,
+        stats_frame,
+        sweep_frame,
+        tornado_frame,
+    )
+    from simulator.analysis.metrics import evaluate_objectives, summarize
+    from simulator.analysis.montecarlo import monte_carlo, replication_seed
+    from simulator.analysis.plots import (
+        breach_probability_figure,
+        convergence_figure,
+        downtime_distribution_figure,
+        impact_figure,
+        process_capacity_figure,
+        sweep_figure,
+        timeline_figure,
+        tornado_figure,
+    )
+    from simulator.analysis.sweep import sweep, tornado, with_parameters
+    from simulator.engine.compiled import compile_model
+    from simulator.engine.records import Record
+    from simulator.engine.simulation import Simulation
+    from simulator.exercise.log import read_log
+    from simulator.exercise.replay import replay
+    from simulator.exercise.session import Exercise
+    from simulator.model.commands import (
+        ActivateStandby,
+        AddTeam,
+        DeactivateStandby,
+        Degrade,
+        Detect,
+        Down,
+        Isolate,
+        Message,
+        Reconnect,
+        Restore,
+        StartHazard,
+        StartWorkaround,
+        StopWorkaround,
+    )
+    from simulator.model.generate import generate
+    from simulator.model.graph import build_graph, need_id
+    from simulator.model.schema import Company, Scenario, ScenarioBundle, text
+    from simulator.model.validation import Problem, ScenarioError
+    from simulator.readwrite.bundled import BUNDLED_SCENARIOS
+    from simulator.readwrite.io import load_bundle, load_company, validate_file, write_data
+    from simulator.terms.durations import format_duration, parse_duration
+    from simulator.terms.wallclock import stamp
 
 _HOME = {name: module for module, names in _PUBLIC.items() for name in names}
 
