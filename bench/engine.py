@@ -11,8 +11,11 @@ measures, in the same run:
 - a naive engine that recomputes every asset's capacity in topological order
   after each damage or heal (no delays, buffers or recovery; timing only).
 
-For the largest size it also times loading the YAML files plus compiling, and
-the memory the engine state takes per asset. The last lines are the ratios
+- a descendants-only recompute, the fair baseline (issue 13 §3).
+
+For the largest size it also measures the memory the engine state takes per
+asset, and loading (bench/load.py: JSON and YAML files, each in a fresh
+interpreter against the bare parse of the same file). The last lines are the ratios
 against the goals. The machine may be shared and noisy: read the ratios, which
 compare figures measured side by side, rather than the absolute times.
 """
@@ -24,12 +27,9 @@ import cProfile
 import gc
 import graphlib
 import io
-import json
 import pstats
 import random
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Generator
@@ -60,7 +60,6 @@ GOAL_HOP_VS_BARE = 3.0
 GOAL_SPEEDUP_VS_NAIVE = 10.0
 GOAL_SPEEDUP_VS_DESCENDANTS = 3.0  # the fair baseline (issue 13): a careful hand-written engine
 GOAL_SCALING = 1.5
-GOAL_LOAD_COMPILE_S = 5.0
 GOAL_BYTES_PER_ASSET = 300.0
 
 
@@ -432,31 +431,17 @@ def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> 
     )
 
 
-# --- load + compile, memory ----------------------------------------------------------
+# --- engine state ---------------------------------------------------------------------
 
 
-def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, float]:
-    """(load s of a YAML company, load s of a JSON company, compile s,
-    reference load s, engine state bytes per asset) at size `n`. The files
-    are written as `tabletop generate` writes them."""
+def engine_state(n: int, failures: int) -> float:
+    """Bytes allocated by `compile_model` plus `Simulation(...)` per asset, the
+    bundle already validated (loading is bench/load.py's: in a fresh
+    interpreter per file, against the bare parse)."""
     from simulator.engine.compiled import compile_model
     from simulator.engine.simulation import Simulation
-    from simulator.readwrite.io import load_bundle, write_data
 
-    company_d, scenario_d = generate(n, seed=0, failures=failures)
-    company_json, scenario_json = json.dumps(company_d), json.dumps(scenario_d)
-    with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("yaml", "json"):
-            folder = Path(tmp) / fmt
-            write_data(folder / f"company.{fmt}", company_d)
-            write_data(folder / "scenario.yaml", {**scenario_d, "company": f"company.{fmt}"})
-        del company_d, scenario_d
-        timings = {fmt: _load_in_fresh_process(Path(tmp) / fmt / "scenario.yaml")
-                   for fmt in ("yaml", "json")}  # fmt: skip
-        bundle = load_bundle(Path(tmp) / "json" / "scenario.yaml")
-
-    reference_s = _reference_load(company_json, scenario_json)
-    del company_json, scenario_json
+    bundle = bundle_of(*generate(n, seed=0, failures=failures))
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -466,41 +451,7 @@ def load_and_memory(n: int, failures: int) -> tuple[float, float, float, float, 
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del sim, model
-    per_asset = (after - before) / n
-    return timings["yaml"][0], timings["json"][0], timings["json"][1], reference_s, per_asset
-
-
-_LOAD = """
-import json, sys, time
-from simulator.readwrite.io import load_bundle
-from simulator.engine.compiled import compile_model
-t0 = time.perf_counter()
-bundle = load_bundle(sys.argv[1])
-t1 = time.perf_counter()
-compile_model(bundle)
-print(json.dumps([t1 - t0, time.perf_counter() - t1]))
-"""
-
-
-def _load_in_fresh_process(path: Path) -> tuple[float, float]:
-    """(load s, compile s) as a command sees them: in a new interpreter, not
-    in this one with its heap grown by the runs before."""
-    out = subprocess.run([sys.executable, "-c", _LOAD, str(path)], capture_output=True,
-                         text=True, check=True)  # fmt: skip
-    load_s, compile_s = json.loads(out.stdout)
-    return float(load_s), float(compile_s)
-
-
-def _reference_load(company_json: str, scenario_json: str) -> float:
-    """Seconds to parse the same files as JSON and validate them with the
-    schema models, without the cross-checks: a floor for the loader (with the
-    collector paused, as the loader pauses it; else its scans of the growing
-    heap, not the parsing, would be measured)."""
-    gc.collect()
-    with paused_gc():
-        t0 = time.perf_counter()
-        bundle_of(json.loads(company_json), json.loads(scenario_json))
-        return time.perf_counter() - t0
+    return (after - before) / n
 
 
 # --- main ----------------------------------------------------------------------------
@@ -538,15 +489,9 @@ def main(argv: list[str] | None = None) -> int:
         results[n] = bench_size(n, failures, reps, args.profile, naive=not args.no_naive)
 
     largest = max(sizes)
-    print(f"\n== load + compile and engine state at {largest:,} assets ==")
-    yaml_s, load_s, compile_s, reference_s, per_asset = load_and_memory(largest, failures)
-    print(f"  load_bundle: company as YAML {fmt_s(yaml_s)}, as JSON {fmt_s(load_s)};"
-          f" compile {fmt_s(compile_s)}")  # fmt: skip
-    print(
-        f"  reference: json.loads + schema validation of the same data (no cross-checks)"
-        f" {fmt_s(reference_s)}"
-    )
-    print(f"  engine state (compile_model + Simulation, tracemalloc): {per_asset:.0f} B/asset")
+    print(f"\n== engine state at {largest:,} assets ==")
+    per_asset = engine_state(largest, failures)
+    print(f"  compile_model + Simulation (tracemalloc): {per_asset:.0f} B/asset")
     for n in load_sizes:
         load_report(n, failures)
 
@@ -577,11 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cost per event 100k vs 10k: {scaling:.2f}x (goal <= {GOAL_SCALING:g}x)")
     else:
         print("cost per event 100k vs 10k: n/a (needs sizes 10000 and 100000)")
-    print(
-        f"load+compile {_k(largest)} (JSON company): {load_s + compile_s:.2f} s"
-        f" (goal < {GOAL_LOAD_COMPILE_S:g} s);"
-        f" engine state: {per_asset:.0f} B/asset (goal < {GOAL_BYTES_PER_ASSET:g})"
-    )
+    print(f"engine state: {per_asset:.0f} B/asset (goal < {GOAL_BYTES_PER_ASSET:g})")
     return 0
 
 
