@@ -165,6 +165,10 @@ class Numbering:
             self.seqs.append(self.taken)
             self.numbers[self.taken] = len(self.seqs)
 
+    def pass_over(self, seq: int) -> None:
+        """Entries up to `seq` that cannot be read (a damaged log): taken, not shown."""
+        self.taken = max(self.taken, seq)
+
     def count(self, upto: int | None = None) -> int:
         """How many of the entries taken (of those up to seq `upto`) are shown."""
         upto = self.taken if upto is None else min(upto, self.taken)
