@@ -478,7 +478,8 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
 @router.get("/exercises/{exercise_id}/feed", responses=ERRORS)
 async def get_feed(
     exercise: ExerciseDep, caller: CallerDep,
-    before: Annotated[int, Query(ge=1, le=2**31 - 1, description="entries older than this number (the feed's `seq`)")],
+    before: Annotated[int, Query(ge=1, le=2**31 - 1,
+                                 description="entries older than this feed number (its seq)")],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Older feed entries (oldest first) in the caller's view: the stream's
