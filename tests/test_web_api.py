@@ -647,3 +647,42 @@ def test_serve_demo_creates_an_exercise_and_prints_working_links(
         exercise, token = links["observer"].removeprefix("http://testserver/exercises/").split("?token=")
         state = client.get(f"/api/exercises/{exercise}/state", headers={"Authorization": f"Bearer {token}"})
         assert state.json()["clock"] == "paused"
+
+
+def test_a_player_never_learns_the_logs_seq(lite_ex: Ex) -> None:
+    """Entries hidden from players (a person, an observation, an inject for
+    team IT, a skip) lie between those an anonymous participant sees: their
+    proposal's answer, feed pages and log download number what they see 1, 2,
+    3 …; the facilitator keeps the log's seq."""
+    ex = lite_ex
+    r = ex.post("people", {"name": "Anna", "team": "IT", "role": "participant"})  # seq 1
+    assert r.status_code == 200, r.text
+    assert ex.ok("injects", {"message": "hello"})["seq"] == 2  # the facilitator: the log's seq
+    ex.ok("observations", {"text": "zq-calm"})  # 3
+    ex.ok("injects", {"message": "zq-it-only", "teams": ["IT"]})  # 4
+    ex.ok("injects", {"skip": "m5"})  # 5
+    key = {"Idempotency-Key": "proposal-1", **ex.auth("participant")}
+    for _ in range(2):  # the first answer and its repeat: the player's number 2, not seq 6
+        r = ex.client.post(ex.url("decisions"), json={"text": "call the insurer"}, headers=key)
+        assert (r.status_code, r.json()["seq"], r.json()["kind"]) == (200, 2, "proposal")
+    assert ex.ok("decisions", {"accept": 6})["seq"] == 7
+    ex.ok("injects", {"message": "again"})  # 8
+    player = ex.log("participant")[1:]
+    assert [(e["seq"], e["kind"]) for e in player] == [(1, "inject"), (2, "proposal"),
+                                                       (3, "accept"), (4, "inject")]  # fmt: skip
+    assert player[2]["payload"] == {"proposal": 2}
+    assert "zq-" not in json.dumps(player)
+    full = ex.log()[1:]
+    assert [e["seq"] for e in full] == list(range(1, 9))
+    assert full[6]["payload"] == {"proposal": 6}
+
+    def page(before: int, role: str = "participant") -> list[tuple[int, str]]:
+        r = ex.client.get(ex.url(f"feed?before={before}&limit=2"), headers=ex.auth(role))
+        assert r.status_code == 200, r.text
+        return [(e["seq"], e["kind"]) for e in r.json()]
+
+    assert page(4) == [(2, "proposal"), (3, "accept")]
+    assert page(2) == [(1, "inject")]
+    assert page(1) == []
+    assert page(10**6) == [(3, "accept"), (4, "inject")]
+    assert page(4, "facilitator") == [(2, "inject"), (3, "observation")]

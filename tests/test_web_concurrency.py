@@ -17,6 +17,8 @@ import pytest
 from liveserver import Server, read_events
 from pgcluster import db_url, pg_cluster  # noqa: F401  (fixtures)
 
+from simulator.exercise.audience import HIDDEN_KINDS
+
 CLIENTS = 20
 COMMANDS = 8  # per client
 
@@ -131,7 +133,17 @@ def test_concurrent_clients_each_command_logged_once(server: Server) -> None:
         entries = [json.loads(line) for line in text.splitlines()[1:]]
         seqs = [e["seq"] for e in entries]
         assert seqs == list(range(1, len(entries) + 1))  # strictly increasing, no gaps
-        mine = sorted((seq, kind, role) for e, seq, kind, role in accepted if e == ex)
+        # a participant's answer names its entry by the player's own number
+        # (1, 2, 3 … among the entries players see): back to the log's seq
+        players = httpx.get(f"{server.base}/api/exercises/{ex}/log",
+                            headers={"Authorization": f"Bearer {tokens['participant']}"})  # fmt: skip
+        seen = [json.loads(line) for line in players.text.splitlines()[1:]]
+        shown = [e for e in entries if e["kind"] not in HIDDEN_KINDS]
+        assert [(e["seq"], e["kind"], e["sim_time"]) for e in seen] == [
+            (n, e["kind"], e["sim_time"]) for n, e in enumerate(shown, 1)]  # fmt: skip
+        log_seq = {n: e["seq"] for n, e in enumerate(shown, 1)}
+        mine = sorted((log_seq[seq] if role == "participant" else seq, kind, role)
+                      for e, seq, kind, role in accepted if e == ex)  # fmt: skip
         logged = sorted((e["seq"], e["kind"], e["actor"]) for e in entries
                         if e["actor"] != "system" and e["kind"] != "clock")  # fmt: skip
         assert logged == mine  # each accepted command exactly once, nothing else

@@ -370,6 +370,43 @@ def test_stream_starts_with_full_state_then_updates_without_gaps(store: Store) -
     assert feed == list(range(1, live.seq + 1))
 
 
+def test_a_players_stream_numbers_what_they_see_without_gaps(store: Store) -> None:
+    """Between the messages a player sees, the facilitator skips, observes
+    and starts a hazard (whose start players never see): the player's
+    stream (a full state, then updates) numbers feed entries and records
+    1, 2, 3 … with no gap; the facilitator's carries the log's seqs."""
+    live = new(store, publish_s=0.0)
+    live.submit("facilitator", "inject", {"message": "first"}, 0.0)  # seq 1
+    live.submit("facilitator", "observation", {"text": "zq-calm"}, 0.0)  # 2
+    live.publish(0.0)
+    hidden = [("skip", {"inject": "m2"}), ("observation", {"text": "zq-tense"}),
+              ("inject", {"hazard": {"type": "outage", "assets": ["mail"]}, "title": "Mail"})]
+
+    def between(i: int) -> None:  # seqs 3, 4; 5, 6; 7, 8
+        kind, payload = hidden[i - 1]
+        live.submit("facilitator", kind, payload, 0.0)
+        live.submit("facilitator", "inject", {"message": f"said {i}"}, 0.0)
+        live.publish(0.0)
+
+    events = _events(live, "player", None, 4, between)
+    assert [e["type"] for _, e in events] == ["init", "update", "update", "update"]
+    feed = [(f["seq"], f["kind"]) for _, e in events for f in e["feed"]]
+    assert feed == [(1, "inject"), (2, "inject"), (3, "inject"), (4, "inject"), (5, "inject")]
+    # the hazard's inject is seen by its title; the hazard's own start is not
+    assert [f["payload"] for _, e in events for f in e["feed"]][3] == {"title": "Mail",
+                                                                       "event": True}  # fmt: skip
+    shown = [r for r in live.sim.records if r.event != "hazard"]
+    assert len(shown) == len(live.sim.records) - 1
+    assert _all_records(events) == list(range(1, len(shown) + 1))
+    assert "zq-" not in json.dumps(events) and '"m2"' not in json.dumps(events)
+    full = live.publication.message("full", full=True)
+    assert [(f["seq"], f["kind"]) for f in full["feed"]][-2:] == [(7, "inject"), (8, "inject")]
+    assert live.answer_for("player", 200, {"seq": 8, "kind": "inject"})["seq"] == 5
+    assert live.answer_for("full", 200, {"seq": 8})["seq"] == 8
+    refused = {"detail": "x"}
+    assert live.answer_for("player", 422, refused) is refused
+
+
 def test_stream_resumes_after_last_event_id(store: Store) -> None:
     live = new(store)
     for i in range(3):

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from simulator.engine.simulation import Simulation
-from simulator.exercise.audience import AUDIENCES, audience_of
+from simulator.exercise.audience import AUDIENCES, FULL, audience_of
 from simulator.exercise.log import (
     ENGINE_VERSION,
     KINDS,
@@ -524,8 +524,17 @@ class LiveExercise:
         return message
 
     def feed_page(self, audience: str, before: int, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` feed entries older than seq `before`, oldest first."""
+        """Up to `limit` feed entries older than number `before` (the log's
+        seq; a player's own numbers for players), oldest first."""
         return self.publication.feed_page(audience, before, limit)
+
+    def answer_for(self, audience: str, status: int, body: Any) -> Any:
+        """An accepted command's answer (kept with the log's seq, for retries)
+        as `audience` gets it: a player learns its entry's number among those
+        they see, never the log's seq (it counts the entries hidden from them)."""
+        if audience == FULL or status != 200 or not isinstance(body, dict):
+            return body
+        return {**body, "seq": self.publication.numbering(audience).number_of(body["seq"])}
 
     def audiences(self) -> tuple[str, ...]:
         """Everyone's audiences: the full view, anonymous players, and one

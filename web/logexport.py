@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 
-from simulator.exercise.audience import FULL, entry_view, header_view
+from simulator.exercise.audience import FULL, Numbering, header_view
 from simulator.exercise.log import LogHeader, make_header
 from simulator.model.schema import ScenarioBundle
 from web.live import Manager, typed_entry
@@ -50,8 +50,11 @@ def with_bundle_hash(header: LogHeader) -> LogHeader:
 def export_text(header: LogHeader, rows: Iterable[StoredEntry], audience: str,
                 bundle: ScenarioBundle | None) -> str:  # fmt: skip
     """The log's JSON Lines in `audience`'s view: the header, then each stored
-    row (an unreadable one marked with `error`, for the full view only)."""
+    row (an unreadable one marked with `error`, for the full view only). A
+    player's entries are numbered 1, 2, 3 … among those they see, as in their
+    feed (audience.Numbering): the log's seq would count the hidden ones."""
     lines = [header_view(audience, header).model_dump_json(exclude_none=True)]
+    numbering = Numbering(audience, bundle) if bundle is not None else None
     for stored in rows:
         if stored.error is not None or bundle is None:
             if audience == FULL:  # an unreadable row, marked
@@ -64,7 +67,12 @@ def export_text(header: LogHeader, rows: Iterable[StoredEntry], audience: str,
                 lines.append(json.dumps({**stored.to_dict(), "error": str(e)[:300]},
                                         ensure_ascii=False, allow_nan=False))  # fmt: skip
             continue
-        view = entry_view(audience, entry.to_dict(), bundle)
+        assert numbering is not None  # bundle is not None
+        if entry.seq <= numbering.taken:  # a row out of order (a damaged log): not shown
+            continue
+        numbering.pass_over(entry.seq - 1)  # unreadable rows before it: not shown
+        numbering.take(entry.to_dict())
+        view = numbering.view(entry.to_dict())
         if view is not None:
             lines.append(json.dumps(view, ensure_ascii=False, allow_nan=False))
     return "\n".join(lines) + "\n"

@@ -11,7 +11,8 @@ The live stream, the log download and every page use these functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 
 from simulator.engine.records import EVENT_INJECT, Record
@@ -67,12 +68,21 @@ def shows_record(audience: str, record: Record,
     return record.event not in HIDDEN_EVENTS
 
 
-def record_view(audience: str, record: Mapping[str, Any]) -> dict[str, Any]:
+def record_view(
+    audience: str,
+    record: Mapping[str, Any],
+    numbering: Numbering | None = None,
+    own: Container[str] = (),
+) -> dict[str, Any]:
     """A shown record (as a dict) for `audience`. Players see what a trigger
     or a hazard did, never which one (a trigger's or hazard's id — the
     facilitator's own name for an ad hoc one — would tell the script's
     intent), and of an inject's record not the command it carried (an ad
-    hoc hazard's parameters): what they are told is in the feed."""
+    hoc hazard's parameters): what they are told is in the feed. A record
+    caused by a log entry ("decision:<seq>", an ad hoc inject's
+    "inject:<seq>", `own`) names it by the player's `numbering`, or only by
+    its kind if they do not see it: the log's seq would count hidden entries.
+    (The record's own `seq` is renumbered by the caller, who counts them.)"""
     out = dict(record)
     if audience == FULL:
         return out
@@ -80,6 +90,10 @@ def record_view(audience: str, record: Mapping[str, Any]) -> dict[str, Any]:
     for named in ("trigger", "hazard"):
         if cause.startswith(f"{named}:"):
             out["cause"] = named
+    kind, _, ref = cause.partition(":")
+    if kind == "decision" or cause in own:
+        number = numbering.number_of(int(ref)) if numbering and ref.isdigit() else None
+        out["cause"] = kind if number is None else f"{kind}:{number}"
     detail = out.get("detail") or ""
     if out.get("event") == EVENT_INJECT and not detail.startswith(MESSAGE_DETAIL):
         out["detail"] = None  # a message they read anyway; anything else: not its command
@@ -123,6 +137,72 @@ def entry_view(
     if kind == "inject":
         return {**entry, "payload": _announced(payload)}
     return dict(entry)
+
+
+class Numbering:
+    """An audience's numbers for the log entries it sees. The log's seq
+    counts every entry, the hidden ones too (observations, skips, another
+    team's injects): a player who saw 4 and then 7 would know that two
+    entries were kept from them, and when. So a player audience numbers the
+    entries it sees 1, 2, 3 … in log order, without gaps, and pages and
+    answers in these numbers; the full view keeps the log's seq.
+
+    Entries are taken in log order (`take`, each once); what an audience
+    sees of an entry never changes, so the numbers never do."""
+
+    def __init__(self, audience: str, bundle: ScenarioBundle) -> None:
+        self.audience, self.bundle = audience, bundle
+        self.taken = 0  # log entries taken (the seq of the last one)
+        self.seqs: list[int] = []  # a player's number n is the log's seq seqs[n - 1]
+        self.numbers: dict[int, int] = {}  # the log's seq -> a player's number
+
+    def take(self, entry: Mapping[str, Any]) -> None:
+        """The next log entry ({seq, kind, payload, ...}): numbered if shown."""
+        if entry["seq"] != self.taken + 1:
+            raise ValueError(f"entry {entry['seq']} taken after {self.taken}")
+        self.taken = entry["seq"]
+        if self.audience != FULL and entry_view(self.audience, entry, self.bundle) is not None:
+            self.seqs.append(self.taken)
+            self.numbers[self.taken] = len(self.seqs)
+
+    def pass_over(self, seq: int) -> None:
+        """Entries up to `seq` that cannot be read (a damaged log): taken, not shown."""
+        self.taken = max(self.taken, seq)
+
+    def count(self, upto: int | None = None) -> int:
+        """How many of the entries taken (of those up to seq `upto`) are shown."""
+        upto = self.taken if upto is None else min(upto, self.taken)
+        return upto if self.audience == FULL else bisect_right(self.seqs, upto)
+
+    def seq_of(self, number: int) -> int:
+        """The log's seq of a shown entry's number (1 … count())."""
+        return number if self.audience == FULL else self.seqs[number - 1]
+
+    def number_of(self, seq: int) -> int | None:
+        """The number of the entry with the log's seq, None if not shown (or not taken)."""
+        if self.audience == FULL:
+            return seq if 1 <= seq <= self.taken else None
+        return self.numbers.get(seq)
+
+    def view(self, entry: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A taken entry as the audience sees it, by its number; an answer
+        (accept, reject) names its proposal by the same numbers."""
+        out = entry_view(self.audience, entry, self.bundle)
+        if out is None or self.audience == FULL:
+            return out
+        number = self.numbers.get(entry["seq"])
+        if number is None:
+            raise ValueError(f"entry {entry['seq']} is not taken")
+        out["seq"] = number
+        if entry["kind"] in ("accept", "reject"):
+            payload = dict(out["payload"])
+            proposal = self.numbers.get(payload.get("proposal", 0))
+            if proposal is None:
+                payload.pop("proposal", None)
+            else:
+                payload["proposal"] = proposal
+            out["payload"] = payload
+        return out
 
 
 def _released(bundle: ScenarioBundle, inject_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from simulator.engine.records import EVENT_INJECT, Record
 from simulator.engine.triggers import describe
 from simulator.exercise.audience import (
     FULL,
-    entry_view,
+    Numbering,
     record_view,
     script_texts,
     shows_record,
@@ -115,6 +115,10 @@ class Publication:
         self.intervals = 0  # cursors of the timeline's and the impact curve's changes
         self.impact = 0
         self._fed = 0  # records the read models have taken in
+        # Per audience: its numbers of the log entries it sees (players': 1, 2, 3 …),
+        # and of its records (scanned so far, shown among them): see audience.Numbering.
+        self._numberings: dict[str, Numbering] = {}
+        self._record_counts: dict[str, tuple[int, int]] = {}
 
     def _sync(self) -> None:
         """Feed the read models the engine's new records (O(new records))."""
@@ -173,30 +177,31 @@ class Publication:
         ex = self.exercise
         self._sync()
         timeline, impact = self.models.timeline, self.models.impact
+        numbering = self.numbering(audience)
         if full:
-            records = ex.sim.records[: self.records]
-            feed, before = self.feed_tail(audience, self.entries, self.init_feed)
+            first, records = 0, ex.sim.records[: self.records]
+            feed, before = self.feed_tail(audience, numbering.count(self.entries), self.init_feed)
             proposals = self.recent_proposals()
         else:
-            records = ex.sim.records[self.records :]
-            feed = self._view(audience, ex.log[self.entries :])
+            first, records = self.records, ex.sim.records[self.records :]
+            feed = self._view(numbering, ex.log[self.entries :])
             before = None
             proposals = self.changed_proposals()
         message: dict[str, Any] = {
             "type": "init" if full else "update",
             "t": ex.now,
             "horizon": ex.horizon,
-            "records": [record_view(audience, self.record(r)) for r in records
-                        if shows_record(audience, r, ex.addressed)],
+            "records": self._records(audience, first, records, numbering),
             "board": self.board() if board is None else board,
             "feed": feed,
-            "proposals": [{"seq": p.seq, "status": p.status, **p.payload} for p in proposals],
+            "proposals": [{"seq": numbering.number_of(p.seq), "status": p.status, **p.payload}
+                          for p in proposals],  # fmt: skip
             "objectives": self.objective_states(audience),
         }
         if full or any(e.kind == "person" for e in ex.log[self.entries :]):
             message["people"] = people(ex, audience)
         if full:
-            message["feed_before"] = before  # older entries: GET .../feed?before=SEQ
+            message["feed_before"] = before  # older entries: GET .../feed?before=<its number>
             message["graph"] = graph(ex)
             # every asset's stretches not up, and the impact so far: drawn as sent
             message["intervals"] = [iv.to_dict() for ivs in timeline.intervals(ex.now).values()
@@ -229,28 +234,61 @@ class Publication:
         keep = {p.seq for p in answered}
         return [p for p in props if p.status == "open" or p.seq in keep]
 
-    def _view(self, audience: str, entries: list[LogEntry]) -> list[dict[str, Any]]:
-        bundle = self.exercise.bundle
-        seen = (entry_view(audience, feed_item(e), bundle) for e in entries)
+    def numbering(self, audience: str) -> Numbering:
+        """`audience`'s numbers of the log entries, taken up to the log's end."""
+        numbering = self._numberings.get(audience)
+        if numbering is None:
+            numbering = self._numberings[audience] = Numbering(audience, self.exercise.bundle)
+        log = self.exercise.log
+        for entry in log[numbering.taken :]:
+            numbering.take(feed_item(entry))
+        return numbering
+
+    def _records(self, audience: str, first: int, records: list[Record],
+                 numbering: Numbering) -> list[dict[str, Any]]:  # fmt: skip
+        """The records from index `first` on that `audience` sees, in its view.
+        A player's are numbered by their position among those it sees: the
+        engine's seq would count the hidden ones (an attacker's silent spread,
+        a trigger, another team's inject)."""
+        ex = self.exercise
+        shown = [r for r in records if shows_record(audience, r, ex.addressed)]
+        out = [record_view(audience, self.record(r), numbering, ex.own_sources) for r in shown]
+        if audience != FULL:
+            before = self._shown_records(audience, first)
+            for number, r in enumerate(out, before + 1):
+                r["seq"] = number
+        return out
+
+    def _shown_records(self, audience: str, end: int) -> int:
+        """How many of records[:end] `audience` sees (counted on from the last call)."""
+        if end == 0:  # a full state counts from the first record
+            return 0
+        scanned, count = self._record_counts.get(audience, (0, 0))
+        if end < scanned:  # not from the stream (its cursor only grows): count afresh
+            scanned, count = 0, 0
+        records, addressed = self.exercise.sim.records, self.exercise.addressed
+        count += sum(shows_record(audience, r, addressed) for r in records[scanned:end])
+        self._record_counts[audience] = (end, count)
+        return count
+
+    def _view(self, numbering: Numbering, entries: list[LogEntry]) -> list[dict[str, Any]]:
+        seen = (numbering.view(feed_item(e)) for e in entries)
         return [e for e in seen if e is not None]
 
     def feed_tail(self, audience: str, end: int,
                   limit: int) -> tuple[list[dict[str, Any]], int | None]:  # fmt: skip
-        """The newest `limit` entries of log[:end] that `audience` sees, and
-        the seq of the oldest one given when older ones exist (else None)."""
-        log, bundle = self.exercise.log, self.exercise.bundle
-        out: list[dict[str, Any]] = []
-        i = end
-        while i > 0 and len(out) < limit:
-            i -= 1
-            seen = entry_view(audience, feed_item(log[i]), bundle)
-            if seen is not None:
-                out.append(seen)
-        out.reverse()
-        older = any(entry_view(audience, feed_item(e), bundle) is not None for e in log[:i])
-        return out, (out[0]["seq"] if out and older else None)
+        """The newest `limit` of the first `end` entries `audience` sees (by its
+        numbers: the log's seq for the full view, 1, 2, 3 … for players), and
+        the number of the oldest one given when older ones exist (else None)."""
+        numbering, log = self.numbering(audience), self.exercise.log
+        end = min(max(end, 0), numbering.count())
+        start = max(end - limit, 0)
+        seen = (numbering.view(feed_item(log[numbering.seq_of(n) - 1]))
+                for n in range(start + 1, end + 1))  # entry seq s is log[s - 1]
+        out = [e for e in seen if e is not None]
+        return out, (out[0]["seq"] if out and start > 0 else None)
 
     def feed_page(self, audience: str, before: int, limit: int) -> list[dict[str, Any]]:
-        """Up to `limit` feed entries older than seq `before`, oldest first."""
-        end = min(max(before - 1, 0), len(self.exercise.log))  # entry seq s is log[s - 1]
-        return self.feed_tail(audience, end, limit)[0]
+        """Up to `limit` feed entries older than number `before` (the log's
+        seq for the full view, a player's own numbers for players), oldest first."""
+        return self.feed_tail(audience, before - 1, limit)[0]

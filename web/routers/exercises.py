@@ -201,13 +201,14 @@ async def get_state(exercise: ExerciseDep, role: RoleDep) -> Any:
 
 
 def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any],
-           key: str | None) -> Any:  # fmt: skip
+           key: str | None, audience: str = FULL) -> Any:  # fmt: skip
     """Submit one command by `role` (the actor: a role, or a named person's
     id); with an Idempotency-Key, a repeat gets the first answer (the check
-    and the submit run with no await between them)."""
+    and the submit run with no await between them). The answer names the
+    entry in `audience`'s numbers (a player's: simulator.exercise.audience.Numbering)."""
     if key is not None and key in exercise.request_keys:
         status, body = exercise.request_keys[key]
-        return JSONResponse(body, status_code=status)
+        return JSONResponse(exercise.answer_for(audience, status, body), status_code=status)
     try:
         entry = exercise.submit(role, kind, payload, key=key)
     except Rejected as e:
@@ -215,8 +216,8 @@ def accept(exercise: LiveExercise, role: str, kind: str, payload: dict[str, Any]
     else:
         status, body = 200, accepted_body(entry)
     if key is not None:
-        exercise.remember(key, status, body)
-    return JSONResponse(body, status_code=status)
+        exercise.remember(key, status, body)  # with the log's seq: answered per audience
+    return JSONResponse(exercise.answer_for(audience, status, body), status_code=status)
 
 
 @router.post("/exercises/{exercise_id}/clock", response_model=AcceptedPublic, responses=ERRORS)
@@ -288,7 +289,7 @@ async def decide(body: DecisionCreate, exercise: ExerciseDep, caller: CallerDep,
     if caller.team is not None:
         payload["team"] = caller.team
     kind = "decision" if role == "facilitator" else "proposal"
-    return accept(exercise, caller.actor, kind, payload, key)
+    return accept(exercise, caller.actor, kind, payload, key, caller.audience)
 
 
 @router.post("/exercises/{exercise_id}/observations", response_model=AcceptedPublic,
@@ -477,7 +478,8 @@ async def reopen(stored: StoredDep, manager: ManagerDep) -> Any:
 @router.get("/exercises/{exercise_id}/feed", responses=ERRORS)
 async def get_feed(
     exercise: ExerciseDep, caller: CallerDep,
-    before: Annotated[int, Query(ge=1, le=2**31 - 1, description="entries older than this seq")],
+    before: Annotated[int, Query(ge=1, le=2**31 - 1,
+                                 description="entries older than this feed number (its seq)")],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Older feed entries (oldest first) in the caller's view: the stream's

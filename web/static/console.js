@@ -266,7 +266,9 @@
     S.clock = msg.clock;
     S.speed = msg.speed;
     if (msg.horizon !== undefined) S.horizon = msg.horizon;
-    // Updates carry only the proposals that changed: merge them by seq.
+    // Updates carry only the proposals that changed: merge them by seq. (A player's
+    // seqs are their own numbers, 1, 2, 3 … among the entries they see: the feed,
+    // its pages, the proposals and the answers' `proposal` all use them.)
     if (msg.type === "init") S.proposalsBySeq = new Map();
     for (const p of msg.proposals) S.proposalsBySeq.set(p.seq, p);
     S.proposals = [...S.proposalsBySeq.values()].sort((a, b) => a.seq - b.seq);
