@@ -334,6 +334,19 @@ def test_flood_gauges_are_offered_to_the_hazard_form(client: TestClient) -> None
     config = config_of(client.get(path_of(links["facilitator"])).text)
     assert config["gauges"] == ["dresden-elbe"]
     assert len(config["assets"]) > 100
+    assert config["hazards_unfit"] == {}  # the dairy has gauges, IT and staff: every hazard
+
+
+def test_a_company_without_gauges_is_offered_no_flood(client: TestClient) -> None:
+    links = create(client, scenario="itdienstleister/power.yaml")
+    config = config_of(client.get(path_of(links["facilitator"]) + "&lang=de").text)
+    assert config["gauges"] == []
+    assert list(config["hazards_unfit"]) == ["flood"]
+    assert config["hazards_unfit"]["flood"].startswith("ein Hochwasser braucht eine Ressource")
+    config = config_of(client.get(path_of(links["facilitator"]) + "&lang=en").text)
+    assert config["hazards_unfit"]["flood"].startswith("a flood needs an asset exposed")
+    # participants never get the hazard form, nor what it would offer
+    assert "hazards_unfit" not in config_of(client.get(path_of(links["participant"])).text)
 
 
 def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> None:

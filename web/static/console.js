@@ -1812,8 +1812,15 @@
     const defs = schema.$defs || {};
     const mapping = schema.discriminator.mapping;
     const typeSelect = $("hazard-type");
+    // A hazard the company offers nothing to act on (a flood without gauges) is
+    // shown disabled with the server's reason, in the page's language.
+    const unfit = cfg.hazards_unfit || {};
     for (const type of Object.keys(mapping)) {
-      typeSelect.append(el("option", { value: type, text: tr(`hazard.${type}`, type) }));
+      const name = tr(`hazard.${type}`, type);
+      const option = unfit[type]
+        ? el("option", { value: type, disabled: true, title: unfit[type], text: `${name} – ${unfit[type]}` })
+        : el("option", { value: type, text: name });
+      typeSelect.append(option);
     }
     const resolve = (s) => (s && s.$ref ? defs[s.$ref.split("/").pop()] : s);
     let fields = [];
@@ -1834,7 +1841,8 @@
       }
     }
     typeSelect.addEventListener("change", build);
-    typeSelect.value = "power_failure" in mapping ? "power_failure" : typeSelect.value;
+    typeSelect.value = "power_failure" in mapping && !unfit.power_failure ? "power_failure"
+      : Object.keys(mapping).find((type) => !unfit[type]);
     build();
 
     $("hazard-form").addEventListener("submit", (e) => {
