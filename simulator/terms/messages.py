@@ -589,6 +589,14 @@ GERMAN: dict[str, str] = {
         "ein Personalausfall braucht einen Personalbestand (eine Ressource der Art staff); das "
         "Unternehmen hat keinen"
     ),
+    "inject {q} is addressed to team {q2}, which the company does not define (teams: none)": (
+        "Einlage {q} ist an das Team {q2} gerichtet, das das Unternehmen nicht festlegt (das "
+        "Unternehmen hat keine Teams)"
+    ),
+    "inject {q} is addressed to team {q2}, which the company does not define (teams: {l})": (
+        "Einlage {q} ist an das Team {q2} gerichtet, das das Unternehmen nicht festlegt "
+        "(Teams: {l})"
+    ),
     "no asset is exposed to gauge {q} (gauges: none)": (
         "keine Ressource ist dem Pegel {q} ausgesetzt (das Unternehmen hat keine Pegel)"
     ),
