@@ -1703,8 +1703,16 @@
         el("option", { value: team, text: team, selected: chosen.has(team) })));
       select.closest("label").hidden = !teams.length;
     }
+    // A person's team: the company's teams first (the MSEL addresses its
+    // injects to them by id, and players see an addressed inject only as
+    // members of its team), then teams given to people so far.
     const list = $("person-teams");
-    if (list) list.replaceChildren(...teams.map((team) => el("option", { value: team })));
+    if (list) {
+      const company = (cfg.teams || []).map((t) => t.id);
+      const named = Object.fromEntries((cfg.teams || []).map((t) => [t.id, t.name]));
+      list.replaceChildren(...[...new Set([...company, ...teams])].map((team) =>
+        el("option", { value: team, label: named[team] && named[team] !== team ? named[team] : null })));
+    }
     if ($("people")) loadPeople();
   }
 
