@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from simulator.analysis.metrics import summarize
 from simulator.cli.app import app
 from simulator.exercise.aar import build
-from simulator.exercise.aar_html import render
+from simulator.exercise.aar_html import render, words
 from simulator.exercise.aar_pdf import available
 from simulator.exercise.log import DecisionEntry, read_log
 from simulator.exercise.replay import end_of, horizon_of, replay
@@ -214,6 +214,23 @@ def test_pdf_english(tmp_path: Path) -> None:
     for heading in ("After-Action Report", "3 Timeline of key events", "BIA targets vs achieved",
                     "Decisions and their measured value", "Improvement plan", "page 1 /"):
         assert heading in found
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_pdf_bia_table_header_words_are_never_hyphenated(tmp_path: Path, lang: str) -> None:
+    """A German QA pass found "Notbe-/triebsni-/veau" in the BIA table's header:
+    every word of every header cell reads back whole."""
+    require_pdf()
+    lines = pdf_text(tmp_path, lang).splitlines()
+    w = words(lang)
+    # the header row (cells aligned at the top, at most three lines each) and
+    # the first line of the first process below it
+    at = next(i for i, line in enumerate(lines) if w["process"] in line and w["mtpd_h"] in line)
+    tokens = " ".join(lines[at : at + 4]).split()
+    for col in ("rto_h", "rpo_h", "mtpd_h", "mbco", "downtime", "lost", "below", "eur"):
+        for word in w[col].split():
+            assert word in tokens, (word, lines[at : at + 4])
+    assert not [t for t in tokens if t.endswith(("\u2010", "\u00ad"))], lines[at : at + 4]
 
 
 def test_plan_csv_and_xlsx_read_back(tmp_path: Path) -> None:
