@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from simulator.analysis.metrics import summarize
 from simulator.cli.app import app
 from simulator.exercise.aar import build
-from simulator.exercise.aar_html import render, words
+from simulator.exercise.aar_html import render
+from simulator.exercise.aar_html import words as report_words
 from simulator.exercise.aar_pdf import available
 from simulator.exercise.log import DecisionEntry, read_log
 from simulator.exercise.replay import end_of, horizon_of, replay
@@ -222,7 +223,7 @@ def test_pdf_bia_table_header_words_are_never_hyphenated(tmp_path: Path, lang: s
     every word of every header cell reads back whole."""
     require_pdf()
     lines = pdf_text(tmp_path, lang).splitlines()
-    w = words(lang)
+    w = report_words(lang)
     # the header row (cells aligned at the top, at most three lines each) and
     # the first line of the first process below it
     at = next(i for i, line in enumerate(lines) if w["process"] in line and w["mtpd_h"] in line)
