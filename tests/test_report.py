@@ -335,7 +335,9 @@ def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
     from simulator.readwrite.io import load_bundle
 
     source = ROOT / "tests" / "data" / "whatif"
-    shutil.copy(source / "company.yaml", tmp_path / "company.yaml")
+    company = yaml.safe_load((source / "company.yaml").read_text())
+    company["teams"] = {"IT": {"size": 2}}  # an inject's addressees are the company's teams
+    (tmp_path / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
     data = yaml.safe_load((source / "scenario.yaml").read_text())
     data["injects"][0].update(teams=["IT"], expected_action={
         "de": "Ersatzserver prüfen", "en": "Check the standby server"})  # fmt: skip
