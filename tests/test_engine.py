@@ -517,3 +517,23 @@ def test_a_hazard_must_fit_the_company() -> None:
     for not_it in ("grid", "hall"):
         e = check({"type": "ransomware", "entry": not_it})
         assert e is not None and e.field == "hazard.entry" and "it_system" in e.message
+
+
+def test_a_hazard_the_company_has_nothing_for_is_refused_on_its_type() -> None:
+    from simulator.model.commands import StartHazard
+
+    # no gauge, no IT, no staff pool: only the grid and a hall
+    b = make_bundle([{"id": "grid", "kind": "utility"},
+                     {"id": "hall", "kind": "site", "needs": [{"all_of": ["grid"]}]}])  # fmt: skip
+    sim = Simulation(b)
+    refused = {
+        "flood": {"type": "flood", "gauge": "elbe", "hydrograph": "dresden-2002"},
+        "ransomware": {"type": "ransomware", "entry": "grid"},
+        "staff_absence": {"type": "staff_absence", "staff": ["hall"]},
+    }
+    for kind, hazard in refused.items():
+        with pytest.raises(CommandError) as e:
+            sim.validate(StartHazard(action="hazard", hazard=hazard))  # type: ignore[arg-type]
+        assert e.value.field == "hazard.type", kind
+        assert "the company has none" in e.value.message, kind
+    sim.validate(StartHazard(action="hazard", hazard={"type": "outage", "assets": ["hall"]}))  # type: ignore[arg-type]

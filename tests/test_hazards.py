@@ -368,3 +368,37 @@ def test_a_detect_command_evicts_a_named_attacker() -> None:
     sim.run()
     assert [r.cause for r in sim.records if r.event == "detected"] == ["hazard:locker"]
     assert {r.asset for r in sim.records if r.event == "encrypted"} == {"pc1"}
+
+
+# --- which hazards a company offers anything to ---------------------------------
+
+
+def test_the_bundled_companies_are_offered_the_hazards_that_can_act_on_them() -> None:
+    from simulator.hazards import NO_GAUGE, unfit_hazards
+    from simulator.readwrite.io import load_bundle
+
+    def unfit(scenario: str) -> dict[str, str]:
+        company = load_bundle(f"scenarios/{scenario}").company
+        return unfit_hazards({a.kind for a in company.assets},
+                             {a.flood.gauge for a in company.assets if a.flood})  # fmt: skip
+
+    # The dairy has assets on the Elbe gauge, IT and staff pools: all six hazards.
+    assert unfit("dairy/blackout.yaml") == {}
+    # The IT service provider and the example have IT and staff but no asset
+    # exposed to any gauge (no `flood:` in their company files): no flood.
+    assert unfit("itdienstleister/power.yaml") == {"flood": NO_GAUGE}
+    assert unfit("example/scenario.yaml") == {"flood": NO_GAUGE}
+
+
+def test_ransomware_needs_it_and_a_staff_absence_needs_staff() -> None:
+    from simulator.hazards import hazard_type_error, unfit_hazards
+    from simulator.terms.kinds import AssetKind as K
+
+    plant = {K.site, K.utility, K.equipment, K.business_process}
+    assert list(unfit_hazards(plant, ())) == ["ransomware", "flood", "staff_absence"]
+    assert list(unfit_hazards(plant | {K.data}, ("elbe",))) == ["staff_absence"]
+    assert unfit_hazards({K.application, K.staff}, ("elbe",)) == {}
+    assert "IT asset" in hazard_type_error("ransomware", {K.equipment}, ())
+    assert "staff pool" in hazard_type_error("staff_absence", {K.it_system}, ())
+    for anywhere in ("outage", "power_failure", "supply_break"):
+        assert hazard_type_error(anywhere, {K.site}, ()) == ""

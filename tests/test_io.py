@@ -47,6 +47,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("inject_unknown_asset.yaml", 11, "injects[0].do[1].asset", "unknown asset 'sever'; did you mean 'server'?"),
     ("detect_unknown_hazard.yaml", 11, "injects[0].do[0].hazard", "no hazard with id 'lockr' in this scenario; did you mean 'locker'?"),
     ("unknown_team.yaml", 11, "assets[0].recovery.team", "unknown team 'opps'; did you mean 'ops'?"),
+    ("inject_unknown_team.yaml", 9, "injects[0].teams[1]", "inject 'press' is addressed to team 'press_office', which the company does not define (teams: 'it')"),
     ("instant_cycle.yaml", 8, "assets[0].needs[0]", "instant dependency cycle: dns -> ad -> dns"),
     ("bad_union.yaml", 10, "assets[1].needs[0].any_of[1].share", "less than or equal to 1"),
     ("bad_union.yaml", 16, "assets[2].recovery.time.maxx", "unknown field; did you mean 'max'?"),

@@ -79,7 +79,7 @@ def hseep_example() -> tuple[ScenarioBundle, dict[str, Any]]:
     bundle, data = scenario()
     data = copy.deepcopy(data)
     data["injects"][0].update(
-        teams=["krisenstab", "it"], event_type="expected_action", method="phone",
+        teams=["it_admins", "electricians"], event_type="expected_action", method="phone",
         sender={"de": "Landratsamt", "en": "District office"}, controller="Anna Berg",
         expected_action={"de": "Krisenstab einberufen", "en": "Convene the crisis team"},
         objective="orders_in_rto", notes={"de": "Nur Steuerung", "en": "Control only"},
@@ -100,7 +100,7 @@ def test_every_hseep_column_survives_the_round_trip(kind: str) -> None:
         "Message (en)", "Expected player action (de)", "Expected player action (en)",
         "Objective", "Notes (de)", "Notes (en)", "Condition", "Delay", "Commands",
     ]  # fmt: skip
-    assert rows[0][:5] == ["m1", "T+3h", "expected action", "Anna Berg", "krisenstab, it"]
+    assert rows[0][:5] == ["m1", "T+3h", "expected action", "Anna Berg", "it_admins, electricians"]
     assert rows[0][-1] == "[{action: down, asset: erp}, {action: down, asset: erp_db}]"
     raw = msel_xlsx(header, rows) if kind == "xlsx" else msel_csv(header, rows).encode()
     built, _, _ = import_msel(f"msel.{kind}", raw, data, bundle)
@@ -112,10 +112,10 @@ def test_a_plain_hseep_sheet_keeps_the_commands_of_injects_with_the_same_id() ->
     bundle, data = scenario()
     raw = (
         "Nr.;Zeit;Einlage;Adressat;Absender;erwartete Handlung;Übungsziel;Bemerkungen\n"
-        'm1;T+0:30;"ERP verschlüsselt.\nZweite Zeile";stab;IT-Dienstleister;Krisenstab rufen;'
+        'm1;T+0:30;"ERP verschlüsselt.\nZweite Zeile";it_admins;IT-Dienstleister;Krisenstab rufen;'
         "orders_in_rto;nur Steuerung\n"
         ";;;;;;;\n"  # a blank separator row
-        "x1;1:30;Presse ruft an;stab, presse;;;;\n"
+        "x1;1:30;Presse ruft an;it_admins, electricians;;;;\n"
         "x2;2d 6:00;Lage;;;;;\n"
         "m9;;Am Limit;;;;;\n"  # untimed: released by a trigger of the scenario
     ).encode()
@@ -124,7 +124,7 @@ def test_a_plain_hseep_sheet_keeps_the_commands_of_injects_with_the_same_id() ->
     assert (m1.id, m1.at, m1.teams, m1.sender, m1.objective) == (
         "m1",
         1800,
-        ["stab"],
+        ["it_admins"],
         "IT-Dienstleister",
         "orders_in_rto",
     )
@@ -133,7 +133,7 @@ def test_a_plain_hseep_sheet_keeps_the_commands_of_injects_with_the_same_id() ->
     assert x1.title == "Presse ruft an"  # a new inject: the message's first line
     assert m1.do == bundle.scenario.injects[0].do  # no Commands column: m1 keeps its commands
     assert m1.expected_action == "Krisenstab rufen" and m1.notes == "nur Steuerung"
-    assert (x1.at, x1.teams, x1.do) == (5400, ["stab", "presse"], [])
+    assert (x1.at, x1.teams, x1.do) == (5400, ["it_admins", "electricians"], [])
     assert x2.at == 2 * 86400 + 6 * 3600
     assert (m9.at, m9.message, m9.title) == (None, "Am Limit", bundle.scenario.injects[-1].title)
     assert read.dropped == ["m2", "m3", "m4", "m5", "m7", "m8"]
@@ -287,3 +287,13 @@ def test_the_command_line_round_trip_and_a_german_problem(tmp_path: Path) -> Non
         "bad.csv:row 2: Zeit: keine Übungszeit: 'bald'; bitte T+0:30, 30min oder h:mm seit dem "
         "Start angeben"
     )
+
+
+def test_an_inject_to_a_team_the_company_does_not_define_is_reported_at_its_cell() -> None:
+    # the example company defines the teams it_admins and electricians only;
+    # players see an addressed inject only as members of its team
+    raw = b'Nr,Zeit,Titel,Adressat\nm1,1h,A,it_admins\nm2,2h,B,"electricians, presse"\n'
+    assert problems("msel.csv", raw) == [
+        "msel.csv:row 3: Adressat: inject 'm2' is addressed to team 'presse', which the "
+        "company does not define (teams: 'it_admins', 'electricians')"
+    ]

@@ -8,7 +8,6 @@ receives them."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,10 @@ def scenarios(tmp: Path) -> Path:
     and control columns on b02 (for everyone) and b03."""
     out = tmp / "scenarios" / "dairy"
     out.mkdir(parents=True)
-    shutil.copy(ROOT / "scenarios" / "dairy" / "company.yaml", out / "company.yaml")
+    # the teams an inject is addressed to are the company's (validation checks it)
+    company = yaml.safe_load((ROOT / "scenarios" / "dairy" / "company.yaml").read_text())
+    company["teams"]["IT"] = {"size": 3}
+    (out / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
     data = yaml.safe_load((ROOT / "scenarios" / "dairy" / "blackout.yaml").read_text())
     injects = {i["id"]: i for i in data["injects"]}
     injects["b02"].update(expected_action={"de": "zq-b02-exp-de", "en": "zq-b02-exp-en"},

@@ -334,6 +334,19 @@ def test_flood_gauges_are_offered_to_the_hazard_form(client: TestClient) -> None
     config = config_of(client.get(path_of(links["facilitator"])).text)
     assert config["gauges"] == ["dresden-elbe"]
     assert len(config["assets"]) > 100
+    assert config["hazards_unfit"] == {}  # the dairy has gauges, IT and staff: every hazard
+
+
+def test_a_company_without_gauges_is_offered_no_flood(client: TestClient) -> None:
+    links = create(client, scenario="itdienstleister/power.yaml")
+    config = config_of(client.get(path_of(links["facilitator"]) + "&lang=de").text)
+    assert config["gauges"] == []
+    assert list(config["hazards_unfit"]) == ["flood"]
+    assert config["hazards_unfit"]["flood"].startswith("ein Hochwasser braucht eine Ressource")
+    config = config_of(client.get(path_of(links["facilitator"]) + "&lang=en").text)
+    assert config["hazards_unfit"]["flood"].startswith("a flood needs an asset exposed")
+    # participants never get the hazard form, nor what it would offer
+    assert "hazards_unfit" not in config_of(client.get(path_of(links["participant"])).text)
 
 
 def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> None:
@@ -349,6 +362,28 @@ def test_participant_console_has_no_script_and_no_clock(client: TestClient) -> N
     assert config["role"] == "participant"
     assert "msel" not in config and "hazards" not in config
     assert "Ransom note" not in r.text  # the script's injects stay secret
+
+
+def test_an_anonymous_participant_learns_how_to_get_their_teams_injects(
+    client: TestClient,
+) -> None:
+    # Injects addressed to teams reach only players of those teams (audience.py);
+    # the role's link has no team, so its page says how to get one.
+    links = create(client, scenario="itdienstleister/power.yaml")
+    page = client.get(path_of(links["participant"]) + "&lang=de").text
+    assert 'id="no-team"' in page and "persönlichen Link mit Ihrem Team" in page
+    assert "only injects addressed to everyone" in client.get(
+        path_of(links["participant"]) + "&lang=en").text  # fmt: skip
+    for role in ("facilitator", "observer"):
+        assert 'id="no-team"' not in client.get(path_of(links[role])).text, role
+    # a named participant of the crisis staff (a team of the company) is on a team
+    parts = urlparse(links["facilitator"])
+    token = parse_qs(parts.query)["token"][0]
+    r = client.post(f"/api{parts.path}/people", headers={"Authorization": f"Bearer {token}"},
+                    json={"name": "Anna", "team": "crisis_staff", "role": "participant"})
+    assert r.status_code == 200, r.text
+    page = client.get(r.json()["link"]).text
+    assert 'id="no-team"' not in page and "Anna (crisis_staff)" in page
 
 
 def test_the_evaluation_guide_speaks_german(client: TestClient) -> None:

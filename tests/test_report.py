@@ -21,6 +21,7 @@ from simulator.analysis.metrics import summarize
 from simulator.cli.app import app
 from simulator.exercise.aar import build
 from simulator.exercise.aar_html import render
+from simulator.exercise.aar_html import words as report_words
 from simulator.exercise.aar_pdf import available
 from simulator.exercise.log import DecisionEntry, read_log
 from simulator.exercise.replay import end_of, horizon_of, replay
@@ -216,6 +217,23 @@ def test_pdf_english(tmp_path: Path) -> None:
         assert heading in found
 
 
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_pdf_bia_table_header_words_are_never_hyphenated(tmp_path: Path, lang: str) -> None:
+    """A German QA pass found "Notbe-/triebsni-/veau" in the BIA table's header:
+    every word of every header cell reads back whole."""
+    require_pdf()
+    lines = pdf_text(tmp_path, lang).splitlines()
+    w = report_words(lang)
+    # the header row (cells aligned at the top, at most three lines each) and
+    # the first line of the first process below it
+    at = next(i for i, line in enumerate(lines) if w["process"] in line and w["mtpd_h"] in line)
+    tokens = " ".join(lines[at : at + 4]).split()
+    for col in ("rto_h", "rpo_h", "mtpd_h", "mbco", "downtime", "lost", "below", "eur"):
+        for word in w[col].split():
+            assert word in tokens, (word, lines[at : at + 4])
+    assert not [t for t in tokens if t.endswith(("\u2010", "\u00ad"))], lines[at : at + 4]
+
+
 def test_plan_csv_and_xlsx_read_back(tmp_path: Path) -> None:
     out_csv, out_xlsx = tmp_path / "plan.csv", tmp_path / "plan.xlsx"
     result = runner.invoke(app, ["report", str(LOG), "--lang", "en", "--plan-csv", str(out_csv),
@@ -317,7 +335,9 @@ def test_the_timeline_says_to_whom_an_inject_went_and_what_control_expected(
     from simulator.readwrite.io import load_bundle
 
     source = ROOT / "tests" / "data" / "whatif"
-    shutil.copy(source / "company.yaml", tmp_path / "company.yaml")
+    company = yaml.safe_load((source / "company.yaml").read_text())
+    company["teams"] = {"IT": {"size": 2}}  # an inject's addressees are the company's teams
+    (tmp_path / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
     data = yaml.safe_load((source / "scenario.yaml").read_text())
     data["injects"][0].update(teams=["IT"], expected_action={
         "de": "Ersatzserver prüfen", "en": "Check the standby server"})  # fmt: skip

@@ -344,11 +344,13 @@ def test_the_facilitator_extends_the_horizon(ex: Ex) -> None:
     assert (ex.state()["clock"], ex.state()["sim_time_h"]) == ("ended", 264)
 
 
-def test_a_flood_needs_one_of_the_companys_gauges(lite_ex: Ex) -> None:
+def test_a_flood_is_refused_for_a_company_without_gauges(lite_ex: Ex) -> None:
+    # tests/data/web/company.yaml has no asset with `flood:`: no flood can act on it
     r = lite_ex.post("injects", {"hazard": {"type": "flood", "gauge": "dresden-elbe",
                                             "hydrograph": "dresden-2002"}})  # fmt: skip
-    assert field_of(r) == ["hazard", "gauge"]
-    assert "dresden-elbe" in r.json()["detail"][0]["msg"]
+    assert r.status_code == 422
+    assert field_of(r) == ["hazard", "type"]
+    assert "flood gauge" in r.json()["detail"][0]["msg"]
     assert lite_ex.log()[1:] == []
 
 

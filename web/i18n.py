@@ -389,6 +389,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "decision.title": ("Entscheidungen", "Decisions"),
     "decision.propose_title": ("Maßnahme vorschlagen", "Propose an action"),
+    # An anonymous participant (the role's link) belongs to no team: injects
+    # addressed to teams reach them only through a personal link with a team.
+    "participant.no_team": (
+        "Sie nehmen ohne Team teil und sehen nur Einlagen an alle. Einlagen an Ihr Team "
+        "erhalten Sie über einen persönlichen Link mit Ihrem Team: Die Übungsleitung "
+        "erstellt ihn in der Karte „Teilnehmende“.",
+        "You take part without a team and see only injects addressed to everyone. For your "
+        "team's injects, ask the facilitator for a personal link with your team (the "
+        "\"People\" card).",
+    ),
     "decision.actions": ("Maßnahmen aus dem Szenario", "Actions from the scenario"),
     "decision.free": ("Freie Entscheidung", "Free-text decision"),
     "decision.record": ("Entscheidung festhalten", "Record decision"),

@@ -36,7 +36,14 @@ from simulator.engine.records import (
 from simulator.engine.streams import Streams
 from simulator.engine.teams import RestoreKey, Team, restore_priority
 from simulator.engine.triggers import Armed, Watch
-from simulator.hazards import CATALOGUE, HazardSpec, gauge_error, hazard_target_error, references
+from simulator.hazards import (
+    CATALOGUE,
+    HazardSpec,
+    gauge_error,
+    hazard_target_error,
+    hazard_type_error,
+    references,
+)
 from simulator.hazards.draw import draw
 from simulator.model.commands import (
     ActivateStandby,
@@ -333,6 +340,10 @@ class Simulation:
                 if f"hazard:{command.hazard}" not in self._detectors:
                     raise CommandError("hazard", f"no running hazard {command.hazard!r} to detect")
             case StartHazard():
+                # A hazard the company offers nothing to act on (a flood without
+                # gauges) is refused on its type before its parameters.
+                if error := hazard_type_error(command.hazard.type, m.kinds, self._gauges):
+                    raise CommandError("hazard.type", error)
                 known: dict[str, Mapping[str, object]] = {
                     "asset": self.model.index, "team": self.teams, "inject": self._msel
                 }  # fmt: skip

@@ -145,8 +145,14 @@ th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-
 th { background: #eee; } td.num, th.num { text-align: right; }
 tr { break-inside: avoid; } .bad { color: #a00; font-weight: bold; } .ok { color: #060; }
 .small { font-size: 7.5pt; } dl { display: grid; grid-template-columns: 45mm auto; }
-table.bia { table-layout: fixed; font-size: 7pt; } table.bia th { hyphens: auto; }
-table.bia th:first-child { width: 24%; }
+table.bia { table-layout: fixed; font-size: 7pt; }
+table.bia th, table.bia td { padding: 1mm 0.8mm; box-sizing: border-box; }
+table.bia th { hyphens: manual; font-size: 6pt; }
+table.bia th:nth-child(1) { width: 15%; } table.bia th:nth-child(3) { width: 7%; }
+table.bia th:nth-child(2), table.bia th:nth-child(4), table.bia th:nth-child(6) { width: 8.8%; }
+table.bia th:nth-child(5), table.bia th:nth-child(8) { width: 13.4%; }
+table.bia th:nth-child(7) { width: 9.7%; } table.bia th:nth-child(9) { width: 15.1%; }
+table.bia .played { font-size: 6pt; }
 .projected { color: #555; font-style: italic; } .played { font-size: 6.5pt; color: #06c; }
 dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
 """

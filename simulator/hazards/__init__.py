@@ -83,3 +83,47 @@ def hazard_target_error(spec: HazardSpec, loc: tuple[str | int, ...], kind: Asse
             f"not {kind.value}"
         )
     return ""
+
+
+# What each hazard acts on, beyond assets in general: a flood reaches only
+# assets exposed to a gauge, ransomware enters through an IT asset, a staff
+# absence thins staff pools. A hazard whose kind of target the company lacks
+# cannot be played on it, so the facilitator's form does not offer it and the
+# engine refuses it on `type` (an outage, a power failure or a supply break
+# can hit any asset).
+_NEEDED_KINDS: dict[str, tuple[frozenset[AssetKind], str]] = {
+    "ransomware": (
+        IT_KINDS,
+        "ransomware needs an IT asset to enter through (it_system, application or data); "
+        "the company has none",
+    ),
+    "staff_absence": (
+        frozenset({AssetKind.staff}),
+        "a staff absence needs a staff pool (an asset of kind staff); the company has none",
+    ),
+}
+NO_GAUGE = (
+    "a flood needs an asset exposed to a flood gauge (flood: gauge in the company model); "
+    "the company has none"
+)
+
+
+def hazard_type_error(
+    hazard_type: str, kinds: Collection[AssetKind], gauges: Collection[str]
+) -> str:
+    """Why a hazard of `hazard_type` cannot act on a company whose assets are
+    of `kinds` and exposed to flood `gauges` ("" if it can). The one rule for
+    the facilitator's form and the engine's refusal."""
+    if hazard_type == "flood" and not gauges:
+        return NO_GAUGE
+    if hazard_type in _NEEDED_KINDS:
+        needed, why = _NEEDED_KINDS[hazard_type]
+        if not needed.intersection(kinds):
+            return why
+    return ""
+
+
+def unfit_hazards(kinds: Collection[AssetKind], gauges: Collection[str]) -> dict[str, str]:
+    """Hazard type -> why it cannot act on the company, for every type of the
+    catalogue that cannot (in the catalogue's order)."""
+    return {t: why for t in CATALOGUE if (why := hazard_type_error(t, kinds, gauges))}

@@ -510,6 +510,7 @@ def check_scenario(
         _check_commands(c, ("actions", a, "do"), action.do)
     for o, objective in enumerate(scenario.objectives):
         _check_objective(c, ("objectives", o), objective, horizon)
+    _check_addressees(c, scenario)
     objectives = {o.id for o in scenario.objectives}
     for i, inject in enumerate(scenario.injects):
         if inject.objective is not None and inject.objective not in objectives:
@@ -532,6 +533,21 @@ def check_scenario(
         "objective id",
     )
     return c.findings
+
+
+def _check_addressees(c: _Checker, scenario: Scenario) -> None:
+    """Each team a scripted inject is addressed to is one the company defines:
+    players see an inject addressed to teams only as members of one of them,
+    so an inject to a team nobody can belong to (a typo, a team of another
+    company) would reach no player at all."""
+    for i, inject in enumerate(scenario.injects):
+        for k, team in enumerate(inject.teams or ()):
+            if team in c.teams or team in c.broken:
+                continue
+            known = ", ".join(repr(t) for t in c.teams) or "none"
+            c.add(("injects", i, "teams", k),
+                  f"inject {inject.id!r} is addressed to team {team!r}, which the company "
+                  f"does not define (teams: {known})" + c.suggest(team, c.teams))  # fmt: skip
 
 
 # What each objective check needs besides its id and title.

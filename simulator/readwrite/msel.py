@@ -314,6 +314,10 @@ def _row(
             found = cell(key)
             assert found is not None
             value = _value(key, found[0], start, lambda m, i=found[1]: fail(i, m))
+            if key == "teams" and value:  # several teams in one cell: each is that cell
+                for k in range(len(value)):
+                    out.cells.put(("injects", index, key, k), table.place(number, found[1]),
+                                  layout.names[found[1]])  # fmt: skip
         if value is not None:
             inject[key] = value
     if (

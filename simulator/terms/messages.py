@@ -575,6 +575,28 @@ GERMAN: dict[str, str] = {
     "Method Not Allowed": "Methode nicht erlaubt",
     "1 to 100 letters, digits or -_.:": "1 bis 100 Buchstaben, Ziffern oder -_.:",
     # --- overtime and hazards that must fit the company (engine, validation, live) -----
+    "a flood needs an asset exposed to a flood gauge (flood: gauge in the company model); "
+    "the company has none": (
+        "ein Hochwasser braucht eine Ressource, die einem Pegel ausgesetzt ist (flood: gauge im "
+        "Unternehmensmodell); das Unternehmen hat keine"
+    ),
+    "ransomware needs an IT asset to enter through (it_system, application or data); "
+    "the company has none": (
+        "Ransomware braucht eine IT-Ressource als Einfallstor (it_system, application oder "
+        "data); das Unternehmen hat keine"
+    ),
+    "a staff absence needs a staff pool (an asset of kind staff); the company has none": (
+        "ein Personalausfall braucht einen Personalbestand (eine Ressource der Art staff); das "
+        "Unternehmen hat keinen"
+    ),
+    "inject {q} is addressed to team {q2}, which the company does not define (teams: none)": (
+        "Einlage {q} ist an das Team {q2} gerichtet, das das Unternehmen nicht festlegt (das "
+        "Unternehmen hat keine Teams)"
+    ),
+    "inject {q} is addressed to team {q2}, which the company does not define (teams: {l})": (
+        "Einlage {q} ist an das Team {q2} gerichtet, das das Unternehmen nicht festlegt "
+        "(Teams: {l})"
+    ),
     "no asset is exposed to gauge {q} (gauges: none)": (
         "keine Ressource ist dem Pegel {q} ausgesetzt (das Unternehmen hat keine Pegel)"
     ),

@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
 from simulator.exercise.moment import hours
-from simulator.hazards import HazardSpec
+from simulator.hazards import HazardSpec, unfit_hazards
 from simulator.model.schema import (
     IT_KINDS,
     AssetKind,
@@ -405,6 +405,12 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
     if role == "facilitator":
         config["hazards"] = hazard_schema()
         config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})
+        # Hazards that cannot act on this company (a flood without gauges) are
+        # offered disabled, with the reason; the engine refuses them all the same.
+        config["hazards_unfit"] = {
+            kind: translate(why, lang) for kind, why in unfit_hazards(
+                {a.kind for a in company.assets}, config["gauges"]).items()
+        }  # fmt: skip
     return config
 
 

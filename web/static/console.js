@@ -1705,8 +1705,16 @@
         el("option", { value: team, text: team, selected: chosen.has(team) })));
       select.closest("label").hidden = !teams.length;
     }
+    // A person's team: the company's teams first (the MSEL addresses its
+    // injects to them by id, and players see an addressed inject only as
+    // members of its team), then teams given to people so far.
     const list = $("person-teams");
-    if (list) list.replaceChildren(...teams.map((team) => el("option", { value: team })));
+    if (list) {
+      const company = (cfg.teams || []).map((t) => t.id);
+      const named = Object.fromEntries((cfg.teams || []).map((t) => [t.id, t.name]));
+      list.replaceChildren(...[...new Set([...company, ...teams])].map((team) =>
+        el("option", { value: team, label: named[team] && named[team] !== team ? named[team] : null })));
+    }
     if ($("people")) loadPeople();
   }
 
@@ -1814,8 +1822,15 @@
     const defs = schema.$defs || {};
     const mapping = schema.discriminator.mapping;
     const typeSelect = $("hazard-type");
+    // A hazard the company offers nothing to act on (a flood without gauges) is
+    // shown disabled with the server's reason, in the page's language.
+    const unfit = cfg.hazards_unfit || {};
     for (const type of Object.keys(mapping)) {
-      typeSelect.append(el("option", { value: type, text: tr(`hazard.${type}`, type) }));
+      const name = tr(`hazard.${type}`, type);
+      const option = unfit[type]
+        ? el("option", { value: type, disabled: true, title: unfit[type], text: `${name} – ${unfit[type]}` })
+        : el("option", { value: type, text: name });
+      typeSelect.append(option);
     }
     const resolve = (s) => (s && s.$ref ? defs[s.$ref.split("/").pop()] : s);
     let fields = [];
@@ -1836,7 +1851,8 @@
       }
     }
     typeSelect.addEventListener("change", build);
-    typeSelect.value = "power_failure" in mapping ? "power_failure" : typeSelect.value;
+    typeSelect.value = "power_failure" in mapping && !unfit.power_failure ? "power_failure"
+      : Object.keys(mapping).find((type) => !unfit[type]);
     build();
 
     $("hazard-form").addEventListener("submit", (e) => {
