@@ -64,6 +64,7 @@ from simulator.exercise.tables import decisions_table, no_decisions, risk_table,
 from simulator.exercise.whatif import MAX_REPLICATIONS as MAX_WHATIF_REPLICATIONS
 from simulator.exercise.whatif import Add, Drop, Edit, EditError, Move, Replace
 from simulator.exercise.whatif import whatif as run_whatif
+from simulator.exercise.whatif_caption import caption
 from simulator.model.generate import MIN_ASSETS
 from simulator.model.generate import generate as generate_company
 from simulator.model.schema import MAX_SEED, Company, Scenario, ScenarioBundle, text
@@ -744,6 +745,7 @@ def whatif(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
         return
     console = Console(width=max(Console().width, 160))
+    console.print(plain(caption(bundle, entries, change, lang), 2000))  # names the decision
     console.print(whatif_table(bundle, result.comparison, lang))
     if result.risk is not None:
         console.print(risk_table(bundle, result.risk, lang))
