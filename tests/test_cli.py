@@ -166,7 +166,7 @@ def test_validate_in_german() -> None:
     lines = result.stdout.splitlines()
     # The same problems, the messages in German; file, line and field as written.
     assert lines[0] == f"{bad}:6: seeed: unbekanntes Feld; meinten Sie 'seed'?"
-    assert f"{bad}:9: injects[0].at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)" in lines
+    assert f"{bad}:9: injects[0] (a).at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)" in lines
     assert not [line for line in lines if "unknown" in line or "did you mean" in line]
 
 
