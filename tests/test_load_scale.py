@@ -145,7 +145,7 @@ def test_one_cycle_in_a_large_company_is_the_one_problem(tmp_path: Path) -> None
     with pytest.raises(ScenarioError) as e:
         load_bundle(path)
     (problem,) = e.value.problems
-    assert problem.field == f"assets[{k}].needs[{len(app['needs']) - 1}]"
+    assert problem.field == f"assets[{k}] ({app_id}).needs[{len(app['needs']) - 1}] (loop)"
     assert problem.message == (
         f"instant dependency cycle: {app_id} -> {proc['id']} -> {app_id}"
         " (each needs the next with no delay or buffer on any link)"
