@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,7 @@ def test_validate_in_german() -> None:
     lines = result.stdout.splitlines()
     # The same problems, the messages in German; file, line and field as written.
     assert lines[0] == f"{bad}:6: seeed: unbekanntes Feld; meinten Sie 'seed'?"
-    assert f"{bad}:9: injects[0].at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)" in lines
+    assert f"{bad}:9: injects[0] (a).at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)" in lines
     assert not [line for line in lines if "unknown" in line or "did you mean" in line]
 
 
@@ -207,3 +208,74 @@ def test_calendar_times_across_the_spring_clock_change() -> None:
     assert "Sun 29/03 00:00 CET" in table["WAN B"]
     report = json.loads(runner.invoke(app, ["run", scenario, "--json"]).stdout)
     assert (report["start"], report["timezone"]) == ("2026-03-28T12:00:00+01:00", "Europe/Berlin")
+
+
+DAIRY_LOG = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "exercise-log.jsonl"
+ENGLISH = ("seed", "records", "log entries", "decisions", "plan items", "wrote", "assets)",
+           "Sweep", "p_rto_breach", "impact", "downtime", "no asset", "past the", "horizon",
+           "not UTF-8", "nothing to write", "give ", "write ", "must be", "missing",
+           "replicat", "entry", "catalogue", "along this path", "unknown")  # fmt: skip
+"""Words of the English command line that a German line must not contain
+(ids and option names aside: none of the ids below holds one of them)."""
+
+
+def _german(args: list[str], *expected: str, code: int = 0) -> str:
+    result = runner.invoke(app, [*args, "--lang", "de"], terminal_width=250)
+    assert result.exit_code == code, result.output
+    out = result.output
+    for word in ENGLISH:  # as a word: the file inject_unknown_asset.yaml may be named
+        assert not re.search(rf"(?<![\w/]){re.escape(word)}", out), (args, word, out)
+    for word in expected:
+        assert word in " ".join(out.split()), (args, word, out)
+    return out
+
+
+def test_every_command_speaks_german(tmp_path: Path) -> None:
+    """Each command's own lines under --lang de: summaries, headers, units,
+    what it wrote; the dairy log's report holds its 37 entries, 7 decisions
+    and 2 improvement-plan items (notebooks/data/make_log.py)."""
+    example, log = str(EXAMPLE), str(DAIRY_LOG)
+    _german(["why", example, "plant", "--at", "3h"], "T+03:00", "Seed 7")
+    _german(["report", log, "--html", str(tmp_path / "r.html")],
+            "37 Protokolleinträge, 7 Entscheidungen, 2 Maßnahmen im Plan")
+    _german(["replay", log, "--at", "30h"], "Seed 4711", "Prozesstafel")
+    _german(["whatif", log, "--drop", "12"], "Was wäre wenn", "Prozess")
+    _german(["generate", "--assets", "200", "--out", str(tmp_path / "gen")],
+            f"{tmp_path / 'gen' / 'company.yaml'} (200 Ressourcen) und "
+            f"{tmp_path / 'gen' / 'scenario.yaml'} geschrieben")
+    # A grid of two fuel tanks, three replications: the German table with
+    # decimal commas (P(WAZ verfehlt) is a share: 0,000 to 1,000).
+    sweep = _german(["sweep", example, "-n", "3", "--workers", "1",
+                     "--param", "assets.plant.needs.power.buffers.fuel.capacity=12h,48h"],
+                    "Parameterstudie", "P(WAZ", "verfehlt)", "Mittel")
+    assert any(",000" in line for line in sweep.splitlines())
+    _german(["montecarlo", example, "-n", "2", "--workers", "1"], "Durchläufe", "Basis-Seed 0")
+
+
+def test_refusals_speak_german(tmp_path: Path) -> None:
+    example, log = str(EXAMPLE), str(DAIRY_LOG)
+    (tmp_path / "bin.jsonl").write_bytes(b"\xff\xfe")
+    _german(["why", example, "nope", "--at", "3h"],
+            "asset: keine Ressource 'nope' im Unternehmen 'beispiel-molkerei'", code=2)
+    _german(["why", example, "plant", "--at", "11d"],
+            "--at: '11d' liegt nach dem Ende des Szenarios (240 Std.)", code=2)
+    _german(["run", example, "--until", "soon"], "--until: keine Dauer: 'soon'", code=2)
+    _german(["run", str(BAD / "inject_unknown_asset.yaml")], "unbekannte Ressource 'sever'",
+            code=2)
+    _german(["replay", log, "--at", "1000h"],
+            "--at: '1000h' liegt nach dem Ende der Übung (672 Std.)", code=2)
+    _german(["replay", str(tmp_path / "bin.jsonl")], "bin.jsonl: kein UTF-8-Text (Byte 0)",
+            code=2)
+    _german(["report", log], "nichts zu schreiben: bitte --html, --pdf, --plan-csv oder "
+            "--plan-xlsx angeben", code=2)
+    _german(["report", log, log], "2 Protokolle angegeben", code=2)
+    _german(["whatif", log], "bitte genau eines angeben von --drop SEQ", code=2)
+    _german(["whatif", log, "--replace", "x=y"],
+            "--replace: SEQ muss eine Eintragsnummer des Protokolls sein, nicht 'x'", code=2)
+    _german(["whatif", log, "--replace", "12"], "--replace: bitte SEQ=ACTION angeben", code=2)
+    _german(["whatif", log, "--drop", "2"], "--drop: Eintrag 2 (Art msel)", code=2)
+    _german(["whatif", log, "--replace", "12=nope"],
+            "--replace: keine Maßnahme 'nope' im Katalog des Szenarios", code=2)
+    _german(["decisions", str(tmp_path / "bin.jsonl")], "kein UTF-8-Text", code=2)
+    _german(["sweep", example, "--param", "assets.nope.x=1"], "kein 'nope' auf diesem Pfad",
+            code=2)

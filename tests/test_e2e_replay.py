@@ -104,7 +104,14 @@ def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
         page.check("input[name=change][value=drop]")
         page.click("#whatif-run")
         page.wait_for_selector("body[data-whatif='shown']")
-        assert page.inner_text("#whatif-caption") == f"Without entry {seq}"
+        # the caption names the decision and its time (the dairy's blackout
+        # starts Tue 17.02.2026 13:30 CET; manual dispatch at T+2 h)
+        caption = ("Without the decision “Dispatch with paper lists and runners” at T+02:00 "
+                   "(Tue 17/02 15:30 CET)")
+        assert page.inner_text("#whatif-caption") == caption == expected["caption"]["en"]
+        legend = page.eval_on_selector_all("#whatif-impact .legendtext",
+                                           "nodes => nodes.map(n => n.textContent)")
+        assert caption in legend, legend
         shown = page.eval_on_selector_all(
             "#whatif-table tbody tr", "rows => rows.map(r => r.dataset.process)")
         assert shown == [q["id"] for q in expected["processes"]]
@@ -119,7 +126,7 @@ def test_a_what_if_from_the_replay_page(browser: Any, tmp_path: Path) -> None:
         curves = page.evaluate("() => document.getElementById('whatif-impact').data"
                                ".map(t => [t.name, t.y[t.y.length - 1]])")  # fmt: skip
         assert curves == [["as played", expected["timeline"]["original"]["impact"][-1][1]],
-                          ["changed", expected["timeline"]["changed"]["impact"][-1][1]]]
+                          [caption, expected["timeline"]["changed"]["impact"][-1][1]]]
         # a bad time is named in the form's words
         page.check("input[name=change][value=move]")
         page.fill("#whatif-at", "30d")

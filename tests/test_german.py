@@ -72,9 +72,9 @@ def test_a_bad_upload_on_a_german_start_page(client: TestClient) -> None:
     assert problems == [
         "Uhrgeschwindigkeit: muss zwischen 0 und 1440 liegen",
         "many_problems.yaml:6: seeed: unbekanntes Feld; meinten Sie 'seed'?",
-        "many_problems.yaml:9: injects[0].at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)",
-        "many_problems.yaml:11: injects[1].id: doppelte Einlage-ID 'a' (zuerst bei injects[0].id)",
-        "many_problems.yaml:15: injects[1].do[0].process: Ressource 'server' hat keine "
+        "many_problems.yaml:9: injects[0] (a).at: 2d liegt nach dem Ende des Szenarios (Horizont 1d)",
+        "many_problems.yaml:11: injects[1] (a).id: doppelte Einlage-ID 'a' (zuerst bei injects[0].id)",
+        "many_problems.yaml:15: injects[1] (a).do[0].process: Ressource 'server' hat keine "
         "Ersatzlösung (workaround)",
     ]
     for problem in problems:

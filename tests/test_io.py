@@ -36,21 +36,21 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("yaml_syntax.yaml", 6, "yaml", "did not find expected ',' or ']'"),
     ("unknown_field.yaml", 5, "horizn", "unknown field; did you mean 'horizon'?"),
     ("wrong_type.yaml", 5, "seed", "valid integer"),
-    ("unknown_asset.yaml", 10, "assets[1].needs[0].all_of[0]", "unknown asset 'grd'; did you mean 'grid'?"),
-    ("k_too_big.yaml", 13, "assets[2].needs[0].k_of_n.k", "k is 3 but the group has only 2 members"),
+    ("unknown_asset.yaml", 10, "assets[1] (site).needs[0].all_of[0]", "unknown asset 'grd'; did you mean 'grid'?"),
+    ("k_too_big.yaml", 13, "assets[2] (room).needs[0].k_of_n.k", "k is 3 but the group has only 2 members"),
     ("negative_duration.yaml", 5, "horizon", "not a duration: '-2h'"),
     ("bare_number.yaml", 6, "hazards[0].at", "write a unit with the number 5"),
-    ("rto_exceeds_mtpd.yaml", 7, "assets[0].bia", "rto must not exceed mtpd"),
-    ("duplicate_ids.yaml", 9, "assets[2].id", "duplicate asset id 'grid' (first at assets[0].id)"),
+    ("rto_exceeds_mtpd.yaml", 7, "assets[0] (orders).bia", "rto must not exceed mtpd"),
+    ("duplicate_ids.yaml", 9, "assets[2] (grid).id", "duplicate asset id 'grid' (first at assets[0].id)"),
     ("duplicate_key.yaml", 7, "seed", "duplicate key 'seed' (first on line 5)"),
     ("missing_company.yaml", 4, "company", "cannot read company file '../good/no-such-company.yaml'"),
-    ("inject_unknown_asset.yaml", 11, "injects[0].do[1].asset", "unknown asset 'sever'; did you mean 'server'?"),
-    ("detect_unknown_hazard.yaml", 11, "injects[0].do[0].hazard", "no hazard with id 'lockr' in this scenario; did you mean 'locker'?"),
-    ("unknown_team.yaml", 11, "assets[0].recovery.team", "unknown team 'opps'; did you mean 'ops'?"),
-    ("inject_unknown_team.yaml", 9, "injects[0].teams[1]", "inject 'press' is addressed to team 'press_office', which the company does not define (teams: 'it')"),
-    ("instant_cycle.yaml", 8, "assets[0].needs[0]", "instant dependency cycle: dns -> ad -> dns"),
-    ("bad_union.yaml", 10, "assets[1].needs[0].any_of[1].share", "less than or equal to 1"),
-    ("bad_union.yaml", 16, "assets[2].recovery.time.maxx", "unknown field; did you mean 'max'?"),
+    ("inject_unknown_asset.yaml", 11, "injects[0] (fire).do[1].asset", "unknown asset 'sever'; did you mean 'server'?"),
+    ("detect_unknown_hazard.yaml", 11, "injects[0] (m1).do[0].hazard", "no hazard with id 'lockr' in this scenario; did you mean 'locker'?"),
+    ("unknown_team.yaml", 11, "assets[0] (server).recovery.team", "unknown team 'opps'; did you mean 'ops'?"),
+    ("inject_unknown_team.yaml", 9, "injects[0] (press).teams[1]", "inject 'press' is addressed to team 'press_office', which the company does not define (teams: 'it')"),
+    ("instant_cycle.yaml", 8, "assets[0] (dns).needs[0]", "instant dependency cycle: dns -> ad -> dns"),
+    ("bad_union.yaml", 10, "assets[1] (server).needs[0].any_of[1].share", "less than or equal to 1"),
+    ("bad_union.yaml", 16, "assets[2] (app).recovery.time.maxx", "unknown field; did you mean 'max'?"),
     ("hazard_distribution.yaml", 5, "hazards[0].at", "triangular distribution needs min <= mode <= max"),
     ("hazard_distribution.yaml", 10, "hazards[0].hazard.stages[0].after", "uniform distribution needs min <= max"),
     ("hazard_share.yaml", 8, "hazards[0].hazard.fraction", "must lie between 0 and 1"),
@@ -62,25 +62,25 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
     ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
     ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not utility"),
-    ("trigger_references.yaml", 12, "injects[0].when.asset", "unknown asset 'sever'; did you mean 'server'?"),
-    ("trigger_references.yaml", 21, "triggers[0].when.all[0].buffer", "asset 'site' has no buffer 'upss'; did you mean 'ups'?"),
-    ("trigger_references.yaml", 22, "triggers[0].when.all[1].action", "unknown action 'externl_it'; did you mean 'external_it'?"),
-    ("trigger_references.yaml", 24, "triggers[0].do[0].release", "unknown inject 'cal'; did you mean 'call'?"),
-    ("trigger_references.yaml", 26, "triggers[1].when.any[0].hazard", "no hazard with id 'blackot' in this scenario; did you mean 'blackout'?"),
-    ("trigger_references.yaml", 26, "triggers[1].when.any[1].process", "'app' is a application asset, not a business_process with a bia"),
-    ("trigger_never_true.yaml", 13, "triggers[0].when.any[0].below", "capacity below 1.5 can never be true: give a share above 0 and at most 1"),
-    ("trigger_never_true.yaml", 14, "triggers[0].when.any[1].below", "1h is not below the capacity 30min of buffer 'ups': the condition would hold from the start"),
-    ("trigger_never_true.yaml", 15, "triggers[0].when.any[2].is", "the MTPD of 'orders' (1d) is not shorter than the scenario (12h): it can never be breached"),
-    ("trigger_never_true.yaml", 16, "triggers[0].when.any[3].impact_above", "'orders' can cause at most 60000 EUR of impact in 12h: 100000 EUR is never reached"),
-    ("trigger_never_true.yaml", 17, "triggers[0].when.any[4].is", "hazard 'blackout' is of type outage: only a flood has a peak"),
-    ("trigger_never_true.yaml", 18, "triggers[0].when.any[5].is", "'orders' stands on no data asset: it can lose no data"),
-    ("objective_references.yaml", 10, "objectives[0].amount", "a max_impact objective needs 'amount'"),
-    ("objective_references.yaml", 13, "objectives[1].by", "a decision_before objective needs 'by'"),
-    ("objective_references.yaml", 16, "objectives[1].action", "unknown action 'papr'; did you mean 'paper'?"),
-    ("objective_references.yaml", 20, "objectives[2].process", "unknown asset 'ordrs'; did you mean 'orders'?"),
-    ("objective_references.yaml", 25, "objectives[3].by", "4d is after the end of the scenario (horizon 3d)"),
-    ("objective_references.yaml", 30, "injects[0].objective", "unknown objective 'eraly'; did you mean 'early'?"),
-    ("trigger_no_condition.yaml", 7, "triggers[0].when", "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, any, not"),
+    ("trigger_references.yaml", 12, "injects[0] (call).when.asset", "unknown asset 'sever'; did you mean 'server'?"),
+    ("trigger_references.yaml", 21, "triggers[0] (no-fuel).when.all[0].buffer", "asset 'site' has no buffer 'upss'; did you mean 'ups'?"),
+    ("trigger_references.yaml", 22, "triggers[0] (no-fuel).when.all[1].action", "unknown action 'externl_it'; did you mean 'external_it'?"),
+    ("trigger_references.yaml", 24, "triggers[0] (no-fuel).do[0].release", "unknown inject 'cal'; did you mean 'call'?"),
+    ("trigger_references.yaml", 26, "triggers[1] (outage-noticed).when.any[0].hazard", "no hazard with id 'blackot' in this scenario; did you mean 'blackout'?"),
+    ("trigger_references.yaml", 26, "triggers[1] (outage-noticed).when.any[1].process", "'app' is a application asset, not a business_process with a bia"),
+    ("trigger_never_true.yaml", 13, "triggers[0] (thresholds).when.any[0].below", "capacity below 1.5 can never be true: give a share above 0 and at most 1"),
+    ("trigger_never_true.yaml", 14, "triggers[0] (thresholds).when.any[1].below", "1h is not below the capacity 30min of buffer 'ups': the condition would hold from the start"),
+    ("trigger_never_true.yaml", 15, "triggers[0] (thresholds).when.any[2].is", "the MTPD of 'orders' (1d) is not shorter than the scenario (12h): it can never be breached"),
+    ("trigger_never_true.yaml", 16, "triggers[0] (thresholds).when.any[3].impact_above", "'orders' can cause at most 60000 EUR of impact in 12h: 100000 EUR is never reached"),
+    ("trigger_never_true.yaml", 17, "triggers[0] (thresholds).when.any[4].is", "hazard 'blackout' is of type outage: only a flood has a peak"),
+    ("trigger_never_true.yaml", 18, "triggers[0] (thresholds).when.any[5].is", "'orders' stands on no data asset: it can lose no data"),
+    ("objective_references.yaml", 10, "objectives[0] (impact).amount", "a max_impact objective needs 'amount'"),
+    ("objective_references.yaml", 13, "objectives[1] (early).by", "a decision_before objective needs 'by'"),
+    ("objective_references.yaml", 16, "objectives[1] (early).action", "unknown action 'papr'; did you mean 'paper'?"),
+    ("objective_references.yaml", 20, "objectives[2] (data).process", "unknown asset 'ordrs'; did you mean 'orders'?"),
+    ("objective_references.yaml", 25, "objectives[3] (late).by", "4d is after the end of the scenario (horizon 3d)"),
+    ("objective_references.yaml", 30, "injects[0] (press).objective", "unknown objective 'eraly'; did you mean 'early'?"),
+    ("trigger_no_condition.yaml", 7, "triggers[0] (vague).when", "a condition needs one of the keys asset, process, buffer, action, hazard, after, all, any, not"),
 ]  # fmt: skip
 
 
@@ -121,9 +121,9 @@ def test_all_problems_of_a_file_at_once() -> None:
     lines = [str(p) for p in caught.value.problems]
     assert lines == [
         f"{path}:6: seeed: unknown field; did you mean 'seed'?",
-        f"{path}:9: injects[0].at: 2d is after the end of the scenario (horizon 1d)",
-        f"{path}:11: injects[1].id: duplicate inject id 'a' (first at injects[0].id)",
-        f"{path}:15: injects[1].do[0].process: asset 'server' has no workaround",
+        f"{path}:9: injects[0] (a).at: 2d is after the end of the scenario (horizon 1d)",
+        f"{path}:11: injects[1] (a).id: duplicate inject id 'a' (first at injects[0].id)",
+        f"{path}:15: injects[1] (a).do[0].process: asset 'server' has no workaround",
     ]
     assert str(caught.value) == "\n".join(lines)
 
@@ -150,7 +150,7 @@ def test_company_problems_come_with_the_scenario(tmp_path: Path) -> None:
     problems = validate_file(scenario)
     assert [(Path(p.file), p.line, p.field) for p in problems] == [
         (scenario, 3, "seed"),
-        (tmp_path / "models" / "company.yaml", 11, "assets[0].recovery.team"),
+        (tmp_path / "models" / "company.yaml", 11, "assets[0] (server).recovery.team"),
     ]
 
 
@@ -172,7 +172,7 @@ def test_scenario_refs_to_broken_assets_are_not_reported_again(tmp_path: Path) -
     problems = validate_file(scenario)
     assert [(p.line, p.field) for p in problems] == [
         (3, "hazards[0].hazard.assets[1]"),
-        (3, "assets[0].restart"),
+        (3, "assets[0] (grid).restart"),
     ]
     assert problems[0].message.startswith("unknown asset 'gird'")
     assert problems[1].message == "write a unit with the number 5, e.g. '5h' or '5min'"
@@ -197,30 +197,30 @@ def company_with(tmp_path: Path, asset: str) -> Path:
     ("asset", "field", "message"),
     [
         # a union of a duration and a distribution: the member that fits the value speaks
-        ("{id: a, kind: data, recovery: {time: x}}", "assets[2].recovery.time", "not a duration: 'x'"),
-        ("{id: a, kind: data, recovery: {time: 5}}", "assets[2].recovery.time", "write a unit"),
-        ("{id: a, kind: data, recovery: {time: {dist: bogus}}}", "assets[2].recovery.time.dist",
+        ("{id: a, kind: data, recovery: {time: x}}", "assets[2] (a).recovery.time", "not a duration: 'x'"),
+        ("{id: a, kind: data, recovery: {time: 5}}", "assets[2] (a).recovery.time", "write a unit"),
+        ("{id: a, kind: data, recovery: {time: {dist: bogus}}}", "assets[2] (a).recovery.time.dist",
          "unknown dist 'bogus' (expected one of: triangular, uniform, lognormal)"),
-        ("{id: a, kind: data, recovery: {time: {min: 1h}}}", "assets[2].recovery.time.dist",
+        ("{id: a, kind: data, recovery: {time: {min: 1h}}}", "assets[2] (a).recovery.time.dist",
          "missing required field"),
         ("{id: a, kind: data, recovery: {time: {dist: uniform, min: 1h}}}",
-         "assets[2].recovery.time.max", "missing required field"),
+         "assets[2] (a).recovery.time.max", "missing required field"),
         # an id or a {asset, share} provider
-        ("{id: a, kind: data, needs: [{any_of: ['bad id!']}]}", "assets[2].needs[0].any_of[0]",
+        ("{id: a, kind: data, needs: [{any_of: ['bad id!']}]}", "assets[2] (a).needs[0].any_of[0]",
          "String should match pattern"),
         ("{id: a, kind: data, needs: [{any_of: [{share: 0.5}]}]}",
-         "assets[2].needs[0].any_of[0].asset", "missing required field"),
+         "assets[2] (a).needs[0].any_of[0].asset", "missing required field"),
         ("{id: a, kind: data, needs: [{any_of: [{asset: grid, shares: 1}]}]}",
-         "assets[2].needs[0].any_of[0].shares", "unknown field; did you mean 'share'?"),
+         "assets[2] (a).needs[0].any_of[0].shares", "unknown field; did you mean 'share'?"),
         # text or {de, en}
-        ("{id: a, kind: data, name: {de: x, fr: y}}", "assets[2].name.fr", "unknown field"),
-        ("{id: a, kind: data, needs: [{all_of: [grid], any_of: [site]}]}", "assets[2].needs[0]",
+        ("{id: a, kind: data, name: {de: x, fr: y}}", "assets[2] (a).name.fr", "unknown field"),
+        ("{id: a, kind: data, needs: [{all_of: [grid], any_of: [site]}]}", "assets[2] (a).needs[0]",
          "give exactly one of all_of, any_of, k_of_n (found all_of, any_of)"),
-        ("{id: a, kind: datacentre}", "assets[2].kind", "Input should be 'site'"),
-        ("{id: a, kind: data, recovery: {time: 1h, tem: it}}", "assets[2].recovery.tem",
+        ("{id: a, kind: datacentre}", "assets[2] (a).kind", "Input should be 'site'"),
+        ("{id: a, kind: data, recovery: {time: 1h, tem: it}}", "assets[2] (a).recovery.tem",
          "unknown field; did you mean 'team'?"),
         ("{id: a, kind: data, needs: [{all_of: [grid], buffers: [{id: b}]}]}",
-         "assets[2].needs[0].buffers[0].capacity", "missing required field"),
+         "assets[2] (a).needs[0].buffers[0] (b).capacity", "missing required field"),
     ],
 )  # fmt: skip
 def test_schema_error_location_and_message(
@@ -251,12 +251,12 @@ def test_command_errors_point_at_the_action(tmp_path: Path) -> None:
     )
     problems = [f"{p.line}: {p.field}: {p.message}" for p in validate_file(path)]
     assert problems[0].startswith(
-        "8: injects[0].do[0].action: unknown action 'dwn'; did you mean 'down'?"
+        "8: injects[0] (i).do[0].action: unknown action 'dwn'; did you mean 'down'?"
     )
     assert problems[1:] == [
-        "9: injects[0].do[1].action: missing required field",
-        "11: injects[0].do[2].hazard.capacty: unknown field; did you mean 'capacity'?",
-        "12: injects[0].do[3].asset: missing required field",
+        "9: injects[0] (i).do[1].action: missing required field",
+        "11: injects[0] (i).do[2].hazard.capacty: unknown field; did you mean 'capacity'?",
+        "12: injects[0] (i).do[3].asset: missing required field",
     ]  # fmt: skip
 
 
@@ -420,4 +420,28 @@ def test_a_large_json_company_loads_on_the_fast_path_identically(tmp_path: Path,
     with pytest.raises(io.ScenarioError) as err:
         io.load_bundle(tmp_path / "scenario.yaml")
     (problem,) = err.value.problems
-    assert problem.field == "assets[7].needs[0].all_of[0]" and problem.line is not None
+    assert problem.field == "assets[7] (site-0007).needs[0].all_of[0]" and problem.line is not None
+
+
+def test_a_problem_names_the_items_on_its_path_by_their_ids(tmp_path: Path) -> None:
+    """The third asset's need lists an unknown provider: the field names the
+    asset and the need by their ids, the line is the provider's (line 9)."""
+    path = tmp_path / "company.yaml"
+    path.write_text(
+        "company: {id: c, name: C}\n"  # 1
+        "assets:\n"  # 2
+        "  - {id: grid, kind: utility}\n"  # 3
+        "  - {id: ups, kind: utility}\n"  # 4
+        "  - id: app-0003\n"  # 5
+        "    kind: application\n"  # 6
+        "    needs:\n"  # 7
+        "      - id: power\n"  # 8
+        "        all_of: [grid, gird]\n",  # 9
+        encoding="utf-8",
+    )
+    (problem,) = validate_file(path)
+    assert (problem.line, problem.field) == (9, "assets[2] (app-0003).needs[0] (power).all_of[1]")
+    assert problem.in_language("de") == (
+        f"{path}:9: assets[2] (app-0003).needs[0] (power).all_of[1]: "
+        "unbekannte Ressource 'gird'; meinten Sie 'grid'?"
+    )

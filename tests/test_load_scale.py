@@ -162,7 +162,7 @@ def test_one_cycle_in_a_large_company_is_the_one_problem(tmp_path: Path) -> None
     with pytest.raises(ScenarioError) as e:
         load_bundle(path)
     (problem,) = e.value.problems
-    assert problem.field == f"assets[{k}].needs[{len(app['needs']) - 1}]"
+    assert problem.field == f"assets[{k}] ({app_id}).needs[{len(app['needs']) - 1}] (loop)"
     assert problem.message == (
         f"instant dependency cycle: {app_id} -> {proc['id']} -> {app_id}"
         " (each needs the next with no delay or buffer on any link)"
@@ -179,7 +179,10 @@ def test_a_schema_error_in_a_large_company_is_located(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as e:
         load_bundle(path)
     problems = e.value.problems
-    assert [p.field for p in problems] == ["assets[5000].kind", "assets[5001].needs[0].all_of[0]"]
+    # each asset named by its id as well (the generator's), the need by "x"
+    ids = [company["assets"][i]["id"] for i in (5000, 5001)]
+    assert [p.field for p in problems] == [f"assets[5000] ({ids[0]}).kind",
+                                           f"assets[5001] ({ids[1]}).needs[0] (x).all_of[0]"]
     lines = (tmp_path / "company.json").read_text().splitlines()
     assert lines[problems[0].line - 1].strip() == '"kind": "spaceship",'  # type: ignore[operator]
     assert lines[problems[1].line - 1].strip() == '"no-such-asset"'  # type: ignore[operator]

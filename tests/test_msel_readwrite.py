@@ -145,7 +145,7 @@ def test_dropping_an_inject_a_trigger_releases_is_reported() -> None:
     with pytest.raises(ScenarioError) as err:
         import_msel("msel.csv", b"Event No.,Scenario time,Title\nm1,1h,A\n", data, bundle)
     assert [str(p) for p in err.value.problems] == [
-        "msel.csv: triggers[1].do[0].release: unknown inject 'm9'"
+        "msel.csv: triggers[1] (no_external_it).do[0].release: unknown inject 'm9'"
     ]
 
 
@@ -196,7 +196,8 @@ HEAD = ["Event No.", "Scenario time", "Title", "Event type", "Objective", "Comma
          "msel.xlsx:MSEL!F2: Commands: not a YAML value: anchors and aliases (&, *) are not "
          "allowed here"),
         ([HEAD, ["m1", "1h", "A", None, None, "[{action: down, asset: erq}]"]],
-         "msel.xlsx:MSEL!F2: injects[0].do[0].asset: unknown asset 'erq'; did you mean 'erp'?"),
+         "msel.xlsx:MSEL!F2: injects[0] (m1).do[0].asset: unknown asset 'erq'; did you mean "
+         "'erp'?"),
         ([HEAD, ["m1", "20d", "A", None, None, None]],
          "msel.xlsx:MSEL!B2: Scenario time: 20d is after the end of the scenario (horizon 10d)"),
         ([["Einsatz", "Stab"], ["x", "y"]],

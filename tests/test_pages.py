@@ -217,9 +217,9 @@ def test_upload_of_a_broken_file_shows_every_problem_with_file_and_line(client: 
     problems = re.findall(r"<li><code>(.*?)</code></li>", r.text)
     assert problems == [
         "many_problems.yaml:6: seeed: unknown field; did you mean &#39;seed&#39;?",
-        "many_problems.yaml:9: injects[0].at: 2d is after the end of the scenario (horizon 1d)",
-        "many_problems.yaml:11: injects[1].id: duplicate inject id &#39;a&#39; (first at injects[0].id)",
-        "many_problems.yaml:15: injects[1].do[0].process: asset &#39;server&#39; has no workaround",
+        "many_problems.yaml:9: injects[0] (a).at: 2d is after the end of the scenario (horizon 1d)",
+        "many_problems.yaml:11: injects[1] (a).id: duplicate inject id &#39;a&#39; (first at injects[0].id)",
+        "many_problems.yaml:15: injects[1] (a).do[0].process: asset &#39;server&#39; has no workaround",
     ]
     assert "tabletop-upload-" not in r.text and "Traceback" not in r.text
     assert 'value="upload" checked' in r.text  # the form keeps the choice

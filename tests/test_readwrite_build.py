@@ -67,7 +67,8 @@ def test_a_missing_value_is_reported_at_the_nearest_known_cell() -> None:
     cells.put(("assets", 1), "Assets!A3", "ID")
     with pytest.raises(ScenarioError) as err:
         company_from_data(Source("bia.xlsx", data, cells))
-    assert str(err.value.problems[0]) == "bia.xlsx:Assets!A3: assets[1].kind: missing required field"
+    assert str(err.value.problems[0]) == (
+        "bia.xlsx:Assets!A3: assets[1] (p).kind: missing required field")
 
 
 def test_people_spell_units_but_code_may_give_seconds() -> None:

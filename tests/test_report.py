@@ -252,7 +252,7 @@ def test_plan_csv_and_xlsx_read_back(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["nope.jsonl", "--html", "x.html"], "nope.jsonl"),
     ([str(LOG), "--lang", "fr", "--html", "x.html"], "--lang"),
-    ([str(LOG)], "nothing to write"),
+    ([str(LOG)], "nichts zu schreiben"),  # report's default --lang is de
 ])  # fmt: skip
 def test_cli_errors_are_one_line(args: list[str], message: str, tmp_path: Path,
                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
@@ -268,8 +268,12 @@ def test_cli_player_log_is_refused(tmp_path: Path) -> None:
     player = tmp_path / "player.jsonl"
     player.write_text('{"format":"tabletop-exercise-log","version":1}\n'
                       + "\n".join(lines[1:]) + "\n")  # fmt: skip
-    result = runner.invoke(app, ["report", str(player), "--html", str(tmp_path / "r.html")])
+    result = runner.invoke(app, ["report", str(player), "--html", str(tmp_path / "r.html"),
+                                 "--lang", "en"])  # fmt: skip
     assert result.exit_code == 2 and "participant's log cannot be replayed" in result.output
+    result = runner.invoke(app, ["report", str(player), "--html", str(tmp_path / "r.html")])
+    assert result.exit_code == 2  # report speaks German unless told otherwise
+    assert "das Protokoll eines Teilnehmers lässt sich nicht nachspielen" in result.output
 
 
 def test_objective_evidence_is_worded_in_the_report_language() -> None:

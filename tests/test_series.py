@@ -258,9 +258,9 @@ def test_cli_refuses_mixed_companies_and_bad_arguments(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "verschiedene Unternehmen" in result.output  # --lang de
     assert "a.jsonl: 'c'" in result.output and not out.exists()
     result = runner.invoke(app, ["report", "--series", str(a), "--html", str(out)])
-    assert result.exit_code == 2 and "give 2 to 20 logs, not 1" in result.output
+    assert result.exit_code == 2 and "bitte 2 bis 20 Protokolle angeben, nicht 1" in result.output
     result = runner.invoke(app, ["report", str(a), str(a), "--html", str(out)])
-    assert result.exit_code == 2 and "2 logs given: one, or two or more with --series" in (
+    assert result.exit_code == 2 and "2 Protokolle angegeben: eines, oder zwei und mehr mit" in (
         result.output)
     result = runner.invoke(app, ["report", "--series", str(a), str(a), "--plan-csv", str(out)])
     assert result.exit_code == 2 and "--plan-csv" in result.output

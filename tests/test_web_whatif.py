@@ -143,7 +143,18 @@ def test_each_change_is_the_simulators_what_if_of_the_exported_log(
     assert orders(got)["changed"]["downtime_h"] == downtime
     bundle, seed, entries = exported(ex)
     expected = whatif(bundle, seed, entries, change).to_dict()
-    assert {k: v for k, v in got.items() if k not in ("timeline", "end")} == expected
+    assert {k: v for k, v in got.items() if k not in ("timeline", "end", "caption")} == expected
+
+
+def test_the_caption_names_the_decision_and_its_time(ex: Ex) -> None:
+    """Entry 4 is "Activate the standby server", decided at T+3 h: the
+    scenario starts Mon 16.02.2026 08:00 CET, so 11:00 CET."""
+    got = ok(ex, {"drop": 4})
+    assert got["caption"] == {
+        "de": "Ohne die Entscheidung „Ersatzserver aktivieren“ bei T+03:00 (Mo 16.02. 11:00 MEZ)",
+        "en": "Without the decision “Activate the standby server” at T+03:00 "
+              "(Mon 16/02 11:00 CET)",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(("body", "field", "words"), [

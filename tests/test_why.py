@@ -226,7 +226,7 @@ def test_cli_prints_the_chain() -> None:
     # The example starts Monday 16.02.2026 06:00 CET (MEZ): 3 h later is 09:00 MEZ.
     assert result.stdout.splitlines() == [
         "Stromausfall, Cyberangriff und Lieferantenausfall — T+03:00 (Mo 16.02.2026 09:00 MEZ), "
-        "seed 7",
+        "Seed 7",
         "Auftragserfassung (order_entry): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",
         "  braucht ERP [IT/Daten, alle 2 nötig]: fehlt ERP, ERP-Datenbank",
         "  ERP (erp): ausgefallen (0 %) seit T+03:00, Mo 16.02. 09:00 MEZ",

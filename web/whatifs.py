@@ -37,6 +37,7 @@ from simulator.exercise.whatif import (
     play,
     risk,
 )
+from simulator.exercise.whatif_caption import caption
 from simulator.model.schema import ScenarioBundle
 
 T = TypeVar("T")
@@ -119,6 +120,8 @@ def run_whatif(header: LogHeader, entries: Sequence[LogEntry], change: Edit,
     out = WhatIf((change,), tuple(changed), comparison, mc).to_dict()
     out["timeline"] = {"original": drawn(bundle, original), "changed": drawn(bundle, other)}
     out["end"] = max(original.horizon, other.horizon)
+    # The change in words naming the decision, for the caption and the legend.
+    out["caption"] = {lang: caption(bundle, entries, change, lang) for lang in ("de", "en")}
     return out
 
 

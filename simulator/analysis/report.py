@@ -192,14 +192,29 @@ def rows_csv(rows: Sequence[dict[str, Any]]) -> str:
     return _csv(header, ([row[k] for k in header] for row in rows))
 
 
-def sweep_table(rows: Sequence[dict[str, Any]]) -> Table:
-    table = Table(title="Sweep")
+_SWEEP_GERMAN = {
+    "id": "Prozess", "p_rto_breach": "P(WAZ verfehlt)", "p_mtpd_breach": "P(MTA verfehlt)",
+    "downtime_h_p50": "Ausfall h P50", "downtime_h_p90": "Ausfall h P90",
+    "downtime_h_p99": "Ausfall h P99", "impact_eur_mean": "Schaden EUR Mittel",
+    "impact_eur_p95": "Schaden EUR P95",
+}  # fmt: skip
+"""The sweep's statistics in German; in English the table keeps the keys the
+CSV has, and a parameter's column is its last path step in both."""
+
+
+def sweep_table(rows: Sequence[dict[str, Any]], lang: str = "en") -> Table:
+    table = Table(title="Parameterstudie" if lang == "de" else "Sweep")
     if not rows:
         return table
     shown = [k for k in rows[0] if k not in ("below_mbco_h_p50", "below_mbco_h_p90")]
     for key in shown:
-        table.add_column(key.rsplit(".", 1)[-1], justify="right")
+        header = _SWEEP_GERMAN.get(key, key) if lang == "de" else key
+        table.add_column(header.rsplit(".", 1)[-1], justify="right")
     for row in rows:
-        table.add_row(*(f"{row[k]:.3f}" if isinstance(row[k], float) else plain(str(row[k]))
-                        for k in shown))  # fmt: skip
+        table.add_row(*(_sweep_figure(row[k], lang) if isinstance(row[k], float)
+                        else plain(str(row[k])) for k in shown))  # fmt: skip
     return table
+
+
+def _sweep_figure(value: float, lang: str) -> str:
+    return _num(value, 3, lang) if lang == "de" else f"{value:.3f}"

@@ -64,6 +64,7 @@ from simulator.exercise.tables import decisions_table, no_decisions, risk_table,
 from simulator.exercise.whatif import MAX_REPLICATIONS as MAX_WHATIF_REPLICATIONS
 from simulator.exercise.whatif import Add, Drop, Edit, EditError, Move, Replace
 from simulator.exercise.whatif import whatif as run_whatif
+from simulator.exercise.whatif_caption import caption
 from simulator.model.generate import MIN_ASSETS
 from simulator.model.generate import generate as generate_company
 from simulator.model.schema import MAX_SEED, Company, Scenario, ScenarioBundle, text
@@ -111,6 +112,19 @@ RUN_WORDS = {
 }  # fmt: skip
 """The words of `run`'s summary lines; the tables speak through `report`."""
 
+REPORT_WORDS = {
+    "en": "{entries} log entries, {decisions} decisions, {plan} plan items",
+    "de": "{entries} Protokolleinträge, {decisions} Entscheidungen, {plan} Maßnahmen im Plan",
+}
+"""`report`'s line on what the written report holds."""
+
+GENERATE_WORDS = {
+    "en": "wrote {company} ({n} assets), {scenario}",
+    "de": "{company} ({n} Ressourcen) und {scenario} geschrieben",
+}
+REPLICATIONS = {"en": "replications", "de": "Durchläufe"}
+"""The label of the progress bar of `montecarlo` and `whatif -n`."""
+
 
 @app.command()
 def validate(
@@ -127,6 +141,7 @@ def validate(
     scenario is checked together with its company file. Exit code 2 if any
     file is invalid.
     """
+    check_lang(lang)
     valid = True
     printed: set[str] = set()  # two scenarios on one bad company: report it once
     for file in files:
@@ -192,12 +207,12 @@ def run(
     lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Run a scenario and summarise what happened to every business process."""
-    bundle = _load_or_exit(scenario)
+    check_lang(lang)
+    bundle = _load_or_exit(scenario, lang)
     try:
         stop = bundle.scenario.horizon if until is None else parse_duration(until)
     except ValueError as e:
-        typer.echo(f"--until: {e}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        _fail(f"--until: {e}", lang)
     sim = Simulation(bundle, seed)
     sim.advance(stop)
     stop = min(stop, sim.horizon)
@@ -227,7 +242,7 @@ def run(
     else:
         console = Console(width=max(Console().width, 120))
         title = text(bundle.scenario.scenario.title, lang)
-        words = RUN_WORDS.get(lang, RUN_WORDS["en"])
+        words = RUN_WORDS[lang]
         start, end = bundle.scenario.start, clock_at(bundle.scenario.start, stop)
         span = f"{words['from']} {stamp(start, lang)} {words['to']} {stamp(end, lang)}"
         console.print(Text.assemble((printable(title, SHOWN_CHARS), "bold"),
@@ -252,21 +267,18 @@ def why(
     lang: Annotated[str, typer.Option(help="Language of names: de or en.")] = "en",
 ) -> None:
     """Why is ASSET down at a time: the chain of causes down to the hazard or inject."""
-    bundle = _load_or_exit(scenario)
+    check_lang(lang)
+    bundle = _load_or_exit(scenario, lang)
     try:
         t = parse_duration(at)
     except ValueError as e:
-        typer.echo(f"--at: {e}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
-    check_lang(lang)
+        _fail(f"--at: {e}", lang)
     if t > bundle.scenario.horizon:
         horizon = f"{bundle.scenario.horizon / 3600:g} h"
-        typer.echo(f"--at: {at!r} is past the scenario's horizon ({horizon})", err=True)
-        raise typer.Exit(EXIT_INVALID)
+        _fail(f"--at: {at!r} is past the scenario's horizon ({horizon})", lang)
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
     if asset not in names:
-        typer.echo(f"asset: no asset {asset!r} in company {bundle.company.company.id!r}", err=True)
-        raise typer.Exit(EXIT_INVALID)
+        _fail(f"asset: no asset {asset!r} in company {bundle.company.company.id!r}", lang)
     sim = Simulation(bundle, seed)
     sim.advance(t)
     chain = explain(sim, asset, lang)
@@ -276,7 +288,7 @@ def why(
         # the moment as the chain's lines write theirs ("T+1 Tg. 06:00"), one format
         when = f"{moment(t, lang)} ({stamp(clock_at(bundle.scenario.start, t), lang)})"
         title = printable(text(bundle.scenario.scenario.title, lang), SHOWN_CHARS)
-        typer.echo(f"{title} — {when}, seed {sim.seed}")
+        typer.echo(f"{title} — {when}, {RUN_WORDS[lang]['seed']} {sim.seed}")
         for line in describe(chain, names, lang, start=bundle.scenario.start):
             typer.echo(printable(line))
 
@@ -304,11 +316,11 @@ def replay(
         header, entries = read_log(read_file(log).decode("utf-8"), log)
         bundle, _ = playable(header)
     except ScenarioError as e:  # cannot read the file
-        _exit_with(e)
+        _exit_with(e, lang)
     except UnicodeDecodeError as e:
-        _fail(f"{log}: not UTF-8 text (byte {e.start})")
+        _fail(f"{log}: not UTF-8 text (byte {e.start})", lang)
     except LogError as e:
-        _fail(str(e))
+        _fail(str(e), lang)
     end = end_of(header, entries)
     horizon = horizon_of(bundle, entries)
     t = end
@@ -316,13 +328,13 @@ def replay(
         try:
             t = 0 if at.strip() == "0" else parse_duration(at)
         except ValueError as e:
-            _fail(f"--at: {e}")
+            _fail(f"--at: {e}", lang)
         if t > horizon:
-            _fail(f"--at: {at!r} is past the exercise's horizon ({horizon / 3600:g} h)")
+            _fail(f"--at: {at!r} is past the exercise's horizon ({horizon / 3600:g} h)", lang)
     try:
         exercise = replay_log(header, entries, t)
     except LogError as e:
-        _fail(f"{log}: {e}")
+        _fail(f"{log}: {e}", lang)
     report = moment_figures(exercise, end, lang)
     names = {a.id: text(a.name, lang) or a.id for a in bundle.company.assets}
     title = text(bundle.scenario.scenario.title, lang)
@@ -385,39 +397,39 @@ def report(
     if series:
         if plan_csv or plan_xlsx:
             _fail("--plan-csv/--plan-xlsx: each exercise has its own improvement plan; "
-                  "write it without --series")
+                  "write it without --series", lang)
         _series_report(logs, lang, html, pdf)
         return
     if len(logs) != 1:
-        _fail(f"{len(logs)} logs given: one, or two or more with --series")
+        _fail(f"{len(logs)} logs given: one, or two or more with --series", lang)
     log = logs[0]
     if not (html or pdf or plan_csv or plan_xlsx):
-        _fail("nothing to write: give --html, --pdf, --plan-csv or --plan-xlsx")
-    header, entries = _read_log_or_exit(log)
+        _fail("nothing to write: give --html, --pdf, --plan-csv or --plan-xlsx", lang)
+    header, entries = _read_log_or_exit(log, lang)
     try:
         playable(header)
         built = build_report(header, entries, lang)
     except LogError as e:
-        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
+        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}", lang)
     page = render_report(built)
-    _write_page(page, html, pdf)
+    _write_page(page, html, pdf, lang)
     if plan_csv:
         write_text(plan_csv, csv_of(built.plan, lang))
     if plan_xlsx:
         write_bytes(plan_xlsx, xlsx_of(built.plan, lang))
-    typer.echo(printable(f"{built.title}: {len(built.log)} log entries, "
-                         f"{len(built.decisions)} decisions, {len(built.plan)} plan items"))
+    typer.echo(printable(f"{built.title}: " + REPORT_WORDS[lang].format(
+        entries=len(built.log), decisions=len(built.decisions), plan=len(built.plan))))
 
 
-def _read_log_or_exit(log: str) -> tuple[LogHeader, list[LogEntry]]:
+def _read_log_or_exit(log: str, lang: str) -> tuple[LogHeader, list[LogEntry]]:
     try:
         header, entries = read_log(read_file(log).decode("utf-8"), log)
     except ScenarioError as e:  # cannot read the file
-        _exit_with(e)
+        _exit_with(e, lang)
     except UnicodeDecodeError as e:
-        _fail(f"{log}: not UTF-8 text (byte {e.start})")
+        _fail(f"{log}: not UTF-8 text (byte {e.start})", lang)
     except LogError as e:
-        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}")
+        _fail(str(e) if str(e).startswith(log) else f"{log}: {e}", lang)
     return header, entries
 
 
@@ -429,23 +441,23 @@ def _series_report(logs: list[str], lang: str, html: str | None, pdf: str | None
     from simulator.exercise.series_html import value as series_value
 
     if not (html or pdf):
-        _fail("nothing to write: give --html or --pdf")
+        _fail("nothing to write: give --html or --pdf", lang)
     if not 2 <= len(logs) <= MAX_RUNS:
-        _fail(f"--series: give 2 to {MAX_RUNS} logs, not {len(logs)}")
-    read = [(Path(log).name, *_read_log_or_exit(log)) for log in logs]
+        _fail(f"--series: give 2 to {MAX_RUNS} logs, not {len(logs)}", lang)
+    read = [(Path(log).name, *_read_log_or_exit(log, lang)) for log in logs]
     try:
         built = build_series(read, lang)
     except SeriesError as e:
-        _fail(e.say(lang))
+        _fail(e.say(lang), lang)
     page = render_series(built)
-    _write_page(page, html, pdf)
+    _write_page(page, html, pdf, lang)
     for i, run in enumerate(built.runs, 1):
         typer.echo(printable(f"{i} {run.label}: {series_value('met', run, lang)}, "
                              f"{series_value('impact_eur', run, lang)} EUR, "
                              f"{series_value('time_to_decision', run, lang)}"))
 
 
-def _write_page(page: str, html: str | None, pdf: str | None) -> None:
+def _write_page(page: str, html: str | None, pdf: str | None, lang: str) -> None:
     """A report page as HTML and/or PDF (WeasyPrint, made from the same HTML)."""
     from simulator.exercise.aar_pdf import PdfUnavailable
     from simulator.exercise.aar_pdf import pdf as pdf_of
@@ -456,25 +468,25 @@ def _write_page(page: str, html: str | None, pdf: str | None) -> None:
         try:
             write_bytes(pdf, pdf_of(page))
         except PdfUnavailable as e:
-            _fail(f"--pdf: {e}")
+            _fail(f"--pdf: {e}", lang)
 
 
-def _fail(message: str) -> NoReturn:
-    """One line on stderr, exit 2: bad input is no crash."""
-    typer.echo(printable(message, 2000), err=True)
+def _fail(message: str, lang: str = "en") -> NoReturn:
+    """One line on stderr in `lang`, exit 2: bad input is no crash."""
+    typer.echo(printable(translate(message, lang), 2000), err=True)
     raise typer.Exit(EXIT_INVALID)
 
 
-def _load_or_exit(path: str) -> ScenarioBundle:
+def _load_or_exit(path: str, lang: str = "en") -> ScenarioBundle:
     try:
         return load_bundle(path)
     except ScenarioError as e:
-        _exit_with(e)
+        _exit_with(e, lang)
 
 
-def _exit_with(error: ScenarioError) -> NoReturn:
-    """Print every problem (file:line: field: message) and exit 2."""
-    refuse(error.problems)
+def _exit_with(error: ScenarioError, lang: str = "en") -> NoReturn:
+    """Print every problem (file:line: field: message) in `lang` and exit 2."""
+    refuse(error.problems, lang)
 
 
 @app.command()
@@ -488,14 +500,17 @@ def generate(
     fmt: Annotated[
         FileFormat, typer.Option("--format", help="yaml, or json (loads faster when large).")
     ] = FileFormat.yaml,
+    lang: Annotated[str, typer.Option(help="Language of the message: de or en.")] = "en",
 ) -> None:
     """Write a synthetic layered company with random failures, for scale tests."""
+    check_lang(lang)
     company, scenario = generate_company(assets, seed=seed, failures=failures)
     company_file = f"company.{fmt.value}"
     scenario["company"] = company_file
     write_data(Path(out) / company_file, company)
     write_data(Path(out) / "scenario.yaml", scenario)
-    typer.echo(f"wrote {Path(out) / company_file} ({assets} assets), {Path(out) / 'scenario.yaml'}")
+    typer.echo(GENERATE_WORDS[lang].format(company=Path(out) / company_file, n=assets,
+                                           scenario=Path(out) / "scenario.yaml"))
 
 
 
@@ -535,8 +550,9 @@ def montecarlo(
     lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities, downtime percentiles and impact over N replications."""
-    bundle = _load_or_exit(scenario)
-    bar, advance = _progress(n, "replications")
+    check_lang(lang)
+    bundle = _load_or_exit(scenario, lang)
+    bar, advance = _progress(n, REPLICATIONS[lang])
     with bar:
         result = monte_carlo(bundle, n, seed, workers=workers, executor=_executor(dask),
                              progress=advance)  # fmt: skip
@@ -575,20 +591,22 @@ def sweep(
     dask: Annotated[
         str | None, typer.Option(help="Run on a Dask scheduler, e.g. tcp://127.0.0.1:8786.")
     ] = None,
+    lang: Annotated[str, typer.Option(help="Language of names and headers: de or en.")] = "en",
 ) -> None:
     """Breach probabilities over a grid of parameter values (common random numbers)."""
-    bundle = _load_or_exit(scenario)
+    check_lang(lang)
+    bundle = _load_or_exit(scenario, lang)
     grid = dict(_parse_param(p) for p in param)
     try:
         for values in itertools.product(*grid.values()):  # fail fast on a bad value
             with_parameters(bundle, dict(zip(grid, values, strict=True)))
     except ScenarioError as e:
-        _exit_with(e)
+        _exit_with(e, lang)
     points = run_sweep(bundle, grid, n, seed, workers=workers, executor=_executor(dask))
     rows = sweep_rows(points)
     if csv:
         write_text(csv, rows_csv(rows))
-    Console(width=max(Console().width, 120)).print(sweep_table(rows))
+    Console(width=max(Console().width, 120)).print(sweep_table(rows, lang))
 
 
 # --- exercise logs: what-if forks and the value of each decision -------------------
@@ -603,59 +621,59 @@ def _lang_or_exit(lang: str) -> None:
     check_lang(lang)
 
 
-def _log_or_exit(path: str) -> tuple[ScenarioBundle, int, list[LogEntry]]:
+def _log_or_exit(path: str, lang: str) -> tuple[ScenarioBundle, int, list[LogEntry]]:
     """The scenario bundle, seed and entries of an exported exercise log."""
     try:
         raw = read_file(path)
     except ScenarioError as e:
-        _exit_with(e)
+        _exit_with(e, lang)
     try:
         header, entries = read_log(raw.decode("utf-8"), path)
     except UnicodeDecodeError:
-        _fail(f"{path}: not UTF-8 text")
+        _fail(f"{path}: not UTF-8 text", lang)
     except LogError as e:
-        _fail(str(e))
+        _fail(str(e), lang)
     if header.seed is None:
-        _fail(f"{path}: header: seed: missing (a player's log cannot be replayed)")
-    bundle = header.bundle or _scenario_of(path, header.scenario)
+        _fail(f"{path}: header: seed: missing (a player's log cannot be replayed)", lang)
+    bundle = header.bundle or _scenario_of(path, header.scenario, lang)
     if header.bundle is None and header.bundle_hash and header.bundle_hash != bundle_hash(bundle):
         _fail(f"{path}: header: bundle_hash: scenario {header.scenario!r} has changed since "
-              "the log was written")  # fmt: skip
+              "the log was written", lang)  # fmt: skip
     if header.engine != ENGINE_VERSION:  # replays exactly, or says why it cannot
         try:
             verify(header, entries, bundle, header.seed)
         except LogError as e:
-            _fail(f"{path}: {e}")
+            _fail(f"{path}: {e}", lang)
     return bundle, header.seed, entries
 
 
-def _scenario_of(log: str, scenario: str | None) -> ScenarioBundle:
+def _scenario_of(log: str, scenario: str | None, lang: str) -> ScenarioBundle:
     if not scenario:
-        _fail(f"{log}: header: bundle: missing, and no scenario to replay on")
+        _fail(f"{log}: header: bundle: missing, and no scenario to replay on", lang)
     error: ScenarioError | None = None
     for root in dict.fromkeys([(Path.cwd() / "scenarios").resolve(), SCENARIOS]):
         file = (root / scenario).resolve()
         if not file.is_relative_to(root):
-            _fail(f"{log}: header: scenario: {scenario!r} is not a path under scenarios/")
+            _fail(f"{log}: header: scenario: {scenario!r} is not a path under scenarios/", lang)
         try:
             return load_bundle(file)
         except ScenarioError as e:
             error = e
     assert error is not None
-    _exit_with(error)
+    _exit_with(error, lang)
 
 
 _FORMS = {"replace": "SEQ=ACTION, e.g. 13=activate_dr", "move": "SEQ=DURATION, e.g. 13=5h",
           "add": "DURATION=ACTION, e.g. 5h=activate_dr"}  # fmt: skip
 
 
-def _edit_or_exit(drop: int | None, replace: str | None, move: str | None, add: str | None
-                  ) -> Edit:  # fmt: skip
+def _edit_or_exit(drop: int | None, replace: str | None, move: str | None, add: str | None,
+                  lang: str) -> Edit:  # fmt: skip
     given = [(k, v) for k, v in (("drop", drop), ("replace", replace), ("move", move),
                                  ("add", add)) if v is not None]  # fmt: skip
     if len(given) != 1:
         _fail("give exactly one of --drop SEQ, --replace SEQ=ACTION, --move SEQ=DURATION, "
-              "--add DURATION=ACTION")  # fmt: skip
+              "--add DURATION=ACTION", lang)  # fmt: skip
     option, value = given[0]
     if option == "drop":
         assert isinstance(value, int)
@@ -663,7 +681,7 @@ def _edit_or_exit(drop: int | None, replace: str | None, move: str | None, add: 
     left, sep, right = str(value).partition("=")
     left, right = left.strip(), right.strip()
     if not sep or not left or not right:
-        _fail(f"--{option}: write {_FORMS[option]}")
+        _fail(f"--{option}: write {_FORMS[option]}", lang)
     try:
         if option == "replace":
             return Replace(_seq(left), right)
@@ -671,7 +689,7 @@ def _edit_or_exit(drop: int | None, replace: str | None, move: str | None, add: 
             return Move(_seq(left), parse_duration(right))
         return Add(parse_duration(left), right)
     except ValueError as e:
-        _fail(f"--{option}: {e}")
+        _fail(f"--{option}: {e}", lang)
 
 
 def _seq(value: str) -> int:
@@ -712,21 +730,22 @@ def whatif(
 ) -> None:  # fmt: skip
     """What if a decision had been different: both outcomes side by side."""
     _lang_or_exit(lang)
-    change = _edit_or_exit(drop, replace, move, add)
-    bundle, seed, entries = _log_or_exit(log)
-    bar, advance = _progress(n, "replications")
+    change = _edit_or_exit(drop, replace, move, add, lang)
+    bundle, seed, entries = _log_or_exit(log, lang)
+    bar, advance = _progress(n, REPLICATIONS[lang])
     try:
         with bar:
             result = run_whatif(bundle, seed, entries, change, n,
                                 progress=advance if n > 1 else None)  # fmt: skip
     except EditError as e:
-        _fail(f"--{e.field}: {e.message}")
+        _fail(f"--{e.field}: {e.message}", lang)
     except LogError as e:
-        _fail(f"{log}: {e}")
+        _fail(f"{log}: {e}", lang)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
         return
     console = Console(width=max(Console().width, 160))
+    console.print(plain(caption(bundle, entries, change, lang), 2000))  # names the decision
     console.print(whatif_table(bundle, result.comparison, lang))
     if result.risk is not None:
         console.print(risk_table(bundle, result.risk, lang))
@@ -740,11 +759,11 @@ def decisions(
 ) -> None:
     """The value of each decision: the exercise without it, and with it at the first inject."""
     _lang_or_exit(lang)
-    bundle, seed, entries = _log_or_exit(log)
+    bundle, seed, entries = _log_or_exit(log, lang)
     try:
         values = decision_values(bundle, seed, entries)
     except LogError as e:
-        _fail(f"{log}: {e}")
+        _fail(f"{log}: {e}", lang)
     if as_json:
         typer.echo(json.dumps(values.to_dict(), ensure_ascii=False, indent=2, allow_nan=False))
         return

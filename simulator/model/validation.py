@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -171,15 +172,35 @@ def _duplicates(loc_ids: Iterable[tuple[Loc, str]], what: str, scope: str = "") 
     return out
 
 
-def render_loc(loc: Loc) -> str:
-    """`("assets", 3, "needs", 0)` -> `assets[3].needs[0]`."""
+def render_loc(loc: Loc, data: Any = None) -> str:
+    """`("assets", 3, "needs", 0)` -> `assets[3].needs[0]`; with the file's
+    `data`, an item of a list that has an id is named by it too, as its
+    author thinks of it: `assets[3] (app-0003).needs[0] (power)`. Only the
+    items on the path are looked at (a problem costs its path's length,
+    whatever the size of the file)."""
     out = ""
+    node = data
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str | int) and not isinstance(ident, bool):
+                out += f" ({printable_id(str(ident))})"
         else:
             out += f".{part}" if out else part
+            node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+def printable_id(ident: str, limit: int = 60) -> str:
+    """An id from a file as a field's name shows it: control characters
+    escaped, cut to `limit` characters (a hostile id may be 100 KB)."""
+    shown = ident if len(ident) <= limit else ident[: limit - 1] + "…"
+    if shown.isprintable():
+        return shown
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
+                   else f"\\u{ord(c):04x}" for c in shown)  # fmt: skip
 
 
 def _group_members(need: Need, at: Loc) -> list[tuple[Loc, str]]:

@@ -315,11 +315,20 @@ def _finish(parsed: Source, problems: list[Problem], start: int) -> None:
     problems of one file, those from index `start` on, by line."""
     if parsed.size <= FULL_CHECK_BYTES or len(problems) > start:
         problems += [
-            Problem(parsed.file, line, parsed.locator.field(path), message)
+            Problem(parsed.file, line, _field(parsed, path), message)
             for path, line, message in parsed.locator.duplicate_keys()
         ]
     mine = sorted(problems[start:], key=_sort_key)
     problems[start:] = list(dict.fromkeys(mine))
+
+
+def _field(parsed: Source, path: Loc) -> str:
+    """The field of a problem as the source's locator names it; where that
+    is the bare path (YAML, JSON, a graph), the items on it that have an id
+    are named by it too: `assets[79] (app-0003).needs[0] (power).all_of`.
+    Only reported problems get here, at most MAX_PROBLEMS a file."""
+    name = parsed.locator.field(path)
+    return render_loc(path, parsed.data) if name == render_loc(path) else name
 
 
 def _findings(
@@ -329,7 +338,7 @@ def _findings(
     findings = list(findings)
     for at, message in findings[:MAX_PROBLEMS]:
         loc = checked.loc(at)
-        where, name = parsed.locator.line(loc), parsed.locator.field(loc)
+        where, name = parsed.locator.line(loc), _field(parsed, loc)
         out.append(Problem(parsed.file, where, name, message))
     if len(findings) > MAX_PROBLEMS:
         out.append(_more(parsed.file, len(findings) - MAX_PROBLEMS))
@@ -507,7 +516,7 @@ def _pydantic_problems(
             Problem(
                 parsed.file,
                 parsed.locator.line(path),
-                parsed.locator.field(path) or "(top level)",
+                _field(parsed, path) or "(top level)",
                 _message(e, model, path[-1] if path else ""),
             )
         )

@@ -239,6 +239,10 @@ GERMAN: dict[str, str] = {
     "a repeating trigger (once: false) needs a min_interval of 1s or more": (
         "ein wiederholter Auslöser (once: false) braucht ein min_interval von mindestens 1s"
     ),
+    # before the general "no action {q} in the scenario":
+    "no action {q} in the scenario's catalogue (its actions: {x})": (
+        "keine Maßnahme {q} im Katalog des Szenarios (seine Maßnahmen: {x})"
+    ),
     "no action {q} in the scenario": "keine Maßnahme {q} im Szenario",
     "no trigger {q} in the scenario": "kein Auslöser {q} im Szenario",
     "{q} is a {w} asset, not a business_process": (
@@ -743,9 +747,77 @@ GERMAN: dict[str, str] = {
     "{x}: {q} leads to another server ({x2}): refused": (
         "{x}: {q} führt zu einem anderen Server ({x2}): abgelehnt"
     ),
+    # --- the command line's own refusals (cli/app.py) and the logs it reads ------------
+    "{q} is past the scenario's horizon ({n} h)": (
+        "{q} liegt nach dem Ende des Szenarios ({n} Std.)"
+    ),
+    "{q} is past the exercise's horizon ({n} h)": "{q} liegt nach dem Ende der Übung ({n} Std.)",
+    "no asset {q} in company {q2}": "keine Ressource {q} im Unternehmen {q2}",
+    "--{w}: write {x}, e.g. {r}": "--{w}: bitte {x} angeben, z. B. {r}",
+    "SEQ must be an entry number of the log, not {q}": (
+        "SEQ muss eine Eintragsnummer des Protokolls sein, nicht {q}"
+    ),
+    "nothing to write: give {x} or {w}": "nichts zu schreiben: bitte {x} oder {w} angeben",
+    "{n} logs given: one, or two or more with --series": (
+        "{n} Protokolle angegeben: eines, oder zwei und mehr mit --series"
+    ),
+    "give {n} to {n2} logs, not {n3}": "bitte {n} bis {n2} Protokolle angeben, nicht {n3}",
+    "each exercise has its own improvement plan; write it without --series": (
+        "jede Übung hat ihren eigenen Maßnahmenplan; ihn ohne --series schreiben"
+    ),
+    "missing (a player's log cannot be replayed)": (
+        "fehlt (das Protokoll eines Teilnehmers lässt sich nicht nachspielen)"
+    ),
+    "scenario {q} has changed since the log was written": (
+        "Szenario {q} wurde geändert, seit das Protokoll geschrieben wurde"
+    ),
+    "missing, and no scenario to replay on": "fehlt, und es gibt kein Szenario zum Nachspielen",
+    "{q} is not a path under scenarios/": "{q} ist kein Pfad unter scenarios/",
+    "the log's header has no scenario bundle and seed (a participant's log cannot be "
+    "replayed: export it with the facilitator's link)": (
+        "der Kopf des Protokolls enthält weder Szenario noch Seed (das Protokoll eines "
+        "Teilnehmers lässt sich nicht nachspielen: mit dem Link der Übungsleitung exportieren)"
+    ),
+    "the log was written by engine {w} and has no checkpoint; this is engine {w2}, which "
+    "cannot prove it replays the log exactly: replay it with Tabletop {w3}": (
+        "das Protokoll stammt von Engine {w} und hat keinen Prüfpunkt; dies ist Engine {w2}, "
+        "die nicht belegen kann, dass sie es genau nachspielt: mit Tabletop {w3} nachspielen"
+    ),
+    "the log was written by engine {w}; this engine ({w2}) plays it differently{x}: replay "
+    "it with Tabletop {w3}": (
+        "das Protokoll stammt von Engine {w}; diese Engine ({w2}) spielt es anders{x}: mit "
+        "Tabletop {w3} nachspielen"
+    ),
+    "empty, expected a header line and log entries": (
+        "leer, erwartet: eine Kopfzeile und Protokolleinträge"
+    ),
+    "the first line must be the log's header": "die erste Zeile muss der Kopf des Protokolls sein",
+    "seq: expected {n}, found {n2}": "seq: erwartet {n}, gefunden {n2}",
+    "log entry {n} is missing (next is {n2})": "Protokolleintrag {n} fehlt (der nächste ist {n2})",
+    "the log does not replay on this scenario: {rest}": (
+        "das Protokoll lässt sich auf diesem Szenario nicht nachspielen: {rest}"
+    ),
+    "the time cannot be before the start (got {n} s)": (
+        "die Zeit kann nicht vor dem Start liegen (angegeben: {n} s)"
+    ),
+    "T+{n} h is beyond the horizon (T+{n2} h)": (
+        "T+{n} Std. liegt nach dem Übungsende (T+{n2} Std.)"
+    ),
+    "PDF output needs WeasyPrint and Pango (install the {q} extra and the Debian package "
+    "libpango-1.0-0): {rest}": (
+        "PDF-Ausgabe braucht WeasyPrint und Pango (das Extra {q} und das Debian-Paket "
+        "libpango-1.0-0 installieren): {rest}"
+    ),
+    # --- sweep parameters (analysis/sweep.py) --------------------------------------
+    "a parameter starts with company., scenario., assets. or teams.": (
+        "ein Parameter beginnt mit company., scenario., assets. oder teams."
+    ),
+    "no {q} along this path": "kein {q} auf diesem Pfad",
+    "not UTF-8 text (byte {n})": "kein UTF-8-Text (Byte {n})",
+    "not UTF-8 text": "kein UTF-8-Text",
 }
 
-_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_QUOTED = re.compile(r"(?<![A-Za-z])'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 _SLOT = "\x00{}\x00"  # a quoted value set aside, by its index
 _KINDS = {
     "q": r"\x00\d+\x00",

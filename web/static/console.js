@@ -1169,7 +1169,9 @@
   // to simulated second `end`: the console's one curve, or the replay page's
   // "what if" (as played and changed, each with a name, colour and dash).
   function drawImpactCurves(target, curves, end) {
-    const traces = curves.map((c, i) => ({ type: "scatter", mode: "lines", name: c.name,
+    // A name may carry a decision's title from the scenario file: Plotly reads
+    // tags in legend names, so it gets the name as text.
+    const traces = curves.map((c, i) => ({ type: "scatter", mode: "lines", name: c.name && plain(c.name),
       x: c.points.map((p) => plotX(p[0])), y: c.points.map((p) => p[1]),
       line: { color: c.color || "#d64045", width: 2, shape: "linear", dash: c.dash || "solid" },
       fill: i === 0 ? "tozeroy" : "none", fillcolor: "rgba(214,64,69,0.12)",

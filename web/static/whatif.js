@@ -128,7 +128,10 @@
   const tone = (x) => (x < -0.005 ? "better" : x > 0.005 ? "worse" : null);
   const cell = (text, cls) => el("td", { class: cls ? `num ${cls}` : "num", text });
 
-  function caption(asked) {
+  // The server names the decision (its title and time: r.caption); the
+  // templates are left for an answer without one.
+  function caption(asked, r) {
+    if (r.caption && r.caption[cfg.lang]) return r.caption[cfg.lang];
     const action = actions.get(asked.action) || asked.action;
     if (asked.drop !== undefined) return fill(tr("whatif.did_drop"), { seq: asked.drop });
     if (asked.replace !== undefined) return fill(tr("whatif.did_replace"), { seq: asked.replace, action });
@@ -138,7 +141,8 @@
 
   function showResult(asked, r) {
     $("whatif-result").hidden = false;
-    $("whatif-caption").textContent = caption(asked);
+    const named = caption(asked, r);
+    $("whatif-caption").textContent = named;
     const rows = r.processes.map((p) => el("tr", { "data-process": p.id },
       el("th", { scope: "row", text: names.get(p.id) || p.id }),
       cell(pair(p.original.downtime_h, p.changed.downtime_h, h)),
@@ -171,7 +175,7 @@
     if (typeof Plotly !== "undefined") {
       view.drawImpactCurves("whatif-impact", [
         { points: original, name: tr("whatif.as_played") },
-        { points: changed, name: tr("whatif.changed"), color: "#1d4ed8", dash: "dash" },
+        { points: changed, name: named, color: "#1d4ed8", dash: "dash" },
       ], r.end);
     }
   }
