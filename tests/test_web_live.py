@@ -421,10 +421,10 @@ def test_stream_resumes_after_last_event_id(store: Store) -> None:
     assert stale[0][1]["type"] == "init"
 
 
-def test_a_players_ids_show_nothing_of_what_only_others_get() -> None:
+def test_a_players_stream_shows_nothing_of_what_only_others_see() -> None:
     """Ids run per audience and an unchanged message is not sent again: what
-    only the facilitator gets (f3, a fault) or what changes only the
-    facilitator's message (f2) leaves no gap in a player's ids."""
+    only the facilitator gets (here f2, f3: an observation, a fault) leaves
+    no gap in a player's ids and no empty message in its stream."""
     hub = Hub(history=10, start=100)
     hub.publish({"full": "f1", "player": "p1"})
     hub.publish({"full": "f2", "player": "p1"})  # the player's view is unchanged

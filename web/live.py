@@ -95,11 +95,11 @@ Viewer = asyncio.Queue[Event | None]
 class Hub:
     """Fan-out of one exercise's stream to its viewers, per audience.
 
-    Each audience has its own run of event ids: a message for others only
-    (a fault, for the facilitator) leaves no gap in a player's ids. A message
-    equal to the last one an audience got is not sent again. (An update
-    after something only others see, an observation, still reaches players,
-    empty: updates are paced, not sent per entry.) The resume history keeps at most
+    Each audience has its own run of event ids, and gets an event only when
+    its message differs from the last one it got: a player's stream neither
+    skips an id nor repeats a message when something only others see happens
+    (an observation, a skip, another team's inject, a fault), so nobody can
+    count what was kept from them. The resume history keeps at most
     `history` events and `history_bytes` bytes per audience: a viewer who
     missed more gets a fresh full state."""
 
