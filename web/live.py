@@ -95,31 +95,20 @@ Viewer = asyncio.Queue[Event | None]
 class Hub:
     """Fan-out of one exercise's stream to its viewers, per audience.
 
-    Each audience has its own run of event ids, and gets an event only when
-    its message differs from the last one it got: a player's stream neither
-    skips an id nor repeats a message when something only others see happens
-    (an observation, a skip, another team's inject, a fault), so nobody can
-    count what was kept from them. The resume history keeps at most
-    `history` events and `history_bytes` bytes per audience: a viewer who
-    missed more gets a fresh full state."""
+    The resume history keeps at most `history` events and `history_bytes`
+    bytes per audience: a viewer who missed more gets a fresh full state."""
 
     def __init__(self, history: int, start: int | None = None,
                  history_bytes: int = 8 * 1024 * 1024) -> None:  # fmt: skip
         # Event ids go on from the wall clock in ms: after a restart they are
         # past any id a browser kept from before, so it gets a full state.
-        self._start = int(time.time() * 1000) if start is None else start
+        self.next_id = int(time.time() * 1000) if start is None else start
         # Audiences come and go with the teams ("player:<team>"): made on first use.
         self._history_len = history
-        self._last: dict[str, Event] = {}  # the newest event of each audience
         self.history: dict[str, deque[Event]] = {}
         self.history_bytes = history_bytes
         self._kept_bytes: dict[str, int] = {}
         self.viewers: dict[str, set[Viewer]] = {a: set() for a in AUDIENCES}
-
-    def current(self, audience: str) -> int:
-        """The id of `audience`'s newest event (a full state sent now stands for it)."""
-        last = self._last.get(audience)
-        return self._start if last is None else last.id
 
     def _keep(self, audience: str, item: Event) -> None:
         kept = self.history.setdefault(audience, deque(maxlen=self._history_len))
@@ -131,14 +120,10 @@ class Hub:
         while self._kept_bytes[audience] > self.history_bytes and kept:
             self._kept_bytes[audience] -= len(kept.popleft().frame)
 
-    def publish(self, payloads: dict[str, str]) -> None:
-        """Send each audience its message, unless it is the one it got last."""
+    def publish(self, payloads: dict[str, str]) -> int:
+        self.next_id += 1
         for audience, data in payloads.items():
-            last = self._last.get(audience)
-            if last is not None and last.data == data:
-                continue
-            item = event(self.current(audience) + 1, data)
-            self._last[audience] = item
+            item = event(self.next_id, data)
             self._keep(audience, item)
             for queue in self.viewers.get(audience, ()):
                 if queue.full():  # a slow viewer: drop its backlog, it will resync
@@ -146,6 +131,7 @@ class Hub:
                     queue.put_nowait(None)
                 else:
                     queue.put_nowait(item)
+        return self.next_id
 
     def ping(self) -> None:
         for viewers in self.viewers.values():
@@ -154,12 +140,11 @@ class Hub:
                     queue.put_nowait(PING)
 
     def missed(self, audience: str, last_id: int) -> list[Event] | None:
-        """`audience`'s events after `last_id`, or None if they are no longer kept."""
+        """Events after `last_id`, or None if they are no longer kept."""
         kept = self.history.get(audience, ())
-        newest = self.current(audience)
-        if last_id == newest:
+        if last_id == self.next_id:
             return []
-        if not kept or last_id < kept[0].id - 1 or last_id > newest:
+        if not kept or last_id < kept[0].id - 1 or last_id > self.next_id:
             return None  # too old (or from before a restart): a full state instead
         return [item for item in kept if item.id > last_id]
 
@@ -593,7 +578,7 @@ class LiveExercise:
         try:
             missed = None if last_id is None else self.hub.missed(audience, last_id)
             if missed is None:
-                sent = self.hub.current(audience)
+                sent = self.hub.next_id
                 yield event(sent, self.init_message(audience))
             else:
                 sent = last_id if last_id is not None else 0
@@ -603,7 +588,7 @@ class LiveExercise:
             while True:
                 got = await queue.get()
                 if got is None:  # fell behind: start over from the full state
-                    sent = self.hub.current(audience)
+                    sent = self.hub.next_id
                     yield event(sent, self.init_message(audience))
                 elif got.id > sent or got is PING:
                     sent = max(sent, got.id)
