@@ -86,12 +86,15 @@ def test_unreadable_entries_are_passed_over_unnumbered() -> None:
 
 
 def test_records_name_the_entries_that_caused_them_by_the_players_numbers() -> None:
+    from simulator.exercise.audience import script_ref
+
     own = {"inject:1", "inject:3"}  # the ad hoc injects' causes (the script's: "inject:m1")
     causes = ["inject:1", "inject:3", "decision:5", "inject:m1", "hazard:inject-3",
               "asset:erp", None]  # fmt: skip
+    m1 = f"inject:{script_ref(BUNDLE, 'm1')}"  # scripted: by its reference (below)
     expected = {
-        PLAYER: ["inject:1", "inject", "decision:3", "inject:m1", "hazard", "asset:erp", None],
-        IT: ["inject:1", "inject:2", "decision:4", "inject:m1", "hazard", "asset:erp", None],
+        PLAYER: ["inject:1", "inject", "decision:3", m1, "hazard", "asset:erp", None],
+        IT: ["inject:1", "inject:2", "decision:4", m1, "hazard", "asset:erp", None],
         FULL: causes,
     }
     for audience, want in expected.items():
@@ -99,3 +102,56 @@ def test_records_name_the_entries_that_caused_them_by_the_players_numbers() -> N
         got = [record_view(audience, {"seq": 9, "event": "state", "cause": c}, n, own)["cause"]
                for c in causes]  # fmt: skip
         assert got == want, audience
+
+
+# --- scripted injects: named by a reference, not by the script's ids --------------
+
+
+def _script_bundle() -> Any:
+    """The test scenario with m2 addressed to team IT only."""
+    bundle = BUNDLE.model_copy(deep=True)
+    bundle.scenario.injects[1].teams = ["IT"]
+    return bundle
+
+
+def test_players_name_scripted_injects_by_a_reference_that_shows_no_order() -> None:
+    """m1 and m3 are for everyone, m2 for team IT: the script's ids (m1, m3)
+    would show a player without a team the gap m2 left. Players get
+    references: the same for the entry and the engine's record of one inject,
+    different between injects, none of them the id; the full view keeps ids."""
+    bundle = _script_bundle()
+    log = [entry(1, "release", inject="m1"), entry(2, "release", inject="m2"),
+           entry(3, "release", inject="m3")]  # fmt: skip
+    anyone, it = Numbering(PLAYER, bundle), Numbering(IT, bundle)
+    for e in log:
+        anyone.take(e)
+        it.take(e)
+    seen = [anyone.view(e) for e in log]
+    assert seen[1] is None  # m2 is IT's
+    ref1, ref3 = seen[0]["payload"]["inject"], seen[2]["payload"]["inject"]  # type: ignore[index]
+    assert len({ref1, ref3, "m1", "m3"}) == 4 and ref1.startswith("s") and len(ref1) == 13
+    assert seen[0]["payload"]["title"]["en"] == bundle.scenario.injects[0].title  # type: ignore[index]
+    assert "m1" not in repr(seen[0]) and "m3" not in repr(seen[2])
+    ref2 = it.view(log[1])["payload"]["inject"]  # type: ignore[index]
+    assert ref2 not in (ref1, ref3, "m2")
+    # the engine's records of the injects: the same reference; m2's cause is
+    # nobody's business but team IT's
+    record = {"seq": 9, "t": 60, "event": "down", "asset": "server", "cause": "inject:m1"}
+    assert record_view(PLAYER, record, anyone)["cause"] == f"inject:{ref1}"
+    m2 = {**record, "cause": "inject:m2"}
+    assert record_view(PLAYER, m2, anyone)["cause"] is None
+    assert record_view(IT, m2, it)["cause"] == f"inject:{ref2}"
+    assert record_view(FULL, m2, None)["cause"] == "inject:m2"
+    assert Numbering(FULL, bundle).view({**log[0], "seq": 1}) == log[0]
+
+
+def test_a_reference_is_keyed_by_the_whole_script() -> None:
+    """Who lacks the script cannot compute references from guessed ids: a
+    change of any inject's text changes every reference."""
+    from simulator.exercise.audience import script_ref
+
+    bundle = _script_bundle()
+    other = bundle.model_copy(deep=True)
+    other.scenario.injects[-1].message = "a different text"
+    assert script_ref(bundle, "m1") == script_ref(bundle.model_copy(deep=True), "m1")
+    assert script_ref(bundle, "m1") != script_ref(other, "m1")

@@ -11,6 +11,7 @@ The live stream, the log download and every page use these functions.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections.abc import Container, Mapping, Sequence
 from typing import Any
@@ -94,6 +95,10 @@ def record_view(
     if kind == "decision" or cause in own:
         number = numbering.number_of(int(ref)) if numbering and ref.isdigit() else None
         out["cause"] = kind if number is None else f"{kind}:{number}"
+    elif kind == "inject" and ref:  # a scripted inject: by its reference, if theirs to see
+        bundle = numbering.bundle if numbering else None
+        hidden = bundle is None or addressed_elsewhere(audience, scripted_teams(bundle, ref))
+        out["cause"] = None if hidden else f"inject:{script_ref(bundle, ref)}"
     detail = out.get("detail") or ""
     if out.get("event") == EVENT_INJECT and not detail.startswith(MESSAGE_DETAIL):
         out["detail"] = None  # a message they read anyway; anything else: not its command
@@ -207,8 +212,35 @@ class Numbering:
 
 def _released(bundle: ScenarioBundle, inject_id: str) -> dict[str, Any]:
     """A released scripted inject with its title and message in both
-    languages: the players' page has no copy of the script."""
-    return {"inject": inject_id, **script_texts(bundle, inject_id)}
+    languages: the players' page has no copy of the script. It is named by
+    its `script_ref`, not its id."""
+    return {"inject": script_ref(bundle, inject_id), **script_texts(bundle, inject_id)}
+
+
+_SCRIPT_KEYS: dict[int, tuple[object, bytes]] = {}
+
+
+def script_ref(bundle: ScenarioBundle | None, inject_id: str) -> str:
+    """How players name a scripted inject: a digest of its id keyed by the
+    whole script. The script's own ids (p01, p03, p04 …) would show players
+    the gaps left by injects addressed to others, and how many are still to
+    come; a digest shows nothing of the order, and only who has the script
+    (ids, titles and messages of every inject) could compute it. The same
+    inject has the same reference in the feed and in the engine's records,
+    so the console shows it once."""
+    if bundle is None:
+        return "x"
+    injects = bundle.scenario.injects
+    cached = _SCRIPT_KEYS.get(id(injects))
+    if cached is None or cached[0] is not injects:
+        script = hashlib.sha256()
+        for e in injects:
+            script.update(repr((e.id, e.title, e.message, e.teams)).encode())
+        if len(_SCRIPT_KEYS) > 256:  # the bundles of a few exercises at a time
+            _SCRIPT_KEYS.clear()
+        cached = _SCRIPT_KEYS[id(injects)] = (injects, script.digest())
+    digest = hashlib.blake2s(inject_id.encode(), key=cached[1], digest_size=6)
+    return f"s{digest.hexdigest()}"
 
 
 def scripted_teams(bundle: ScenarioBundle, inject_id: str) -> list[str] | None:
