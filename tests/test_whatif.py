@@ -469,3 +469,15 @@ def test_a_refusal_on_other_dice_that_is_not_moot_names_the_run() -> None:
     assert str(caught.value) == (f"in run {late + 1} of 20 (other random draws) log entry 2 "
                                  "cannot be played again: trigger 'escalation' has no "
                                  "suggested inject open")  # fmt: skip
+
+
+def test_cli_says_which_commands_it_passed_over(tmp_path: Path) -> None:
+    bundle = load_bundle(MOOT)
+    path = tmp_path / "moot.jsonl"
+    path.write_text(dumps_log(make_header(bundle, 3), moot_log()), encoding="utf-8")
+    out = runner.invoke(app, ["whatif", str(path), "--drop", "3", "-n", "20", "--lang", "de"])
+    assert out.exit_code == 0, out.output
+    result = whatif(bundle, 3, moot_log(), Drop(3), n=20)
+    assert result.risk is not None
+    words = " ".join(out.output.split())
+    assert result.risk.skipped[0].text("de") in words
