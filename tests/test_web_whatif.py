@@ -292,3 +292,42 @@ def test_another_decision_plays_another_script(tmp_path: Path) -> None:
     fired = result["triggers"]
     assert not any(f["trigger"] == "no_rental_generator" for f in fired["original"])
     assert {"trigger": "no_rental_generator", "at_h": 12.0} in fired["changed"]
+
+
+def test_a_release_other_dice_made_moot_is_counted_not_a_409(client: TestClient) -> None:
+    """tests/data/whatif/moot.yaml: the server fails at a random time (T+2.36 h on
+    seed 3) and the alarm inject plays then; the facilitator released it at T+2 h.
+    Over several runs the release is passed over where the failure came first — the
+    count is the simulator's (tests/test_whatif.py derives it) — not a 409."""
+    r = client.post("/api/exercises", json={"scenario": "moot.yaml", "seed": 3})
+    assert r.status_code == 201, r.text
+    ex = Ex(client, r.json()["id"], r.json()["tokens"])
+    ex.ok("clock", {"action": "jump", "by": "2h"})
+    ex.ok("injects", {"release": "alarm"})
+    seq = ex.ok("decisions", {"action": "activate_standby"})["seq"]
+    got = ok(ex, {"drop": seq, "n": 20})
+    bundle, seed, entries = exported(ex)
+    expected = whatif(bundle, seed, entries, Drop(seq), n=20)
+    assert expected.risk is not None and expected.risk.skipped  # the case at hand
+    [skipped] = got["montecarlo"]["skipped"]
+    assert skipped == expected.risk.skipped[0].to_dict()
+    assert skipped["text"]["de"].startswith(f"In {skipped['runs']} von 20 Durchläufen "
+                                            "übersprungen: Freigabe der Einlage „Monitoring")
+
+
+def test_a_refusal_on_other_dice_says_why_in_both_languages(client: TestClient) -> None:
+    """The facilitator released the escalation the failure suggested at T+2.5 h; on
+    dice where the server fails later there is nothing to release: a 409 naming the
+    run and the entry, in German too."""
+    r = client.post("/api/exercises", json={"scenario": "moot.yaml", "seed": 3})
+    ex = Ex(client, r.json()["id"], r.json()["tokens"])
+    ex.ok("clock", {"action": "jump", "by": "150min"})
+    ex.ok("triggers", {"trigger": "escalation", "action": "release"})
+    seq = ex.ok("decisions", {"action": "activate_standby"})["seq"]
+    r = ask(ex, {"drop": seq, "n": 20})
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert "(other random draws) log entry" in body["detail"]
+    assert "trigger 'escalation' has no suggested inject open" in body["detail"]
+    assert "(andere Zufallszahlen) lässt sich Protokolleintrag" in body["detail_de"]
+    assert "(release): release:" not in body["detail"]

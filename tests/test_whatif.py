@@ -397,3 +397,87 @@ def test_a_log_that_does_not_fit_the_scenario(small: ScenarioBundle, tmp_path: P
         play(small, 3, entries)
     result = runner.invoke(app, ["decisions", write_log(tmp_path, small, entries)])
     assert result.exit_code == 2 and message in result.stderr
+
+
+# --- moot commands on other dice ------------------------------------------------------
+# tests/data/whatif/moot.yaml: the server fails at a uniform draw in T+1 h … T+5 h and
+# the untimed inject "alarm" plays when it does. On the log's seed 3 it fails at
+# 8,503 s (T+2.36 h); the facilitator released the alarm by hand at T+2 h, before.
+
+MOOT = ROOT / "tests" / "data" / "whatif" / "moot.yaml"
+ALARM = "Monitoring reports the server down"
+
+
+def moot_log(release_at: int = 2 * H) -> list[LogEntry]:
+    return log((0, "facilitator", "clock", {"action": "start"}),
+               (release_at, "facilitator", "release", {"inject": "alarm"}),
+               (6 * H, "decision", {"action": "activate_standby"}))  # fmt: skip
+
+
+def failed_at(bundle: ScenarioBundle, seed: int) -> int:
+    """When the server fails on `seed`: the hazard's record, the engine alone."""
+    sim = Simulation(bundle, seed)
+    sim.advance(24 * H)
+    return next(r.t for r in sim.records if r.event == "hazard")
+
+
+def test_a_release_other_dice_made_moot_is_skipped_and_counted() -> None:
+    bundle = load_bundle(MOOT)
+    assert failed_at(bundle, 3) == 8503  # after the hand release at T+2 h
+    n = 20
+    # The release is moot where the server failed (and the alarm played) before T+2 h:
+    # a quarter of the draws on average; counted here on the engine's own records.
+    times = [failed_at(bundle, replication_seed(3, i)) for i in range(n)]
+    assert 2 * H not in times  # no tie with the release
+    early = sum(1 for t in times if t < 2 * H)
+    assert 0 < early < n  # both kinds of draw occur, or the test could not fail
+    result = whatif(bundle, 3, moot_log(), Drop(3), n=n)
+    assert result.risk is not None
+    [skipped] = result.risk.skipped
+    assert (skipped.what, skipped.target, skipped.title, skipped.why, skipped.runs) == (
+        "release", "alarm", ALARM, "released", early)
+    assert skipped.text("de") == (f"In {early} von 20 Durchläufen übersprungen: Freigabe der "
+                                  f"Einlage „{ALARM}“ (bereits eingespielt)")  # fmt: skip
+    assert skipped.text("en") == (f"Skipped in {early} of 20 runs: release of inject "
+                                  f"“{ALARM}” (already released)")  # fmt: skip
+    assert result.to_dict()["montecarlo"]["skipped"][0]["runs"] == early
+    # The single run on the log's seed plays the record exactly: nothing skipped.
+    single = whatif(bundle, 3, moot_log(), Drop(3))
+    assert single.risk is None
+    assert single.comparison.to_dict() == result.comparison.to_dict()
+
+
+def test_a_moot_release_on_the_logs_own_seed_is_still_an_error() -> None:
+    bundle = load_bundle(MOOT)
+    # At T+3 h the server has failed on seed 3 (8,503 s) and the alarm has played:
+    # the recorded release cannot have happened, so the log is damaged.
+    with pytest.raises(LogError, match=r"log entry 2 \(release\): release: inject 'alarm' "
+                                       r"is already released"):  # fmt: skip
+        whatif(bundle, 3, moot_log(3 * H), Drop(3), n=5)
+
+
+def test_a_refusal_on_other_dice_that_is_not_moot_names_the_run() -> None:
+    bundle = load_bundle(MOOT)
+    # Releasing the escalation the failure suggests, at T+2.5 h: suggested on seed 3
+    # (since 8,503 s), not yet on the dice where the server fails later; no moot
+    # command (it did not happen, rather than happened already): an error, said plainly.
+    entries = log((0, "facilitator", "clock", {"action": "start"}),
+                  (9000, "facilitator", "trigger", {"trigger": "escalation", "action": "release"}))
+    late = next(i for i in range(20) if failed_at(bundle, replication_seed(3, i)) > 9000)
+    with pytest.raises(LogError) as caught:
+        whatif(bundle, 3, entries, Add(10 * H, "activate_standby"), n=20)
+    assert str(caught.value) == (f"in run {late + 1} of 20 (other random draws) log entry 2 "
+                                 "cannot be played again: trigger 'escalation' has no "
+                                 "suggested inject open")  # fmt: skip
+
+
+def test_cli_says_which_commands_it_passed_over(tmp_path: Path) -> None:
+    bundle = load_bundle(MOOT)
+    path = tmp_path / "moot.jsonl"
+    path.write_text(dumps_log(make_header(bundle, 3), moot_log()), encoding="utf-8")
+    out = runner.invoke(app, ["whatif", str(path), "--drop", "3", "-n", "20", "--lang", "de"])
+    assert out.exit_code == 0, out.output
+    result = whatif(bundle, 3, moot_log(), Drop(3), n=20)
+    assert result.risk is not None
+    words = " ".join(out.output.split())
+    assert result.risk.skipped[0].text("de") in words

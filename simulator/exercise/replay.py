@@ -21,7 +21,7 @@ from simulator.exercise.log import (
     ReleaseEntry,
     SkipEntry,
 )
-from simulator.exercise.session import Exercise, Limits
+from simulator.exercise.session import Exercise, Limits, Moot
 from simulator.model.schema import ScenarioBundle
 
 UNBOUNDED = Limits(log_entries=2**62, open_proposals=2**62)  # a replay re-plays what was accepted
@@ -53,18 +53,21 @@ def _jumped_to(entry: LogEntry) -> int:
 
 
 def replay(header: LogHeader, entries: Sequence[LogEntry], until: int | None = None,
-           *, seed: int | None = None) -> Exercise:  # fmt: skip
+           *, seed: int | None = None, moot: Moot | None = None) -> Exercise:  # fmt: skip
     """The exercise of the log at simulated second `until` (default: where it
     ended): every entry up to then applied, the scheduled injects still due
     released as the live server would have. With `seed`, the same commands
     meet other dice (a LogError if one of them cannot be applied there,
-    e.g. detecting a hazard that is not running on that seed)."""
+    e.g. detecting a hazard that is not running on that seed). With `moot`
+    too, a facilitator's command those dice made moot (an inject a trigger
+    released already) is passed over and `moot` told: only on other dice,
+    since on the log's own seed a refusal means a damaged log."""
     bundle, logged_seed = playable(header)
     if header.engine != ENGINE_VERSION:
         verify(header, entries, bundle, logged_seed)
     target = end_of(header, entries) if until is None else until
     exercise = Exercise(bundle, logged_seed if seed is None else seed, UNBOUNDED)
-    play(exercise, entries, target, left_to_the_log(entries))
+    play(exercise, entries, target, left_to_the_log(entries), moot=moot)
     return exercise
 
 
@@ -82,7 +85,7 @@ def left_to_the_log(entries: Iterable[LogEntry]) -> frozenset[str]:
 
 
 def play(exercise: Exercise, entries: Sequence[LogEntry], until: int,
-         leave: frozenset[str], start: int = 0) -> int:  # fmt: skip
+         leave: frozenset[str], start: int = 0, moot: Moot | None = None) -> int:  # fmt: skip
     """Apply entries[start:] up to simulated second `until` and go on to it;
     the index of the first entry not applied. A scheduled inject the log
     never releases or skips (not in `leave`: a log edited or written by hand)
@@ -92,7 +95,7 @@ def play(exercise: Exercise, entries: Sequence[LogEntry], until: int,
     i = start
     while i < len(entries) and entries[i].sim_time <= until:
         exercise.release_due(entries[i].sim_time, leave)
-        exercise.apply(entries[i])
+        exercise.apply(entries[i], moot)
         i += 1
     exercise.run_until(until, leave)
     return i

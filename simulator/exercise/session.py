@@ -16,7 +16,7 @@ entries of a log; both end in the same state, record for record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -60,6 +60,20 @@ class Rejected(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field, self.message = field, message
+
+
+class Refused(LogError):
+    """A log entry the exercise refuses in its state: `entry` and why
+    (`rejected`), for callers that say it in their own words."""
+
+    def __init__(self, entry: LogEntry, rejected: Rejected) -> None:
+        super().__init__(f"log entry {entry.seq} ({entry.kind}): {rejected}")
+        self.entry, self.rejected = entry, rejected
+
+
+Moot = Callable[[LogEntry, str], None]
+"""Told of a facilitator's command passed over as moot, and why ("released",
+"skipped", "fired")."""
 
 
 @dataclass(frozen=True)
@@ -343,11 +357,13 @@ class Exercise:
 
     # --- applying --------------------------------------------------------------------
 
-    def apply(self, entry: LogEntry) -> None:
+    def apply(self, entry: LogEntry, moot: Moot | None = None) -> None:
         """Advance to the entry's time and apply it. A log entry out of order,
         back in time or not acceptable in this state is a LogError (a log
         that was edited by hand, or written by an engine that plays
-        differently)."""
+        differently). With `moot` (a log played on other dice), a command
+        this draw has made moot (`moot_reason`) is logged without effect and
+        `moot` told, instead of an error."""
         if entry.seq > self.seq + 1:
             raise LogError(f"log entry {self.seq + 1} is missing (next is {entry.seq})")
         if entry.seq != self.seq + 1:
@@ -363,7 +379,13 @@ class Exercise:
             try:
                 self.check(entry, bounded=False)
             except Rejected as e:
-                raise LogError(f"log entry {entry.seq} ({entry.kind}): {e}") from None
+                reason = None if moot is None else self.moot_reason(entry)
+                if moot is None or reason is None:
+                    raise Refused(entry, e) from None
+                moot(entry, reason)
+                self._checked = None
+                self.log.append(entry)  # the seqs stay; the draw did it already
+                return
         self._checked = None
         self.log.append(entry)
         self._effect(entry)
@@ -438,6 +460,24 @@ class Exercise:
                 said = suggestion.message or suggestion.title
                 self.own_sources.add(source)
                 self.sim.inject(Message(action="message", text=said["en"]), source)
+
+    def moot_reason(self, entry: LogEntry) -> str | None:
+        """Why `entry`, refused now, is moot in this state, or None: a
+        release, skip or delay of an inject the script or a trigger played
+        already ("released") or that was skipped ("skipped"); firing or
+        disarming a trigger already spent ("fired"). On other dice a trigger
+        may have done first what the facilitator did by hand."""
+        match entry:
+            case ReleaseEntry() | SkipEntry() | DelayEntry():
+                item = self.msel.get(entry.payload.inject)
+                if item is not None and item.status in ("released", "skipped"):
+                    return item.status
+            case TriggerEntry() if entry.payload.action in ("fire", "disarm"):
+                found = next((t for t in self.sim.triggers()
+                              if t.id == entry.payload.trigger), None)  # fmt: skip
+                if found is not None and not found.armed and found.fired:
+                    return "fired"
+        return None
 
     # --- moving on in simulated time ---------------------------------------------------
 

@@ -155,6 +155,8 @@ def risk_table(bundle: ScenarioBundle, result: Risk, lang: str = "en") -> Table:
             figure(a.impact_eur_mean, 0, lang), figure(b.impact_eur_mean, 0, lang),
             _signed(p.impact_eur.mean, 0, lang), _signed(p.impact_eur.p95, 0, lang),
         )  # fmt: skip
+    if result.skipped:  # commands other dice made moot: passed over there, said so
+        table.caption = plain("\n".join(k.text(lang) for k in result.skipped), 4000)
     return table
 
 

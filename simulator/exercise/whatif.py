@@ -8,7 +8,11 @@ stays as it was played: the scripted injects the pacer released ("msel"
 entries) keep their times, facilitator injects and skips too, so only the
 decision differs. After the last entry the script plays on as scheduled up to
 the horizon. With `n` > 1 both logs are played on the same `n` seeds (common
-random numbers), so the difference is the decision's, not the dice's.
+random numbers), so the difference is the decision's, not the dice's. On
+those other dice a facilitator's command can be moot (a trigger released the
+inject the facilitator released by hand): it is passed over there, and the
+result counts the runs it was (`Risk.skipped`). On the log's own seed the log
+plays exactly as recorded.
 """
 
 from __future__ import annotations
@@ -35,12 +39,17 @@ from simulator.exercise.log import (
     AnswerEntry,
     DecisionEntry,
     DecisionPayload,
+    DelayEntry,
     LogEntry,
     LogError,
     LogHeader,
+    ReleaseEntry,
+    SkipEntry,
+    TriggerEntry,
 )
 from simulator.exercise.replay import horizon_of, replay
-from simulator.model.schema import AssetKind, ScenarioBundle
+from simulator.exercise.session import Moot, Refused
+from simulator.model.schema import AssetKind, ScenarioBundle, text
 
 DECISION_KINDS = frozenset({"decision", "proposal"})
 ANSWER_KINDS = frozenset({"accept", "reject"})
@@ -232,7 +241,7 @@ def _move(items: list[LogEntry], target: LogEntry, to: int, field: str, horizon:
 
 
 def _play(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
-          until: int | None = None) -> Simulation:  # fmt: skip
+          until: int | None = None, moot: Moot | None = None) -> Simulation:  # fmt: skip
     """The exercise of `entries` played on `seed` up to `until` (default: the
     horizon), the script playing on as scheduled where the log ends — the
     exercise object's own replay (simulator.exercise.replay)."""
@@ -240,7 +249,7 @@ def _play(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
     # replications' seeds are 64-bit: given to the replay, not the header
     header = LogHeader(engine=ENGINE_VERSION, bundle=bundle, seed=bundle.scenario.seed)
     try:
-        return replay(header, entries, limit, seed=seed).sim
+        return replay(header, entries, limit, seed=seed, moot=moot).sim
     except CommandError as e:  # an inject the scenario's company cannot take
         raise LogError(f"the log does not replay on this scenario: {e}") from None
 
@@ -376,9 +385,11 @@ class Played:
                 for p in self.summary.processes}  # fmt: skip
 
 
-def play(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry]) -> Played:
-    """`entries` played on `seed` to the horizon, and summarised."""
-    sim = _play(bundle, seed, entries)
+def play(bundle: ScenarioBundle, seed: int, entries: Sequence[LogEntry],
+         moot: Moot | None = None) -> Played:  # fmt: skip
+    """`entries` played on `seed` to the horizon, and summarised; `moot`:
+    see simulator.exercise.replay.replay (other dice only)."""
+    sim = _play(bundle, seed, entries, moot=moot)
     horizon = sim.horizon
     return Played(sim, horizon, summarize(bundle, sim.records, horizon),
                   breach_hours(bundle, sim, horizon))  # fmt: skip
@@ -477,6 +488,66 @@ class ProcessRisk:
                          "impact_eur": self.impact_eur.to_dict()}}  # fmt: skip
 
 
+_WHAT = {  # a passed-over command in words: German, English
+    "release": ("Freigabe der Einlage", "release of inject"),
+    "skip": ("Auslassen der Einlage", "skipping inject"),
+    "delay": ("Verschieben der Einlage", "delay of inject"),
+    "fire": ("Auslösen des Auslösers", "firing trigger"),
+    "disarm": ("Abschalten des Auslösers", "disarming trigger"),
+}
+_WHY = {
+    "released": ("bereits eingespielt", "already released"),
+    "skipped": ("bereits übersprungen", "already skipped"),
+    "fired": ("bereits ausgelöst", "already fired"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A facilitator's command passed over as moot in `runs` of the `n`
+    replications (in either log): `what` (release, skip, delay, fire,
+    disarm) of `target` (an inject, named by `title`, or a trigger), and
+    `why` (released, skipped, fired)."""
+
+    what: str
+    target: str
+    title: str
+    why: str
+    runs: int
+    n: int
+
+    def text(self, lang: str) -> str:
+        de = lang == "de"
+        what = _WHAT[self.what][0 if de else 1]
+        why = _WHY[self.why][0 if de else 1]
+        if de:
+            return (f"In {self.runs} von {self.n} Durchläufen übersprungen: {what} "
+                    f"„{self.title}“ ({why})")  # fmt: skip
+        return f"Skipped in {self.runs} of {self.n} runs: {what} “{self.title}” ({why})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "target": self.target, "title": self.title, "why": self.why,
+                "runs": self.runs, "text": {"de": self.text("de"), "en": self.text("en")}}
+
+
+def _passed_over(bundle: ScenarioBundle, entry: LogEntry, why: str
+                 ) -> tuple[str, str, str, str]:  # fmt: skip
+    """(what, target, title, why) of a command passed over as moot."""
+    if isinstance(entry, TriggerEntry):
+        return entry.payload.action, entry.payload.trigger, entry.payload.trigger, why
+    assert isinstance(entry, ReleaseEntry | SkipEntry | DelayEntry)  # moot_reason's kinds
+    inject = entry.payload.inject
+    found = next((i for i in bundle.scenario.injects if i.id == inject), None)
+    title = inject if found is None else (text(found.title) or inject)
+    return entry.kind, inject, title, why
+
+
+def _refused(e: Refused, run: int, n: int) -> LogError:
+    """A refusal on other dice that is no moot command, said plainly."""
+    return LogError(f"in run {run} of {n} (other random draws) log entry {e.entry.seq} "
+                    f"cannot be played again: {e.rejected.message}")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Risk:
     """The Monte Carlo comparison of two logs on common random numbers."""
@@ -486,11 +557,13 @@ class Risk:
     processes: tuple[ProcessRisk, ...]
     impact_eur: PairedDifference  # all processes together
     outcomes: tuple[tuple[Outcome, ...], tuple[Outcome, ...]]  # original, changed
+    skipped: tuple[Skipped, ...] = ()  # commands moot on some dice, passed over there
 
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "seed": self.seed,
                 "processes": [p.to_dict() for p in self.processes],
-                "total_impact_eur": self.impact_eur.to_dict()}  # fmt: skip
+                "total_impact_eur": self.impact_eur.to_dict(),
+                "skipped": [k.to_dict() for k in self.skipped]}  # fmt: skip
 
     def process(self, process_id: str) -> ProcessRisk:
         return next(p for p in self.processes if p.id == process_id)
@@ -507,15 +580,25 @@ def risk(bundle: ScenarioBundle, seed: int, original: Sequence[LogEntry],
          progress: Callable[[int], None] | None = None) -> Risk:  # fmt: skip
     """Both logs on the same `n` replication seeds (those montecarlo derives
     from `seed`): common random numbers, so identical logs differ by exactly
-    zero in every replication. `progress(1)` after each replication."""
+    zero in every replication. A facilitator's command these dice made
+    moot is passed over and counted (`Risk.skipped`); any other refusal is
+    a LogError naming the run. `progress(1)` after each replication."""
     if not 1 <= n <= MAX_REPLICATIONS:
         raise ValueError(f"n: between 1 and {MAX_REPLICATIONS} replications, not {n}")
     a: list[Outcome] = []
     b: list[Outcome] = []
+    runs: dict[tuple[str, str, str, str], set[int]] = {}  # passed over -> replications
     for i in range(n):
         s = replication_seed(seed, i)
-        a += _outcomes(i, play(bundle, s, original))
-        b += _outcomes(i, play(bundle, s, changed))
+
+        def moot(entry: LogEntry, why: str, i: int = i) -> None:
+            runs.setdefault(_passed_over(bundle, entry, why), set()).add(i)
+
+        try:
+            a += _outcomes(i, play(bundle, s, original, moot))
+            b += _outcomes(i, play(bundle, s, changed, moot))
+        except Refused as e:
+            raise _refused(e, i + 1, n) from None
         if progress:
             progress(1)
     sa = {p.id: p for p in statistics(a)}
@@ -534,7 +617,8 @@ def risk(bundle: ScenarioBundle, seed: int, original: Sequence[LogEntry],
     per_rep = [0.0] * n
     for x, y in zip(a, b, strict=True):
         per_rep[x.replication] += y.impact_eur - x.impact_eur
-    return Risk(n, seed, tuple(rows), paired(per_rep, 2), (tuple(a), tuple(b)))
+    skipped = tuple(Skipped(*key, runs=len(at), n=n) for key, at in runs.items())
+    return Risk(n, seed, tuple(rows), paired(per_rep, 2), (tuple(a), tuple(b)), skipped)
 
 
 # --------------------------------------------------------------------------- the fork

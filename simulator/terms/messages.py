@@ -519,6 +519,10 @@ GERMAN: dict[str, str] = {
         "heruntergeladen werden, und die Übungsleitung kann sie wieder öffnen ({x})"
     ),
     "; its log can still be downloaded": "; ihr Protokoll kann weiterhin heruntergeladen werden",
+    "in run {n} of {n2} (other random draws) log entry {n3} cannot be played again:": (
+        "im Durchlauf {n} von {n2} (andere Zufallszahlen) lässt sich Protokolleintrag {n3} "
+        "nicht nachspielen:"
+    ),
     "log entry {n}:": "Protokolleintrag {n}:",
     "the stored scenario is not valid ({n} problems, first: {x})": (
         "das gespeicherte Szenario ist ungültig ({n} Probleme, zuerst: {x})"

@@ -74,6 +74,8 @@
       const msg = (cfg.lang === "de" && d.msg_de) || d.msg;
       return label ? `${tr(label)}: ${msg}` : msg;
     }
+    // A 409 here is the log not playing again: the server's words say why.
+    if (status === 409 && typeof detail === "string" && detail) return detail;
     return view.refusal(status, detail);
   }
 
@@ -202,6 +204,12 @@
   function showMonteCarlo(mc) {
     const table = $("whatif-mc");
     table.hidden = !mc;
+    // Facilitator's commands other draws made moot (a trigger released the
+    // inject first): passed over there, and said so in the page's language.
+    const skipped = $("whatif-mc-skipped");
+    const moot = (mc && mc.skipped) || [];
+    skipped.hidden = !moot.length;
+    skipped.replaceChildren(...moot.map((k) => el("li", { text: k.text[cfg.lang] || k.text.en })));
     if (!mc) return;
     $("whatif-mc-caption").textContent = fill(tr("whatif.mc"), { n: mc.n });
     table.tBodies[0].replaceChildren(...mc.processes.map((p) => el("tr", { "data-process": p.id },
