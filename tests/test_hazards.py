@@ -395,10 +395,65 @@ def test_ransomware_needs_it_and_a_staff_absence_needs_staff() -> None:
     from simulator.terms.kinds import AssetKind as K
 
     plant = {K.site, K.utility, K.equipment, K.business_process}
-    assert list(unfit_hazards(plant, ())) == ["ransomware", "flood", "staff_absence"]
-    assert list(unfit_hazards(plant | {K.data}, ("elbe",))) == ["staff_absence"]
-    assert unfit_hazards({K.application, K.staff}, ("elbe",)) == {}
+    assert list(unfit_hazards(plant, ())) == ["ransomware", "flood", "supply_break",
+                                              "staff_absence"]  # fmt: skip
+    assert list(unfit_hazards(plant | {K.data}, ("elbe",))) == ["supply_break", "staff_absence"]
+    assert list(unfit_hazards({K.application, K.staff}, ("elbe",))) == [
+        "power_failure", "supply_break"]  # fmt: skip
+    assert unfit_hazards({K.utility, K.application, K.staff, K.supplier}, ("elbe",)) == {}
     assert "IT asset" in hazard_type_error("ransomware", {K.equipment}, ())
     assert "staff pool" in hazard_type_error("staff_absence", {K.it_system}, ())
-    for anywhere in ("outage", "power_failure", "supply_break"):
-        assert hazard_type_error(anywhere, {K.site}, ()) == ""
+    assert hazard_type_error("outage", {K.site}, ()) == ""
+    assert "power feed" in hazard_type_error("power_failure", {K.site, K.supplier}, ())
+    assert hazard_type_error("power_failure", {K.utility}, ()) == ""
+    assert "supplier" in hazard_type_error("supply_break", {K.site, K.utility}, ())
+    assert hazard_type_error("supply_break", {K.logistics}, ()) == ""
+
+
+def test_the_dairys_power_failure_and_supply_break_offer_only_what_they_can_hit() -> None:
+    from simulator.hazards import target_ids
+    from simulator.readwrite.io import load_bundle
+
+    company = load_bundle("scenarios/dairy/blackout.yaml").company
+    assets = [(a.id, a.kind, a.utility) for a in company.assets]
+    # The 13 utility assets with `utility: power` in scenarios/dairy/company.yaml,
+    # in file order; its gas, water and WAN utilities are not power feeds.
+    assert target_ids("power_failure", "assets", assets) == [
+        "grid_lep", "uw_pirna", "grid_pirna", "grid_dd_public", "grid_hq", "grid_dc",
+        "grid_le_public", "lep_generator", "rental_generator", "lep_emergency_power",
+        "pirna_generator", "pirna_emergency_power", "dc_generator"]  # fmt: skip
+    # The 11 suppliers and 9 logistics assets (README: "supplier | 11", "logistics | 9").
+    supply = target_ids("supply_break", "assets", assets)
+    assert len(supply) == 20 and {"co2_supplier", "milk_tankers", "road_lep"} <= set(supply)
+    assert not {"drivers_milk", "payroll", "ad"} & set(supply)
+    # An outage strikes any of the 127 assets but the 16 business processes.
+    outage = target_ids("outage", "assets", assets)
+    assert len(outage) == 127 - 16 and "payroll" not in outage and "drivers_milk" in outage
+
+
+def test_a_hazard_on_an_asset_it_cannot_act_on_is_refused_naming_why() -> None:
+    from simulator.hazards import hazard_target_error
+    from simulator.hazards.generic import Outage
+    from simulator.hazards.power import PowerFailure
+    from simulator.hazards.supply import SupplyBreak
+    from simulator.terms.kinds import AssetKind as K
+    from simulator.terms.messages import translate
+
+    power = PowerFailure(type="power_failure", assets=["x"], duration=3600)
+    assert hazard_target_error(power, ("assets", 0), K.utility, "power") == ""
+    assert hazard_target_error(power, ("assets", 0), K.utility, None) == ""
+    staff = hazard_target_error(power, ("assets", 0), K.staff)
+    assert staff == ("a power failure cuts power feeds (utility assets with utility: power), "
+                     "not staff")  # fmt: skip
+    assert translate(staff, "de") == (
+        "ein Stromausfall trennt Stromeinspeisungen (Ressourcen der Art utility mit utility: "
+        "power), nicht staff")  # fmt: skip
+    wan = hazard_target_error(power, ("assets", 0), K.utility, "network")
+    assert wan.endswith("not a network utility")
+    assert translate(wan, "de").endswith("nicht eine Versorgung der Art network")
+    supply = SupplyBreak(type="supply_break", assets=["x"], duration=3600)
+    assert hazard_target_error(supply, ("assets", 0), K.logistics) == ""
+    assert hazard_target_error(supply, ("assets", 0), K.application).endswith("not application")
+    outage = Outage(type="outage", assets=["x"])
+    assert hazard_target_error(outage, ("assets", 0), K.staff) == ""
+    assert "Ausfall" in translate(hazard_target_error(outage, ("assets", 0), K.business_process), "de")

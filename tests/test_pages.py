@@ -491,3 +491,29 @@ def test_pages_forbid_foreign_scripts(client: TestClient) -> None:
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'self'" in csp
     assert r.headers["referrer-policy"] == "no-referrer"  # links carry tokens
+
+
+def test_the_hazard_form_offers_each_hazard_only_its_targets(client: TestClient) -> None:
+    links = create(client)
+    targets = config_of(client.get(path_of(links["facilitator"])).text)["hazard_targets"]
+    # scenarios/example/company.yaml: two power utilities (grid, generator), the
+    # WAN links carry network; two suppliers and a fuel truck.
+    assert targets["power_failure"] == {"assets": ["grid", "generator"]}
+    assert sorted(targets["supply_break"]["assets"]) == [
+        "fuel_supplier", "fuel_truck", "packaging_supplier"]  # fmt: skip
+    assert targets["staff_absence"]["staff"] == ["staff_plant"]
+    # A player never gets the form's targets.
+    assert "hazard_targets" not in config_of(client.get(path_of(links["participant"])).text)
+
+
+def test_a_power_failure_on_staff_is_refused_naming_the_field(client: TestClient) -> None:
+    r = client.post("/api/exercises", json={"scenario": "example/scenario.yaml"})
+    token = r.json()["tokens"]["facilitator"]
+    r = client.post(f"/api/exercises/{r.json()['id']}/injects",
+                    headers={"authorization": f"Bearer {token}"},
+                    json={"hazard": {"type": "power_failure", "assets": ["staff_plant"],
+                                     "duration": "2h"}})  # fmt: skip
+    assert r.status_code == 422, r.text
+    (item,) = r.json()["detail"]
+    assert "hazard.assets.0" in json.dumps(item) or "assets" in json.dumps(item["loc"])
+    assert item["msg"].endswith("not staff") and "Stromausfall" in item["msg_de"]

@@ -352,7 +352,8 @@ class Simulation:
                     if name not in known[kind]:
                         raise CommandError(field, f"unknown {kind} {name!r}")
                     if kind == "asset" and (error := hazard_target_error(
-                            command.hazard, loc, m.kinds[m.index[name]])):  # fmt: skip
+                            command.hazard, loc, m.kinds[m.index[name]],
+                            self._utilities.get(name))):  # fmt: skip
                         raise CommandError(field, error)
                 if error := gauge_error(command.hazard, self._gauges):
                     raise CommandError("hazard.gauge", error)
@@ -365,6 +366,11 @@ class Simulation:
     def _gauges(self) -> frozenset[str]:
         """The flood gauges the company's assets are exposed to (found once)."""
         return frozenset(a.flood.gauge for a in self.bundle.company.assets if a.flood)
+
+    @functools.cached_property
+    def _utilities(self) -> dict[str, str]:
+        """Utility asset -> what it carries (power, network, ...), where it says."""
+        return {a.id: a.utility for a in self.bundle.company.assets if a.utility}
 
     # --- internals -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ form builder.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Generator
+from collections.abc import Callable, Collection, Generator, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
@@ -74,27 +74,91 @@ def gauge_error(spec: HazardSpec, gauges: Collection[str]) -> str:
     return f"no asset is exposed to gauge {gauge!r} (gauges: {known})"
 
 
-def hazard_target_error(spec: HazardSpec, loc: tuple[str | int, ...], kind: AssetKind) -> str:
-    """Why the asset at `loc` of `spec`, of `kind`, cannot be what the hazard
-    names there ("" if it can): a ransomware `entry` is an IT asset."""
-    if isinstance(spec, ransomware.Ransomware) and loc == ("entry",) and kind not in IT_KINDS:
-        return (
-            f"a ransomware entry must be an IT asset ({', '.join(sorted(IT_KINDS))}), "
-            f"not {kind.value}"
-        )
-    return ""
+# What each hazard can act on, by the field that names the asset: the one rule
+# for scenario files, the facilitator's form (which offers only these assets)
+# and the engine's refusal. (kinds, utilities, what it hits): `utilities`, if
+# given, narrows utility assets to what they carry (None: a utility that does
+# not say). A power failure cuts power feeds — the site behind a feed loses
+# power through its needs, so the feed is the target, not the site; a supply
+# break hits suppliers and transport links, whose consumers live on their
+# stock; an outage strikes any resource but a business process, which fails
+# through its needs (ISO 22301: resources are what a process requires).
+_ALL_BUT_PROCESSES = frozenset(AssetKind) - {AssetKind.business_process}
+_TARGETS: dict[tuple[str, str], tuple[frozenset[AssetKind], frozenset[str | None] | None, str]] = {
+    ("outage", "assets"): (
+        _ALL_BUT_PROCESSES, None,
+        "an outage strikes a resource (any kind but business_process: a process fails "
+        "through its needs)",
+    ),
+    ("power_failure", "assets"): (
+        frozenset({AssetKind.utility}), frozenset({"power", None}),
+        "a power failure cuts power feeds (utility assets with utility: power)",
+    ),
+    ("supply_break", "assets"): (
+        frozenset({AssetKind.supplier, AssetKind.logistics}), None,
+        "a supply break hits suppliers and transport links (supplier or logistics)",
+    ),
+    ("ransomware", "entry"): (
+        IT_KINDS, None, f"a ransomware entry must be an IT asset ({', '.join(sorted(IT_KINDS))})",
+    ),
+    ("staff_absence", "staff"): (
+        frozenset({AssetKind.staff}), None, "a staff absence thins staff pools (kind staff)",
+    ),
+}
+
+
+def can_target(hazard_type: str, field: str, kind: AssetKind, utility: str | None = None) -> bool:
+    """Whether a hazard of `hazard_type` can name an asset of `kind` (carrying
+    `utility`, for a utility asset) in its `field`."""
+    rule = _TARGETS.get((hazard_type, field))
+    if rule is None:
+        return True
+    kinds, utilities, _ = rule
+    return kind in kinds and (
+        utilities is None or kind is not AssetKind.utility or utility in utilities
+    )
+
+
+def hazard_target_error(
+    spec: HazardSpec, loc: tuple[str | int, ...], kind: AssetKind, utility: str | None = None
+) -> str:
+    """Why the asset at `loc` of `spec`, of `kind` (carrying `utility`), cannot
+    be what the hazard names there ("" if it can): see `_TARGETS`."""
+    field = str(loc[0])
+    if can_target(spec.type, field, kind, utility):
+        return ""
+    what = _TARGETS[(spec.type, field)][2]
+    if kind is AssetKind.utility and utility is not None:
+        return f"{what}, not a {utility} utility"
+    return f"{what}, not {kind.value}"
+
+
+def target_ids(
+    hazard_type: str, field: str, assets: Iterable[tuple[str, AssetKind, str | None]]
+) -> list[str]:
+    """The ids among `assets` (id, kind, utility) a hazard's `field` can name,
+    in their order: what the facilitator's form offers."""
+    return [i for i, kind, utility in assets if can_target(hazard_type, field, kind, utility)]
 
 
 # What each hazard acts on, beyond assets in general: a flood reaches only
 # assets exposed to a gauge, ransomware enters through an IT asset, a staff
 # absence thins staff pools. A hazard whose kind of target the company lacks
 # cannot be played on it, so the facilitator's form does not offer it and the
-# engine refuses it on `type` (an outage, a power failure or a supply break
-# can hit any asset).
+# engine refuses it on `type` (which assets each may name: `_TARGETS`).
 _NEEDED_KINDS: dict[str, tuple[frozenset[AssetKind], str]] = {
     "ransomware": (
         IT_KINDS,
         "ransomware needs an IT asset to enter through (it_system, application or data); "
+        "the company has none",
+    ),
+    "power_failure": (
+        frozenset({AssetKind.utility}),
+        "a power failure needs a power feed (an asset of kind utility); the company has none",
+    ),
+    "supply_break": (
+        frozenset({AssetKind.supplier, AssetKind.logistics}),
+        "a supply break needs a supplier or transport link (kind supplier or logistics); "
         "the company has none",
     ),
     "staff_absence": (

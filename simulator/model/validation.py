@@ -619,7 +619,8 @@ def _check_hazard(c: _Checker, at: Loc, spec: HazardSpec) -> None:
     for kind, loc, name in references(spec):
         if kind == "asset":
             found = c.asset((*at, *loc), name)
-            if found is not None and (error := hazard_target_error(spec, loc, found.kind)):
+            if found is not None and (
+                    error := hazard_target_error(spec, loc, found.kind, found.utility)):
                 c.add((*at, *loc), error)
         elif kind == "team":
             c.team((*at, *loc), name)

@@ -136,6 +136,27 @@ GERMAN: dict[str, str] = {
     "a ransomware entry must be an IT asset ({x}), not {w}": (
         "der Einstieg (entry) einer Ransomware muss eine IT-Ressource sein ({x}), nicht {w}"
     ),
+    "an outage strikes a resource (any kind but business_process: a process fails "
+    "through its needs), not {w}": (
+        "ein Ausfall trifft eine Ressource (jede Art außer business_process: ein Prozess fällt "
+        "über seine Bedarfe aus), nicht {w}"
+    ),
+    "a power failure cuts power feeds (utility assets with utility: power), not a {w} "
+    "utility": (
+        "ein Stromausfall trennt Stromeinspeisungen (Ressourcen der Art utility mit utility: "
+        "power), nicht eine Versorgung der Art {w}"
+    ),
+    "a power failure cuts power feeds (utility assets with utility: power), not {w}": (
+        "ein Stromausfall trennt Stromeinspeisungen (Ressourcen der Art utility mit utility: "
+        "power), nicht {w}"
+    ),
+    "a supply break hits suppliers and transport links (supplier or logistics), not {w}": (
+        "ein Lieferausfall trifft Lieferanten und Transportwege (supplier oder logistics), "
+        "nicht {w}"
+    ),
+    "a staff absence thins staff pools (kind staff), not {w}": (
+        "ein Personalausfall dünnt Personalbestände aus (Art staff), nicht {w}"
+    ),
     "asset {q} cannot require itself to restore": (
         "Ressource {q} kann nicht sich selbst zur Wiederherstellung voraussetzen"
     ),
@@ -592,6 +613,15 @@ GERMAN: dict[str, str] = {
     "the company has none": (
         "Ransomware braucht eine IT-Ressource als Einfallstor (it_system, application oder "
         "data); das Unternehmen hat keine"
+    ),
+    "a power failure needs a power feed (an asset of kind utility); the company has none": (
+        "ein Stromausfall braucht eine Stromeinspeisung (eine Ressource der Art utility); das "
+        "Unternehmen hat keine"
+    ),
+    "a supply break needs a supplier or transport link (kind supplier or logistics); "
+    "the company has none": (
+        "ein Lieferausfall braucht einen Lieferanten oder Transportweg (Art supplier oder "
+        "logistics); das Unternehmen hat keinen"
     ),
     "a staff absence needs a staff pool (an asset of kind staff); the company has none": (
         "ein Personalausfall braucht einen Personalbestand (eine Ressource der Art staff); das "

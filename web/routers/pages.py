@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 from starlette.datastructures import FormData, UploadFile
 
 from simulator.exercise.moment import hours
-from simulator.hazards import HazardSpec, unfit_hazards
+from simulator.hazards import HazardSpec, target_ids, unfit_hazards
 from simulator.model.schema import (
     IT_KINDS,
     AssetKind,
@@ -407,6 +407,14 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
         config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})
         # Hazards that cannot act on this company (a flood without gauges) are
         # offered disabled, with the reason; the engine refuses them all the same.
+        # The assets each hazard's fields can name (a power failure: power
+        # feeds; a supply break: suppliers and transport), by the catalogue's
+        # one rule; the engine refuses any other all the same.
+        offered = [(a.id, a.kind, a.utility) for a in company.assets]
+        config["hazard_targets"] = {
+            kind: {field: target_ids(kind, field, offered) for field in fields}
+            for kind, fields in hazard_asset_fields().items()
+        }
         config["hazards_unfit"] = {
             kind: translate(why, lang) for kind, why in unfit_hazards(
                 {a.kind for a in company.assets}, config["gauges"]).items()
@@ -428,6 +436,18 @@ def msel_item(inject: MselInject, lang: str) -> dict[str, Any]:
         value = getattr(inject, name)
         if value is not None:
             out[name] = value
+    return out
+
+
+@cache
+def hazard_asset_fields() -> dict[str, list[str]]:
+    """Hazard type -> its fields that name assets (from the catalogue's schema)."""
+    schema = hazard_schema()
+    defs = schema.get("$defs", {})
+    out: dict[str, list[str]] = {}
+    for kind, ref in schema["discriminator"]["mapping"].items():
+        props = defs[ref.split("/")[-1]].get("properties", {})
+        out[kind] = [n for n, p in props.items() if p.get("x-widget") == "asset"]
     return out
 
 

@@ -1847,7 +1847,7 @@
       if (about) box.append(el("p", { class: "hint", text: about }));
       for (const [name, prop] of Object.entries(model.properties)) {
         if (name === "type") continue;
-        const field = makeField(name, prop, required.has(name), resolve);
+        const field = makeField(name, prop, required.has(name), resolve, typeSelect.value);
         fields.push(field);
         box.append(field.node);
       }
@@ -1880,7 +1880,7 @@
     });
   }
 
-  function makeField(name, prop, required, resolve) {
+  function makeField(name, prop, required, resolve, hazardType) {
     const label = tr(`field.${name}`, prop.title || name);
     const options = (prop.anyOf || [prop]).map(resolve);
     const nullable = options.some((o) => o.type === "null");
@@ -1907,9 +1907,12 @@
         for (const team of cfg.teams) select.append(el("option", { value: team.id, text: `${team.name} (${team.id})` }));
       } else {
         const kinds = new Map();
-        const allowed = prop["x-kinds"] || (prop["x-kind"] ? [prop["x-kind"]] : null);
+        // The server says which assets this hazard's field can name (the
+        // catalogue's one rule: a power failure only power feeds).
+        const targets = ((cfg.hazard_targets || {})[hazardType] || {})[name];
+        const allowed = targets ? new Set(targets) : null;
         for (const a of cfg.assets) {
-          if (allowed && !allowed.includes(a.kind)) continue;
+          if (allowed && !allowed.has(a.id)) continue;
           if (!kinds.has(a.kind)) kinds.set(a.kind, el("optgroup", { label: tr(`kind.${a.kind}`, a.kind) }));
           kinds.get(a.kind).append(el("option", { value: a.id, text: `${a.name} (${a.id})` }));
         }
