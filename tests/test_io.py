@@ -61,7 +61,7 @@ CORPUS: list[tuple[str, int | None, str, str]] = [
     ("top_level_list.yaml", 1, "file", "expected a mapping of keys at the top level, found a list"),
     ("not_utf8.yaml", 3, "file", "not UTF-8 text"),
     ("hazard_misfit.yaml", 7, "hazards[0].hazard.gauge", "no asset is exposed to gauge 'rhine-cologne' (gauges: none)"),
-    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not utility"),
+    ("hazard_misfit.yaml", 9, "hazards[1].hazard.entry", "a ransomware entry must be an IT asset (application, data, it_system), not a power utility"),
     ("trigger_references.yaml", 12, "injects[0] (call).when.asset", "unknown asset 'sever'; did you mean 'server'?"),
     ("trigger_references.yaml", 21, "triggers[0] (no-fuel).when.all[0].buffer", "asset 'site' has no buffer 'upss'; did you mean 'ups'?"),
     ("trigger_references.yaml", 22, "triggers[0] (no-fuel).when.all[1].action", "unknown action 'externl_it'; did you mean 'external_it'?"),

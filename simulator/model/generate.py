@@ -28,7 +28,9 @@ import math
 import random
 from typing import Any
 
+from simulator.hazards import can_target
 from simulator.terms.durations import parse_duration
+from simulator.terms.kinds import AssetKind
 
 __all__ = ["MIN_ASSETS", "generate"]
 
@@ -97,7 +99,9 @@ def _generate(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     rng = random.Random(seed)
     company = _Builder(n_assets, rng).build(seed)
-    ids = [a["id"] for a in company["assets"]]
+    # random outages strike resources; a process fails through its needs
+    ids = [a["id"] for a in company["assets"]
+           if can_target("outage", "assets", AssetKind(a["kind"]))]  # fmt: skip
     scenario = {
         "scenario": {
             "id": f"generated-{n_assets}-{seed}",
