@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from simulator.exercise.audience import script_ref
 from web.app import create_app
 from web.settings import Settings
 
@@ -134,7 +135,8 @@ def test_a_scripted_inject_the_engine_plays_carries_its_german_title(client: Tes
     played = [r for r in message["records"] if r["event"] == "inject"]
     by_engine = [r for r in played if r["cause"].removeprefix("inject:") not in released]
     assert by_engine, "the flood's alarms release scripted injects"
-    titles = {e.id: e.title for e in live.bundle.scenario.injects}
+    # players name scripted injects by their reference, never by the script's id
+    titles = {script_ref(live.bundle, e.id): e.title for e in live.bundle.scenario.injects}
     for record in played:
         entry = titles[record["cause"].removeprefix("inject:")]
         assert record["title"] == {"de": entry.de, "en": entry.en}
