@@ -255,7 +255,7 @@ def test_players_cannot_learn_of_a_trigger_through_any_endpoint_or_stream(
         # hoc hazard's parameters (players learn only the title and message given)
         command("observations", {"text": "Observer note zq-7 on the crisis team"})
         command("injects", {"skip": "b12"})
-        command("injects", {"hazard": {"type": "outage", "assets": ["cold_storage_dispatch"],
+        command("injects", {"hazard": {"type": "outage", "assets": ["lep_refrigeration"],
                                        "duration": "17h13min"}, "id": "zq-sabotage",
                             "title": "Kühlhaus meldet Störung",
                             "message": "Das Kühlhaus meldet eine Störung."})  # fmt: skip
