@@ -248,7 +248,7 @@ def test_a_player_never_receives_another_team_s_injects(tmp_path: Path) -> None:
         command("people", {"name": "Olaf Prüfer", "function": "Beobachter", "role": "observer"})
         command("clock", {"action": "jump", "by": "2h"})
         command("injects", {"message": "zq-it-nachricht: Server neu starten", "teams": ["IT"]})
-        command("injects", {"hazard": {"type": "outage", "assets": ["cold_storage_dispatch"],
+        command("injects", {"hazard": {"type": "outage", "assets": ["lep_refrigeration"],
                                        "duration": "3h"}, "id": "zq-it-sabotage",
                             "title": "zq-it-title", "message": "zq-it-hazard-message",
                             "teams": ["IT"]})  # fmt: skip
@@ -281,7 +281,7 @@ def test_a_player_never_receives_another_team_s_injects(tmp_path: Path) -> None:
         for secret in ("zq-it-nachricht", "zq-it-title", "zq-it-hazard-message", "zq-it-second"):
             assert secret in it["log"] or secret in it["stream"], secret
         assert "zq-it-nachricht" in it["log"] and "zq-it-second" in it["stream"]
-        assert "zq-it-title" in it["why/cold_storage_dispatch?lang=de"]
+        assert "zq-it-title" in it["why/lep_refrigeration?lang=de"]
         assert "Olaf Prüfer" not in it["stream"]  # an observer is not of their team
         # the facilitator's stream names everyone
         full = read_events(base, made["id"], tokens["facilitator"], 1)[0][1]

@@ -210,7 +210,7 @@ def get_paths(app: Any) -> set[str]:
 
 
 ASSETS = ("grid_lep", "lep_emergency_power", "rental_generator", "yoghurt_production",
-          "cold_storage_dispatch", "raw_milk_intake")  # fmt: skip
+          "cold_storage_dispatch", "raw_milk_intake", "lep_refrigeration")  # fmt: skip
 # Each exercise's GET route, with how a participant calls it and what they get.
 EXERCISE_GETS: dict[str, tuple[list[str], int]] = {
     "/api/exercises/{exercise_id}/state": (["state"], 200),
