@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from fastapi.testclient import TestClient
 
+from simulator import load_company
 from web.app import create_app
 from web.i18n import TEXTS, from_accept_language
 from web.routers.pages import hazard_schema
@@ -440,10 +441,10 @@ def test_hazard_schema_marks_asset_and_team_fields() -> None:
     defs = hazard_schema()["$defs"]
     assert defs["PowerFailure"]["properties"]["assets"]["x-widget"] == "asset"
     assert defs["Ransomware"]["properties"]["entry"]["x-widget"] == "asset"
-    assert defs["StaffAbsence"]["properties"]["staff"]["x-kinds"] == ["staff"]
-    # ransomware gets in through IT: the form offers only those kinds
-    assert sorted(defs["Ransomware"]["properties"]["entry"]["x-kinds"]) == [
-        "application", "data", "it_system"]  # fmt: skip
+    assert defs["StaffAbsence"]["properties"]["staff"]["x-widget"] == "asset"
+    # Which assets a field may name is the catalogue's rule, sent apart
+    # (hazard_targets), not a second copy in the schema.
+    assert "x-kinds" not in json.dumps(defs)
     assert defs["StaffAbsence"]["properties"]["teams"]["x-widget"] == "team"
     assert defs["Flood"]["properties"]["gauge"]["x-widget"] == "gauge"
     assert "x-widget" not in defs["PowerFailure"]["properties"]["duration"]
@@ -502,6 +503,11 @@ def test_the_hazard_form_offers_each_hazard_only_its_targets(client: TestClient)
     assert sorted(targets["supply_break"]["assets"]) == [
         "fuel_supplier", "fuel_truck", "packaging_supplier"]  # fmt: skip
     assert targets["staff_absence"]["staff"] == ["staff_plant"]
+    # ransomware gets in through IT (it_system, application, data), never
+    # through a site, a utility, staff or a supplier.
+    company = load_company(ROOT / "scenarios" / "example" / "company.yaml")
+    it = [a.id for a in company.assets if a.kind.value in ("it_system", "application", "data")]
+    assert targets["ransomware"]["entry"] == it and it
     # A player never gets the form's targets.
     assert "hazard_targets" not in config_of(client.get(path_of(links["participant"])).text)
 

@@ -300,13 +300,6 @@ def test_every_kind_has_german_and_english_names() -> None:
     assert TEXTS["kind.equipment"] == ("Anlagen", "Equipment")
 
 
-def test_the_hazard_form_offers_only_it_assets_as_ransomware_entry() -> None:
-    from web.routers.pages import hazard_schema
-
-    entry = hazard_schema()["$defs"]["Ransomware"]["properties"]["entry"]
-    assert entry["x-kinds"] == ["application", "data", "it_system"]
-
-
 def test_the_dairys_production_equipment_is_equipment() -> None:
     from pathlib import Path
 

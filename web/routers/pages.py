@@ -26,8 +26,6 @@ from starlette.datastructures import FormData, UploadFile
 from simulator.exercise.moment import hours
 from simulator.hazards import HazardSpec, target_ids, unfit_hazards
 from simulator.model.schema import (
-    IT_KINDS,
-    AssetKind,
     MselInject,
     ScenarioBundle,
     start_in_range,
@@ -72,13 +70,9 @@ FILE_NAME = re.compile(r"^\w[\w .()+-]{0,99}\.(ya?ml|json)\Z")
 COMPANY_NAME = re.compile(r"^\w[\w .()+-]{0,99}\.(ya?ml|json|xlsx)\Z")
 """A company may also come as a BIA workbook (simulator/readwrite/bia_read.py)."""
 # Hazard fields that name assets or teams: the form offers the company's ids.
-# Asset fields of the hazard form and the kinds they offer: a ransomware
-# `entry` is an IT asset (never equipment: a cheese vat has no logon).
-ASSET_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "assets": None,
-    "entry": tuple(sorted(k.value for k in IT_KINDS)),
-    "staff": (AssetKind.staff.value,),
-}
+# Which assets each asset field may name (a ransomware `entry` is an IT asset)
+# is the hazard catalogue's one rule (`simulator.hazards.target_ids`).
+ASSET_FIELDS = frozenset({"assets", "entry", "staff"})
 TEAM_FIELDS = {"teams"}
 
 
@@ -454,15 +448,13 @@ def hazard_asset_fields() -> dict[str, list[str]]:
 @cache
 def hazard_schema() -> dict[str, Any]:
     """The hazard catalogue's JSON schema, with `x-widget` on fields naming
-    assets ("asset", `x-kinds` to narrow them), teams ("team") or a flood
-    gauge ("gauge")."""
+    assets ("asset"; the ids each may name come apart, as `hazard_targets`),
+    teams ("team") or a flood gauge ("gauge")."""
     schema: dict[str, Any] = TypeAdapter(HazardSpec).json_schema()
     for model in schema.get("$defs", {}).values():
         for name, prop in model.get("properties", {}).items():
             if name in ASSET_FIELDS:
                 prop["x-widget"] = "asset"
-                if ASSET_FIELDS[name]:
-                    prop["x-kinds"] = list(ASSET_FIELDS[name] or ())
             elif name in TEAM_FIELDS:
                 prop["x-widget"] = "team"
             elif name == "gauge":
