@@ -74,6 +74,8 @@ def test_streams_carry_objectives_but_no_observation_for_players(store: Store) -
 
     def between(i: int) -> None:
         live.submit("observer", "observation", {"text": f"zq-hidden {i}", "rating": "S"}, 0.0)
+        live.publish(0.0)  # news for the full view only
+        live.submit("facilitator", "inject", {"message": f"zq-visible {i}"}, 0.0)
         live.publish(0.0)
 
     for audience in ("player", "full"):
@@ -87,3 +89,24 @@ def test_streams_carry_objectives_but_no_observation_for_players(store: Store) -
         assert dr["evidence"]["taken_at"] == 0 and dr["title"]["de"].startswith("Notfallstandort")
 
 
+
+
+def test_a_player_stream_hears_nothing_of_what_only_others_see(store: Store) -> None:  # noqa: F811
+    """The clock stands still (publish at the same moment): an observation
+    gives the full view an update, the players none -- not even an empty
+    one, whose timing would tell them that something hidden happened. What
+    they see (a broadcast message) reaches them as usual."""
+    live = new(store, publish_s=0.0)
+    live.publish(0.0)
+    kept = {a: len(live.hub.history.get(a, ())) for a in ("full", "player")}
+    live.submit("observer", "observation", {"text": "zq-hidden"}, 0.0)
+    live.publish(0.0)
+    assert len(live.hub.history["full"]) == kept["full"] + 1
+    assert len(live.hub.history.get("player", ())) == kept["player"]
+    live.submit("facilitator", "inject", {"message": "zq-visible"}, 0.0)
+    live.publish(0.0)
+    player = live.hub.history["player"]
+    assert len(player) == kept["player"] + 1
+    assert "zq-visible" in player[-1].data and "zq-hidden" not in player[-1].data
+    # A viewer who resumes from before the hidden update gets only the visible one.
+    assert [e.id for e in live.hub.missed("player", player[-1].id - 2) or []] == [player[-1].id]

@@ -543,12 +543,14 @@ class LiveExercise:
         return (*AUDIENCES, *(audience_of("participant", team) for team in teams))
 
     def publish(self, wall: float) -> None:
-        """One combined update per audience, serialized once for all viewers."""
+        """One combined update per audience that has news, serialized once for
+        all its viewers."""
         board = self.publication.board()
+        # An audience that sees nothing new gets nothing (views.Publication.news_for).
         payloads = {
             audience: json.dumps(self.update(audience, False, board), separators=(",", ":"),
                                   allow_nan=False)
-            for audience in self.audiences()
+            for audience in self.audiences() if self.publication.news_for(audience)
         }
         self.publication.sent()
         self.hub.publish(payloads)

@@ -119,6 +119,11 @@ class Publication:
         # and of its records (scanned so far, shown among them): see audience.Numbering.
         self._numberings: dict[str, Numbering] = {}
         self._record_counts: dict[str, tuple[int, int]] = {}
+        self._sent_at = -1  # the exercise's time at the last `sent()`
+        # Per audience, the objectives and people it was last sent: a change
+        # there is news even when no entry it sees is new (a decision meets an
+        # objective; a person joins its team).
+        self._told: dict[str, tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]] = {}
 
     def _sync(self) -> None:
         """Feed the read models the engine's new records (O(new records))."""
@@ -151,12 +156,29 @@ class Publication:
         ex = self.exercise
         self._sync()
         self.records, self.entries = len(ex.sim.records), len(ex.log)
+        self._sent_at = ex.now
         self.intervals = self.models.timeline.changes(self.intervals, ex.now)[1]
         self.impact = self.models.impact.since(self.impact, ex.now)[1]
 
     def skip_to_now(self) -> None:
         """Start publishing from here (a rebuilt exercise: viewers get a full state)."""
         self.sent()
+
+    def news_for(self, audience: str) -> bool:
+        """Whether the changes since `sent()` show `audience` anything. A
+        player's stream gets no update for what only others see (an
+        observation, another team's inject, a skip, a plan): an empty update
+        at that moment would tell them that something hidden happened. Time
+        moving on and new records are news for everyone (the board, the
+        timeline and the impact follow them); the full view hears of every
+        change."""
+        ex = self.exercise
+        if audience == FULL or ex.now != self._sent_at or len(ex.sim.records) > self.records:
+            return True
+        numbering = self.numbering(audience)
+        if numbering.count(len(ex.log)) > numbering.count(self.entries) or self.changed_proposals():
+            return True
+        return self._told.get(audience) != (self.objective_states(audience), people(ex, audience))
 
     def record(self, r: Record) -> dict[str, Any]:
         """A record for the stream. The engine names a played scripted inject
@@ -198,8 +220,10 @@ class Publication:
                           for p in proposals],  # fmt: skip
             "objectives": self.objective_states(audience),
         }
+        told = people(ex, audience)
         if full or any(e.kind == "person" for e in ex.log[self.entries :]):
-            message["people"] = people(ex, audience)
+            message["people"] = told
+        self._told[audience] = (message["objectives"], told)
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=<its number>
             message["graph"] = graph(ex)
