@@ -187,3 +187,37 @@ def test_a_schema_error_in_a_large_company_is_located(tmp_path: Path) -> None:
     assert lines[problems[0].line - 1].strip() == '"kind": "spaceship",'  # type: ignore[operator]
     assert lines[problems[1].line - 1].strip() == '"no-such-asset"'  # type: ignore[operator]
     assert problems[1].message == "unknown asset 'no-such-asset'"
+
+
+COMPANIES = sorted(p for p in BUNDLED if p.name == "company.yaml")
+
+
+@pytest.mark.parametrize("path", COMPANIES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pydantic_reads_a_json_company_as_it_validates_its_data(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large JSON company is validated straight from its bytes
+    (`model_validate_json`); the bundled companies use every part of the
+    schema (buffers, recovery times, workarounds, floods, teams), and each,
+    written as JSON, gives the same model on that path as the ordinary one
+    (`json.loads`, then the schema on the data)."""
+    import simulator.readwrite.io as io
+
+    data = _parse_bytes(path.read_bytes(), path.name).data
+    company = tmp_path / "company.json"
+    company.write_text(json.dumps(data), encoding="utf-8")
+    scenario = next(p for p in path.parent.glob("*.yaml") if p.name != "company.yaml")
+    plan = _parse_bytes(scenario.read_bytes(), scenario.name).data
+    write_data(tmp_path / "scenario.yaml", {**plan, "company": "company.json"})
+    ordinary = load_bundle(tmp_path / "scenario.yaml")
+    monkeypatch.setattr(io, "FULL_CHECK_BYTES", 0)  # every file takes the fast path
+    taken: list[bool] = []
+    validate_json = Company.model_validate_json
+
+    def spy(*args: Any, **kwargs: Any) -> Company:
+        taken.append(True)
+        return validate_json(*args, **kwargs)
+
+    monkeypatch.setattr(Company, "model_validate_json", spy)
+    assert load_bundle(tmp_path / "scenario.yaml") == ordinary
+    assert taken == [True]

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from simulator.model.gcpause import paused_gc
 from simulator.model.schema import Company, ScenarioBundle
-from simulator.model.validation import Loc, Problem, ScenarioError, render_loc
+from simulator.model.validation import Loc, Problem, ScenarioError, check_company, render_loc
 from simulator.readwrite.build import (
     FULL_CHECK_BYTES,
     Source,
@@ -435,16 +435,24 @@ def validate_file(path: PathLike) -> list[Problem]:
     return []
 
 
-def _company_source(file: str, raw: bytes) -> Source:
-    """A company file parsed; a large JSON file that fits the schema carries
-    its model along, so the seam runs only the cross-checks. Validating it
-    here skips the seam's first-chunk trial (which bounds the memory of a
-    file full of errors) on the usual, valid file."""
+def _company_source(file: str, raw: bytes) -> Source | Company:
+    """A company file parsed. A large JSON file comes back as its model when
+    it is valid, the usual generated or exported company: pydantic reads it
+    straight from the bytes (its own parser, no dicts in between; ~2x
+    faster than `json.loads` plus validating the dicts) and the cross-checks
+    pass. Anything else is parsed and validated the ordinary way, which
+    locates every problem; a file that fits the schema but fails a
+    cross-check carries its model along, so it is not validated twice."""
+    if not (file.endswith(".json") and len(raw) > FULL_CHECK_BYTES):
+        return _parse_bytes(raw, file)
+    try:
+        model = Company.model_validate_json(raw, context={"from_file": True})
+    except ValidationError:  # or not JSON, or not UTF-8: said the ordinary way
+        return _parse_bytes(raw, file)
+    if not check_company(model):
+        return model
     parsed = _parse_bytes(raw, file)
-    if file.endswith(".json") and len(raw) > FULL_CHECK_BYTES and isinstance(parsed.data, dict):
-        # On an error the seam validates again, in chunks, and locates every problem.
-        with contextlib.suppress(ValidationError):
-            parsed.model = Company.model_validate(parsed.data, context={"from_file": True})
+    parsed.model = model
     return parsed
 
 
