@@ -8,7 +8,6 @@ wants all mistakes in one pass, each where it is, not one traceback per run.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
