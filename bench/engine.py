@@ -11,7 +11,13 @@ measures, in the same run:
 - a naive engine that recomputes every asset's capacity in topological order
   after each damage or heal (no delays, buffers or recovery; timing only).
 
-- a descendants-only recompute, the fair baseline (issue 13 §3).
+- a descendants-only recompute, the fair baseline (issue 13 §3), with how
+  many assets it recomputes per capacity that actually changes: the work an
+  incremental engine could skip.
+
+`--targets utility,site` plays the same number of outages on assets of those
+kinds only (shared infrastructure, whose outages reach far) instead of on any
+resource.
 
 For the largest size it also measures the memory the engine state takes per
 asset, and loading (bench/load.py: JSON and YAML files, each in a fresh
@@ -253,11 +259,14 @@ def _hit(hits: list[float], value: float) -> None:
         hits.append(value)
 
 
-def descendants_run(model: NaiveModel, events: list[tuple[int, int, int, float]]) -> int:
+def descendants_run(
+    model: NaiveModel, events: list[tuple[int, int, int, float]]
+) -> tuple[int, int]:
     """The fair baseline: what a careful hand-written engine does. After each
     event only the changed asset and its descendants are recomputed, in
     topological order (each asset's descendants found once and cached);
-    returns the number of capacity changes seen (equal to `naive_run`'s)."""
+    returns the number of capacity changes seen (equal to `naive_run`'s) and
+    of assets recomputed."""
     n = len(model.ids)
     cap = [1.0] * n
     damage: list[list[float]] = [[] for _ in range(n)]
@@ -268,7 +277,7 @@ def descendants_run(model: NaiveModel, events: list[tuple[int, int, int, float]]
             for p in provs:
                 dependents[p].append(a)
     below: dict[int, list[int]] = {}
-    changes = 0
+    changes = recomputed = 0
     for _, _, target, value in events:
         _hit(damage[target], value)
         order = below.get(target)
@@ -281,12 +290,13 @@ def descendants_run(model: NaiveModel, events: list[tuple[int, int, int, float]]
                         seen.add(d)
                         stack.append(d)
             below[target] = order = sorted(seen)
+        recomputed += len(order)
         for a in order:
             c = _capacity(a, cap, damage, needs)
             if c != cap[a]:
                 cap[a] = c
                 changes += 1
-    return changes
+    return changes, recomputed
 
 
 # --- per size ------------------------------------------------------------------------
@@ -321,13 +331,28 @@ class SizeResult:
         return self.naive_per_event_s * self.naive_events
 
 
-def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> SizeResult:
+def on_targets(company: dict[str, Any], scenario: dict[str, Any], kinds: set[str]) -> None:
+    """Replace the scenario's outages by as many on assets of `kinds` only, at
+    the same times and for the same durations."""
+    ids = [a["id"] for a in company["assets"] if a["kind"] in kinds]
+    if not ids:
+        raise SystemExit(f"--targets: the company has no assets of kind {', '.join(kinds)}")
+    rng = random.Random(1)
+    for hazard in scenario["hazards"]:
+        hazard["hazard"]["assets"] = [ids[rng.randrange(len(ids))]]
+
+
+def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool,
+               targets: set[str] | None = None) -> SizeResult:  # fmt: skip
     from simulator.engine.compiled import compile_model
     from simulator.engine.simulation import Simulation
 
-    print(f"\n== {n:,} assets, {failures:,} outages over a year ==")
+    on = f" on {', '.join(sorted(targets))} assets" if targets else ""
+    print(f"\n== {n:,} assets, {failures:,} outages{on} over a year ==")
     t0 = time.perf_counter()
     company_d, scenario_d = generate(n, seed=0, failures=failures)
+    if targets:
+        on_targets(company_d, scenario_d, targets)
     t_gen = time.perf_counter() - t0
     t0 = time.perf_counter()
     bundle = bundle_of(company_d, scenario_d)
@@ -385,10 +410,16 @@ def bench_size(n: int, failures: int, reps: int, profile: bool, naive: bool) -> 
     nm = naive_model(bundle.company)
     all_events = naive_events(bundle.scenario, nm)
     with paused_gc():
-        descendants_s, desc_changes = best_of(reps, lambda: descendants_run(nm, all_events))
+        descendants_s, (desc_changes, recomputed) = best_of(
+            reps, lambda: descendants_run(nm, all_events))  # fmt: skip
     print(
         f"  descendants {fmt_s(descendants_s)} for all {len(all_events):,} events (best of {reps}):"
         f" recompute only the changed asset's descendants, {desc_changes:,} capacity changes"
+    )
+    print(
+        f"              {recomputed:,} assets recomputed:"
+        f" {recomputed / max(1, desc_changes):.2f} per capacity change (what an incremental"
+        " engine could skip is the part above 1)"
     )
     print(f"              speed-up of the engine: {descendants_s / run_s:.1f}x")
     naive_per_event = float("nan")
@@ -466,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: 1,000 assets, 1 rep")
     parser.add_argument("--profile", action="store_true", help="cProfile one engine run per size")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive engine")
+    parser.add_argument("--targets", default=None,
+                        help="outages only on assets of these kinds, e.g. utility,site")
     parser.add_argument("--load-only", action="store_true",
                         help="only the loading section (issue 13 §1) at the largest size")
     parser.add_argument("--load-sizes", default=None,
@@ -486,7 +519,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, SizeResult] = {}
     for n in sizes:
         reps = 1 if args.quick else 3
-        results[n] = bench_size(n, failures, reps, args.profile, naive=not args.no_naive)
+        targets = set(args.targets.split(",")) if args.targets else None
+        results[n] = bench_size(n, failures, reps, args.profile, naive=not args.no_naive,
+                                targets=targets)  # fmt: skip
 
     largest = max(sizes)
     print(f"\n== engine state at {largest:,} assets ==")

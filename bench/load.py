@@ -55,9 +55,20 @@ if company.endswith(".json"):
 else:
     data = yaml_rs.loads(raw.decode("utf-8"))
 t1 = time.perf_counter()
-del data, raw
+del data
 gc.enable()
 gc.collect()
+schema = 0.0
+if company.endswith(".json"):  # pydantic alone reading the file: the schema's floor
+    from simulator import Company
+    gc.disable()
+    t0 = time.perf_counter()
+    model = Company.model_validate_json(raw, context={"from_file": True})
+    schema = time.perf_counter() - t0
+    del model
+    gc.enable()
+    gc.collect()
+del raw
 t2 = time.perf_counter()
 bundle = load_bundle(scenario)
 t3 = time.perf_counter()
@@ -66,7 +77,7 @@ t4 = time.perf_counter()
 gc.collect()
 t5 = time.perf_counter()
 print(json.dumps({"parse": t1 - t0, "load": t3 - t2, "compile": t4 - t3, "gc": t5 - t4,
-                  "old": old}))
+                  "old": old, "schema": schema}))
 """
 
 _CYCLE = """
@@ -101,6 +112,7 @@ class FormatFigures:
     compile: float
     gc: float
     old_parse: float = 0.0  # YAML: PyYAML's CSafeLoader, the reader before yaml_rs
+    schema: float = 0.0  # JSON: pydantic's model_validate_json alone (parse + schema)
 
     @property
     def total(self) -> float:
@@ -162,7 +174,8 @@ def load_figures(n: int, failures: int) -> tuple[list[FormatFigures], CycleFigur
             folder = Path(tmp) / fmt
             t = _run(_LOAD, str(folder / "scenario.yaml"), str(folder / f"company.{fmt}"))
             figures.append(
-                FormatFigures(fmt, t["parse"], t["load"], t["compile"], t["gc"], t["old"])
+                FormatFigures(fmt, t["parse"], t["load"], t["compile"], t["gc"], t["old"],
+                              t["schema"])
             )
         a, b = inject_cycle(company)
         folder = Path(tmp) / "cycle"
@@ -185,6 +198,10 @@ def report(n: int, failures: int) -> None:
             f" compile {fmt_s(f.compile)}: total {fmt_s(f.total)} = {f.ratio:.2f}x the bare parse"
             f" (gc after: {fmt_s(f.gc)})"
         )
+        if f.schema:
+            print(f"       pydantic alone (model_validate_json: parse + schema, no cross-checks,"
+                  f" no compile) takes {fmt_s(f.schema)} = {f.schema / f.parse:.2f}x the bare"
+                  " parse: the floor of any total that validates with the schema")
         if f.old_parse:
             print(f"       PyYAML's CSafeLoader (the reader before yaml_rs) parses it in"
                   f" {fmt_s(f.old_parse)}: total = {f.total / f.old_parse:.2f}x that")
