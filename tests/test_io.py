@@ -300,8 +300,22 @@ def test_duplicate_keys_everywhere(tmp_path: Path) -> None:
 def test_large_files_skip_the_duplicate_scan_unless_failing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """Large JSON files skip the scan for duplicate keys (composing them as
+    YAML to find lines costs more than the load) unless they fail anyway;
+    YAML files of any size are reported with them (yaml_rs finds them as it
+    reads, for free)."""
     monkeypatch.setattr(build, "FULL_CHECK_BYTES", 10)
-    assert validate_file(BAD / "duplicate_key.yaml") == []
+    monkeypatch.setattr(io, "FULL_CHECK_BYTES", 10)
+    assert [p.field for p in validate_file(BAD / "duplicate_key.yaml")] == ["seed"]
+    company = (GOOD / "company.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(company)
+    key, value = next(iter(data.items()))
+    twice = json.dumps(data)[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}"
+    (tmp_path / "company.json").write_text(twice, encoding="utf-8")
+    assert validate_file(tmp_path / "company.json") == []  # the same pair twice: same data
+    monkeypatch.setattr(build, "FULL_CHECK_BYTES", 10**9)
+    monkeypatch.setattr(io, "FULL_CHECK_BYTES", 10**9)
+    assert [p.field for p in validate_file(tmp_path / "company.json")] == [key]
     bad = tmp_path / "s.yaml"
     bad.write_text(
         f"scenario: {{id: s, title: t}}\ncompany: {GOOD / 'company.yaml'}\nseed: 1\nseed: x\n",

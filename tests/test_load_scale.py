@@ -17,7 +17,7 @@ from simulator.model.generate import generate
 from simulator.model.schema import Company
 from simulator.model.validation import ScenarioError
 from simulator.readwrite.build import FULL_CHECK_BYTES
-from simulator.readwrite.io import _parse_bytes, load_bundle, write_data
+from simulator.readwrite.io import _parse_bytes, load_bundle, write_data, yaml_value
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted(p for p in (ROOT / "scenarios").rglob("*.yaml"))
@@ -91,6 +91,25 @@ def test_what_yaml_rs_refuses_pyyaml_explains_with_its_line() -> None:
     assert [p.line for p in e.value.problems] == [2]
 
 
+def test_pyyaml_only_explains_yaml_is_read_by_12s_rules_alone() -> None:
+    """One document that starts with `---` and is a list looks to yaml_rs
+    like several documents; PyYAML confirms it is one, and yaml_rs's reading
+    stands (`on` and `yes` stay text, where YAML 1.1 read True). A key given
+    twice, which PyYAML would let pass keeping the last, is refused in a
+    spreadsheet cell and reported in a file."""
+    assert _parse_bytes(b"---\n- on\n- yes\n", "x.yaml").data == ["on", "yes"]
+    assert yaml_value("---\n- on\n- 08:30\n") == ["on", "08:30"]
+    with pytest.raises(yaml.YAMLError, match="duplicate key 'a'; YAML would keep only the last"):
+        yaml_value("{a: 1, b: 2, a: 3}")
+    # A small file's duplicate is reported by the seam beside its other
+    # problems, on yaml_rs's reading (the last value, `on` as text).
+    small = _parse_bytes(b"a: 1\nb: on\na: 3\n", "x.yaml")
+    assert small.data == {"a": 3, "b": "on"}
+    assert [(line, message) for _, line, message in small.locator.duplicate_keys()] == [
+        (3, "duplicate key 'a' (first on line 1); YAML would keep only the last")
+    ]
+
+
 def test_a_duplicate_key_in_a_large_yaml_file_is_reported(tmp_path: Path) -> None:
     """Small files are always scanned for duplicate keys; a large one yaml_rs
     refuses for one is too (before, PyYAML kept the last value silently)."""
@@ -110,11 +129,16 @@ def test_a_duplicate_key_in_a_large_yaml_file_is_reported(tmp_path: Path) -> Non
 
 
 def test_self_containing_and_deep_documents() -> None:
-    """yaml_rs refuses nesting deeper than it allows; PyYAML then reads it
-    (within libyaml's limit), as before. A value that contains itself reads
-    as null where it repeats (yaml_rs's rule; pinned, so a change is seen)."""
-    deep = "a: " + "[" * 999 + "]" * 999
-    assert _depth(_parse_bytes(deep.encode(), "x.yaml").data["a"]) == 999
+    """yaml_rs reads 255 levels of nesting and refuses more (PyYAML, which
+    would read up to ~1000, only explains: one reading of YAML). A value
+    that contains itself reads as null where it repeats (yaml_rs's rule;
+    pinned, so a change is seen)."""
+    deep = "a: " + "[" * 255 + "]" * 255
+    assert _depth(_parse_bytes(deep.encode(), "x.yaml").data["a"]) == 255
+    with pytest.raises(ScenarioError) as e:
+        _parse_bytes(("a: " + "[" * 256 + "]" * 256).encode(), "x.yaml")
+    assert [p.message for p in e.value.problems] == [
+        "nested too deeply (more than 255 levels of lists and mappings) (line 1)"]
     assert _parse_bytes(b"a: &x [1, *x]\n", "x.yaml").data == {"a": [1, None]}
 
 

@@ -236,7 +236,13 @@ def _parse_bytes(raw: bytes, file: str) -> Source:
 
 
 class _Refused(Exception):
-    """yaml_rs could not give the data PyYAML would: read the file with PyYAML."""
+    """yaml_rs's answer may hide a problem PyYAML would name (several
+    documents, a bad merge key): PyYAML looks. `data` is yaml_rs's reading,
+    the one Tabletop keeps if PyYAML finds nothing wrong."""
+
+    def __init__(self, data: Any = None) -> None:
+        super().__init__()
+        self.data = data
 
 
 def _parse_yaml(text: str, file: str, size: int) -> Source:
@@ -248,8 +254,8 @@ def _parse_yaml(text: str, file: str, size: int) -> Source:
     messages have line numbers and German translations, as before."""
     try:
         data = _yaml_rs_data(text)
-    except (yaml_rs.YAMLDecodeError, _Refused):
-        return _parse_with_pyyaml(text, file, size)
+    except (yaml_rs.YAMLDecodeError, _Refused) as refusal:
+        return _parse_with_pyyaml(text, file, size, refusal)
     return Source(file, data, LineMap(None, text), size)
 
 
@@ -264,19 +270,43 @@ def _yaml_rs_data(text: str) -> Any:
     problem PyYAML would name."""
     data = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     if isinstance(data, list) and _DOCUMENT_MARKER.search(text):
-        raise _Refused  # several documents come back as a list of them
+        raise _Refused(data)  # several documents come back as a list of them
     if "<<" in text:
         data = _merge_keys(data, 0)
     return data
 
 
 def yaml_value(text: str) -> Any:
-    """A YAML value given as text (a spreadsheet cell's), read as files are;
-    what yaml_rs refuses raises PyYAML's yaml.YAMLError, which says why."""
+    """A YAML value given as text (a spreadsheet cell's), read as files are:
+    by YAML 1.2's rules only. What yaml_rs refuses raises yaml.YAMLError:
+    PyYAML's, which says why, or, where PyYAML would read it (a key given
+    twice), yaml_rs's reason."""
     try:
         return _yaml_rs_data(text)
-    except (yaml_rs.YAMLDecodeError, _Refused):
-        return yaml.load(text, Loader=_Loader)
+    except (yaml_rs.YAMLDecodeError, _Refused) as refusal:
+        yaml.load(text, Loader=_Loader)  # raises its own, clearer error, if it has one
+        return _refusal_data(refusal)
+
+
+def _refusal_data(refusal: Exception) -> Any:
+    """The data of a document PyYAML found no fault with after yaml_rs's
+    refusal: yaml_rs's reading where it had one (one document after all),
+    else the refusal stands (a duplicate key, which PyYAML would have let
+    pass, keeping the last value): there is one reading of YAML, 1.2's."""
+    if isinstance(refusal, _Refused):
+        return refusal.data
+    said = str(refusal).strip()
+    reason = said.splitlines()[0]
+    key = reason.removeprefix("duplicate mapping key: ")
+    if key != reason:  # said as the line-located check says it (both languages)
+        reason = f"duplicate key {key}; YAML would keep only the last"
+    elif said.endswith("recursion limit exceeded"):
+        reason = TOO_DEEP_YAML + (f" ({m[0]})" if (m := _AT_LINE.search(said)) else "")
+    raise yaml.YAMLError(reason)
+
+
+TOO_DEEP_YAML = "nested too deeply (more than 255 levels of lists and mappings)"
+_AT_LINE = re.compile(r"line \d+")
 
 
 _MERGE_KEY = "<<"
@@ -313,14 +343,18 @@ def _merge_keys(node: Any, depth: int) -> Any:
 _MAX_DEPTH = 1000
 
 
-def _parse_with_pyyaml(text: str, file: str, size: int) -> Source:
-    """PyYAML's reading of a document yaml_rs refused: its located error,
-    else its data, with duplicate keys always reported (PyYAML keeps the last
-    silently; only small files are scanned for them otherwise)."""
+def _parse_with_pyyaml(text: str, file: str, size: int, refusal: Exception) -> Source:
+    """A document yaml_rs refused, explained by PyYAML: its located error,
+    else every duplicate key with its line (PyYAML keeps the last silently;
+    a small file's are reported by the seam with its other problems, on
+    yaml_rs's reading keeping the last), else yaml_rs's reason. A document that only looked like several
+    (`_Refused`) and is one keeps yaml_rs's reading: YAML is read by 1.2's
+    rules alone, PyYAML only explains."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
+        if root is not None:  # constructing finds what composing does not (a bad merge key)
+            loader.construct_document(root)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = e.problem or e.context or "invalid YAML"
@@ -336,12 +370,17 @@ def _parse_with_pyyaml(text: str, file: str, size: int) -> Source:
     finally:
         loader.dispose()
     lines = LineMap(root)
-    if size > FULL_CHECK_BYTES:
-        duplicates = [Problem(file, line, lines.field(path), message)
-                      for path, line, message in lines.duplicate_keys()]  # fmt: skip
-        if duplicates:
-            raise ScenarioError(duplicates)
-    return Source(file, data, lines, size)
+    duplicates = [Problem(file, line, lines.field(path), message)
+                  for path, line, message in lines.duplicate_keys()]  # fmt: skip
+    if duplicates and size > FULL_CHECK_BYTES:
+        raise ScenarioError(duplicates)
+    if duplicates:  # a small file: the seam reports them beside its other problems
+        last_wins = yaml_rs.DuplicateKeyPolicy.LastWins
+        return Source(file, yaml_rs.loads(text, duplicate_key_policy=last_wins), lines, size)
+    try:
+        return Source(file, _refusal_data(refusal), lines, size)
+    except yaml.YAMLError as e:
+        raise ScenarioError([Problem(file, None, "yaml", str(e))]) from None
 
 
 def parse_file(path: PathLike) -> Source:

@@ -292,6 +292,12 @@ GERMAN: dict[str, str] = {
     "duplicate key {q} (first on line {n}); YAML would keep only the last": (
         "doppelter Schlüssel {q} (zuerst in Zeile {n}); YAML behielte nur den letzten"
     ),
+    "duplicate key {q}; YAML would keep only the last": (
+        "doppelter Schlüssel {q}; YAML behielte nur den letzten"
+    ),
+    "nested too deeply (more than 255 levels of lists and mappings)": (
+        "zu tief verschachtelt (mehr als 255 Ebenen von Listen und Zuordnungen)"
+    ),
     "name the uploaded company file (a file name without folders)": (
         "bitte die hochgeladene Unternehmensdatei nennen (ein Dateiname ohne Ordner)"
     ),
