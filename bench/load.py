@@ -62,9 +62,9 @@ schema = 0.0
 if company.endswith(".json"):  # pydantic alone reading the file: the schema's floor
     from simulator import Company
     gc.disable()
-    t0 = time.perf_counter()
+    s0 = time.perf_counter()
     model = Company.model_validate_json(raw, context={"from_file": True})
-    schema = time.perf_counter() - t0
+    schema = time.perf_counter() - s0
     del model
     gc.enable()
     gc.collect()
