@@ -88,8 +88,10 @@ def test_a_scenario_hazard_is_named_by_its_type(ex: Ex) -> None:
     # The scenario's own hazard at 8 h: wan_b out for 2 h.
     ex.ok("clock", {"action": "jump", "by": "8h30min"})
     (cause,) = why(ex, "wan_b", "participant")["steps"][0]["causes"]
-    assert (cause["kind"], cause["label"], cause["hazard"], cause["at"]) == (
-        "hazard", "outage", "outage", 8 * 3600)
+    assert (cause["kind"], cause["label"], cause["hazard"], cause["at"], cause["lasting"]) == (
+        "hazard", "outage", "outage", 8 * 3600, None)  # its 2 h are the scenario's secret
+    (full,) = why(ex, "wan_b", "facilitator")["steps"][0]["causes"]
+    assert full["lasting"] is False
 
 
 def test_an_ad_hoc_command_by_its_action_or_title(ex: Ex) -> None:
@@ -100,10 +102,12 @@ def test_an_ad_hoc_command_by_its_action_or_title(ex: Ex) -> None:
     room, grid = why(ex, "server_room", "participant")["steps"]
     assert (room["state"], room["since"], room["needs"][0]["down"]) == ("down", 3600, ["grid"])
     (cause,) = grid["causes"]
+    # Whether it ends by itself is the inject's (hidden) duration: not for players.
     assert (cause["kind"], cause["label"], cause["at"], cause["lasting"], cause["source"]) == (
-        "inject", None, 3600, True, None)
+        "inject", None, 3600, None, None)
     (full,) = why(ex, "grid", "facilitator")["steps"][0]["causes"]
-    assert (full["label"], full["action"], full["source"]) == ("down", "down", "inject:2")
+    assert (full["label"], full["action"], full["source"], full["lasting"]) == (
+        "down", "down", "inject:2", True)
     # With a title, everyone reads the title.
     ex.ok("injects", {"command": {"action": "down", "asset": "wan_a"}, "title": "Digger cut the fibre"})
     (cause,) = why(ex, "wan_a", "participant")["steps"][0]["causes"]

@@ -38,7 +38,10 @@ class CausePublic(BaseModel):
     at: int | None  # simulated seconds when the source began
     effect: Literal["damage", "isolated"]
     capacity: float | None
-    lasting: bool
+    # Damage until restored (no end of its own); None for players when a
+    # hazard or inject caused it: whether an outage ends by itself is the
+    # hazard's hidden duration.
+    lasting: bool | None
     # Facilitators and observers only (None for participants):
     source: str | None = None
     ref: str | None = None
@@ -119,8 +122,9 @@ def _public(exercise: LiveExercise, cause: Cause, lang: str, audience: str) -> C
         label = cause.hazard or cause.action
     if label is None and full and cause.source.startswith("trigger:"):
         label = cause.ref  # the trigger's id: players never get it (their cause is unnamed)
+    hidden_end = not full and cause.kind in ("hazard", "inject")
     out = CausePublic(kind=cause.kind, label=label, at=cause.at, effect=cause.effect,
-                      capacity=cause.capacity, lasting=cause.lasting)  # fmt: skip
+                      capacity=cause.capacity, lasting=None if hidden_end else cause.lasting)
     if full:
         out.source, out.ref, out.hazard, out.action = (
             cause.source, cause.ref, cause.hazard, cause.action)  # fmt: skip
