@@ -347,9 +347,9 @@ def _parse_with_pyyaml(text: str, file: str, size: int, refusal: Exception) -> S
     """A document yaml_rs refused, explained by PyYAML: its located error,
     else every duplicate key with its line (PyYAML keeps the last silently;
     a small file's are reported by the seam with its other problems, on
-    yaml_rs's reading keeping the last), else yaml_rs's reason. A document that only looked like several
-    (`_Refused`) and is one keeps yaml_rs's reading: YAML is read by 1.2's
-    rules alone, PyYAML only explains."""
+    yaml_rs's reading keeping the last), else yaml_rs's reason. A document
+    that only looked like several (`_Refused`) and is one keeps yaml_rs's
+    reading: YAML is read by 1.2's rules alone, PyYAML only explains."""
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
