@@ -245,13 +245,6 @@ def check_company(company: Company, broken: Collection[str] = ()) -> list[Findin
     return c.findings
 
 
-def _members(need: Need) -> list[str]:
-    """The provider ids of a need, as written (`providers_of` without the shares)."""
-    if need.all_of is not None:
-        return need.all_of
-    return [m if isinstance(m, str) else m.asset for m in need.group]
-
-
 def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
     """Check one asset; returns the providers it needs instantly (no delay,
     no buffer; itself left out, reported apart), for the cycle search.
@@ -262,14 +255,22 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
     instant: list[str] = []
     needs = asset.needs
     assets = c.assets.keys()
+    aid = asset.id
     named = buffered = False
     for j, need in enumerate(needs):
-        names = _members(need)
+        names = need.all_of
+        if names is None:
+            group = need.group
+            names = [m if isinstance(m, str) else m.asset for m in group]
+            # An any_of of plain ids (each share 1, k 1) is always enough: the
+            # usual pooled need skips the shares' sum.
+            if need.k_of_n is not None or not group or not all(
+                    isinstance(m, str) for m in group):  # fmt: skip
+                _check_group(c, (*at, "needs", j), need)
         unique = set(names)
-        if len(unique) != len(names) or asset.id in unique or not unique <= assets:
+        itself = aid in unique
+        if len(unique) != len(names) or itself or not unique <= assets:
             _check_members(c, (*at, "needs", j), asset, need)
-        if need.all_of is None:
-            _check_group(c, (*at, "needs", j), need)
         if need.id is not None:
             named = True
         if need.buffers:
@@ -277,7 +278,7 @@ def _check_asset(c: _Checker, at: Loc, asset: Asset) -> list[str]:
             for b, buffer in enumerate(need.buffers):
                 _check_buffer(c, (*at, "needs", j, "buffers", b), buffer)
         elif not need.delay:
-            instant += [name for name in names if name != asset.id]
+            instant += [name for name in names if name != aid] if itself else names
     # Needs without ids are called "<type>-<position>": those cannot clash,
     # so the names are made only when some need has an id or a workaround
     # covers needs by name.
