@@ -864,6 +864,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "values.breaches": ("vermiedene Verstöße WAZ / MTA", "Breaches avoided RTO / MTPD"),
     "values.earlier": ("bei der ersten Einlage zusätzlich", "At the first inject, further"),
     "values.sentence": ("Wirkung", "Effect"),
+    # the expected format of every duration field, as its title (QA 8: the browser's
+    # own "Please match the requested format." names none)
+    "clock.duration_format": ("Dauer mit Einheit, z. B. 90 Min, 1,5 Std, 2 Tage",
+                              "A duration with its unit, e.g. 90min, 1.5h, 2d"),
 }
 
 
