@@ -701,7 +701,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msel.controller": ("Steuerung", "Controller"),
     "msel.notes": ("Hinweis für die Steuerung", "Note for control"),
     "msel.event_type.contextual": ("Lageeinlage", "Contextual"),
-    "msel.event_type.expected_action": ("Steuerungseinlage", "Expected action"),
+    "msel.event_type.expected_action": ("Einlage mit erwarteter Handlung", "Expected action"),
     "msel.event_type.contingency": ("Reserveeinlage", "Contingency"),
     "console.eeg.expected": ("Erwartet laut Drehbuch", "Expected by the script"),
     "feed.filter": ("Anzeigen", "Show"),
