@@ -421,12 +421,9 @@ def test_every_observation_is_in_the_report_body_tagged_or_not() -> None:
     """QA 6: a note recorded with "Einordnung: keine" and no rating was only in
     the raw log appendix. Section 6 lists every observation (time, who,
     objective, tagging, rating, text); the tagged one is also a strength."""
-    nbsp = "\u00a0"
     for lang, who, strength, t1, t2 in (
-        ("de", "Beobachtung (anonym)", "Stärke", f"1{nbsp}Std.{nbsp}40{nbsp}Min.",
-         f"1{nbsp}Std.{nbsp}56{nbsp}Min."),
-        ("en", "Observer (anonymous)", "strength", f"1{nbsp}h{nbsp}40{nbsp}min",
-         f"1{nbsp}h{nbsp}56{nbsp}min"),
+        ("de", "Beobachtung (anonym)", "Stärke", "1 Std. 40 Min.", "1 Std. 56 Min."),
+        ("en", "Observer (anonymous)", "strength", "1 h 40 min", "1 h 56 min"),
     ):  # fmt: skip
         page = whatif_report(lang, *OBSERVED)
         tables = Tables()

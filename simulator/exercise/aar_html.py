@@ -159,6 +159,10 @@ table.bia th:nth-child(2), table.bia th:nth-child(4), table.bia th:nth-child(6) 
 table.bia th:nth-child(5), table.bia th:nth-child(8) { width: 13.4%; }
 table.bia th:nth-child(7) { width: 9.7%; } table.bia th:nth-child(9) { width: 15.1%; }
 table.bia .played { font-size: 6pt; }
+table.notes { table-layout: fixed; font-size: 8pt; } table.notes td { hyphens: auto; }
+table.notes th:nth-child(1) { width: 9%; } table.notes th:nth-child(2) { width: 16%; }
+table.notes th:nth-child(3) { width: 14%; } table.notes th:nth-child(4) { width: 15%; }
+table.notes th:nth-child(5) { width: 10%; }
 .projected { color: #555; font-style: italic; } .played { font-size: 6.5pt; color: #06c; }
 dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
 """
@@ -421,13 +425,14 @@ def _findings(r: AfterActionReport, w: dict[str, str]) -> str:
             [_e(w[c]) for c in ("objective", "ratings", "evidence", "who")], rows,
             none=w["none"]))  # fmt: skip
     # every observation, tagged or not: an untagged, unrated note is still evidence
-    rows = [[_e(hours(o.t, r.lang)).replace(" ", "\u00a0"), _e(_who(r, o.actor, w)),
+    rows = [[_e(hours(o.t, r.lang)), _e(_who(r, o.actor, w)),
              _e(titles.get(o.objective or "", o.objective or "–")),
              _e(w[o.tag] if o.tag else "–"), _e(o.rating or "–"), _e(o.text)]
             for o in r.observations]  # fmt: skip
-    out.append(f"<h3>{_e(w['observations'])}</h3>" + _table(
-        [_e(w[c]) for c in ("t", "who", "objective", "tag", "rating", "observation")], rows,
-        none=w["none"]))  # fmt: skip
+    table = _table([_e(w[c]) for c in ("t", "who", "objective", "tag", "rating", "observation")],
+                   rows, none=w["none"])  # fmt: skip
+    out.append(f"<h3>{_e(w['observations'])}</h3>"
+               + table.replace("<table>", '<table class="notes">', 1))
     return "".join(out)
 
 
