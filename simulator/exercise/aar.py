@@ -202,6 +202,7 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
                            e.payload.rating, e.payload.text)
                     for e in entries if isinstance(e, ObservationEntry))  # fmt: skip
     values = decision_values(bundle, exercise.seed, entries)
+    listed = list(entries)  # once: the appendix's answers look up their proposals in it
     titles = {a.id: text(a.title, lang) for a in bundle.scenario.actions}
     decisions = tuple(DecisionRow(v, titles.get(v.action, v.action), shown.get(v.actor, v.actor),
                                   exercise.team_of(v.actor) or _team(entries, v.seq),
@@ -230,8 +231,8 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
         plan=tuple(exercise.plan.values()),
         log=tuple(entries), names=shown, engine=ENGINE_VERSION, log_engine=header.engine,
         log_sha256=log_hash(header, entries), observations=ratings,
-        appendix=tuple((kind_name(e.kind, lang), line(bundle, e, lang, entries))
-                       for e in entries),
+        appendix=tuple((kind_name(e.kind, lang), line(bundle, e, lang, listed))
+                       for e in listed),
     )  # fmt: skip
 
 

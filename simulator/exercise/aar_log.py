@@ -9,8 +9,6 @@ SHA-256 the report prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from simulator.exercise.log import (
     AnswerEntry,
     ClockEntry,
@@ -50,8 +48,9 @@ def kind_name(kind: str, lang: str) -> str:
 
 
 def line(bundle: ScenarioBundle, entry: LogEntry, lang: str,
-         log: Sequence[LogEntry] = ()) -> str:  # fmt: skip
-    """What the entry said, in one line of `lang` (cut at LIMIT characters)."""
+         log: list[LogEntry] | None = None) -> str:  # fmt: skip
+    """What the entry said, in one line of `lang` (cut at LIMIT characters);
+    `log` lets an answer name the proposal it answers."""
     w = WORDS["de" if lang == "de" else "en"]
     match entry:
         case ClockEntry():
@@ -79,12 +78,12 @@ def line(bundle: ScenarioBundle, entry: LogEntry, lang: str,
         case TriggerEntry():
             said = f"{entry.payload.trigger}: {w[entry.payload.action]}"
         case AnswerEntry():  # which proposal it answers, by its number
-            what = describe(bundle, entry, lang, list(log))[1]
+            what = describe(bundle, entry, lang, log)[1]
             said = f"{kind_name('proposal', lang)} {entry.payload.proposal}: {what}"
         case InjectEntry() if entry.payload.teams:
             teams = ", ".join(entry.payload.teams)
             said = f"{describe(bundle, entry, lang)[1]} ({w['to']} {teams})"
         case _:
-            said = describe(bundle, entry, lang, list(log))[1]
+            said = describe(bundle, entry, lang, log)[1]
     said = " ".join(said.split())  # one line: a note's line breaks become spaces
     return said if len(said) <= LIMIT else said[: LIMIT - 1] + "…"
