@@ -273,7 +273,7 @@ def test_refusals_speak_german(tmp_path: Path) -> None:
     _german(["whatif", log, "--replace", "x=y"],
             "--replace: SEQ muss eine Eintragsnummer des Protokolls sein, nicht 'x'", code=2)
     _german(["whatif", log, "--replace", "12"], "--replace: bitte SEQ=ACTION angeben", code=2)
-    _german(["whatif", log, "--drop", "2"], "--drop: Eintrag 2 (Art msel)", code=2)
+    _german(["whatif", log, "--drop", "2"], "--drop: Eintrag 2 (Drehbuch-Einlage) ist weder", code=2)
     _german(["whatif", log, "--replace", "12=nope"],
             "--replace: keine Maßnahme 'nope' im Katalog des Szenarios", code=2)
     _german(["decisions", str(tmp_path / "bin.jsonl")], "kein UTF-8-Text", code=2)

@@ -26,8 +26,8 @@ def test_control_reads_the_msel_columns(browser: Any, tmp_path: Path) -> None:
         lead = open_console(browser, server.base + created["links"]["facilitator"] + "&lang=de",
                             errors)  # fmt: skip
         b03 = lead.locator('#msel li[data-inject="b03"]')
-        expect(b03.locator(".maddress")).to_have_text("Steuerungseinlage · an IT · von Telekom "
-                                                      "(Telefon)")  # fmt: skip
+        expect(b03.locator(".maddress")).to_have_text(
+            "Einlage mit erwarteter Handlung · an IT · von Telekom (Telefon)")
         expect(b03.locator(".mexpected")).to_have_text("Erwartete Maßnahme: zq-exp-de")
         expect(b03.locator(".mcontroller")).to_have_text("Steuerung: zq-ctl")
         expect(b03.locator(".mnotes")).to_have_text("Hinweis für die Steuerung: zq-note-de")

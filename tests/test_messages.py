@@ -163,3 +163,18 @@ def test_the_duration_limit_in_german() -> None:
 
     assert translate("Value error, longer than the limit of 3650d (ten years)", "de") == (
         "länger als die Grenze von 3650 Tagen (zehn Jahre)")
+
+
+@pytest.mark.parametrize(("english", "german"), [
+    ("entry 10 is a release entry, not a decision, proposal or answer to one",
+     "Eintrag 10 (Einspielung) ist weder Entscheidung noch Vorschlag noch Antwort darauf"),
+    ("entry 2 is a msel entry, not a decision or proposal",
+     "Eintrag 2 (Drehbuch-Einlage) ist weder Entscheidung noch Vorschlag"),
+    ("entry 4 is an observation entry, not a decision or proposal",
+     "Eintrag 4 (Beobachtung) ist weder Entscheidung noch Vorschlag"),
+    ("entry 5 is an accept entry, not a decision or proposal (its proposal is entry 3)",
+     "Eintrag 5 (Zustimmung) ist weder Entscheidung noch Vorschlag (ihr Vorschlag ist Eintrag 3)"),
+])  # fmt: skip
+def test_a_what_if_refusal_names_the_entry_kind_in_german(english: str, german: str) -> None:
+    """QA 5: "Eintrag 10 (Art release)" showed the log's raw kind."""
+    assert translate(english, "de") == german

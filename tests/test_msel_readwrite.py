@@ -298,3 +298,19 @@ def test_an_inject_to_a_team_the_company_does_not_define_is_reported_at_its_cell
         "msel.csv:row 3: Adressat: inject 'm2' is addressed to team 'presse', which the "
         "company does not define (teams: 'it_admins', 'electricians')"
     ]
+
+
+def test_an_expected_action_inject_is_named_so_in_german_and_old_sheets_still_read() -> None:
+    """QA 7: "Steuerungseinlage" is a controller's inject in German exercise
+    language; HSEEP's expected action is an "Einlage mit erwarteter Handlung".
+    The German sheet writes that, reads it back, and still reads the old word."""
+    bundle, data = hseep_example()
+    header, rows = msel_rows(bundle.scenario, data["injects"], "de")
+    column = header.index("Einlageart")
+    assert rows[0][column] == "Einlage mit erwarteter Handlung"
+    assert rows[1][column] == "Lageeinlage"
+    built, _, _ = import_msel("msel.csv", msel_csv(header, rows).encode(), data, bundle)
+    assert built.scenario.injects[0].event_type == "expected_action"
+    rows[0][column] = "Steuerungseinlage"  # a workbook written before
+    built, _, _ = import_msel("msel.csv", msel_csv(header, rows).encode(), data, bundle)
+    assert built.scenario.injects[0].event_type == "expected_action"

@@ -523,3 +523,27 @@ def test_a_power_failure_on_staff_is_refused_naming_the_field(client: TestClient
     (item,) = r.json()["detail"]
     assert "hazard.assets.0" in json.dumps(item) or "assets" in json.dumps(item["loc"])
     assert item["msg"].endswith("not staff") and "Stromausfall" in item["msg_de"]
+
+
+def test_every_duration_field_says_its_format_in_the_page_language(client: TestClient) -> None:
+    """QA 8: "1,5 Std" was refused and the browser said only "Please match the
+    requested format.". Each duration field of the console takes the decimal
+    comma and names the format in its title; the hazard form's fields (drawn by
+    the script) get the same text from the page's texts."""
+    import html
+
+    from simulator.terms.durations import DURATION_PATTERN
+
+    links = create(client)
+    for lang, title in (("de", "Dauer mit Einheit, z. B. 90 Min, 1,5 Std, 2 Tage"),
+                        ("en", "A duration with its unit, e.g. 90min, 1.5h, 2d")):  # fmt: skip
+        page = client.get(path_of(links["facilitator"]) + f"&lang={lang}").text
+        for field in ("jump-by", "delay-by", "extend-by"):
+            tag = re.search(rf'<input id="{field}"[^>]*>', page)
+            assert tag is not None, field
+            attrs = dict(re.findall(r'(\w+)="([^"]*)"', tag.group()))
+            assert html.unescape(attrs["title"]) == title, (lang, field)
+            assert html.unescape(attrs["pattern"]) == DURATION_PATTERN, field
+        assert config_of(page)["t"]["clock.duration_format"] == title
+    assert re.match(DURATION_PATTERN, "1,5 Std") and re.match(DURATION_PATTERN, "2 Tage")
+    assert not re.match(DURATION_PATTERN, "1,5,3 Std")

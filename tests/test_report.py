@@ -391,9 +391,121 @@ def test_hazards_in_the_timeline_are_named_by_their_type() -> None:
         tables = Tables()
         tables.feed(report_html(lang))
         rows = timeline_rows(tables)[1:]
-        hazards = [row[3] for row in rows if row[2] in ("Gefahr", "hazard")]
+        hazards = [row[3] for row in rows if row[2] in ("Gefährdung", "hazard")]
         assert hazards == [ransom, outage], hazards
         injects = [row[3] for row in rows if row[2] in ("Einlage", "inject")]
         assert ("Ausfall" if lang == "de" else "Outage") in injects
         assert not [text for text in hazards + injects
-                    if text.startswith(("1:", "Gefahr ", "hazard ")) or text == "switchboard"]
+                    if text.startswith(("1:", "Gefährdung ", "hazard ")) or text == "switchboard"]
+
+
+def whatif_report(lang: str, *rows: tuple[object, ...]) -> str:
+    """The report of a log written by hand on the what-if scenario (24 h)."""
+    from exercise_logs import log
+
+    from simulator.exercise.log import make_header
+    from simulator.readwrite.io import load_bundle
+
+    bundle = load_bundle(ROOT / "tests" / "data" / "whatif" / "scenario.yaml")
+    return render(build(make_header(bundle, 3), log(*rows), lang))
+
+
+OBSERVED = ((3600, "system", "msel", {"inject": "crash"}),
+            (5000, "facilitator", "release", {"inject": "call"}),
+            (6000, "observer", "observation", {"text": "zq-untagged"}),
+            (7000, "observer", "observation", {"text": "zq-strong", "tag": "strength",
+                                               "rating": "P"}))  # fmt: skip
+
+
+def test_every_observation_is_in_the_report_body_tagged_or_not() -> None:
+    """QA 6: a note recorded with "Einordnung: keine" and no rating was only in
+    the raw log appendix. Section 6 lists every observation (time, who,
+    objective, tagging, rating, text); the tagged one is also a strength."""
+    for lang, who, strength, t1, t2 in (
+        ("de", "Beobachtung (anonym)", "Stärke", "1 Std. 40 Min.", "1 Std. 56 Min."),
+        ("en", "Observer (anonymous)", "strength", "1 h 40 min", "1 h 56 min"),
+    ):  # fmt: skip
+        page = whatif_report(lang, *OBSERVED)
+        tables = Tables()
+        tables.feed(page)
+        w = report_words(lang)
+        listed = tables.tables[w["observations"]]
+        assert listed[1:] == [[t1, who, "–", "–", "–", "zq-untagged"],
+                              [t2, who, "–", strength, "P", "zq-strong"]], listed
+        assert [row[2] for row in tables.tables[w["strengths"]][1:]] == ["zq-strong"]
+        assert tables.tables[w["improvements"]][1:] == [[w["none"]]]
+        body = page.split(f">{w['s8']}<")[0]  # the report before its appendix
+        assert "zq-untagged" in body
+
+
+def test_the_log_appendix_names_kinds_in_words_and_shows_no_json() -> None:
+    """QA 5: the appendix said `msel`, `release` and raw JSON. Each entry's kind
+    is named in the report's language and its content is one readable line
+    (the log download keeps the data in full)."""
+    for lang, kinds, lines in (
+        ("de", ["Drehbuch-Einlage", "Einspielung", "Beobachtung", "Beobachtung"],
+         ["Server ausgefallen", "Kunde ruft an", "zq-untagged", "zq-strong – Stärke; Bewertung P"]),
+        ("en", ["scripted inject", "inject released", "observation", "observation"],
+         ["Server down", "A customer calls", "zq-untagged", "zq-strong – strength; rating P"]),
+    ):  # fmt: skip
+        tables = Tables()
+        tables.feed(whatif_report(lang, *OBSERVED))
+        w = report_words(lang)
+        appendix = tables.tables[w["s8"]]
+        assert appendix[0][4:] == [w["kind"], w["payload"]]
+        assert [row[4] for row in appendix[1:]] == kinds
+        assert [row[5] for row in appendix[1:]] == lines
+        assert not [c for row in appendix for c in row if "{" in c or '"' in c]
+
+
+def test_the_appendix_reads_person_plan_clock_and_answers() -> None:
+    """The other kinds, by hand: a person with function and team, an improvement
+    plan item with owner and due date, the clock, and an answer naming the
+    proposal it answers."""
+    rows = ((0, "facilitator", "clock", {"action": "start"}),
+            (60, "facilitator", "person", {"id": "p-abc", "name": "Eva Roth",
+                                           "function": "CISO", "team": "IT",
+                                           "role": "participant"}),
+            (4000, "participant", "proposal", {"action": "activate_standby"}),
+            (4100, "facilitator", "reject", {"proposal": 3}),
+            (5000, "facilitator", "plan", {"item": "M1", "issue": "x", "action": "Runbook",
+                                           "owner": "IT", "due": "2027-01-31"}))  # fmt: skip
+    for lang, kinds, lines in (
+        ("de", ["Uhr", "Person", "Vorschlag", "Ablehnung", "Maßnahmenplan"],
+         ["Uhr gestartet", "Eva Roth, CISO – Teilnehmende, Team IT", "Ersatzserver aktivieren",
+          "Vorschlag 3: Ersatzserver aktivieren",
+          "M1: Runbook (offen, verantwortlich: IT, Termin: 2027-01-31)"]),
+        ("en", ["clock", "person", "proposal", "rejected", "improvement plan"],
+         ["clock started", "Eva Roth, CISO – participant, team IT", "Activate the standby server",
+          "proposal 3: Activate the standby server",
+          "M1: Runbook (open, owner: IT, due: 2027-01-31)"]),
+    ):  # fmt: skip
+        tables = Tables()
+        tables.feed(whatif_report(lang, *rows))
+        appendix = tables.tables[report_words(lang)["s8"]]
+        assert [row[4] for row in appendix[1:]] == kinds, lang
+        assert [row[5] for row in appendix[1:]] == lines, lang
+
+
+def test_an_abbreviation_ending_a_sentence_takes_no_second_full_stop() -> None:
+    """QA 10: "Werte bis T+4 Tg.." — the log below reaches the what-if
+    scenario's horizon (24 h = 1 Tg.), so section 4 says "Werte bis T+1 Tg."
+    with one full stop; in English "Figures up to T+1 d."."""
+    from simulator.exercise.aar_html import fill
+
+    rows = (*OBSERVED, (7200, "facilitator", "clock", {"action": "jump", "to": 86400}))
+    for lang, said in (("de", ">Werte bis T+1 Tg.<"), ("en", ">Figures up to T+1 d.<")):
+        page = whatif_report(lang, *rows)
+        assert said in page
+        assert ".." not in page.split("<body>")[1]
+    assert fill("bis {h}.", h="4 Tg.") == "bis 4 Tg."
+    assert fill("bis {h}. Dann {k}", h="4 h", k="x.") == "bis 4 h. Dann x."
+
+
+def test_the_timeline_axis_has_a_caption_in_both_languages() -> None:
+    """QA 10: the chart's x-axis "0 h … 96 h" had no caption."""
+    for lang, caption in (("de", "Übungszeit (Stunden)"), ("en", "Exercise time (hours)")):
+        page = whatif_report(lang, *OBSERVED)
+        svg = page[page.index("<svg"): page.index("</svg>")]
+        assert 'class="axis"' in svg and f">{caption}</text>" in svg, lang
+        assert ">0 h</text>" in svg and ">24 h</text>" in svg

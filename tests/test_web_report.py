@@ -120,6 +120,24 @@ def test_the_html_report_names_the_plan_and_each_decision_with_its_actor(
     assert "Improvement plan" in en.text
 
 
+def test_an_untagged_note_is_in_the_report_but_never_reaches_a_participant(
+    lite_ex: Ex,  # noqa: F811
+) -> None:
+    """QA 6: an observation without tagging or rating is in the report's
+    section 6 now; the report stays closed to participants, so the note does
+    not reach them this way (nor through their state)."""
+    lite_ex.ok("observations", {"text": "zq-untagged-note"}, "observer")
+    shown = get(lite_ex, "report?format=html&lang=de", "observer")
+    assert shown.status_code == 200  # type: ignore[attr-defined]
+    page = shown.text  # type: ignore[attr-defined]
+    assert "Alle Beobachtungen" in page
+    assert "zq-untagged-note" in page.split("Anhang: Übungsprotokoll")[0]
+    refused = get(lite_ex, "report?format=html&lang=de", "participant")
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert "zq-untagged-note" not in refused.text  # type: ignore[attr-defined]
+    assert "zq-untagged-note" not in str(lite_ex.state("participant"))
+
+
 def test_the_pdf_report_contains_the_plan_item_just_added(lite_ex: Ex, tmp_path: Path) -> None:  # noqa: F811
     require_pdf()
     lite_ex.ok("plan", ITEM)

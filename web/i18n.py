@@ -701,7 +701,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "msel.controller": ("Steuerung", "Controller"),
     "msel.notes": ("Hinweis für die Steuerung", "Note for control"),
     "msel.event_type.contextual": ("Lageeinlage", "Contextual"),
-    "msel.event_type.expected_action": ("Steuerungseinlage", "Expected action"),
+    "msel.event_type.expected_action": ("Einlage mit erwarteter Handlung", "Expected action"),
     "msel.event_type.contingency": ("Reserveeinlage", "Contingency"),
     "console.eeg.expected": ("Erwartet laut Drehbuch", "Expected by the script"),
     "feed.filter": ("Anzeigen", "Show"),
@@ -864,6 +864,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "values.breaches": ("vermiedene Verstöße WAZ / MTA", "Breaches avoided RTO / MTPD"),
     "values.earlier": ("bei der ersten Einlage zusätzlich", "At the first inject, further"),
     "values.sentence": ("Wirkung", "Effect"),
+    # the expected format of every duration field, as its title (QA 8: the browser's
+    # own "Please match the requested format." names none)
+    "clock.duration_format": ("Dauer mit Einheit, z. B. 90 Min, 1,5 Std, 2 Tage",
+                              "A duration with its unit, e.g. 90min, 1.5h, 2d"),
 }
 
 

@@ -36,6 +36,7 @@ from simulator.analysis.metrics import (
     asset_segments,
     summarize,
 )
+from simulator.exercise.aar_log import kind_name, line
 from simulator.exercise.decisions import DecisionValue, decision_values, figure
 from simulator.exercise.log import (
     ENGINE_VERSION,
@@ -152,13 +153,18 @@ class AfterActionReport:
     rpo_h: dict[str, float | None]  # the BIA's targets summarize does not repeat
     mbco: dict[str, float]
     decisions: tuple[DecisionRow, ...]
-    findings: tuple[Rating, ...]
+    findings: tuple[Rating, ...]  # the observations tagged strength or improvement
     plan: tuple[PlanPayload, ...]
     log: tuple[LogEntry, ...]
     names: dict[str, str]  # actor -> name as shown
     engine: str
     log_engine: str | None
     log_sha256: str
+    # every observation, tagged or not, in log order: an untagged, unrated note
+    # is evidence too and must not live only in the appendix (QA 6)
+    observations: tuple[Rating, ...]
+    # the log's entries for reading: (kind in words, content in one line), one per entry
+    appendix: tuple[tuple[str, str], ...]
 
     @property
     def projected(self) -> bool:
@@ -196,6 +202,7 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
                            e.payload.rating, e.payload.text)
                     for e in entries if isinstance(e, ObservationEntry))  # fmt: skip
     values = decision_values(bundle, exercise.seed, entries)
+    listed = list(entries)  # once: the appendix's answers look up their proposals in it
     titles = {a.id: text(a.title, lang) for a in bundle.scenario.actions}
     decisions = tuple(DecisionRow(v, titles.get(v.action, v.action), shown.get(v.actor, v.actor),
                                   exercise.team_of(v.actor) or _team(entries, v.seq),
@@ -223,7 +230,9 @@ def build(header: LogHeader, entries: Sequence[LogEntry], lang: str = "en") -> A
         findings=tuple(r for r in ratings if r.tag is not None),
         plan=tuple(exercise.plan.values()),
         log=tuple(entries), names=shown, engine=ENGINE_VERSION, log_engine=header.engine,
-        log_sha256=log_hash(header, entries),
+        log_sha256=log_hash(header, entries), observations=ratings,
+        appendix=tuple((kind_name(e.kind, lang), line(bundle, e, lang, listed))
+                       for e in listed),
     )  # fmt: skip
 
 

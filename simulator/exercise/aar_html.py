@@ -8,7 +8,7 @@ same HTML) needs no browser. German and English words: BSI 200-4 / HSEEP.
 from __future__ import annotations
 
 import html
-import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,10 @@ WORDS: dict[str, dict[str, str]] = {
            "objectives_projected": "Judged at the scenario's horizon (T+{horizon}), projected "
                                    "after the end of the exercise (T+{end}); where the end "
                                    "says otherwise, “at end” gives how it stood then.",
-           "end_mark": "end of exercise"},
+           "end_mark": "end of exercise", "axis": "Exercise time (hours)",
+           "observations": "All observations", "tag": "Tagged as", "rating": "Rating",
+           "observation": "Observation", "strength": "strength",
+           "improvement": "area for improvement"},
     "de": {"report": "Übungsbericht", "s1": "1 Übungsüberblick",
            "s2": "2 Übungsziele und Auswertung",
            "s3": "3 Zeitstrahl der wesentlichen Ereignisse",
@@ -93,7 +96,7 @@ WORDS: dict[str, dict[str, str]] = {
            "none": "keine", "objective": "Übungsziel", "process": "Prozess",
            "result": "Gemessenes Ergebnis", "met": "erreicht", "not_met": "nicht erreicht",
            "evidence": "Nachweis", "ratings": "Bewertung der Beobachtung", "t": "T+",
-           "when": "Kalenderzeit", "what": "Ereignis", "who": "Wer", "hazard": "Gefahr",
+           "when": "Kalenderzeit", "what": "Ereignis", "who": "Wer", "hazard": "Gefährdung",
            "inject": "Einlage", "impact": "erste Auswirkung", "rto": "WAZ überschritten",
            "mtpd": "MTA überschritten", "decision": "Entscheidung", "proposal": "Vorschlag",
            "rto_h": "WAZ Std.", "rpo_h": "RPO Std.", "mtpd_h": "MTA Std.",
@@ -129,7 +132,10 @@ WORDS: dict[str, dict[str, str]] = {
            "objectives_projected": "Beurteilt am Szenario-Horizont (T+{horizon}), nach "
                                    "Übungsende (T+{end}) fortgeschrieben; wo das Übungsende "
                                    "anders steht, nennt „bei Übungsende“ den Stand dort.",
-           "end_mark": "Übungsende"},
+           "end_mark": "Übungsende", "axis": "Übungszeit (Stunden)",
+           "observations": "Alle Beobachtungen", "tag": "Einordnung", "rating": "Bewertung",
+           "observation": "Beobachtung", "strength": "Stärke",
+           "improvement": "Verbesserungspotenzial"},
 }  # fmt: skip
 
 CSS = """
@@ -153,6 +159,10 @@ table.bia th:nth-child(2), table.bia th:nth-child(4), table.bia th:nth-child(6) 
 table.bia th:nth-child(5), table.bia th:nth-child(8) { width: 13.4%; }
 table.bia th:nth-child(7) { width: 9.7%; } table.bia th:nth-child(9) { width: 15.1%; }
 table.bia .played { font-size: 6pt; }
+table.notes { table-layout: fixed; font-size: 8pt; } table.notes td { hyphens: auto; }
+table.notes th:nth-child(1) { width: 9%; } table.notes th:nth-child(2) { width: 16%; }
+table.notes th:nth-child(3) { width: 14%; } table.notes th:nth-child(4) { width: 15%; }
+table.notes th:nth-child(5) { width: 10%; }
 .projected { color: #555; font-style: italic; } .played { font-size: 6.5pt; color: #06c; }
 dt { font-weight: bold; } dd { margin: 0 0 1mm; } svg { width: 100%; height: auto; }
 """
@@ -236,7 +246,21 @@ def _who(r: AfterActionReport, actor: str, w: dict[str, str]) -> str:
 
 def _spans(r: AfterActionReport, w: dict[str, str], key: str) -> str:
     """A sentence of WORDS with the exercise's end and horizon filled in."""
-    return w[key].format(end=hours(r.end, r.lang), horizon=hours(r.horizon, r.lang))
+    return fill(w[key], end=hours(r.end, r.lang), horizon=hours(r.horizon, r.lang))
+
+
+_SLOT = re.compile(r"\{(\w+)\}(\.?)")
+
+
+def fill(template: str, **values: str) -> str:
+    """`template` with its {slots} filled; a value that ends in an
+    abbreviation's full stop ("T+4 Tg.") takes the place of the sentence's
+    own, never a second one ("Werte bis T+4 Tg.." — QA 10)."""
+    def one(m: re.Match[str]) -> str:
+        value = values[m.group(1)]
+        return value if value.endswith(".") else value + m.group(2)
+
+    return _SLOT.sub(one, template)
 
 
 def _result(state: str, w: dict[str, str]) -> str:
@@ -301,7 +325,7 @@ LANES = ("hazard", "inject", "impact", "rto", "mtpd", "decision")
 def timeline_svg(events: tuple[Event, ...], horizon: int, end: int, w: dict[str, str]) -> str:
     """The key events on one axis per kind: a small vector figure (SVG)."""
     width, left, lane = 700, 120, 18
-    height = lane * len(LANES) + 30
+    height = lane * len(LANES) + 44  # the hour labels and the axis caption below the lanes
     span = max(horizon, 1)
 
     def x(t: int) -> float:
@@ -325,6 +349,8 @@ def timeline_svg(events: tuple[Event, ...], horizon: int, end: int, w: dict[str,
     for d in range(0, days + 1, step):
         out.append(f'<text x="{x(d * 86400):.1f}" y="{base + 4}" text-anchor="middle">'
                    f"{d * 24} h</text>")
+    out.append(f'<text class="axis" x="{(left + width - 10) / 2:.1f}" y="{base + 18}" '
+               f'text-anchor="middle">{_e(w["axis"])}</text>')
     if end < horizon:  # the projection after the end of the exercise, greyed and named
         out.append(f'<rect x="{x(end):.1f}" y="2" width="{width - 10 - x(end):.1f}" '
                    f'height="{base - 10}" fill="#888" fill-opacity="0.12"/>'
@@ -398,6 +424,15 @@ def _findings(r: AfterActionReport, w: dict[str, str]) -> str:
         out.append(f"<h3>{_e(w[heading])}</h3>" + _table(
             [_e(w[c]) for c in ("objective", "ratings", "evidence", "who")], rows,
             none=w["none"]))  # fmt: skip
+    # every observation, tagged or not: an untagged, unrated note is still evidence
+    rows = [[_e(hours(o.t, r.lang)), _e(_who(r, o.actor, w)),
+             _e(titles.get(o.objective or "", o.objective or "–")),
+             _e(w[o.tag] if o.tag else "–"), _e(o.rating or "–"), _e(o.text)]
+            for o in r.observations]  # fmt: skip
+    table = _table([_e(w[c]) for c in ("t", "who", "objective", "tag", "rating", "observation")],
+                   rows, none=w["none"])  # fmt: skip
+    out.append(f"<h3>{_e(w['observations'])}</h3>"
+               + table.replace("<table>", '<table class="notes">', 1))
     return "".join(out)
 
 
@@ -417,17 +452,13 @@ def _signoff(w: dict[str, str]) -> str:
             + _table([_e(w["reviewed"]), _e(w["approved"])], [["&nbsp;<br>&nbsp;", ""]]))
 
 
-def _payload(payload: object, limit: int = 300) -> str:
-    """An entry's content as the log file writes it (JSON, not Python's repr),
-    so a reader can find the line in the exported log; long ones cut short."""
-    text = json.dumps(payload, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _appendix(r: AfterActionReport, w: dict[str, str]) -> str:
+    """The log for reading: each entry's kind in words and its content in one
+    line (simulator.exercise.aar_log); the number (#) finds it in the log
+    download, the evidence in full, whose SHA-256 stands above the table."""
     rows = [[_e(e.seq), _e(_utc(e.wall_time)), "T+" + _e(hours(e.sim_time, r.lang)),
-             _e(_who(r, e.actor, w)), _e(e.kind),
-             _e(_payload(e.to_dict()["payload"]))] for e in r.log]  # fmt: skip
+             _e(_who(r, e.actor, w)), _e(kind), _e(said)]
+            for e, (kind, said) in zip(r.log, r.appendix, strict=True)]  # fmt: skip
     meta = (f"<p class=small>{_e(w['engine'])} {_e(r.engine)} · {_e(w['log_engine'])} "
             f"{_e(r.log_engine or '–')} · {_e(w['hash'])}: <code>{_e(r.log_sha256)}</code></p>")
     table = _table([_e(w[c]) for c in ("seq", "utc_time", "sim", "actor", "kind", "payload")],

@@ -297,7 +297,7 @@ class HazardEntry(Strict):
 
 MselEventType = Literal["contextual", "expected_action", "contingency"]
 """HSEEP's kinds of MSEL entry: contextual (sets the scene, Lageeinlage),
-expected action (prompts a decision, Steuerungseinlage), contingency (held in
+expected action (prompts a decision, Einlage mit erwarteter Handlung), contingency (held in
 reserve, played only if the players drift, Reserveeinlage)."""
 
 

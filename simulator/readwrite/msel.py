@@ -107,15 +107,17 @@ SIMULATOR = ("when", "delay", "do")  # columns only the simulator needs
 
 EVENT_TYPES = {
     "contextual": ("contextual", "context", "kontext", "lageeinlage", "lage"),
-    "expected_action": ("expected action", "expected_action", "steuerungseinlage",
-                        "handlungseinlage", "steuerung"),
+    # "Steuerungseinlage" as earlier German workbooks wrote it (a controller's inject
+    # in German exercise language, so the sheets now say what HSEEP means)
+    "expected_action": ("expected action", "expected_action", "einlage mit erwarteter handlung",
+                        "steuerungseinlage", "handlungseinlage", "steuerung"),
     "contingency": ("contingency", "reserve", "reserveeinlage", "eventualeinlage"),
 }  # fmt: skip
 _EVENT_TYPE = {_n: key for key, names in EVENT_TYPES.items() for _n in names}
 EVENT_TYPE_WORDS = {
     "en": {"contextual": "contextual", "expected_action": "expected action",
            "contingency": "contingency"},
-    "de": {"contextual": "Lageeinlage", "expected_action": "Steuerungseinlage",
+    "de": {"contextual": "Lageeinlage", "expected_action": "Einlage mit erwarteter Handlung",
            "contingency": "Reserveeinlage"},
 }  # fmt: skip
 

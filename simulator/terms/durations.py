@@ -26,10 +26,16 @@ _GERMAN = (r"[Ww]ochen?|[Tt]age?n?|[Tt]g\.?|[Ss]td\.?|[Ss]tunden?|[Mm]in(?:uten?
            r"|[Ss]ek(?:unden?|\.)?")
 _UNITS = rf"{_GERMAN}|min|s|h|d|w"
 _GERMAN_UNIT = {"wo": "w", "ta": "d", "tg": "d", "st": "h", "mi": "min", "se": "s"}
-_PART = rf"(\d+(?:\.\d+)?)\s*({_UNITS})"
+# A number takes one decimal mark, the point or the German comma ("1,5 Std").
+_PART = rf"(\d+(?:[.,]\d+)?)\s*({_UNITS})"
 _FULL = re.compile(rf"^\s*(?:{_PART}\s*)+$")
 _ONE = re.compile(_PART)
-DURATION_PATTERN = rf"^\s*(\d+(\.\d+)?\s*({_UNITS})\s*)+$"
+DURATION_PATTERN = rf"^\s*(\d+([.,]\d+)?\s*({_UNITS})\s*)+$"
+# Digits with two or more marks ("1,5,3", "1.000,5") or a mark before exactly
+# three digits after a leading 1-999 ("1.000", "2,500"): a thousands separator
+# in one convention, a decimal in the other, so neither reading is safe.
+_MARKS = re.compile(r"\d+(?:[.,]\d+){2,}")
+_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}[.,]\d{3}(?![\d.,])")
 MAX_DURATION = 3650 * 86400
 """The longest duration anywhere (horizons, jumps, delays, restore times): ten
 years. It keeps simulated time well inside a 32-bit column and float precision,
@@ -40,14 +46,28 @@ MAX_DURATION_TEXT = 100  # characters; "1d12h30min" needs ten
 @functools.lru_cache(maxsize=4096)  # files repeat the same few spellings
 def parse_duration(text: str) -> int:
     """Seconds in a duration such as "90s", "30min", "4h", "3d", "1w" or "1d12h",
-    or in German "90 Sek", "30 Min", "4 Std", "3 Tage", "1 Woche", "1 Tag 12 Std"."""
+    or in German "90 Sek", "30 Min", "4 Std", "3 Tage", "1 Woche", "1 Tag 12 Std",
+    with a decimal point or comma ("1.5h", "1,5 Std")."""
     if len(text) > MAX_DURATION_TEXT:
         raise ValueError(f"duration too long: {len(text)} characters (at most {MAX_DURATION_TEXT})")
+    if (marks := _MARKS.search(text)) is not None:
+        raise ValueError(
+            f"not a duration: {text!r}; {marks.group()!r} has more than one decimal mark: "
+            "write one comma or point, e.g. '1,5 Std' or '1.5h' (no thousands separators)"
+        )
+    if (grouped := _THOUSANDS.search(text)) is not None:
+        number = grouped.group()
+        whole, mark, fraction = number[:-4], number[-4], number[-3:].rstrip("0")
+        decimal = f"{whole}{mark}{fraction}" if fraction else whole
+        raise ValueError(
+            f"not a duration: {text!r}; {number!r} could mean {number.replace(mark, '')!r} or "
+            f"{decimal!r}: write the one you mean (no thousands separators)"
+        )
     if not _FULL.match(text):
         raise ValueError(
             f"not a duration: {text!r}; write a number and a unit (s, min, h, d, w), e.g. '30min'"
         )
-    total = sum(float(n) * UNIT_SECONDS[_unit(u)] for n, u in _ONE.findall(text))
+    total = sum(float(n.replace(",", ".")) * UNIT_SECONDS[_unit(u)] for n, u in _ONE.findall(text))
     return in_range(total)
 
 

@@ -855,6 +855,17 @@ GERMAN: dict[str, str] = {
     "no {q} along this path": "kein {q} auf diesem Pfad",
     "not UTF-8 text (byte {n})": "kein UTF-8-Text (Byte {n})",
     "not UTF-8 text": "kein UTF-8-Text",
+    # --- durations with a decimal comma (terms/durations.py) ------------------------
+    "not a duration: {q}; {q2} has more than one decimal mark: write one comma or point, "
+    "e.g. {q3} or {q4} (no thousands separators)": (
+        "keine Dauer: {q}; {q2} hat mehr als ein Dezimalzeichen: bitte ein Komma oder einen "
+        "Punkt schreiben, z. B. {q3} oder {q4} (keine Tausendertrennzeichen)"
+    ),
+    "not a duration: {q}; {q2} could mean {q3} or {q4}: write the one you mean (no "
+    "thousands separators)": (
+        "keine Dauer: {q}; {q2} kann {q3} oder {q4} bedeuten: bitte das Gemeinte schreiben "
+        "(ohne Tausendertrennzeichen)"
+    ),
 }
 
 _QUOTED = re.compile(r"(?<![A-Za-z])'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
@@ -906,3 +917,30 @@ def _german(message: str) -> str:
         if literal in out:
             out = pattern.sub(german, out)
     return re.sub("\x00(\\d+)\x00", lambda m: quoted[int(m.group(1))], out)
+
+
+# --- the log's entry kinds by name ----------------------------------------------------
+ENTRY_KINDS: dict[str, tuple[str, str]] = {
+    "clock": ("Uhr", "clock"),
+    "inject": ("Einlage (ad hoc)", "ad hoc inject"),
+    "msel": ("Drehbuch-Einlage", "scripted inject"),
+    "release": ("Einspielung", "inject released"),
+    "skip": ("Einlage ausgelassen", "inject skipped"),
+    "delay": ("Einlage verschoben", "inject delayed"),
+    "decision": ("Entscheidung", "decision"),
+    "proposal": ("Vorschlag", "proposal"),
+    "accept": ("Zustimmung", "accepted"),
+    "reject": ("Ablehnung", "rejected"),
+    "observation": ("Beobachtung", "observation"),
+    "trigger": ("Auslöser", "trigger"),
+    "person": ("Person", "person"),
+    "plan": ("Maßnahmenplan", "improvement plan"),
+}
+"""The kinds of the exercise log's entries in (German, English): the report's
+appendix names them so; `msel` is a scripted inject the pacer released when it
+fell due, `release` one the facilitator released by hand (eingespielt)."""
+
+# A refusal that names an entry by its kind ("entry 10 is a release entry") reads
+# "Eintrag 10 (Art release)" after the templates above; these come last and put
+# the kind's German name in its place.
+GERMAN.update({f"(Art {kind})": f"({de})" for kind, (de, _) in ENTRY_KINDS.items()})

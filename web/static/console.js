@@ -1963,6 +1963,7 @@
       const input = el("input", { type: "text", name, required,
         placeholder: isDuration ? `${hint ? `${hint} · ` : ""}${(o.examples || []).join(", ")}` : hint });
       if (o.pattern) input.setAttribute("pattern", o.pattern.replace(/^\^|\$$/g, ""));
+      if (isDuration) input.title = tr("clock.duration_format");
       inputs.push(input);
       read = () => (input.value.trim() === "" ? undefined : input.value.trim());
     }
