@@ -142,6 +142,27 @@ def test_create_from_a_bundled_scenario(client: TestClient) -> None:
     assert state.status_code == 200
 
 
+def test_the_start_form_sent_twice_makes_one_exercise(client: TestClient) -> None:
+    """A reload of the page the form led to (the browser posts it again) or
+    a double click carries the form's key: the same exercise and links come
+    back, and no second exercise is made. A fresh form is a new exercise."""
+    page = client.get("/", headers=EN).text
+    once = re.search(r'<input type="hidden" name="once" value="([\w-]+)">', page)
+    assert once is not None
+    first = create(client, once=once[1])
+    again = create(client, once=once[1])
+    assert again == first
+    assert len(client.app.state.manager.exercises) == 1  # type: ignore[attr-defined]
+    fresh = re.search(r'name="once" value="([\w-]+)"', client.get("/", headers=EN).text)
+    assert fresh is not None and fresh[1] != once[1]
+    assert create(client, once=fresh[1]) != first
+    assert len(client.app.state.manager.exercises) == 2  # type: ignore[attr-defined]
+    # A form with problems is shown again with a new key: fixed, it creates.
+    r = client.post("/", data={"source": "bundled", "scenario": "nope.yaml", "once": fresh[1]},
+                    headers=EN)  # fmt: skip
+    assert r.status_code == 422 and f'value="{fresh[1]}"' not in r.text
+
+
 def test_start_field_is_read_in_the_scenario_zone(client: TestClient) -> None:
     """A summer time typed into the start page gets Berlin's summer offset, and
     the console is told the zone (the browser formats calendar times in it)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 from datetime import datetime
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -39,6 +40,7 @@ from simulator.terms.wallclock import place, zone
 from web.deps import caller_of, get_caller, role_of, stored_hashes, stored_people
 from web.headers import SECURITY_HEADERS
 from web.i18n import CONSOLE_TEXTS, COOKIE, SCRIPT_TEXTS, Translate, pick_lang
+from web.idempotency import OnceByKey
 from web.limits import BodyTooLarge
 from web.live import MANAGER, Damaged, LiveExercise, QuotaExceeded
 from web.loading import Loader, LoadFailed, Upload, bundled_companies
@@ -74,6 +76,7 @@ COMPANY_NAME = re.compile(r"^\w[\w .()+-]{0,99}\.(ya?ml|json|xlsx)\Z")
 # is the hazard catalogue's one rule (`simulator.hazards.target_ids`).
 ASSET_FIELDS = frozenset({"assets", "entry", "staff"})
 TEAM_FIELDS = {"teams"}
+ONCE_KEY = re.compile(r"[\w-]{16,64}")  # the start form's key (secrets.token_urlsafe)
 
 
 @cache
@@ -116,6 +119,9 @@ def _start(request: Request, lang: str, explicit: bool, form: dict[str, Any],
     ]  # fmt: skip
     values = {"source": "bundled", "scenario": DEFAULT_SCENARIO, "seed": "",
               "start": "", "speed": "60", **form}  # fmt: skip
+    # Each rendering of the form gets its own key: sent again (a reload of the
+    # page it led to, a double click), it makes no second exercise.
+    values["once"] = secrets.token_urlsafe(16)
     # The loader's problems (`file:line: field: message`) come in English; the
     # form's own are already in `lang`, and translating them again keeps them.
     problems = [translate(p, lang) for p in problems]
@@ -195,13 +201,24 @@ async def _create(request: Request, form: FormData, lang: str, explicit: bool) -
     if seed is None:
         seed = bundle.scenario.seed
     manager = request.app.state.manager
-    try:
-        created = create_live(request, manager, name, bundle, seed, speed)
-    except QuotaExceeded:
+    ready = bundle
+
+    async def make() -> tuple[int, Any]:
+        try:
+            created = create_live(request, manager, name, ready, seed, speed)
+        except QuotaExceeded:
+            return 429, None
+        return 201, created
+
+    once = str(form.get("once") or "")
+    key = f"form:{once}" if ONCE_KEY.fullmatch(once) else None
+    creations: OnceByKey = request.app.state.creations
+    status, created = await creations.run(key, make)
+    if created is None:
         return _full(request, lang, explicit, form)
     title = text(bundle.scenario.scenario.title, lang)
     links = {role: f"{url}&lang={lang}" for role, url in created.links.items()}
-    return render(request, "created.html", lang, explicit, 201, links=links, title=title,
+    return render(request, "created.html", lang, explicit, status, links=links, title=title,
                   exercise_id=created.id)  # fmt: skip
 
 
