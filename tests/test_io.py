@@ -459,3 +459,18 @@ def test_a_problem_names_the_items_on_its_path_by_their_ids(tmp_path: Path) -> N
         f"{path}:9: assets[2] (app-0003).needs[0] (power).all_of[1]: "
         "unbekannte Ressource 'gird'; meinten Sie 'grid'?"
     )
+
+
+def test_a_key_written_one_level_too_high_is_pointed_home(tmp_path: Path) -> None:
+    """A scenario's hazard written flat (`type:` beside `at:`, as QA did):
+    its keys belong under `hazard:`, and the message says so, in German too."""
+    (tmp_path / "company.yaml").write_bytes((GOOD / "company.yaml").read_bytes())
+    path = tmp_path / "flat.yaml"
+    path.write_text("scenario: {id: s, title: t}\ncompany: company.yaml\nhazards:\n"
+                    "  - at: 1h\n    type: outage\n", encoding="utf-8")  # fmt: skip
+    problems = {(p.line, p.field): p for p in validate_file(path)}
+    assert problems[(4, "hazards[0].hazard")].message == "missing required field"
+    flat = problems[(5, "hazards[0].type")]
+    assert flat.message == "unknown field; did you mean 'hazard: {type: …}'?"
+    assert flat.in_language("de").endswith(
+        "unbekanntes Feld; meinten Sie 'hazard: {type: …}'?")

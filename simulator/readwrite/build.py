@@ -461,7 +461,10 @@ def _message(error: Any, model: Any, key: str | int) -> str:
             else []
         )
         match = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
-        return "unknown field" + (f"; did you mean {match[0]!r}?" if match else "")
+        if match:
+            return f"unknown field; did you mean {match[0]!r}?"
+        home = _nested_home(model, str(key))
+        return "unknown field" + (f"; did you mean '{home}: {{{key}: …}}'?" if home else "")
     if kind == "union_tag_invalid":
         tags = [t.strip("' ") for t in str(error["ctx"]["expected_tags"]).split(",")]
         tag = str(error["ctx"]["tag"])
@@ -475,6 +478,27 @@ def _message(error: Any, model: Any, key: str | int) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
     return msg
+
+
+def _nested_home(model: Any, key: str) -> str | None:
+    """The field of `model` whose model has a field `key`: a key written one
+    level too high (a scenario's hazard entry given `type:` beside `at:`,
+    where it belongs under `hazard:`)."""
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    for name, info in model.model_fields.items():
+        if any(key in inner.model_fields for inner in _models_in(info.annotation)):
+            return name
+    return None
+
+
+def _models_in(tp: Any, depth: int = 0) -> list[type[BaseModel]]:
+    """The pydantic models a field's type names (through unions, lists, Annotated)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    if depth > 4:
+        return []
+    return [m for arg in typing.get_args(tp) for m in _models_in(arg, depth + 1)]
 
 
 def _pydantic_problems(
