@@ -849,6 +849,13 @@ GERMAN: dict[str, str] = {
     "no {q} along this path": "kein {q} auf diesem Pfad",
     "not UTF-8 text (byte {n})": "kein UTF-8-Text (Byte {n})",
     "not UTF-8 text": "kein UTF-8-Text",
+    # --- a person's team is one of the company's (exercise/session.py) ------------------
+    "no team {q} in the company (its teams: {l}; or leave the team out)": (
+        "kein Team {q} im Unternehmen (seine Teams: {l}; oder das Team weglassen)"
+    ),
+    "no team {q}: the company defines no teams; leave the team out": (
+        "kein Team {q}: das Unternehmen legt keine Teams fest; das Team weglassen"
+    ),
 }
 
 _QUOTED = re.compile(r"(?<![A-Za-z])'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
