@@ -31,6 +31,9 @@ def test_the_facilitator_names_people_and_the_feed_names_them(browser: Any, serv
     lead = open_console(browser, server + links["facilitator"] + "&lang=de", errors)
     card = lead.locator("#people-panel")
     expect(card.locator("#people")).to_contain_text("Noch niemand benannt.")
+    # the MSEL card's addressees by the company's names (QA 5), not "an crisis_staff"
+    expect(lead.locator("#msel")).to_contain_text(f"an {STAFF}, {OPERATIONS}")
+    assert "crisis_staff" not in lead.locator("#msel").inner_text()
     expect(lead.locator("label.inject-teams")).to_be_hidden()  # no team yet
     # An empty required field is not marked as wrong before anyone typed in it.
     down = lead.evaluate("getComputedStyle(document.body).getPropertyValue('--down').trim()")

@@ -404,6 +404,10 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
     if role != "participant":  # the script and its triggers stay hidden from the players
         config["t"] |= t.subset(SCRIPT_TEXTS)
         config["msel"] = {e.id: msel_item(e, lang) for e in scenario.injects}
+        # The script's named hazards by their kind, so triggers and conditions
+        # on them read as words ("Hochwasser"), not as the file's ids.
+        config["script_hazards"] = {h.id: h.hazard.type for h in scenario.hazards
+                                    if h.id is not None}  # fmt: skip
     if role == "facilitator":
         config["hazards"] = hazard_schema()
         config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})

@@ -432,9 +432,16 @@
     }
     return tr("trigger.unnamed");
   }
-  // A scenario hazard named by a `when` of its own: the hazard entry's id is
-  // all the console knows, so it reads as words with the underscores gone.
-  const hazardLabel = (id) => String(id).replace(/[_-]+/g, " ");
+  // A scenario hazard (by the entry's id) as its kind in words; two of one
+  // kind are told apart by the id, in small letters after the kind.
+  function hazardLabel(id) {
+    const kinds = cfg.script_hazards || {};
+    const type = kinds[id];
+    if (!type) return String(id).replace(/[_-]+/g, " ");
+    const name = tr(`hazard.${type}`, type);
+    const twins = Object.values(kinds).filter((k) => k === type).length;
+    return twins > 1 ? `${name} (${id})` : name;
+  }
   function actionTitle(id) {
     return actionsById.has(id) ? actionsById.get(id).title : id;
   }
@@ -868,8 +875,8 @@
       return fill("cond.action_taken", { x: actionTitle(c.action) });
     }
     if (c.hazard !== undefined) {
-      if (c.alarm !== undefined) return fill("cond.hazard_alarm", { x: c.hazard, d: c.alarm });
-      return fill(`cond.hazard_${c.is}`, { x: c.hazard });
+      if (c.alarm !== undefined) return fill("cond.hazard_alarm", { x: hazardLabel(c.hazard), d: c.alarm });
+      return fill(`cond.hazard_${c.is}`, { x: hazardLabel(c.hazard) });
     }
     if (c.after !== undefined) return fill("cond.after", { t: fmtT(c.after) });
     return nested ? "" : JSON.stringify(c);
