@@ -223,9 +223,16 @@ def test_the_console_in_a_real_room(browser: Any, served: Served, tmp_path: Path
         expect(page.locator("#end-text")).to_contain_text("T+7 d")
         assert page.locator("#summary tr").count() == page.locator("#board tr").count()
     assert obs.locator("#extend-form").count() == 0
+    # nothing to resume (QA 11): the clock button says so, and how to go on
+    toggle = fac.locator("#clock-toggle")
+    expect(toggle).to_have_text("Ended")
+    expect(toggle).to_be_disabled()
+    expect(toggle).to_have_attribute("title", "The exercise has ended; extend the horizon to go on.")
     fac.fill("#extend-by", "1d")
     fac.click("#extend-form button[type=submit]")
     expect(fac.locator("#clock-state")).to_have_attribute("data-state", "paused")
+    expect(toggle).to_have_text("Resume")
+    expect(toggle).to_be_enabled()
     expect(fac.locator("#end-panel")).to_be_hidden()
     expect(fac.locator("#clock-ends")).to_have_text("Ends: T+8 d 00:00")
 

@@ -21,7 +21,7 @@ def test_the_facilitator_issues_a_new_link_with_one_click(browser: Any, server: 
 
     created = post(f"{server}/api/exercises", {"scenario": "dairy/blackout.yaml"})
     api, boss = f"{server}/api/exercises/{created['id']}", created["tokens"]["facilitator"]
-    anna = post(f"{api}/people", {"name": "Anna Krause", "team": "Krisenstab",
+    anna = post(f"{api}/people", {"name": "Anna Krause", "team": "electricians",
                                   "role": "participant"}, boss)  # fmt: skip
     errors: list[str] = []
     lead = open_console(browser, server + created["links"]["facilitator"] + "&lang=de", errors)
@@ -37,7 +37,7 @@ def test_the_facilitator_issues_a_new_link_with_one_click(browser: Any, server: 
     token = link.split("token=")[1]
     assert link.startswith(f"{server}/exercises/{created['id']}?token=") and token != anna["token"]
     player = open_console(browser, link + "&lang=en", errors)
-    expect(player.locator(".role-badge")).to_have_text("Participant · Anna Krause (Krisenstab)")
+    expect(player.locator(".role-badge")).to_have_text("Participant · Anna Krause (Electricians)")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{api}/state?token={anna['token']}", timeout=30)
     assert refused.value.code == 401

@@ -32,8 +32,15 @@ def test_the_facilitator_releases_a_suggested_inject(browser: Any, server: str, 
     expect(rental).to_have_attribute("data-status", "armed")
     expect(rental.locator(".twhen")).to_have_text(
         "wenn Maßnahme „Mietaggregat bestellen“ bis T+12:00 nicht ergriffen")
-    expect(rental.get_by_role("button", name="Jetzt auslösen: no_rental_generator")
+    # by words (QA 5): what it suggests, never its id but in a title attribute
+    expect(rental.locator(".tid")).to_have_text("Vermieter hat kein Aggregat mehr")
+    expect(rental.locator(".tid")).to_have_attribute("title", "no_rental_generator")
+    expect(rental.get_by_role("button", name="Jetzt auslösen: Vermieter hat kein Aggregat mehr")
            ).to_be_visible()  # fmt: skip
+    expect(lead.get_by_role("button", name="Deaktivieren: Vermieter hat kein Aggregat mehr")
+           ).to_be_visible()  # fmt: skip
+    # a scripted inject's own `when`: its fire button says the inject's title
+    expect(lead.get_by_role("button", name="Jetzt auslösen: Pirna wieder am Netz")).to_be_visible()
     expect(lead.locator("#suggestions")).to_contain_text("Keine vorgeschlagenen Einlagen")
     # a scripted inject's own `when` by the inject's title, not "inject:b10" (QA pass)
     expect(lead.locator('#triggers li[data-trigger="inject:b10"] .tid')).to_have_text(
@@ -49,7 +56,16 @@ def test_the_facilitator_releases_a_suggested_inject(browser: Any, server: str, 
         "ausgelöst T+12:00 (")  # the moment, with its calendar time
     expect(rental.locator(".tfirings")).to_contain_text(
         "weil: Maßnahme „Mietaggregat bestellen“ bis T+12:00 nicht ergriffen")
-    expect(lead.locator("#feed")).to_contain_text("no_rental_generator – ausgelöst")
+    expect(lead.locator("#feed")).to_contain_text("Vermieter hat kein Aggregat mehr – ausgelöst")
+    # the suggestion says why it came, in words
+    expect(suggestion.locator(".mstatus")).to_have_text(
+        "offen · vorgeschlagen, weil Maßnahme „Mietaggregat bestellen“ bis T+12:00 nicht ergriffen")
+    shown = lead.locator("#trigger-panel").inner_text() + lead.locator("#feed").inner_text()
+    for raw in ("no_rental_generator", "diesel_low", "inject:"):
+        assert raw not in shown, raw
+    labels = lead.locator("#trigger-panel button").evaluate_all(
+        "bs => bs.map(b => b.getAttribute('aria-label')).join(' ')")
+    assert "inject:" not in labels and "_" not in labels, labels
     # the firing is a marker on the facilitator's timeline
     lead.wait_for_function("document.getElementById('timeline').data && "
                            "document.getElementById('timeline').data.some("

@@ -133,3 +133,28 @@ def test_why_and_timeline_on_the_dairy(browser: Any, server: str, tmp_path: Path
     if os.environ.get("UPDATE_SCREENSHOTS"):
         for name in SHOTS:
             shutil.copyfile(tmp_path / name, ROOT / "docs" / name)
+
+
+def test_the_why_dialog_asks_by_state_and_names_buffers(browser: Any, server: str) -> None:  # noqa: F811
+    """QA 5 and 11 on the dairy blackout at T+3 h: the raw milk silos run on
+    their stock ("in Betrieb"), so the dialog does not ask "Warum
+    ausgefallen?", and the buffer has its name ("Silobestand"), not its id;
+    the milk reception is down and is asked about as such."""
+    from playwright.sync_api import expect
+
+    created = post(f"{server}/api/exercises", {"scenario": "dairy/blackout.yaml", "seed": 1})
+    api = f"{server}/api/exercises/{created['id']}"
+    post(f"{api}/clock", {"action": "jump", "by": "3h"}, created["tokens"]["facilitator"])
+    errors: list[str] = []
+    page = open_console(browser, server + created["links"]["facilitator"] + "&lang=de", errors)
+    # equipment sits in a folded group of the asset list: the click is the chip's own
+    page.locator('#assets .chip[data-asset="lep_milk_silos"]').dispatch_event("click")
+    title = page.locator("#why-title")
+    expect(title).to_have_text("Warum in Betrieb? – Rohmilchsilos Leppersdorf (12 × 150 m³)")
+    need = page.locator('#why-chain li[data-asset="lep_milk_silos"] .why-need').first
+    expect(need).to_contain_text("überbrückt durch Puffer Silobestand, noch ")
+    assert "silo_stock" not in page.locator("#why-dialog").inner_text()
+    page.click("#why-close")
+    page.locator('#assets .chip[data-asset="lep_milk_reception"]').dispatch_event("click")
+    expect(title).to_contain_text("Warum ausgefallen? – ")
+    assert errors == []

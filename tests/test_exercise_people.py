@@ -91,3 +91,21 @@ def test_observations_plan_and_replay() -> None:
     header = make_header(ex.bundle, ex.seed)
     again = replay(*read_log(dumps_log(header, ex.log)))
     assert again.people == ex.people and again.plan == ex.plan
+
+
+def test_a_new_person_s_team_is_checked_against_the_company_s() -> None:
+    """The rule the server applies to each person it adds (QA 4): a team is
+    one of the company's by id (the example's: it_admins, electricians) or
+    none; `command` itself keeps taking a team of its own, so logs written
+    before the rule (and these tests' "krisenstab") still replay."""
+    ex = Exercise(load_bundle(EXAMPLE), 1)
+    ex.check_team(None)
+    ex.check_team("it_admins")
+    for team in ("Krisenstab", "IT-Administration", "it_admins "):
+        with pytest.raises(Rejected) as refused:
+            ex.check_team(team)
+        assert (refused.value.field, refused.value.message) == (
+            "team", f"no team {team!r} in the company (its teams: 'it_admins', "
+                    "'electricians'; or leave the team out)")  # fmt: skip
+    ex.apply(ex.command("facilitator", "person", ANNA))  # a log's own team replays
+    assert ex.people["p-anna"].team == "krisenstab"

@@ -38,6 +38,7 @@ def scenarios(tmp: Path) -> Path:
     # the teams an inject is addressed to are the company's (validation checks it)
     company = yaml.safe_load((ROOT / "scenarios" / "dairy" / "company.yaml").read_text())
     company["teams"]["IT"] = {"size": 3}
+    company["teams"]["Krisenstab"] = {"size": 1}  # people's teams are the company's too
     (out / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
     data = yaml.safe_load((ROOT / "scenarios" / "dairy" / "blackout.yaml").read_text())
     injects = {i["id"]: i for i in data["injects"]}

@@ -364,9 +364,12 @@ def test_a_company_without_gauges_is_offered_no_flood(client: TestClient) -> Non
     config = config_of(client.get(path_of(links["facilitator"]) + "&lang=de").text)
     assert config["gauges"] == []
     assert list(config["hazards_unfit"]) == ["flood"]
-    assert config["hazards_unfit"]["flood"].startswith("ein Hochwasser braucht eine Ressource")
+    # in the console's words: no field of the file ("flood: gauge") on a German page
+    assert config["hazards_unfit"]["flood"] == ("Hochwasser braucht eine Ressource an einem "
+                                                "Hochwasserpegel; das Unternehmensmodell hat keine")
     config = config_of(client.get(path_of(links["facilitator"]) + "&lang=en").text)
-    assert config["hazards_unfit"]["flood"].startswith("a flood needs an asset exposed")
+    assert config["hazards_unfit"]["flood"] == ("a flood needs an asset exposed to a flood "
+                                                "gauge; the company model has none")
     # participants never get the hazard form, nor what it would offer
     assert "hazards_unfit" not in config_of(client.get(path_of(links["participant"])).text)
 
@@ -404,8 +407,28 @@ def test_an_anonymous_participant_learns_how_to_get_their_teams_injects(
     r = client.post(f"/api{parts.path}/people", headers={"Authorization": f"Bearer {token}"},
                     json={"name": "Anna", "team": "crisis_staff", "role": "participant"})
     assert r.status_code == 200, r.text
-    page = client.get(r.json()["link"]).text
-    assert 'id="no-team"' not in page and "Anna (crisis_staff)" in page
+    page = client.get(r.json()["link"] + "&lang=de").text
+    # the badge names her team as the company does, never by its id
+    badge = re.search(r'<span class="badge role-badge"[^>]*>(.*?)</span>', page, re.S)
+    assert badge is not None and badge.group(1) == (
+        "Teilnehmende · Anna (Krisenstab (Geschäftsführung, BCM, IT-Leitung, Kommunikation))")
+    assert 'id="no-team"' not in page
+
+
+def test_the_person_card_offers_the_company_s_teams_by_name(client: TestClient) -> None:
+    """QA 4: a select of the company's teams by their names (values: the ids
+    the script addresses), "ohne Team" first; no free text, no datalist."""
+    links = create(client, scenario="itdienstleister/power.yaml")
+    page = client.get(path_of(links["facilitator"]) + "&lang=de").text
+    select = re.search(r'<select id="person-team">(.*?)</select>', page, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', select.group(1))
+    assert options[0] == ("", "ohne Team")
+    assert ("crisis_staff", "Krisenstab (Geschäftsführung, BCM, IT-Leitung, Kommunikation)") \
+        in options and ("it_operations", "IT-Betrieb (Leitstand und Betriebsführung)") in options
+    assert len(options) == 1 + 9  # the company's nine teams (scenarios/itdienstleister)
+    assert 'id="person-teams"' not in page and 'list="person-teams"' not in page
+    assert 'id="person-team-none"' not in page  # it has teams
 
 
 def test_the_evaluation_guide_speaks_german(client: TestClient) -> None:

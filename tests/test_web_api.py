@@ -657,11 +657,11 @@ def test_a_player_never_learns_the_logs_seq(lite_ex: Ex) -> None:
     proposal's answer, feed pages and log download number what they see 1, 2,
     3 …; the facilitator keeps the log's seq."""
     ex = lite_ex
-    r = ex.post("people", {"name": "Anna", "team": "IT", "role": "participant"})  # seq 1
+    r = ex.post("people", {"name": "Anna", "team": "it", "role": "participant"})  # seq 1
     assert r.status_code == 200, r.text
     assert ex.ok("injects", {"message": "hello"})["seq"] == 2  # the facilitator: the log's seq
     ex.ok("observations", {"text": "zq-calm"})  # 3
-    ex.ok("injects", {"message": "zq-it-only", "teams": ["IT"]})  # 4
+    ex.ok("injects", {"message": "zq-it-only", "teams": ["it"]})  # 4
     ex.ok("injects", {"skip": "m5"})  # 5
     key = {"Idempotency-Key": "proposal-1", **ex.auth("participant")}
     for _ in range(2):  # the first answer and its repeat: the player's number 2, not seq 6

@@ -7,6 +7,7 @@ only those teams' players, through every endpoint and the stream; attendance
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,32 @@ from typing import Any
 import httpx
 import player_views
 import pytest
+import yaml
 from liveserver import Server, read_events
 from starlette.testclient import TestClient
+from test_web_api import SCENARIOS as WEB_DATA
 from test_web_api import Ex, new_exercise, settings
 from test_web_triggers import BLACKOUT, EXERCISE_GETS, ROOT, get_paths
 
 from web.app import create_app
 from web.settings import Settings
 
-ANNA = {"name": "Anna Krause", "function": "Leiterin Krisenstab", "team": "Krisenstab",
+# Teams are the company's, by id: tests/data/web's company has "it" and "krisenstab".
+ANNA = {"name": "Anna Krause", "function": "Leiterin Krisenstab", "team": "krisenstab",
         "role": "participant"}  # fmt: skip
+
+
+def dairy_with_teams(tmp: Path) -> Path:
+    """The bundled dairy with the teams "it" and "krisenstab" of the web
+    tests' company (its own are recovery teams), as a scenarios folder."""
+    out = tmp / "scenarios" / "dairy"
+    shutil.copytree(ROOT / "scenarios" / "dairy", out)
+    company = yaml.safe_load((out / "company.yaml").read_text())
+    company["teams"]["it"] = {"name": {"de": "IT", "en": "IT"}, "size": 1}
+    company["teams"]["krisenstab"] = {"name": {"de": "Krisenstab", "en": "Crisis staff"},
+                                      "size": 1}  # fmt: skip
+    (out / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
+    return tmp / "scenarios"
 
 
 @pytest.fixture
@@ -71,7 +88,7 @@ def test_a_person_s_link_works_like_their_role_s_and_names_them(ex: Ex) -> None:
     ex.ok("decisions", {"text": "Notstrom anfordern"}, anna["id"])
     proposal = ex.log()[-1]
     assert proposal["kind"] == "proposal" and proposal["actor"] == anna["id"]
-    assert proposal["payload"] == {"text": "Notstrom anfordern", "team": "Krisenstab"}
+    assert proposal["payload"] == {"text": "Notstrom anfordern", "team": "krisenstab"}
     for what, body in (("injects", {"message": "hi"}), ("clock", {"action": "start"}),
                        ("people", {"name": "X", "role": "observer"})):  # fmt: skip
         assert ex.post(what, body, anna["id"]).status_code == 403, what
@@ -143,36 +160,88 @@ def test_a_repeated_request_adds_one_person(ex: Ex) -> None:
 
 
 def test_injects_are_addressed_to_known_teams_only(ex: Ex) -> None:
-    r = ex.post("injects", {"message": "Nur für die IT", "teams": ["IT"]})
+    r = ex.post("injects", {"message": "Nur für die IT", "teams": ["it"]})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "teams"
-    add(ex, {"name": "Ida", "team": "IT", "role": "participant"})
-    ex.ok("injects", {"message": "Nur für die IT", "teams": ["IT"]})
-    assert ex.log()[-1]["payload"] == {"message": "Nur für die IT", "teams": ["IT"]}
-    for body in ({"release": "m1", "teams": ["IT"]}, {"message": "x", "teams": []},
-                 {"message": "x", "teams": ["IT"] * 21}, {"message": "x", "teams": [""]}):
+    add(ex, {"name": "Ida", "team": "it", "role": "participant"})
+    ex.ok("injects", {"message": "Nur für die IT", "teams": ["it"]})
+    assert ex.log()[-1]["payload"] == {"message": "Nur für die IT", "teams": ["it"]}
+    for body in ({"release": "m1", "teams": ["it"]}, {"message": "x", "teams": []},
+                 {"message": "x", "teams": ["it"] * 21}, {"message": "x", "teams": [""]}):
         r = ex.post("injects", body)
         assert r.status_code == 422, body
         assert r.json()["detail"][0]["loc"][:2] == ["body", "teams"], r.text
 
 
-def test_people_and_teams_are_bounded(ex: Ex) -> None:
-    for i in range(20):
-        add(ex, {"name": f"Lead {i}", "team": f"Team {i:02d}", "role": "participant"})
-    r = ex.post("people", {"name": "One too many", "team": "Team 20", "role": "participant"})
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "team"]
-    assert "höchstens 20 Teams" in r.json()["detail"][0]["msg_de"]
-    add(ex, {"name": "Second of team 03", "team": "Team 03", "role": "participant"})
-    add(ex, {"name": "No team", "role": "observer"})
-    live = ex.client.app.state.manager.exercises[ex.id]  # type: ignore[attr-defined]
-    assert len(live.audiences()) == 2 + 20  # full, player, one per team
+def test_a_person_s_team_is_one_of_the_company_s(ex: Ex) -> None:
+    """QA 4: a team given as free text ("Krisenstab", following an older
+    README) would see none of the injects addressed to `krisenstab`: the
+    server refuses it, naming the field and the company's teams, in German
+    too; a company team by its id and no team at all are fine."""
+    for team in ("Krisenstab", "IT", "crisis_staff", "krisenstab "[:-1].upper()):
+        r = ex.post("people", {"name": "Anna", "team": team, "role": "participant"})
+        assert r.status_code == 422, r.text
+        detail = r.json()["detail"][0]
+        assert detail["loc"] == ["body", "team"]
+        assert detail["msg"] == (f"no team {team!r} in the company (its teams: 'it', "
+                                 "'krisenstab'; or leave the team out)")  # fmt: skip
+        assert detail["msg_de"] == (f"kein Team {team!r} im Unternehmen (seine Teams: 'it', "
+                                    "'krisenstab'; oder das Team weglassen)")  # fmt: skip
+    assert [e["kind"] for e in ex.log()[1:]] == []  # nothing logged
+    assert add(ex, {"name": "Anna", "team": "krisenstab", "role": "participant"})["team"] == \
+        "krisenstab"  # fmt: skip
+    assert add(ex, {"name": "Olaf", "role": "observer"})["team"] is None
+    assert [e["payload"].get("team") for e in ex.log()[1:]] == ["krisenstab", None]
+
+
+def test_a_company_without_teams_takes_people_without_one(tmp_path: Path) -> None:
+    root = web_copy(tmp_path, {})
+    with TestClient(create_app(Settings(db_url=f"sqlite:///{tmp_path}/none.db",
+                                        scenarios_dir=root))) as client:  # fmt: skip
+        ex = new_exercise(client, seed=1)
+        r = ex.post("people", {"name": "Anna", "team": "it", "role": "participant"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "team"]
+        assert r.json()["detail"][0]["msg_de"] == (
+            "kein Team 'it': das Unternehmen legt keine Teams fest; das Team weglassen")
+        assert add(ex, {"name": "Anna", "role": "participant"})["team"] is None
+        page = client.get(f"/exercises/{ex.id}?token={ex.tokens['facilitator']}&lang=de").text
+        assert 'id="person-team-none"' in page and "keine Teams fest" in page
+
+
+def web_copy(tmp: Path, teams: dict[str, Any]) -> Path:
+    """tests/data/web with the company's `teams` replaced (restores need no team)."""
+    out = tmp / "web"
+    shutil.copytree(WEB_DATA, out)
+    company = yaml.safe_load((out / "company.yaml").read_text())
+    company["teams"] = teams
+    for asset in company["assets"]:
+        (asset.get("recovery") or {}).pop("team", None)
+    (out / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True))
+    return out
+
+
+def test_people_and_teams_are_bounded(tmp_path: Path) -> None:
+    # a company of 21 teams: each team with people is a stream audience, 20 at most
+    root = web_copy(tmp_path, {f"t{i:02d}": {"size": 1} for i in range(21)})
+    with TestClient(create_app(Settings(db_url=f"sqlite:///{tmp_path}/many.db",
+                                        scenarios_dir=root))) as client:  # fmt: skip
+        ex = new_exercise(client, seed=1)
+        for i in range(20):
+            add(ex, {"name": f"Lead {i}", "team": f"t{i:02d}", "role": "participant"})
+        r = ex.post("people", {"name": "One too many", "team": "t20", "role": "participant"})
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "team"]
+        assert "höchstens 20 Teams" in r.json()["detail"][0]["msg_de"]
+        add(ex, {"name": "Second of team 03", "team": "t03", "role": "participant"})
+        add(ex, {"name": "No team", "role": "observer"})
+        live = ex.client.app.state.manager.exercises[ex.id]  # type: ignore[attr-defined]
+        assert len(live.audiences()) == 2 + 20  # full, player, one per team
 
 
 def test_attendance_is_kept_in_the_database(db: str) -> None:
     with TestClient(create_app(settings(db))) as client:
         ex = new_exercise(client, seed=1, speed=60)
         anna = add(ex, ANNA)
-        bert = add(ex, {"name": "Bert", "team": "Krisenstab", "role": "participant"})
-        ida = add(ex, {"name": "Ida", "team": "IT", "role": "participant"})
+        bert = add(ex, {"name": "Bert", "team": "krisenstab", "role": "participant"})
+        ida = add(ex, {"name": "Ida", "team": "it", "role": "participant"})
         add(ex, {"name": "Olaf", "role": "observer"})
         before = {p["id"]: p for p in people(ex)["people"]}
         assert before[anna["id"]]["joined"] is None and before[anna["id"]]["entries"] == 0
@@ -192,8 +261,8 @@ def test_attendance_is_kept_in_the_database(db: str) -> None:
         assert seen[anna["id"]]["entries"] == 2 and seen[bert["id"]]["entries"] == 0
         teams = people(ex)["teams"]
         assert teams == [
-            {"team": "IT", "people": 1, "joined": 1, "active": 0},
-            {"team": "Krisenstab", "people": 2, "joined": 1, "active": 1},
+            {"team": "it", "people": 1, "joined": 1, "active": 0},
+            {"team": "krisenstab", "people": 2, "joined": 1, "active": 1},
             {"team": None, "people": 1, "joined": 0, "active": 0},
         ]
         joined = seen[anna["id"]]["joined"]
@@ -205,7 +274,7 @@ def test_attendance_is_kept_in_the_database(db: str) -> None:
         assert after[ida["id"]]["joined"] is not None and after[bert["id"]]["joined"] is None
         ex.ok("decisions", {"text": "drei"}, bert["id"])
         assert ex.log()[-1]["actor"] == bert["id"]
-        assert ex.log()[-1]["payload"]["team"] == "Krisenstab"
+        assert ex.log()[-1]["payload"]["team"] == "krisenstab"
 
 
 def test_a_person_link_of_another_exercise_grants_nothing(client: TestClient) -> None:
@@ -229,7 +298,7 @@ def test_a_player_never_receives_another_team_s_injects(tmp_path: Path) -> None:
     team's people by name only."""
     app = create_app(Settings(db_url=f"sqlite:///{tmp_path}/routes.db"))
     assert {p for p in get_paths(app) if "{exercise_id}" in p} == set(EXERCISE_GETS)
-    with Server(f"sqlite:///{tmp_path}/teams.db", ROOT / "scenarios") as server:
+    with Server(f"sqlite:///{tmp_path}/teams.db", dairy_with_teams(tmp_path)) as server:
         base = server.base
         made = httpx.post(f"{base}/api/exercises", json={"scenario": BLACKOUT}).json()
         api, tokens = f"{base}/api/exercises/{made['id']}", made["tokens"]
@@ -242,23 +311,23 @@ def test_a_player_never_receives_another_team_s_injects(tmp_path: Path) -> None:
             return out
 
         anna = command("people", ANNA)
-        bert = command("people", {"name": "Bert Brandt", "team": "Krisenstab",
+        bert = command("people", {"name": "Bert Brandt", "team": "krisenstab",
                                   "role": "participant"})  # fmt: skip
-        ida = command("people", {"name": "Ida Neumann", "team": "IT", "role": "participant"})
+        ida = command("people", {"name": "Ida Neumann", "team": "it", "role": "participant"})
         command("people", {"name": "Olaf Prüfer", "function": "Beobachter", "role": "observer"})
         command("clock", {"action": "jump", "by": "2h"})
-        command("injects", {"message": "zq-it-nachricht: Server neu starten", "teams": ["IT"]})
+        command("injects", {"message": "zq-it-nachricht: Server neu starten", "teams": ["it"]})
         command("injects", {"hazard": {"type": "outage", "assets": ["lep_refrigeration"],
                                        "duration": "3h"}, "id": "zq-it-sabotage",
                             "title": "zq-it-title", "message": "zq-it-hazard-message",
-                            "teams": ["IT"]})  # fmt: skip
-        command("injects", {"message": "An alle: Lagebesprechung", "teams": ["IT", "Krisenstab"]})
+                            "teams": ["it"]})  # fmt: skip
+        command("injects", {"message": "An alle: Lagebesprechung", "teams": ["it", "krisenstab"]})
         command("clock", {"action": "jump", "by": "1h"})
 
         def everything(token: str) -> dict[str, str]:
             # the stream's update: one more inject for IT
             return player_views.everything(base, made["id"], token, then=lambda: command(
-                "injects", {"message": "zq-it-second", "teams": ["IT"]}))  # fmt: skip
+                "injects", {"message": "zq-it-second", "teams": ["it"]}))  # fmt: skip
 
         for token in (anna["token"], tokens["participant"]):
             seen = everything(token)
@@ -273,7 +342,7 @@ def test_a_player_never_receives_another_team_s_injects(tmp_path: Path) -> None:
         anna_stream = read_events(base, made["id"], anna["token"], 1)[0][1]
         assert anna_stream["people"] == {
             anna["id"]: {k: v for k, v in ANNA.items()},
-            bert["id"]: {"name": "Bert Brandt", "team": "Krisenstab", "role": "participant"},
+            bert["id"]: {"name": "Bert Brandt", "team": "krisenstab", "role": "participant"},
         }
         assert read_events(base, made["id"], tokens["participant"], 1)[0][1]["people"] == {}
         # team IT's player gets all of it: feed, log, stream, why

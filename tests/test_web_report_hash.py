@@ -21,7 +21,7 @@ HASH = re.compile(r"SHA-256[^:]*:\s*(?:<code>)?([0-9a-f]{64})")
 
 def played(ex: Ex) -> None:
     """Named and anonymous entries, an observation, a plan item, umlauts."""
-    ex.ok("people", {"name": "Jörg Müller", "team": "Stab", "role": "participant"})
+    ex.ok("people", {"name": "Jörg Müller", "team": "krisenstab", "role": "participant"})
     ex.ok("clock", {"action": "jump", "by": "2h"})
     ex.ok("decisions", {"action": "activate_dr"})
     ex.ok("decisions", {"text": "Presse informieren – „sofort“"}, "participant")

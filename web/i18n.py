@@ -287,6 +287,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "suggest.released": ("eingespielt", "released"),
     "suggest.dismissed": ("verworfen", "dismissed"),
     "suggest.by": ("vorgeschlagen von", "suggested by"),
+    "suggest.because": ("vorgeschlagen, weil", "suggested because"),
+    "trigger.unnamed": ("Auslöser des Drehbuchs", "a trigger of the script"),
     "cond.asset_down": ("{a} ist ausgefallen", "{a} is down"),
     "cond.asset_degraded": ("{a} ist eingeschränkt", "{a} is degraded"),
     "cond.asset_up": ("{a} läuft", "{a} is up"),
@@ -320,8 +322,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inject.hazard": ("Schadensereignis", "Hazard"),
     "inject.hazard_title": ("Titel für die Teilnehmenden (optional)",
                             "Title for the participants (optional)"),
-    "inject.hazard_title_hint": ("z. B. Auffällige Anmeldungen im Netz",
-                                 "e.g. Unusual log-ins on the network"),
+    "inject.hazard_title_hint": (
+        "z. B. Auffällige Anmeldungen im Netz – leer: die Teilnehmenden lesen „{event}“, "
+        "die Übungsleitung „{hazard}“",
+        "e.g. Unusual log-ins on the network – empty: participants read “{event}”, "
+        "the facilitator “{hazard}”",
+    ),
     "inject.hazard_message": ("Meldung an die Teilnehmenden (optional)",
                               "Message to the participants (optional)"),
     "inject.type": ("Art", "Type"),
@@ -443,6 +449,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "people.entries": ("Einträge", "entries"),
     "people.none": ("Noch niemand benannt.", "No one named yet."),
     "people.no_team": ("ohne Team", "no team"),
+    "people.team_none": (
+        "Das Unternehmensmodell legt keine Teams fest: Personen sind ohne Team dabei.",
+        "The company model defines no teams: people take part without a team.",
+    ),
     "people.teams": ("Anwesenheit je Team", "Attendance per team"),
     "inject.teams": ("An Teams (ohne Auswahl: an alle)", "To teams (none selected: everyone)"),
     "feed.person": ("Person benannt", "Person named"),
@@ -514,7 +524,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "timeline.now": ("jetzt", "now"),
     "impact.title": ("Schaden über die Zeit", "Impact over time"),
     # --- why is it down; the timeline's groups and BIA marks (issue 8) -------------
-    "graph.why.title": ("Warum ausgefallen?", "Why is it down?"),
+    "graph.why.title": ("Warum in diesem Zustand?", "Why in this state?"),
+    "graph.why.title_down": ("Warum ausgefallen?", "Why is it down?"),
+    "graph.why.title_degraded": ("Warum eingeschränkt?", "Why is it degraded?"),
+    "graph.why.title_standby": ("Warum in Bereitschaft?", "Why on standby?"),
+    "graph.why.title_up": ("Warum in Betrieb?", "Why is it up?"),
     "graph.why.hint": (
         "Eine Ressource oder einen Prozess anklicken (Graph, Ressourcen, Prozesstafel): die "
         "Kette der Ursachen bis zur Gefährdung oder Einlage.",
@@ -680,6 +694,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clock.ends": ("Ende", "Ends"),
     "clock.speed_set": ("Setzen", "Set"),
     "clock.speed_range": ("1 bis 1440", "1 to 1440"),
+    "clock.ended_button": ("Beendet", "Ended"),
+    "clock.ended_hint": (
+        "Die Übung ist beendet; zum Weiterspielen den Übungszeitraum verlängern.",
+        "The exercise has ended; extend the horizon to go on.",
+    ),
+    # The hazard catalogue's presets by name (the form's choices, never the ids).
+    "preset.koepenick-2019": ("Stromausfall Köpenick 2019 (31 Std.)",
+                              "Köpenick blackout 2019 (31 h)"),
+    "preset.co2-2022": ("CO₂-Engpass 2022 (6 Wochen 35 %)", "CO₂ shortage 2022 (6 weeks at 35 %)"),
+    "preset.renesas-2021": ("Chip-Engpass Renesas 2021 (3 Monate)",
+                            "Renesas chip shortage 2021 (3 months)"),
+    "preset.pandemic-wave": ("Pandemiewelle (3 Wochen 15 %)", "Pandemic wave (3 weeks at 15 %)"),
+    "preset.severe-pandemic": ("Schwere Pandemie (8 Wochen, Spitze 50 %)",
+                               "Severe pandemic (8 weeks, peak 50 %)"),
+    "preset.dresden-2002": ("Elbehochwasser Dresden 2002", "Elbe flood Dresden 2002"),
+    "preset.dresden-2013": ("Elbehochwasser Dresden 2013", "Elbe flood Dresden 2013"),
+    "unfit.flood": (
+        "Hochwasser braucht eine Ressource an einem Hochwasserpegel; das Unternehmensmodell "
+        "hat keine",
+        "a flood needs an asset exposed to a flood gauge; the company model has none",
+    ),
     "msel.released_at": ("eingespielt", "released"),
     "msel.due_was": ("geplant", "planned"),
     "msel.teams": ("an", "to"),
@@ -910,7 +945,7 @@ def translator(lang: str) -> Translate:
 CONSOLE_TEXTS = ("clock.", "msel.", "inject.", "hazard.", "decision.", "proposal.", "board.",
                  "timeline.", "impact.", "state.", "kind.", "feed.", "done.", "console.",
                  "role.", "field.", "graph.", "hazard_desc.", "http.", "command.", "buffer.",
-                 "people.")  # fmt: skip
+                 "people.", "preset.")  # fmt: skip
 """Prefixes of the texts the console's script draws with (live page and replay)."""
 
 SCRIPT_TEXTS = ("trigger.", "suggest.", "cond.")
@@ -927,6 +962,11 @@ class Translate:
     def __call__(self, key: str) -> str:
         pair = TEXTS.get(key)
         return key if pair is None else pair[self.index]
+
+    def text(self, key: str) -> str | None:
+        """The text of `key`, None if there is none (for optional overrides)."""
+        pair = TEXTS.get(key)
+        return None if pair is None else pair[self.index]
 
     def subset(self, prefixes: tuple[str, ...]) -> dict[str, str]:
         """The texts whose keys start with one of `prefixes` (for the page's script)."""

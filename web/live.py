@@ -353,6 +353,7 @@ class LiveExercise:
         leaves a token for nobody (it grants nothing), never a person
         without a link."""
         self.sync(time.monotonic())
+        self.exercise.check_team(team)  # the company's teams only (Rejected names the field)
         person_id = "p-" + "".join(secrets.choice(ID_CHARS) for _ in range(10))
         payload = {"id": person_id, "name": name, "role": role,
                    **({"function": function} if function else {}),

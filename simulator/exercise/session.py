@@ -323,6 +323,23 @@ class Exercise:
                                        f"{MAX_HORIZON // 86400} days in all "
                                        f"(now {self.horizon / 86400:g} days)")  # fmt: skip
 
+    def check_team(self, team: str | None) -> None:
+        """Rejected unless `team` is one of the company's, by id (or None: no
+        team). The script addresses its injects to those ids, and a player
+        sees an addressed inject only as a member of its team: a free
+        "Krisenstab" would see none of those to `crisis_staff`, without a
+        word. The server asks it of every person it adds; `check` does not,
+        so logs and tests with teams of their own still replay."""
+        known = self.bundle.company.teams
+        if team is None or team in known:
+            return
+        if not known:
+            raise Rejected("team", f"no team {team!r}: the company defines no teams; "
+                                   "leave the team out")  # fmt: skip
+        listed = ", ".join(repr(t) for t in known)
+        raise Rejected("team", f"no team {team!r} in the company (its teams: {listed}; "
+                               "or leave the team out)")  # fmt: skip
+
     def _check_teams(self, teams: list[str] | None) -> None:
         known = self.teams()
         for team in teams or ():

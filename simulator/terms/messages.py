@@ -866,6 +866,13 @@ GERMAN: dict[str, str] = {
         "keine Dauer: {q}; {q2} kann {q3} oder {q4} bedeuten: bitte das Gemeinte schreiben "
         "(ohne Tausendertrennzeichen)"
     ),
+    # --- a person's team is one of the company's (exercise/session.py) ------------------
+    "no team {q} in the company (its teams: {l}; or leave the team out)": (
+        "kein Team {q} im Unternehmen (seine Teams: {l}; oder das Team weglassen)"
+    ),
+    "no team {q}: the company defines no teams; leave the team out": (
+        "kein Team {q}: das Unternehmen legt keine Teams fest; das Team weglassen"
+    ),
 }
 
 _QUOTED = re.compile(r"(?<![A-Za-z])'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")

@@ -27,6 +27,7 @@ from starlette.datastructures import FormData, UploadFile
 from simulator.exercise.moment import hours
 from simulator.hazards import HazardSpec, target_ids, unfit_hazards
 from simulator.model.schema import (
+    Company,
     MselInject,
     ScenarioBundle,
     start_in_range,
@@ -322,7 +323,8 @@ def exercise_page(exercise_id: str, request: Request, token: str | None = None) 
     if caller.actor in exercise.exercise.people:  # a named person: attendance, their name
         exercise.attend(caller.actor)
         person = exercise.exercise.people[caller.actor]
-        config["me"] = {"id": person.id, "name": person.name, "team": person.team}
+        config["me"] = {"id": person.id, "name": person.name, "team": person.team,
+                        "team_name": team_name(exercise.bundle.company, person.team, lang)}
     scenario = exercise.bundle.scenario
     return render(request, "exercise.html", lang, explicit, role=role, config=config,
                   title=text(scenario.scenario.title, lang),
@@ -413,6 +415,10 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
     if role != "participant":  # the script and its triggers stay hidden from the players
         config["t"] |= t.subset(SCRIPT_TEXTS)
         config["msel"] = {e.id: msel_item(e, lang) for e in scenario.injects}
+        # The script's named hazards by their kind, so triggers and conditions
+        # on them read as words ("Hochwasser"), not as the file's ids.
+        config["script_hazards"] = {h.id: h.hazard.type for h in scenario.hazards
+                                    if h.id is not None}  # fmt: skip
     if role == "facilitator":
         config["hazards"] = hazard_schema()
         config["gauges"] = sorted({a.flood.gauge for a in company.assets if a.flood})
@@ -426,11 +432,22 @@ def console_config(exercise: LiveExercise, role: str, lang: str, token: str,
             kind: {field: target_ids(kind, field, offered) for field in fields}
             for kind, fields in hazard_asset_fields().items()
         }
+        # The console's own words where the library's name a file's field
+        # ("flood: gauge"), which a facilitator need not know.
         config["hazards_unfit"] = {
-            kind: translate(why, lang) for kind, why in unfit_hazards(
+            kind: t.text(f"unfit.{kind}") or translate(why, lang) for kind, why in unfit_hazards(
                 {a.kind for a in company.assets}, config["gauges"]).items()
         }  # fmt: skip
     return config
+
+
+def team_name(company: Company, team: str | None, lang: str) -> str | None:
+    """A team as people read it: the company's name for it, else its id (a
+    team given as free text before teams were the company's)."""
+    if team is None:
+        return None
+    found = company.teams.get(team)
+    return (text(found.name, lang) or team) if found is not None else team
 
 
 def msel_item(inject: MselInject, lang: str) -> dict[str, Any]:

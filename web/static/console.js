@@ -22,6 +22,9 @@
   const locale = cfg.lang === "de" ? "de-DE" : "en-GB";
   const assetsById = new Map(cfg.assets.map((a) => [a.id, a]));
   const nameOf = (id) => (assetsById.has(id) ? assetsById.get(id).name : id);
+  // A team by the company's name for it (a free-text team of an older log: as given).
+  const teamsById = new Map((cfg.teams || []).map((t) => [t.id, t.name]));
+  const teamName = (id) => teamsById.get(id) || id;
   const actionsById = new Map(cfg.actions.map((a) => [a.id, a]));
   const STATES = ["down", "degraded", "standby"];
   const COLORS = { up: "#2f9e63", degraded: "#e8a317", down: "#d64045", standby: "#8b95a7" };
@@ -413,10 +416,31 @@
   function methodName(method) {
     return tr(`msel.method.${method.trim().toLowerCase().replace(/[\s-]+/g, "_")}`, method);
   }
-  // A trigger by name: a scripted inject's own `when` ("inject:b10") by the
-  // inject's title; the scenario's triggers by their id.
+  // A trigger in words (its id stays in a title attribute): a scripted
+  // inject's own `when` ("inject:b10") by the inject's title, a hazard's
+  // ("hazard:<id>") by its kind, the scenario's triggers by what they do
+  // first (a suggestion's title, a released inject's title, a command).
   function triggerName(id) {
-    return id.startsWith("inject:") ? mselTitle(id.slice("inject:".length)) : id;
+    if (id.startsWith("inject:")) return mselTitle(id.slice("inject:".length));
+    const found = S.triggers.find((x) => x.id === id);
+    const first = found && (found.does || [])[0];
+    if (first) {
+      if (first.notify !== undefined) return localText(first.notify) || tr("trigger.unnamed");
+      if (first.release !== undefined) return mselTitle(first.release);
+      if (first.hazard !== undefined) return `${tr("trigger.does_hazard")}: ${hazardLabel(first.hazard)}`;
+      if (first.command !== undefined) return tr(`command.${first.command}`, tr("trigger.unnamed"));
+    }
+    return tr("trigger.unnamed");
+  }
+  // A scenario hazard (by the entry's id) as its kind in words; two of one
+  // kind are told apart by the id, in small letters after the kind.
+  function hazardLabel(id) {
+    const kinds = cfg.script_hazards || {};
+    const type = kinds[id];
+    if (!type) return String(id).replace(/[_-]+/g, " ");
+    const name = tr(`hazard.${type}`, type);
+    const twins = Object.values(kinds).filter((k) => k === type).length;
+    return twins > 1 ? `${name} (${id})` : name;
   }
   function actionTitle(id) {
     return actionsById.has(id) ? actionsById.get(id).title : id;
@@ -492,17 +516,17 @@
         return make(tr("feed.plan"), p.action, p.issue, "muted");
       case "person":
         return make(tr("feed.person"), personName(p.id) || p.name,
-          [p.team, tr(`role.${p.role}`, p.role)].filter(Boolean).join(" · "), "muted");
+          [p.team && teamName(p.team), tr(`role.${p.role}`, p.role)].filter(Boolean).join(" · "), "muted");
       case "trigger": {
         // Players get a released suggestion as its title and message only;
         // the facilitator's view names the trigger, whose suggestion it was.
         if (p.title) return make(tr("feed.message"), localText(p.title), localText(p.message), "message");
         if (p.action === "release") {
           const s = S.suggestions.find((x) => x.trigger === p.trigger && x.status === "released");
-          return make(tr("feed.message"), s ? localText(s.title) : p.trigger,
+          return make(tr("feed.message"), s ? localText(s.title) : triggerName(p.trigger),
             s ? localText(s.message) : "", "message");
         }
-        return make(tr("feed.trigger"), `${p.trigger} – ${tr(`feed.trigger_${p.action}`, p.action)}`,
+        return make(tr("feed.trigger"), `${triggerName(p.trigger)} – ${tr(`feed.trigger_${p.action}`, p.action)}`,
           "", "muted");
       }
       default:
@@ -536,9 +560,11 @@
     const toggle = $("clock-toggle");
     if (toggle) {
       const action = S.clock === "running" ? "pause" : S.started ? "resume" : "start";
+      const ended = S.clock === "ended"; // nothing to resume: the extend form goes on
       toggle.dataset.action = action;
-      toggle.textContent = tr(`clock.${action}`);
-      toggle.disabled = S.clock === "ended" || toggle.dataset.busy === "1";
+      toggle.textContent = ended ? tr("clock.ended_button") : tr(`clock.${action}`);
+      toggle.title = ended ? tr("clock.ended_hint") : "";
+      toggle.disabled = ended || toggle.dataset.busy === "1";
       // Any speed can be typed; the field follows the server unless someone is typing.
       const input = $("speed-input");
       if (document.activeElement !== input && input.dataset.shown !== String(S.speed)) {
@@ -767,7 +793,7 @@
     const line = (cls, text) => el("span", { class: `mcontrol ${cls}`, text });
     const out = [];
     const who = [m.event_type ? tr(`msel.event_type.${m.event_type}`, m.event_type) : "",
-      m.teams ? `${tr("msel.teams")} ${m.teams.join(", ")}` : "",
+      m.teams ? `${tr("msel.teams")} ${m.teams.map(teamName).join(", ")}` : "",
       m.sender ? `${tr("msel.sender")} ${m.sender}${m.method ? ` (${methodName(m.method)})` : ""}`
         : (m.method ? methodName(m.method) : "")]
       .filter(Boolean).join(" · ");
@@ -849,8 +875,8 @@
       return fill("cond.action_taken", { x: actionTitle(c.action) });
     }
     if (c.hazard !== undefined) {
-      if (c.alarm !== undefined) return fill("cond.hazard_alarm", { x: c.hazard, d: c.alarm });
-      return fill(`cond.hazard_${c.is}`, { x: c.hazard });
+      if (c.alarm !== undefined) return fill("cond.hazard_alarm", { x: hazardLabel(c.hazard), d: c.alarm });
+      return fill(`cond.hazard_${c.is}`, { x: hazardLabel(c.hazard) });
     }
     if (c.after !== undefined) return fill("cond.after", { t: fmtT(c.after) });
     return nested ? "" : JSON.stringify(c);
@@ -859,8 +885,16 @@
   function doesText(d) {
     if (d.notify !== undefined) return `${tr("trigger.does_notify")}: ${localText(d.notify)}`;
     if (d.release !== undefined) return `${tr("trigger.does_release")}: ${mselTitle(d.release)}`;
-    if (d.hazard !== undefined) return `${tr("trigger.does_hazard")}: ${d.hazard}`;
+    if (d.hazard !== undefined) return `${tr("trigger.does_hazard")}: ${hazardLabel(d.hazard)}`;
     return `${tr("trigger.does_command")}: ${tr(`command.${d.command}`, d.command)}`;
+  }
+
+  // Why a suggestion came: its trigger's condition in words (the suggestion
+  // itself already carries the trigger's title).
+  function suggestedBecause(id) {
+    const found = S.triggers.find((x) => x.id === id);
+    const when = found ? conditionText(found.condition) : "";
+    return when ? `${tr("suggest.because")} ${when}` : `${tr("suggest.by")} ${triggerName(id)}`;
   }
 
   // A moment as the page shows times: T+… with the calendar time.
@@ -887,7 +921,7 @@
         el("span", { class: "mtitle", text: title }),
         sg.message ? el("span", { class: "mmessage", text: localText(sg.message) }) : null,
         el("span", { class: "mfoot" },
-          el("span", { class: "mstatus", text: `${tr(`suggest.${sg.status}`, sg.status)} · ${tr("suggest.by")} ${sg.trigger}` }),
+          el("span", { class: "mstatus", title: sg.trigger, text: `${tr(`suggest.${sg.status}`, sg.status)} · ${suggestedBecause(sg.trigger)}` }),
           acts && sg.status === "open" ? el("span", { class: "mbuttons" },
             button("suggest.release", "ok", { trigger: sg.trigger, action: "release" }, title),
             button("suggest.dismiss", "danger", { trigger: sg.trigger, action: "dismiss" }, title)) : null));
@@ -909,15 +943,15 @@
         `${tr("trigger.fired_at")} ${moment(t)} – `,
         hand.has(t) ? tr("trigger.by_hand") : `${tr("trigger.because")}: ${when}`));
       return el("li", { "data-trigger": tg.id, "data-status": status },
-        el("span", { class: "tid", text: triggerName(tg.id) }),
+        el("span", { class: "tid", text: triggerName(tg.id), title: tg.id }),
         el("span", { class: "tstatus", text: tr(`trigger.${status}`, status) }),
         el("span", { class: "twhen", text: `${tr("trigger.when")} ${when}` }),
         el("span", { class: "tdoes", text: `${tr("trigger.does")}: ${(tg.does || []).map(doesText).join("; ")}` }),
         notes.length ? el("span", { class: "tnote", text: notes.join(" · ") }) : null,
         firings.length ? el("ul", { class: "tfirings" }, ...firings) : null,
         acts && tg.armed ? el("span", { class: "mbuttons" },
-          button("trigger.fire", "", { trigger: tg.id, action: "fire" }, tg.id),
-          button("trigger.disarm", "danger", { trigger: tg.id, action: "disarm" }, tg.id)) : null);
+          button("trigger.fire", "", { trigger: tg.id, action: "fire" }, triggerName(tg.id)),
+          button("trigger.disarm", "danger", { trigger: tg.id, action: "disarm" }, triggerName(tg.id))) : null);
     }));
   }
 
@@ -1326,7 +1360,7 @@
   async function showWhy(id) {
     const box = whyDialog();
     whyFor = id;
-    $("why-title").textContent = `${tr("graph.why.title")} – ${nameOf(id)}`;
+    $("why-title").textContent = `${tr("graph.why.title")} – ${nameOf(id)}`; // neutral until it is known
     $("why-at").textContent = "";
     const chain = $("why-chain");
     chain.replaceChildren(el("p", { class: "muted", text: "…" }));
@@ -1355,6 +1389,8 @@
     $("why-at").textContent = `${tr("graph.why.at")} ${fmtT(data.t)} · ${dateFmt.format(wallDate(data.t))}`;
     const chain = $("why-chain");
     const top = data.steps[0];
+    // "Why is it down?" only for what is down: the question follows the state.
+    $("why-title").textContent = `${tr(`graph.why.title_${top ? top.state : "up"}`, tr("graph.why.title"))} – ${nameOf(data.asset)}`;
     if (!top || (top.state === "up" && !top.needs.length && !top.causes.length)) {
       chain.replaceChildren(el("p", { class: "why-up", text: `${nameOf(data.asset)} ${tr("graph.why.up")}` }));
       return;
@@ -1377,7 +1413,7 @@
     if (s.since !== null && s.state !== "up") head += ` · ${tr("graph.why.since")} ${fmtT(s.since)}`;
     const facts = [];
     for (const c of s.causes) facts.push(el("li", { class: "why-cause", text: whyCause(c) }));
-    for (const n of s.needs) facts.push(el("li", { class: "why-need", text: whyNeed(n) }));
+    for (const n of s.needs) facts.push(el("li", { class: "why-need", text: whyNeed(n, s.asset) }));
     if (s.standby) facts.push(el("li", { text: tr("graph.why.standby") }));
     if (s.restart) facts.push(el("li", { text: tf("graph.why.restart", { d: fmtDur(s.restart) }) }));
     if (s.workaround) facts.push(el("li", { text: tr("graph.why.workaround") }));
@@ -1401,7 +1437,7 @@
     return out;
   }
 
-  function whyNeed(n) {
+  function whyNeed(n, asset) {
     const group = tf(`graph.why.${n.mode}`, { n: n.of, k: n.k });
     let down = n.down.map(nameOf).join(", ") || "–";
     if (n.down_total > n.down.length) down += ` (+${n.down_total - n.down.length})`;
@@ -1414,9 +1450,10 @@
     else if (n.delay && n.effective < 1) parts.push(tf("graph.why.delay", { delay: fmtDur(n.delay) }));
     for (const b of n.buffers) {
       let text;
-      if (b.drawn) text = tf("graph.why.covered", { buffer: b.id, left: fmtDur(b.left) });
-      else if (b.empty_at !== null) text = tf("graph.why.empty", { buffer: b.id, t: fmtT(b.empty_at) });
-      else text = tf("graph.why.left", { buffer: b.id, left: fmtDur(b.left) });
+      const buffer = bufferName(asset, b.id); // the author's name for it, never the id
+      if (b.drawn) text = tf("graph.why.covered", { buffer, left: fmtDur(b.left) });
+      else if (b.empty_at !== null) text = tf("graph.why.empty", { buffer, t: fmtT(b.empty_at) });
+      else text = tf("graph.why.left", { buffer, left: fmtDur(b.left) });
       if (b.via_down) text += `, ${tf("graph.why.via_down", { asset: nameOf(b.via) })}`;
       if (b.resupply_down) text += `, ${tf("graph.why.by_down", { asset: nameOf(b.resupply_by) })}`;
       parts.push(text);
@@ -1704,18 +1741,8 @@
     if (select) {
       const chosen = new Set([...select.selectedOptions].map((o) => o.value));
       select.replaceChildren(...teams.map((team) =>
-        el("option", { value: team, text: team, selected: chosen.has(team) })));
+        el("option", { value: team, text: teamName(team), selected: chosen.has(team) })));
       select.closest("label").hidden = !teams.length;
-    }
-    // A person's team: the company's teams first (the MSEL addresses its
-    // injects to them by id, and players see an addressed inject only as
-    // members of its team), then teams given to people so far.
-    const list = $("person-teams");
-    if (list) {
-      const company = (cfg.teams || []).map((t) => t.id);
-      const named = Object.fromEntries((cfg.teams || []).map((t) => [t.id, t.name]));
-      list.replaceChildren(...[...new Set([...company, ...teams])].map((team) =>
-        el("option", { value: team, label: named[team] && named[team] !== team ? named[team] : null })));
     }
     if ($("people")) loadPeople();
   }
@@ -1763,7 +1790,7 @@
         const link = links[p.id];
         return el("li", { class: "person", "data-person": p.id, "data-joined": p.joined ? "1" : "0" },
           el("strong", { text: p.function ? `${p.name} (${p.function})` : p.name }),
-          el("span", { class: "muted", text: ` · ${p.team || tr("people.no_team")} · ${tr(`role.${p.role}`, p.role)}` }),
+          el("span", { class: "muted", text: ` · ${p.team ? teamName(p.team) : tr("people.no_team")} · ${tr(`role.${p.role}`, p.role)}` }),
           el("div", { class: "small", text: seen + active }),
           link ? el("div", { class: "row person-link" },
             el("input", { type: "text", readonly: true, value: link, "aria-label": `${tr("people.link")}: ${p.name}` }),
@@ -1776,7 +1803,7 @@
       }));
     }
     $("people-teams").replaceChildren(...answer.teams.map((t) => el("li", {
-      text: `${t.team || tr("people.no_team")}: ${t.joined}/${t.people} ${tr("people.joined")}, `
+      text: `${t.team ? teamName(t.team) : tr("people.no_team")}: ${t.joined}/${t.people} ${tr("people.joined")}, `
         + `${t.active} ${tr("people.active")}` })));
   }
 
@@ -1807,7 +1834,7 @@
       const value = (id) => $(id).value.trim();
       const body = { name: value("person-name"), role: $("person-role").value };
       if (value("person-function")) body.function = value("person-function");
-      if (value("person-team")) body.team = value("person-team");
+      if ($("person-team").value) body.team = $("person-team").value; // a company team's id
       const added = await api("people", body, e.currentTarget);
       if (added && added.link) {
         keepLink(added.id, added.link);
@@ -1852,10 +1879,16 @@
         box.append(field.node);
       }
     }
-    typeSelect.addEventListener("change", build);
+    // The title's hint names the chosen hazard in words; left empty, players read "Ereignis".
+    const titleHint = () => {
+      $("hazard-title").placeholder = tf("inject.hazard_title_hint",
+        { hazard: tr(`hazard.${typeSelect.value}`, typeSelect.value), event: tr("feed.event") });
+    };
+    typeSelect.addEventListener("change", () => { build(); titleHint(); });
     typeSelect.value = "power_failure" in mapping && !unfit.power_failure ? "power_failure"
       : Object.keys(mapping).find((type) => !unfit[type]);
     build();
+    titleHint();
 
     $("hazard-form").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -1891,6 +1924,7 @@
       || real.find((o) => o.type === "object");
     let def = prop.default;
     if (isDuration && typeof def === "number") def = fmtDur(def).replace(/ /g, "");
+    if (typeof def === "string" && enums.includes(def)) def = tr(`preset.${def}`, def); // by name
     const hint = def !== undefined && def !== null
       ? `${tr("inject.default")}: ${typeof def === "object" ? JSON.stringify(def) : def}`
       : required ? "" : tr("inject.optional");
@@ -1936,7 +1970,7 @@
     } else if (enums.length) {
       const select = el("select", { name });
       select.append(el("option", { value: "", text: hint || "–" }));
-      for (const v of enums) select.append(el("option", { value: v, text: v }));
+      for (const v of enums) select.append(el("option", { value: v, text: tr(`preset.${v}`, v) }));
       inputs.push(select);
       let area = null;
       if (jsonOption) {
