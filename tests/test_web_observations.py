@@ -110,3 +110,22 @@ def test_a_player_stream_hears_nothing_of_what_only_others_see(store: Store) -> 
     assert "zq-visible" in player[-1].data and "zq-hidden" not in player[-1].data
     # A viewer who resumes from before the hidden update gets only the visible one.
     assert [e.id for e in live.hub.missed("player", player[-1].id - 2) or []] == [player[-1].id]
+
+
+def test_a_viewer_joining_does_not_swallow_the_update_of_those_watching(
+        store: Store) -> None:  # noqa: F811
+    """A person joins the IT team while the clock stands: the team's
+    players see their team's people, so their streams get an update. A
+    second IT player who opens the page before that update goes out gets a
+    full state with the person already in it; the players watching all
+    along must still get theirs."""
+    live = new(store, publish_s=0.0)
+    audience = "player:it"
+    live.add_person("Pat", None, "it", "participant")  # the team's first member
+    live.publish(0.0)
+    kept = len(live.hub.history[audience])
+    live.add_person("Kim", None, "it", "participant")
+    assert "Kim" in live.init_message(audience)  # the newcomer's full state
+    live.publish(0.0)
+    assert len(live.hub.history[audience]) == kept + 1
+    assert "Kim" in live.hub.history[audience][-1].data

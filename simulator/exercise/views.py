@@ -223,7 +223,8 @@ class Publication:
         told = people(ex, audience)
         if full or any(e.kind == "person" for e in ex.log[self.entries :]):
             message["people"] = told
-        self._told[audience] = (message["objectives"], told)
+        if not full:  # what the stream's updates said: a viewer's full state is not one
+            self._told[audience] = (message["objectives"], told)
         if full:
             message["feed_before"] = before  # older entries: GET .../feed?before=<its number>
             message["graph"] = graph(ex)
